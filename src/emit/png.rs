@@ -1,0 +1,57 @@
+//! SVG → PNG through resvg, with only the bundled fonts. Deterministic: the same SVG and
+//! scale always give the same bytes.
+
+use crate::error::{Error, Result};
+use crate::fonts;
+use resvg::{tiny_skia, usvg};
+use std::path::Path;
+
+/// Largest raster accepted, in pixels (width × height): 400 megapixels, 1.6 GB of RGBA.
+pub const MAX_PIXELS: f64 = 400.0e6;
+
+/// Parse options that load nothing from disk or the network and use the bundled fonts.
+pub fn options() -> usvg::Options<'static> {
+    let mut opt = usvg::Options {
+        font_family: fonts::FAMILY.to_string(),
+        fontdb: fonts::database(),
+        ..usvg::Options::default()
+    };
+    // Never resolve external files named inside an SVG.
+    opt.image_href_resolver = usvg::ImageHrefResolver {
+        resolve_data: Box::new(|_, _, _| None),
+        resolve_string: Box::new(|_, _| None),
+    };
+    opt.resources_dir = None;
+    opt
+}
+
+/// Rasterizes SVG text at `scale` (2.0 gives a PNG twice the SVG's CSS size).
+/// `name` is the file the PNG is for, used in errors.
+pub fn render(svg: &str, scale: f64, name: &Path) -> Result<Vec<u8>> {
+    if !(scale.is_finite() && scale > 0.0 && scale <= 16.0) {
+        return Err(Error::Usage(format!("--scale must be above 0 and at most 16, got {scale}")));
+    }
+    let tree = usvg::Tree::from_str(svg, &options())
+        .map_err(|e| Error::render(name, format!("SVG could not be parsed for rasterizing: {e}")))?;
+    let size = tree.size();
+    let (w, h) = (
+        (f64::from(size.width()) * scale).round(),
+        (f64::from(size.height()) * scale).round(),
+    );
+    if w * h > MAX_PIXELS {
+        return Err(Error::render(
+            name,
+            format!("a {w}×{h} PNG is over the limit of {MAX_PIXELS} pixels; lower --scale or the spec's size"),
+        ));
+    }
+    let mut pixmap = tiny_skia::Pixmap::new(w as u32, h as u32)
+        .ok_or_else(|| Error::render(name, format!("cannot allocate a {w}×{h} image")))?;
+    let ts = tiny_skia::Transform::from_scale(
+        (w / f64::from(size.width())) as f32,
+        (h / f64::from(size.height())) as f32,
+    );
+    resvg::render(&tree, ts, &mut pixmap.as_mut());
+    pixmap
+        .encode_png()
+        .map_err(|e| Error::render(name, format!("PNG encoding failed: {e}")))
+}

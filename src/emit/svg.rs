@@ -1,0 +1,248 @@
+//! Scene → SVG text. Accessible (`role="img"`, `<title>`, `<desc>`, `aria-label`s), real
+//! `<text>`, stable ids and classes, fixed coordinate precision, no scripts or external
+//! references, and responsive (a `viewBox`, no fixed width).
+
+use crate::color::Paint;
+use crate::fonts;
+use crate::scene::{num, Group, Node, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor};
+use svg::node::element::{self as el, Element};
+use svg::Node as _;
+
+/// Renders the scene as a standalone SVG document.
+pub fn to_svg(scene: &Scene) -> String {
+    let mut root = el::SVG::new()
+        .set("viewBox", format!("0 0 {} {}", num(scene.width), num(scene.height)))
+        .set("role", "img")
+        .set("aria-labelledby", "map-title map-desc")
+        .set("font-family", fonts::CSS_FAMILY)
+        .set("class", "mapfig");
+    root.append(el::Title::new(clean_text(&scene.title)).set("id", "map-title"));
+    root.append(el::Description::new().set("id", "map-desc").add(svg::node::Text::new(clean_text(&scene.description))));
+    let [fx, fy, fw, fh] = scene.frame;
+    root.append(
+        el::Definitions::new().add(
+            el::ClipPath::new().set("id", "map-frame").add(
+                el::Rectangle::new()
+                    .set("x", num(fx))
+                    .set("y", num(fy))
+                    .set("width", num(fw))
+                    .set("height", num(fh)),
+            ),
+        ),
+    );
+    if !scene.background.is_none() {
+        let mut bg = el::Rectangle::new()
+            .set("class", "background")
+            .set("width", num(scene.width))
+            .set("height", num(scene.height));
+        set_paint(&mut bg, "fill", scene.background);
+        root.append(bg);
+    }
+    for n in &scene.nodes {
+        root.append(node(n));
+    }
+    let mut out = root.to_string();
+    out.push('\n');
+    out
+}
+
+fn node(n: &Node) -> Element {
+    match n {
+        Node::Group(g) => group(g),
+        Node::Shape(s) => shape(s),
+        Node::Text(t) => text(t),
+    }
+}
+
+fn group(g: &Group) -> Element {
+    let mut e: Element = el::Group::new().into();
+    set_common(&mut e, &g.id, &g.class, &g.label);
+    if g.clip_to_frame {
+        e.assign("clip-path", "url(#map-frame)");
+    }
+    if let Some(s) = &g.style {
+        set_style(&mut e, s);
+    }
+    for c in &g.children {
+        e.append(node(c));
+    }
+    e
+}
+
+fn shape(s: &Shape) -> Element {
+    let mut e: Element = match &s.geometry {
+        ShapeGeometry::Path(d) => el::Path::new().set("d", d.as_str()).into(),
+        ShapeGeometry::Circle { cx, cy, r } => el::Circle::new()
+            .set("cx", num(*cx))
+            .set("cy", num(*cy))
+            .set("r", num(*r))
+            .into(),
+        ShapeGeometry::Rect { x, y, w, h, rx } => {
+            let mut r = el::Rectangle::new()
+                .set("x", num(*x))
+                .set("y", num(*y))
+                .set("width", num(*w))
+                .set("height", num(*h));
+            if *rx > 0.0 {
+                r = r.set("rx", num(*rx));
+            }
+            r.into()
+        }
+    };
+    set_common(&mut e, &s.id, &s.class, &s.label);
+    if let Some(st) = &s.style {
+        set_style(&mut e, st);
+    }
+    e
+}
+
+fn text(t: &Text) -> Element {
+    let mut e: Element = el::Text::new("").into();
+    set_common(&mut e, &t.id, &t.class, &None);
+    e.assign("x", num(t.x));
+    e.assign("y", num(t.y));
+    e.assign("font-size", num(t.size));
+    if t.bold {
+        e.assign("font-weight", "bold");
+    }
+    if t.italic {
+        e.assign("font-style", "italic");
+    }
+    if t.letter_spacing != 0.0 {
+        e.assign("letter-spacing", num(t.letter_spacing));
+    }
+    match t.anchor {
+        TextAnchor::Start => {}
+        TextAnchor::Middle => e.assign("text-anchor", "middle"),
+        TextAnchor::End => e.assign("text-anchor", "end"),
+    }
+    set_paint(&mut e, "fill", t.fill);
+    if let Some((paint, width)) = t.halo {
+        set_paint(&mut e, "stroke", paint);
+        e.assign("stroke-width", num(width));
+        e.assign("stroke-linejoin", "round");
+        e.assign("paint-order", "stroke");
+    }
+    if t.lines.len() == 1 {
+        e.append(svg::node::Text::new(clean_text(&t.lines[0])));
+    } else {
+        for (i, line) in t.lines.iter().enumerate() {
+            let mut span = el::TSpan::new(clean_text(line)).set("x", num(t.x));
+            if i > 0 {
+                span = span.set("dy", num(t.line_height));
+            }
+            e.append(span);
+        }
+    }
+    e
+}
+
+fn set_common(e: &mut Element, id: &Option<String>, class: &Option<String>, label: &Option<String>) {
+    if let Some(id) = id {
+        e.assign("id", id.as_str());
+    }
+    if let Some(c) = class {
+        e.assign("class", c.as_str());
+    }
+    if let Some(l) = label {
+        e.assign("aria-label", clean_text(l));
+    }
+}
+
+fn set_paint(e: &mut Element, attr: &str, p: Paint) {
+    e.assign(attr, p.to_string());
+    if let Paint::Color(c) = p {
+        if c.a < 255 {
+            e.assign(format!("{attr}-opacity"), num(c.alpha()));
+        }
+    }
+}
+
+fn set_style(e: &mut Element, s: &Style) {
+    set_paint(e, "fill", s.fill);
+    if !s.fill.is_none() {
+        e.assign("fill-rule", "evenodd");
+        if s.fill_opacity < 1.0 {
+            e.assign("fill-opacity", num(s.fill_opacity));
+        }
+    }
+    set_paint(e, "stroke", s.stroke);
+    if !s.stroke.is_none() {
+        e.assign("stroke-width", num(s.stroke_width));
+        if s.round {
+            e.assign("stroke-linejoin", "round");
+            e.assign("stroke-linecap", "round");
+        }
+        if !s.dash.is_empty() {
+            let d: Vec<String> = s.dash.iter().map(|v| num(*v)).collect();
+            e.assign("stroke-dasharray", d.join(" "));
+        }
+    }
+    if s.opacity < 1.0 {
+        e.assign("opacity", num(s.opacity));
+    }
+}
+
+/// Text from data made safe for XML: control characters (invalid in XML 1.0) and bidi
+/// override/isolate controls (which can visually reorder a label) are removed. Escaping of
+/// `<`, `&` and quotes is done by the svg crate.
+pub fn clean_text(s: &str) -> String {
+    s.chars()
+        .filter(|&c| {
+            !(c.is_control() && c != '\t')
+                && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}')
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::Scene;
+
+    fn scene_with(nodes: Vec<Node>) -> Scene {
+        Scene {
+            width: 100.0,
+            height: 50.0,
+            title: "T <b>".into(),
+            description: "D".into(),
+            background: Paint::rgb(255, 255, 255),
+            frame: [0.0, 0.0, 100.0, 50.0],
+            nodes,
+        }
+    }
+
+    #[test]
+    fn document_is_accessible_and_responsive() {
+        let s = to_svg(&scene_with(vec![]));
+        assert!(s.starts_with("<svg "), "{s}");
+        assert!(s.contains(r#"role="img""#));
+        assert!(s.contains(r#"viewBox="0 0 100.00 50.00""#));
+        let root = &s[..s.find('>').unwrap_or(0)];
+        assert!(!root.contains("width="), "no fixed width: {root}");
+        assert!(s.contains("<title id=\"map-title\">T &lt;b&gt;</title>"), "{s}");
+    }
+
+    #[test]
+    fn hostile_text_is_escaped() {
+        let t = Text {
+            id: None,
+            class: None,
+            x: 1.0,
+            y: 2.0,
+            lines: vec!["<script>alert(1)</script> ]]> \"q\" \u{202E}evil".into()],
+            size: 10.0,
+            bold: false,
+            italic: false,
+            fill: Paint::rgb(0, 0, 0),
+            halo: None,
+            anchor: TextAnchor::Middle,
+            line_height: 12.0,
+            letter_spacing: 0.0,
+        };
+        let s = to_svg(&scene_with(vec![Node::Text(t)]));
+        assert!(!s.contains("<script"), "{s}");
+        assert!(s.contains("&lt;script&gt;"), "{s}");
+        assert!(!s.contains('\u{202E}'));
+    }
+}

@@ -1,0 +1,120 @@
+//! The bundled fonts (Noto Sans, SIL OFL 1.1, see assets/fonts/OFL.txt) and text metrics.
+//! Only these fonts are ever used, so text measures and renders the same on every machine.
+
+use std::sync::{Arc, OnceLock};
+
+pub const FAMILY: &str = "Noto Sans";
+/// The `font-family` written into SVG: the bundled family first, a generic fallback for
+/// browsers that do not have it.
+pub const CSS_FAMILY: &str = "Noto Sans, Helvetica Neue, Arial, sans-serif";
+
+pub static REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSans-Regular.ttf");
+pub static BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSans-Bold.ttf");
+pub static ITALIC: &[u8] = include_bytes!("../assets/fonts/NotoSans-Italic.ttf");
+
+struct Metrics {
+    units_per_em: f64,
+    ascender: f64,
+    descender: f64,
+    /// Advance widths (font units) for the first 0x0250 code points, the Latin ranges.
+    advances: Vec<u16>,
+    fallback_advance: u16,
+    data: &'static [u8],
+}
+
+impl Metrics {
+    fn load(data: &'static [u8]) -> Metrics {
+        let face = match ttf_parser::Face::parse(data, 0) {
+            Ok(f) => f,
+            // The fonts are compiled in and tested; failing here is a build defect.
+            Err(e) => unreachable!("bundled font does not parse: {e}"),
+        };
+        let advance = |c: char| {
+            face.glyph_index(c)
+                .and_then(|g| face.glyph_hor_advance(g))
+                .unwrap_or(0)
+        };
+        let fallback_advance = advance('n');
+        let advances = (0u32..0x250)
+            .map(|c| char::from_u32(c).map_or(fallback_advance, advance))
+            .collect();
+        Metrics {
+            units_per_em: f64::from(face.units_per_em()),
+            ascender: f64::from(face.ascender()),
+            descender: f64::from(face.descender()),
+            advances,
+            fallback_advance,
+            data,
+        }
+    }
+
+    fn advance(&self, c: char) -> u16 {
+        match self.advances.get(c as usize) {
+            Some(&a) => a,
+            None => ttf_parser::Face::parse(self.data, 0)
+                .ok()
+                .and_then(|f| f.glyph_index(c).and_then(|g| f.glyph_hor_advance(g)))
+                .unwrap_or(self.fallback_advance),
+        }
+    }
+}
+
+fn metrics(bold: bool, italic: bool) -> &'static Metrics {
+    static R: OnceLock<Metrics> = OnceLock::new();
+    static B: OnceLock<Metrics> = OnceLock::new();
+    static I: OnceLock<Metrics> = OnceLock::new();
+    match (bold, italic) {
+        (true, _) => B.get_or_init(|| Metrics::load(BOLD)),
+        (false, true) => I.get_or_init(|| Metrics::load(ITALIC)),
+        _ => R.get_or_init(|| Metrics::load(REGULAR)),
+    }
+}
+
+/// Width in pixels of one line of text at `size` px, plus `letter_spacing` per character.
+pub fn text_width(text: &str, size: f64, bold: bool, italic: bool, letter_spacing: f64) -> f64 {
+    let m = metrics(bold, italic);
+    let units: f64 = text.chars().map(|c| f64::from(m.advance(c))).sum();
+    units / m.units_per_em * size + letter_spacing * text.chars().count() as f64
+}
+
+/// Ascent and descent (positive) in pixels at `size` px.
+pub fn ascent_descent(size: f64, bold: bool) -> (f64, f64) {
+    let m = metrics(bold, false);
+    (m.ascender / m.units_per_em * size, -m.descender / m.units_per_em * size)
+}
+
+/// A font database holding only the bundled fonts, with every generic family mapped to them.
+pub fn database() -> Arc<resvg::usvg::fontdb::Database> {
+    static DB: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
+    Arc::clone(DB.get_or_init(|| {
+        let mut db = resvg::usvg::fontdb::Database::new();
+        for data in [REGULAR, BOLD, ITALIC] {
+            db.load_font_data(data.to_vec());
+        }
+        db.set_sans_serif_family(FAMILY);
+        db.set_serif_family(FAMILY);
+        db.set_monospace_family(FAMILY);
+        db.set_cursive_family(FAMILY);
+        db.set_fantasy_family(FAMILY);
+        Arc::new(db)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_scale_with_size_and_weight() {
+        let w = text_width("Kunduz", 10.0, false, false, 0.0);
+        assert!(w > 25.0 && w < 45.0, "{w}");
+        assert!((text_width("Kunduz", 20.0, false, false, 0.0) - 2.0 * w).abs() < 1e-9);
+        assert!(text_width("Kunduz", 10.0, true, false, 0.0) > w);
+        assert_eq!(text_width("", 10.0, false, false, 0.0), 0.0);
+    }
+
+    #[test]
+    fn database_has_the_three_faces() {
+        assert_eq!(database().len(), 3);
+    }
+}

@@ -1,0 +1,220 @@
+//! Callouts (boxed text with a leader line to a point) and stat badges (a big number, a
+//! caption, an optional unit bar) for the side panel.
+
+use super::furniture::{label_text, INK, MUTED, WHITE};
+use super::geometry::Pt;
+use super::labels::{measure, BoxPx, Occupied};
+use super::template::wrap;
+use crate::color::Paint;
+use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor};
+
+const PAD: f64 = 6.0;
+const TITLE_SIZE: f64 = 12.5;
+const BODY_SIZE: f64 = 11.5;
+const MAX_TEXT_WIDTH: f64 = 200.0;
+
+/// A callout's text, measured.
+pub struct CalloutText {
+    pub title: Option<Vec<String>>,
+    pub body: Vec<String>,
+    pub w: f64,
+    pub h: f64,
+}
+
+pub fn callout_text(title: Option<&str>, body: &str) -> CalloutText {
+    let title = title.map(|t| wrap(t, MAX_TEXT_WIDTH, TITLE_SIZE, true, false));
+    let body = wrap(body, MAX_TEXT_WIDTH, BODY_SIZE, false, false);
+    let tm = title.as_ref().map(|t| measure(t, TITLE_SIZE, true, false, 0.0));
+    let bm = measure(&body, BODY_SIZE, false, false, 0.0);
+    let w = tm.map_or(0.0, |m| m.width).max(bm.width) + 2.0 * PAD;
+    let title_h = title.as_ref().map_or(0.0, |t| t.len() as f64 * 16.0);
+    let h = title_h + body.len() as f64 * 15.0 + 2.0 * PAD - 1.0;
+    CalloutText { title, body, w, h }
+}
+
+/// Finds a place for a callout box near `p`: at `offset` (box centre relative to p) when
+/// given, else the first free spot around it whose leader crosses nothing.
+pub fn place_callout(p: Pt, t: &CalloutText, offset: Option<[f64; 2]>, frame: BoxPx, occupied: &Occupied) -> Option<BoxPx> {
+    let inner = frame.inflate(-4.0);
+    if let Some([dx, dy]) = offset {
+        let b = BoxPx::centered([p[0] + dx, p[1] + dy], t.w, t.h);
+        return b.inside(&inner).then_some(b);
+    }
+    for gap in [28.0, 48.0, 72.0, 100.0, 140.0] {
+        let d = gap * std::f64::consts::FRAC_1_SQRT_2;
+        let (w, h) = (t.w, t.h);
+        let centres = [
+            [p[0] + d + w / 2.0, p[1] - d - h / 2.0],
+            [p[0] - d - w / 2.0, p[1] - d - h / 2.0],
+            [p[0] + gap + w / 2.0, p[1]],
+            [p[0] - gap - w / 2.0, p[1]],
+            [p[0] + d + w / 2.0, p[1] + d + h / 2.0],
+            [p[0] - d - w / 2.0, p[1] + d + h / 2.0],
+            [p[0], p[1] - gap - h / 2.0],
+            [p[0], p[1] + gap + h / 2.0],
+        ];
+        for c in centres {
+            let b = BoxPx::centered(c, w, h);
+            if b.inside(&inner) && !occupied.collides(&b.inflate(2.0)) && !occupied.segment_collides(p, b.nearest(p)) {
+                return Some(b);
+            }
+        }
+    }
+    None
+}
+
+pub fn callout_node(id: String, p: Pt, t: &CalloutText, b: BoxPx, color: Paint) -> Node {
+    let mut leader = PathData::new();
+    leader.polyline(&[p, b.nearest(p)], false);
+    let mut children = vec![
+        Node::Shape(Shape {
+            id: None,
+            class: Some("leader".into()),
+            label: None,
+            geometry: ShapeGeometry::Path(leader.finish()),
+            style: Some(Style { stroke: color, stroke_width: 1.0, ..Style::default() }),
+        }),
+        Node::Shape(Shape {
+            id: None,
+            class: Some("callout-box".into()),
+            label: None,
+            geometry: ShapeGeometry::Rect { x: b.x0, y: b.y0, w: b.width(), h: b.height(), rx: 2.0 },
+            style: Some(Style {
+                fill: WHITE,
+                fill_opacity: 0.94,
+                stroke: color,
+                stroke_width: 0.8,
+                ..Style::default()
+            }),
+        }),
+        Node::Shape(Shape {
+            id: None,
+            class: Some("callout-point".into()),
+            label: None,
+            geometry: ShapeGeometry::Circle { cx: p[0], cy: p[1], r: 3.0 },
+            style: Some(Style { fill: color, stroke: WHITE, stroke_width: 1.2, ..Style::default() }),
+        }),
+    ];
+    let mut y = b.y0 + PAD + 11.0;
+    let mut all = Vec::new();
+    if let Some(title) = &t.title {
+        for line in title {
+            children.push(Node::Text(Text {
+                bold: true,
+                ..label_text(line, b.x0 + PAD, y, TITLE_SIZE, TextAnchor::Start, color)
+            }));
+            all.push(line.clone());
+            y += 16.0;
+        }
+    }
+    children.push(Node::Text(Text {
+        lines: t.body.clone(),
+        line_height: 15.0,
+        ..label_text("", b.x0 + PAD, y, BODY_SIZE, TextAnchor::Start, INK)
+    }));
+    all.extend(t.body.iter().cloned());
+    Node::Group(Group {
+        id: Some(id),
+        class: Some("callout".into()),
+        label: Some(all.join(" ")),
+        children,
+        ..Group::default()
+    })
+}
+
+/// A badge, with its numbers already resolved.
+pub struct BadgeContent {
+    pub value: String,
+    pub total: Option<String>,
+    pub caption: String,
+    pub note: Option<String>,
+    pub units: Option<(u32, u32)>,
+    pub color: Paint,
+}
+
+const VALUE_SIZE: f64 = 38.0;
+const CAPTION_SIZE: f64 = 14.0;
+const NOTE_SIZE: f64 = 11.5;
+
+/// Lays out a badge at the top of `area` (x0, y0, width); returns the node and its height.
+pub fn badge_node(id: String, b: &BadgeContent, x: f64, y: f64, width: f64) -> (Node, f64) {
+    let mut children = Vec::new();
+    let headline = match &b.total {
+        Some(t) => format!("{} of {}", b.value, t),
+        None => b.value.clone(),
+    };
+    let mut cy = y + VALUE_SIZE * 0.9;
+    children.push(Node::Text(Text {
+        bold: true,
+        class: Some("badge-value".into()),
+        ..label_text(&headline, x, cy, VALUE_SIZE, TextAnchor::Start, b.color)
+    }));
+    cy += 8.0;
+    let caption = wrap(&b.caption, width, CAPTION_SIZE, false, false);
+    cy += CAPTION_SIZE;
+    children.push(Node::Text(Text {
+        class: Some("badge-caption".into()),
+        lines: caption.clone(),
+        line_height: 19.0,
+        ..label_text("", x, cy, CAPTION_SIZE, TextAnchor::Start, INK)
+    }));
+    cy += (caption.len() as f64 - 1.0) * 19.0 + 10.0;
+    if let Some((filled, total)) = b.units {
+        let per_row = total.min(17).max(1);
+        let rows = total.div_ceil(per_row);
+        let gap = 3.0;
+        let cell = ((width - f64::from(per_row - 1) * gap) / f64::from(per_row)).min(18.0);
+        let mut cells = Vec::new();
+        for i in 0..total {
+            let (r, c) = (i / per_row, i % per_row);
+            let on = i < filled;
+            cells.push(Node::Shape(Shape {
+                id: None,
+                class: Some(if on { "unit unit-filled" } else { "unit unit-empty" }.into()),
+                label: None,
+                geometry: ShapeGeometry::Rect {
+                    x: x + f64::from(c) * (cell + gap),
+                    y: cy + f64::from(r) * (cell + gap),
+                    w: cell,
+                    h: cell,
+                    rx: 1.5,
+                },
+                style: Some(Style {
+                    fill: if on { b.color } else { Paint::rgb(0xe3, 0xe0, 0xda) },
+                    ..Style::default()
+                }),
+            }));
+        }
+        children.push(Node::Group(Group {
+            id: Some(format!("{id}-units")),
+            class: Some("unit-bar".into()),
+            label: Some(format!("{filled} of {total} units filled; the cells are counts, not places")),
+            children: cells,
+            ..Group::default()
+        }));
+        cy += f64::from(rows) * (cell + gap) + 8.0;
+    }
+    if let Some(note) = &b.note {
+        let lines = wrap(note, width, NOTE_SIZE, false, true);
+        cy += NOTE_SIZE;
+        children.push(Node::Text(Text {
+            class: Some("badge-note".into()),
+            italic: true,
+            lines: lines.clone(),
+            line_height: 15.0,
+            ..label_text("", x, cy, NOTE_SIZE, TextAnchor::Start, MUTED)
+        }));
+        cy += (lines.len() as f64 - 1.0) * 15.0 + 4.0;
+    }
+    let label = format!("{headline} {}", b.caption);
+    (
+        Node::Group(Group {
+            id: Some(id),
+            class: Some("badge".into()),
+            label: Some(label),
+            children,
+            ..Group::default()
+        }),
+        cy - y,
+    )
+}

@@ -1,0 +1,345 @@
+//! Map furniture: legend, scale bar, north arrow, and choosing a corner for each that
+//! covers as little of the data as possible.
+
+use super::geometry::{contains, Pt, Ring};
+use super::labels::{measure, BoxPx};
+use crate::color::Paint;
+use crate::projection::{Fit, Projection};
+use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor};
+use geo::{Distance, Geodesic, Point};
+
+pub const INK: Paint = Paint::Color(crate::color::Rgba::rgb(0x22, 0x22, 0x22));
+pub const MUTED: Paint = Paint::Color(crate::color::Rgba::rgb(0x59, 0x59, 0x59));
+pub const WHITE: Paint = Paint::Color(crate::color::Rgba::rgb(0xff, 0xff, 0xff));
+
+/// A corner of the map frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corner {
+    BottomLeft,
+    BottomRight,
+    TopLeft,
+    TopRight,
+}
+
+pub const CORNERS: [Corner; 4] = [Corner::BottomLeft, Corner::BottomRight, Corner::TopLeft, Corner::TopRight];
+
+/// The box of size w×h in `corner` of `frame`, inset by `inset`.
+pub fn corner_box(frame: BoxPx, corner: Corner, w: f64, h: f64, inset: f64) -> BoxPx {
+    let (x0, y0) = match corner {
+        Corner::BottomLeft => (frame.x0 + inset, frame.y1 - inset - h),
+        Corner::BottomRight => (frame.x1 - inset - w, frame.y1 - inset - h),
+        Corner::TopLeft => (frame.x0 + inset, frame.y0 + inset),
+        Corner::TopRight => (frame.x1 - inset - w, frame.y0 + inset),
+    };
+    BoxPx::new(x0, y0, x0 + w, y0 + h)
+}
+
+/// Polygons (in pixels) that furniture should avoid covering.
+pub struct DataMask {
+    polygons: Vec<(BoxPx, Vec<Ring>)>,
+}
+
+impl DataMask {
+    pub fn new(polygons: Vec<Vec<Ring>>) -> Self {
+        DataMask {
+            polygons: polygons
+                .into_iter()
+                .filter_map(|p| {
+                    let ext = p.first()?;
+                    let mut b = super::geometry::Bounds::default();
+                    b.add_all(ext);
+                    let [x0, y0, x1, y1] = b.get()?;
+                    Some((BoxPx::new(x0, y0, x1, y1), p))
+                })
+                .collect(),
+        }
+    }
+
+    /// Share of a 6×6 grid of sample points in `b` that fall on data.
+    pub fn coverage(&self, b: &BoxPx) -> f64 {
+        let mut hits = 0;
+        for i in 0..6 {
+            for j in 0..6 {
+                let p: Pt = [
+                    b.x0 + (f64::from(i) + 0.5) / 6.0 * b.width(),
+                    b.y0 + (f64::from(j) + 0.5) / 6.0 * b.height(),
+                ];
+                if self
+                    .polygons
+                    .iter()
+                    .any(|(bb, poly)| p[0] >= bb.x0 && p[0] <= bb.x1 && p[1] >= bb.y0 && p[1] <= bb.y1 && contains(poly, p))
+                {
+                    hits += 1;
+                }
+            }
+        }
+        f64::from(hits) / 36.0
+    }
+
+    /// The free corner whose box covers the least data (ties go to the earlier corner).
+    pub fn best_corner(&self, frame: BoxPx, w: f64, h: f64, taken: &[BoxPx]) -> Option<BoxPx> {
+        CORNERS
+            .iter()
+            .map(|&c| corner_box(frame, c, w, h, 10.0))
+            .filter(|b| !taken.iter().any(|t| t.inflate(4.0).intersects(b)))
+            .map(|b| (self.coverage(&b), b))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, b)| b)
+    }
+}
+
+/// One legend row: what its swatch looks like and its text.
+#[derive(Debug, Clone)]
+pub struct LegendEntry {
+    pub text: String,
+    pub kind: SwatchKind,
+    pub style: Style,
+    pub marker_radius: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SwatchKind {
+    Area,
+    Line,
+    Point,
+}
+
+const LEGEND_SIZE: f64 = 11.5;
+const LEGEND_ROW: f64 = 19.0;
+
+pub fn legend_size(entries: &[LegendEntry]) -> (f64, f64) {
+    let w = entries
+        .iter()
+        .map(|e| measure(std::slice::from_ref(&e.text), LEGEND_SIZE, false, false, 0.0).width)
+        .fold(0.0, f64::max);
+    (w + 18.0 + 8.0 + 16.0, entries.len() as f64 * LEGEND_ROW + 12.0)
+}
+
+pub fn legend(entries: &[LegendEntry], b: BoxPx) -> Node {
+    let mut children = vec![panel_rect(b)];
+    for (i, e) in entries.iter().enumerate() {
+        let y = b.y0 + 6.0 + i as f64 * LEGEND_ROW;
+        let (sx, sy) = (b.x0 + 8.0, y + 3.0);
+        let geometry = match e.kind {
+            SwatchKind::Area => ShapeGeometry::Rect { x: sx, y: sy, w: 18.0, h: 12.0, rx: 0.0 },
+            SwatchKind::Line => {
+                let mut d = PathData::new();
+                d.polyline(&[[sx, sy + 6.0], [sx + 18.0, sy + 6.0]], false);
+                ShapeGeometry::Path(d.finish())
+            }
+            SwatchKind::Point => ShapeGeometry::Circle { cx: sx + 9.0, cy: sy + 6.0, r: e.marker_radius.min(6.0) },
+        };
+        children.push(Node::Shape(Shape {
+            id: None,
+            class: Some("legend-swatch".into()),
+            label: None,
+            geometry,
+            style: Some(e.style.clone()),
+        }));
+        children.push(Node::Text(label_text(&e.text, b.x0 + 34.0, sy + 10.0, LEGEND_SIZE, TextAnchor::Start, INK)));
+    }
+    Node::Group(Group {
+        id: Some("legend".into()),
+        class: Some("legend".into()),
+        label: Some(format!("Legend: {}", entries.iter().map(|e| e.text.as_str()).collect::<Vec<_>>().join("; "))),
+        children,
+        ..Group::default()
+    })
+}
+
+fn panel_rect(b: BoxPx) -> Node {
+    Node::Shape(Shape {
+        id: None,
+        class: Some("furniture-background".into()),
+        label: None,
+        geometry: ShapeGeometry::Rect { x: b.x0, y: b.y0, w: b.width(), h: b.height(), rx: 2.0 },
+        style: Some(Style {
+            fill: WHITE,
+            fill_opacity: 0.88,
+            stroke: Paint::rgb(0xbb, 0xbb, 0xbb),
+            stroke_width: 0.6,
+            ..Style::default()
+        }),
+    })
+}
+
+pub fn label_text(text: &str, x: f64, y: f64, size: f64, anchor: TextAnchor, fill: Paint) -> Text {
+    Text {
+        id: None,
+        class: None,
+        x,
+        y,
+        lines: vec![text.to_string()],
+        size,
+        bold: false,
+        italic: false,
+        fill,
+        halo: None,
+        anchor,
+        line_height: size * 1.2,
+        letter_spacing: 0.0,
+    }
+}
+
+/// A scale bar true at the map centre, measured geodesically along its own (horizontal)
+/// direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScaleBar {
+    /// Length in kilometres (a round number).
+    pub km: f64,
+    /// Length in pixels.
+    pub pixels: f64,
+}
+
+/// Picks a round length near `target_px` pixels for a horizontal bar at the frame centre.
+pub fn scale_bar(projection: &Projection, fit: &Fit, centre: Pt, target_px: f64) -> Option<ScaleBar> {
+    // Ground length of a horizontal 100 px span centred on the frame centre.
+    let a = fit.to_projected([centre[0] - 50.0, centre[1]]);
+    let b = fit.to_projected([centre[0] + 50.0, centre[1]]);
+    let la = projection.inverse(a[0], a[1])?;
+    let lb = projection.inverse(b[0], b[1])?;
+    let metres = Geodesic.distance(Point::new(la[0], la[1]), Point::new(lb[0], lb[1]));
+    if !(metres.is_finite() && metres > 0.0) {
+        return None;
+    }
+    let km_per_px = metres / 1000.0 / 100.0;
+    let target_km = target_px * km_per_px;
+    let magnitude = 10f64.powf(target_km.log10().floor());
+    let km = [5.0, 2.0, 1.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|v| *v <= target_km)
+        .unwrap_or(magnitude);
+    Some(ScaleBar { km, pixels: km / km_per_px })
+}
+
+pub fn format_km(km: f64) -> String {
+    if km >= 1.0 {
+        format!("{} km", crate::layout::template::thousands(&format!("{}", km.round() as i64)))
+    } else {
+        format!("{} m", (km * 1000.0).round())
+    }
+}
+
+pub fn scale_bar_size(bar: &ScaleBar) -> (f64, f64) {
+    let label = measure(&[format_km(bar.km)], 10.5, false, false, 0.0).width;
+    (bar.pixels + label / 2.0 + 24.0, 34.0)
+}
+
+pub fn scale_bar_node(bar: &ScaleBar, b: BoxPx) -> Node {
+    let x0 = b.x0 + 10.0;
+    let y = b.y1 - 10.0;
+    let x1 = x0 + bar.pixels;
+    let mut d = PathData::new();
+    d.polyline(&[[x0, y - 5.0], [x0, y], [x1, y], [x1, y - 5.0]], false);
+    d.polyline(&[[(x0 + x1) / 2.0, y], [(x0 + x1) / 2.0, y - 3.5]], false);
+    let half = format_km(bar.km / 2.0);
+    let full = format_km(bar.km);
+    Node::Group(Group {
+        id: Some("scale-bar".into()),
+        class: Some("scale-bar".into()),
+        label: Some(format!("Scale bar: {full} (true at the map centre)")),
+        children: vec![
+            panel_rect(b),
+            Node::Shape(Shape {
+                id: None,
+                class: None,
+                label: None,
+                geometry: ShapeGeometry::Path(d.finish()),
+                style: Some(Style {
+                    stroke: INK,
+                    stroke_width: 1.2,
+                    round: false,
+                    ..Style::default()
+                }),
+            }),
+            Node::Text(label_text("0", x0, y - 8.0, 10.5, TextAnchor::Middle, INK)),
+            Node::Text(label_text(half.trim_end_matches(" km").trim_end_matches(" m"), (x0 + x1) / 2.0, y - 8.0, 10.5, TextAnchor::Middle, INK)),
+            Node::Text(label_text(&full, x1, y - 8.0, 10.5, TextAnchor::Middle, INK)),
+        ],
+        ..Group::default()
+    })
+}
+
+/// Angle of true north at pixel `p`, in degrees clockwise from straight up.
+pub fn north_angle(projection: &Projection, fit: &Fit, p: Pt) -> Option<f64> {
+    let m = fit.to_projected(p);
+    let ll = projection.inverse(m[0], m[1])?;
+    let lat2 = (ll[1] + 0.05).min(89.999);
+    let up = projection.forward(ll[0], lat2)?;
+    let q = fit.to_pixel(up);
+    let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+    (dx != 0.0 || dy != 0.0).then(|| dx.atan2(-dy).to_degrees())
+}
+
+pub const NORTH_SIZE: (f64, f64) = (30.0, 46.0);
+
+pub fn north_arrow(angle: f64, b: BoxPx) -> Node {
+    let c = [b.center()[0], b.y0 + 26.0];
+    let rot = |p: Pt| -> Pt {
+        let (s, co) = angle.to_radians().sin_cos();
+        [c[0] + p[0] * co - p[1] * s, c[1] + p[0] * s + p[1] * co]
+    };
+    let mut left = PathData::new();
+    left.polyline(&[rot([0.0, -14.0]), rot([-6.0, 8.0]), rot([0.0, 4.0]), rot([0.0, -14.0])], true);
+    let mut right = PathData::new();
+    right.polyline(&[rot([0.0, -14.0]), rot([6.0, 8.0]), rot([0.0, 4.0]), rot([0.0, -14.0])], true);
+    let n_pos = rot([0.0, -17.0]);
+    Node::Group(Group {
+        id: Some("north-arrow".into()),
+        class: Some("north-arrow".into()),
+        label: Some(format!("North arrow, {angle:.1}° from vertical")),
+        children: vec![
+            Node::Shape(Shape {
+                id: None,
+                class: None,
+                label: None,
+                geometry: ShapeGeometry::Path(left.finish()),
+                style: Some(Style { fill: INK, stroke: INK, stroke_width: 0.8, ..Style::default() }),
+            }),
+            Node::Shape(Shape {
+                id: None,
+                class: None,
+                label: None,
+                geometry: ShapeGeometry::Path(right.finish()),
+                style: Some(Style { fill: WHITE, stroke: INK, stroke_width: 0.8, ..Style::default() }),
+            }),
+            Node::Text(Text {
+                bold: true,
+                halo: Some((WHITE, 2.5)),
+                ..label_text("N", n_pos[0], n_pos[1] - 1.0, 11.0, TextAnchor::Middle, INK)
+            }),
+        ],
+        ..Group::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scale_bar_is_round_and_true_at_the_centre() {
+        let p = Projection::auto([60.0, 29.0, 75.0, 39.0]);
+        let bounds_a = p.forward(60.0, 29.0).unwrap();
+        let bounds_b = p.forward(75.0, 39.0).unwrap();
+        let fit = Fit::new([bounds_a[0], bounds_a[1], bounds_b[0], bounds_b[1]], [0.0, 0.0, 1000.0, 800.0], 0.0);
+        let bar = scale_bar(&p, &fit, [500.0, 400.0], 150.0).unwrap();
+        let first = bar.km / 10f64.powf(bar.km.log10().floor());
+        assert!([1.0, 2.0, 5.0].iter().any(|m| (m - first).abs() < 1e-9), "{bar:?}");
+        assert!(bar.pixels <= 150.0 && bar.pixels > 150.0 / 2.6, "{bar:?}");
+    }
+
+    #[test]
+    fn north_points_up_on_the_central_meridian() {
+        let p = Projection::parse("+proj=lcc +lat_1=30 +lat_2=37 +lat_0=33 +lon_0=68 +datum=WGS84").unwrap();
+        let a = p.forward(60.0, 29.0).unwrap();
+        let b = p.forward(76.0, 39.0).unwrap();
+        let fit = Fit::new([a[0], a[1], b[0], b[1]], [0.0, 0.0, 1000.0, 800.0], 0.0);
+        let on_meridian = fit.to_pixel(p.forward(68.0, 34.0).unwrap());
+        assert!(north_angle(&p, &fit, on_meridian).unwrap().abs() < 0.01);
+        let east = fit.to_pixel(p.forward(75.0, 34.0).unwrap());
+        // East of the central meridian, meridians lean west toward the pole.
+        assert!(north_angle(&p, &fit, east).unwrap() < -1.0);
+    }
+}

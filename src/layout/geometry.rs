@@ -1,0 +1,389 @@
+//! Geometry in projected metres and in pixels: projecting features once, fitting, clipping
+//! to the frame, and the small planar helpers layout needs (areas, boxes, point-in-polygon).
+
+use crate::projection::{Fit, Projection};
+use geo::Geometry;
+
+pub type Pt = [f64; 2];
+pub type Ring = Vec<Pt>;
+
+/// A feature's geometry flattened by kind (a GeometryCollection may hold all three).
+#[derive(Debug, Clone, Default)]
+pub struct Flat {
+    /// Polygons, each as exterior ring then holes.
+    pub polygons: Vec<Vec<Ring>>,
+    pub lines: Vec<Ring>,
+    pub points: Vec<Pt>,
+}
+
+impl Flat {
+    pub fn is_empty(&self) -> bool {
+        self.polygons.is_empty() && self.lines.is_empty() && self.points.is_empty()
+    }
+
+    /// Bounding box `[minx, miny, maxx, maxy]`, or `None` when empty.
+    pub fn bounds(&self) -> Option<[f64; 4]> {
+        let mut b = Bounds::default();
+        for p in &self.polygons {
+            if let Some(ext) = p.first() {
+                b.add_all(ext);
+            }
+        }
+        for l in &self.lines {
+            b.add_all(l);
+        }
+        b.add_all(&self.points);
+        b.get()
+    }
+
+    /// Applies `f` to every point, dropping rings and lines that become too short.
+    pub fn map(&self, f: impl Fn(&[Pt]) -> Vec<Pt>) -> Flat {
+        Flat {
+            polygons: self
+                .polygons
+                .iter()
+                .filter_map(|poly| {
+                    let rings: Vec<Ring> = poly.iter().map(|r| f(r)).collect();
+                    (rings.first().is_some_and(|r| r.len() >= 4)).then(|| {
+                        rings.into_iter().filter(|r| r.len() >= 4).collect()
+                    })
+                })
+                .collect(),
+            lines: self.lines.iter().map(|l| f(l)).filter(|l| l.len() >= 2).collect(),
+            points: f(&self.points),
+        }
+    }
+}
+
+/// Accumulates a bounding box.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds([f64; 4]);
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY])
+    }
+}
+
+impl Bounds {
+    pub fn add(&mut self, p: Pt) {
+        let b = &mut self.0;
+        b[0] = b[0].min(p[0]);
+        b[1] = b[1].min(p[1]);
+        b[2] = b[2].max(p[0]);
+        b[3] = b[3].max(p[1]);
+    }
+
+    pub fn add_all(&mut self, ps: &[Pt]) {
+        for p in ps {
+            self.add(*p);
+        }
+    }
+
+    pub fn merge(&mut self, other: [f64; 4]) {
+        self.add([other[0], other[1]]);
+        self.add([other[2], other[3]]);
+    }
+
+    pub fn get(&self) -> Option<[f64; 4]> {
+        (self.0[0] <= self.0[2] && self.0[1] <= self.0[3]).then_some(self.0)
+    }
+}
+
+/// Flattens a `geo` geometry (lon/lat) into plain point lists.
+pub fn flatten(g: &Geometry<f64>, out: &mut Flat) {
+    let ring = |ls: &geo::LineString<f64>| -> Ring { ls.0.iter().map(|c| [c.x, c.y]).collect() };
+    let poly = |p: &geo::Polygon<f64>| -> Vec<Ring> {
+        std::iter::once(ring(p.exterior()))
+            .chain(p.interiors().iter().map(ring))
+            .collect()
+    };
+    match g {
+        Geometry::Point(p) => out.points.push([p.x(), p.y()]),
+        Geometry::MultiPoint(mp) => out.points.extend(mp.0.iter().map(|p| [p.x(), p.y()])),
+        Geometry::Line(l) => out.lines.push(vec![[l.start.x, l.start.y], [l.end.x, l.end.y]]),
+        Geometry::LineString(l) => out.lines.push(ring(l)),
+        Geometry::MultiLineString(ml) => out.lines.extend(ml.0.iter().map(ring)),
+        Geometry::Polygon(p) => out.polygons.push(poly(p)),
+        Geometry::MultiPolygon(mp) => out.polygons.extend(mp.0.iter().map(poly)),
+        Geometry::Rect(r) => out.polygons.push(poly(&r.to_polygon())),
+        Geometry::Triangle(t) => out.polygons.push(poly(&t.to_polygon())),
+        Geometry::GeometryCollection(gc) => {
+            for g in &gc.0 {
+                flatten(g, out);
+            }
+        }
+    }
+}
+
+/// Projects lon/lat geometry into metres, dropping points the projection cannot represent.
+pub fn project(flat: &Flat, projection: &Projection) -> Flat {
+    flat.map(|pts| projection.forward_lenient(pts))
+}
+
+/// Metres → pixels, clipped to `clip` `[x0, y0, x1, y1]`, with consecutive points that
+/// would print identically merged.
+pub fn to_pixels(flat: &Flat, fit: &Fit, clip: [f64; 4]) -> Flat {
+    let px = |pts: &[Pt]| -> Vec<Pt> { pts.iter().map(|p| fit.to_pixel(*p)).collect() };
+    Flat {
+        polygons: flat
+            .polygons
+            .iter()
+            .filter_map(|poly| {
+                // A polygon whose exterior is clipped away is gone, holes and all.
+                let mut rings = poly.iter().map(|r| dedupe(clip_ring(&px(r), clip), true));
+                let exterior = rings.next().filter(|r| r.len() >= 4)?;
+                Some(std::iter::once(exterior).chain(rings.filter(|r| r.len() >= 4)).collect())
+            })
+            .collect(),
+        lines: flat
+            .lines
+            .iter()
+            .flat_map(|l| clip_line(&px(l), clip))
+            .map(|l| dedupe(l, false))
+            .filter(|l| l.len() >= 2)
+            .collect(),
+        points: px(&flat.points)
+            .into_iter()
+            .filter(|p| p[0] >= clip[0] && p[0] <= clip[2] && p[1] >= clip[1] && p[1] <= clip[3])
+            .collect(),
+    }
+}
+
+/// Drops points closer than half the output precision to the previous kept point.
+fn dedupe(pts: Vec<Pt>, closed: bool) -> Vec<Pt> {
+    let mut out: Vec<Pt> = Vec::with_capacity(pts.len());
+    for p in pts {
+        if let Some(last) = out.last() {
+            if (p[0] - last[0]).abs() < 0.005 && (p[1] - last[1]).abs() < 0.005 {
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    if closed {
+        if let (Some(f), Some(l)) = (out.first().copied(), out.last().copied()) {
+            if f != l {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+/// Sutherland–Hodgman: the part of a ring inside `clip`. Concave rings may gain edges along
+/// the clip border; they lie outside the visible frame when `clip` has a margin.
+pub fn clip_ring(ring: &[Pt], clip: [f64; 4]) -> Ring {
+    let mut rb = Bounds::default();
+    rb.add_all(ring);
+    if let Some(r) = rb.get() {
+        if r[0] >= clip[0] && r[1] >= clip[1] && r[2] <= clip[2] && r[3] <= clip[3] {
+            return ring.to_vec();
+        }
+        if r[2] < clip[0] || r[0] > clip[2] || r[3] < clip[1] || r[1] > clip[3] {
+            return Vec::new();
+        }
+    }
+    let mut pts: Vec<Pt> = ring.to_vec();
+    for edge in 0..4 {
+        let inside = |p: &Pt| match edge {
+            0 => p[0] >= clip[0],
+            1 => p[0] <= clip[2],
+            2 => p[1] >= clip[1],
+            _ => p[1] <= clip[3],
+        };
+        let cross = |a: &Pt, b: &Pt| -> Pt {
+            let t = match edge {
+                0 => (clip[0] - a[0]) / (b[0] - a[0]),
+                1 => (clip[2] - a[0]) / (b[0] - a[0]),
+                2 => (clip[1] - a[1]) / (b[1] - a[1]),
+                _ => (clip[3] - a[1]) / (b[1] - a[1]),
+            };
+            [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
+        };
+        if pts.is_empty() {
+            break;
+        }
+        let mut out = Vec::with_capacity(pts.len());
+        let n = pts.len();
+        for i in 0..n {
+            let cur = pts[i];
+            let prev = pts[(i + n - 1) % n];
+            match (inside(&prev), inside(&cur)) {
+                (true, true) => out.push(cur),
+                (true, false) => out.push(cross(&prev, &cur)),
+                (false, true) => {
+                    out.push(cross(&prev, &cur));
+                    out.push(cur);
+                }
+                (false, false) => {}
+            }
+        }
+        pts = out;
+    }
+    if let (Some(f), Some(l)) = (pts.first().copied(), pts.last().copied()) {
+        if f != l {
+            pts.push(f);
+        }
+    }
+    pts
+}
+
+/// Liang–Barsky per segment: the pieces of a polyline inside `clip`.
+pub fn clip_line(line: &[Pt], clip: [f64; 4]) -> Vec<Ring> {
+    let mut pieces: Vec<Ring> = Vec::new();
+    let mut current: Ring = Vec::new();
+    for w in line.windows(2) {
+        match clip_segment(w[0], w[1], clip) {
+            Some((a, b)) => {
+                if current.last() != Some(&a) {
+                    if current.len() >= 2 {
+                        pieces.push(std::mem::take(&mut current));
+                    }
+                    current.clear();
+                    current.push(a);
+                }
+                current.push(b);
+            }
+            None => {
+                if current.len() >= 2 {
+                    pieces.push(std::mem::take(&mut current));
+                }
+                current.clear();
+            }
+        }
+    }
+    if current.len() >= 2 {
+        pieces.push(current);
+    }
+    pieces
+}
+
+fn clip_segment(a: Pt, b: Pt, c: [f64; 4]) -> Option<(Pt, Pt)> {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a[0] - c[0]),
+        (dx, c[2] - a[0]),
+        (-dy, a[1] - c[1]),
+        (dy, c[3] - a[1]),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    if t0 > t1 {
+        return None;
+    }
+    let at = |t: f64| [a[0] + t * dx, a[1] + t * dy];
+    Some((if t0 > 0.0 { at(t0) } else { a }, if t1 < 1.0 { at(t1) } else { b }))
+}
+
+/// Signed area (shoelace), positive for counter-clockwise in a y-up system.
+pub fn ring_area(r: &[Pt]) -> f64 {
+    r.windows(2)
+        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+        .sum::<f64>()
+        / 2.0
+}
+
+/// Area of a polygon (exterior minus holes), unsigned.
+pub fn polygon_area(poly: &[Ring]) -> f64 {
+    let mut it = poly.iter();
+    let ext = it.next().map_or(0.0, |r| ring_area(r).abs());
+    ext - it.map(|r| ring_area(r).abs()).sum::<f64>()
+}
+
+/// Even-odd point in polygon over all rings.
+pub fn contains(poly: &[Ring], p: Pt) -> bool {
+    let mut inside = false;
+    for r in poly {
+        for w in r.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if (a[1] > p[1]) != (b[1] > p[1]) {
+                let x = a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0]);
+                if p[0] < x {
+                    inside = !inside;
+                }
+            }
+        }
+    }
+    inside
+}
+
+/// Distance from `p` to the nearest ring edge.
+pub fn edge_distance(poly: &[Ring], p: Pt) -> f64 {
+    let mut best = f64::INFINITY;
+    for r in poly {
+        for w in r.windows(2) {
+            best = best.min(segment_distance(p, w[0], w[1]));
+        }
+    }
+    best
+}
+
+pub fn segment_distance(p: Pt, a: Pt, b: Pt) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (x, y) = (a[0] + t * dx, a[1] + t * dy);
+    ((p[0] - x).powi(2) + (p[1] - y).powi(2)).sqrt()
+}
+
+/// Samples points along the edges of a lon/lat box, for projecting its outline.
+pub fn densify_bbox(b: [f64; 4], steps: usize) -> Vec<Pt> {
+    let [w, s, e, n] = b;
+    let mut out = Vec::with_capacity(4 * steps + 1);
+    for i in 0..=steps {
+        let t = i as f64 / steps as f64;
+        out.push([w + t * (e - w), s]);
+        out.push([w + t * (e - w), n]);
+        out.push([w, s + t * (n - s)]);
+        out.push([e, s + t * (n - s)]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SQUARE: [Pt; 5] = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0], [0.0, 0.0]];
+
+    #[test]
+    fn ring_clipping_keeps_the_inside() {
+        let r = clip_ring(&SQUARE, [5.0, -1.0, 20.0, 20.0]);
+        assert!((ring_area(&r).abs() - 50.0).abs() < 1e-9, "{r:?}");
+        assert!(clip_ring(&SQUARE, [20.0, 20.0, 30.0, 30.0]).is_empty());
+    }
+
+    #[test]
+    fn line_clipping_splits_into_pieces() {
+        let line = [[-5.0, 5.0], [5.0, 5.0], [5.0, 15.0], [5.0, 20.0], [8.0, 8.0]];
+        let pieces = clip_line(&line, [0.0, 0.0, 10.0, 10.0]);
+        assert_eq!(pieces.len(), 2, "{pieces:?}");
+        assert_eq!(pieces[0], vec![[0.0, 5.0], [5.0, 5.0], [5.0, 10.0]]);
+    }
+
+    #[test]
+    fn containment_and_distance() {
+        let poly = vec![SQUARE.to_vec()];
+        assert!(contains(&poly, [5.0, 5.0]));
+        assert!(!contains(&poly, [15.0, 5.0]));
+        assert_eq!(edge_distance(&poly, [5.0, 4.0]), 4.0);
+        assert_eq!(polygon_area(&poly), 100.0);
+    }
+}

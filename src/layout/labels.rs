@@ -1,0 +1,415 @@
+//! Label placement: candidates per feature, a collision index shared with every other
+//! element on the map, and a report of what could not be placed. A label is dropped rather
+//! than drawn over anything.
+
+use super::geometry::{contains, edge_distance, polygon_area, Pt, Ring};
+use crate::color::Paint;
+use crate::fonts;
+use rstar::primitives::Rectangle;
+use rstar::{RTree, AABB};
+
+/// An axis-aligned box in pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoxPx {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+impl BoxPx {
+    pub fn new(x0: f64, y0: f64, x1: f64, y1: f64) -> Self {
+        BoxPx { x0, y0, x1, y1 }
+    }
+
+    pub fn centered(c: Pt, w: f64, h: f64) -> Self {
+        BoxPx::new(c[0] - w / 2.0, c[1] - h / 2.0, c[0] + w / 2.0, c[1] + h / 2.0)
+    }
+
+    pub fn intersects(&self, o: &BoxPx) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+
+    pub fn inside(&self, o: &BoxPx) -> bool {
+        self.x0 >= o.x0 && self.y0 >= o.y0 && self.x1 <= o.x1 && self.y1 <= o.y1
+    }
+
+    pub fn inflate(&self, d: f64) -> BoxPx {
+        BoxPx::new(self.x0 - d, self.y0 - d, self.x1 + d, self.y1 + d)
+    }
+
+    pub fn center(&self) -> Pt {
+        [(self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0]
+    }
+
+    pub fn width(&self) -> f64 {
+        self.x1 - self.x0
+    }
+
+    pub fn height(&self) -> f64 {
+        self.y1 - self.y0
+    }
+
+    /// The point of the box nearest to `p`.
+    pub fn nearest(&self, p: Pt) -> Pt {
+        [p[0].clamp(self.x0, self.x1), p[1].clamp(self.y0, self.y1)]
+    }
+
+    fn corners_and_mids(&self) -> [Pt; 8] {
+        let c = self.center();
+        [
+            [self.x0, self.y0],
+            [self.x1, self.y0],
+            [self.x0, self.y1],
+            [self.x1, self.y1],
+            [c[0], self.y0],
+            [c[0], self.y1],
+            [self.x0, c[1]],
+            [self.x1, c[1]],
+        ]
+    }
+}
+
+/// Everything already on the map that a label must not cover.
+#[derive(Default)]
+pub struct Occupied {
+    tree: RTree<Rectangle<[f64; 2]>>,
+}
+
+impl Occupied {
+    pub fn add(&mut self, b: BoxPx) {
+        self.tree
+            .insert(Rectangle::from_corners([b.x0, b.y0], [b.x1, b.y1]));
+    }
+
+    pub fn collides(&self, b: &BoxPx) -> bool {
+        let env = AABB::from_corners([b.x0, b.y0], [b.x1, b.y1]);
+        self.tree
+            .locate_in_envelope_intersecting(&env)
+            .any(|r| BoxPx::new(r.lower()[0], r.lower()[1], r.upper()[0], r.upper()[1]).intersects(b))
+    }
+
+    /// Does the segment a–b pass through any occupied box?
+    pub fn segment_collides(&self, a: Pt, b: Pt) -> bool {
+        let env = AABB::from_corners([a[0].min(b[0]), a[1].min(b[1])], [a[0].max(b[0]), a[1].max(b[1])]);
+        self.tree.locate_in_envelope_intersecting(&env).any(|r| {
+            let bx = BoxPx::new(r.lower()[0], r.lower()[1], r.upper()[0], r.upper()[1]);
+            (0..=16).any(|i| {
+                let t = f64::from(i) / 16.0;
+                let p = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+                p[0] > bx.x0 && p[0] < bx.x1 && p[1] > bx.y0 && p[1] < bx.y1
+            })
+        })
+    }
+}
+
+/// Size of a block of text lines: width, and the box's top/bottom relative to the first
+/// baseline (`top` negative).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextMetrics {
+    pub width: f64,
+    pub top: f64,
+    pub bottom: f64,
+    pub line_height: f64,
+}
+
+/// Measures lines with the bundled font. The box covers cap height to descender, plus the
+/// halo, so two boxes that do not touch never show touching glyphs.
+pub fn measure(lines: &[String], size: f64, bold: bool, italic: bool, halo: f64) -> TextMetrics {
+    let width = lines
+        .iter()
+        .map(|l| fonts::text_width(l, size, bold, italic, 0.0))
+        .fold(0.0, f64::max);
+    let (ascent, descent) = fonts::ascent_descent(size, bold);
+    let line_height = (size * 1.2).round();
+    TextMetrics {
+        width: width + 2.0 * halo,
+        top: -(ascent * 0.78) - halo,
+        bottom: descent * 0.85 + (lines.len().saturating_sub(1)) as f64 * line_height + halo,
+        line_height,
+    }
+}
+
+/// What a label belongs to.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The polygon to label, in pixels (its largest visible part).
+    Polygon(Vec<Ring>),
+    /// A marker at a point with this radius.
+    Point(Pt, f64),
+    Line(Ring),
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub layer: String,
+    pub feature: String,
+    pub lines: Vec<String>,
+    pub size: f64,
+    pub bold: bool,
+    pub color: Paint,
+    pub required: bool,
+    pub priority: f64,
+    pub target: Target,
+    /// Letter spacing in pixels (used for uppercase country names).
+    pub letter_spacing: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub request: usize,
+    /// Centre of the text block's box.
+    pub center: Pt,
+    pub size: f64,
+    pub bbox: BoxPx,
+    pub metrics: TextMetrics,
+    /// Leader line from the feature to the label.
+    pub leader: Option<(Pt, Pt)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    pub layer: String,
+    pub feature: String,
+    pub text: String,
+    pub required: bool,
+}
+
+pub const HALO: f64 = 1.5;
+
+/// Places labels in priority order, each avoiding `occupied` and staying in `frame`; placed
+/// labels join `occupied`.
+pub fn place(requests: &[Request], frame: BoxPx, occupied: &mut Occupied) -> (Vec<Placed>, Vec<Dropped>) {
+    let mut order: Vec<usize> = (0..requests.len()).collect();
+    let weight = |r: &Request| match &r.target {
+        Target::Polygon(p) => polygon_area(p),
+        Target::Point(..) | Target::Line(_) => 0.0,
+    };
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (&requests[a], &requests[b]);
+        rb.required
+            .cmp(&ra.required)
+            .then(rb.priority.total_cmp(&ra.priority))
+            .then(weight(rb).total_cmp(&weight(ra)))
+            .then(a.cmp(&b))
+    });
+    let inner = frame.inflate(-2.0);
+    let mut placed = Vec::new();
+    let mut dropped = Vec::new();
+    for i in order {
+        let r = &requests[i];
+        match place_one(i, r, inner, occupied) {
+            Some(p) => {
+                occupied.add(p.bbox);
+                placed.push(p);
+            }
+            None => dropped.push(Dropped {
+                layer: r.layer.clone(),
+                feature: r.feature.clone(),
+                text: r.lines.join(" "),
+                required: r.required,
+            }),
+        }
+    }
+    (placed, dropped)
+}
+
+fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Option<Placed> {
+    for size in [r.size, (r.size * 0.85).max(6.0)] {
+        let m = measure(&r.lines, size, r.bold, false, HALO);
+        let m = TextMetrics {
+            width: m.width + r.letter_spacing * r.lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64,
+            ..m
+        };
+        let (w, h) = (m.width, m.bottom - m.top);
+        let ok = |b: &BoxPx| b.inside(&frame) && !occupied.collides(b);
+        let make = |c: Pt, leader: Option<(Pt, Pt)>| Placed {
+            request: index,
+            center: c,
+            size,
+            bbox: BoxPx::centered(c, w, h),
+            metrics: m,
+            leader,
+        };
+        match &r.target {
+            Target::Polygon(poly) => {
+                let anchor = pole(poly);
+                let offsets = inside_offsets(w, h);
+                // 1. Fully inside the polygon.
+                for (dx, dy) in &offsets {
+                    let c = [anchor[0] + dx, anchor[1] + dy];
+                    let b = BoxPx::centered(c, w, h);
+                    if ok(&b) && b.corners_and_mids().iter().all(|p| contains(poly, *p)) {
+                        return Some(make(c, None));
+                    }
+                }
+                // 2. Small polygon: outside, with a leader line.
+                if polygon_area(poly) < 6.0 * w * h {
+                    let d = edge_distance(poly, anchor).min(30.0);
+                    for c in around(anchor, w, h, &[d + 10.0, d + 24.0, d + 42.0, d + 64.0]) {
+                        let b = BoxPx::centered(c, w, h);
+                        let end = b.nearest(anchor);
+                        if ok(&b) && !occupied.segment_collides(anchor, end) {
+                            return Some(make(c, Some((anchor, end))));
+                        }
+                    }
+                }
+                // 3. Centred on the feature, spilling over its edge.
+                for (dx, dy) in &offsets {
+                    let c = [anchor[0] + dx, anchor[1] + dy];
+                    if contains(poly, c) && ok(&BoxPx::centered(c, w, h)) {
+                        return Some(make(c, None));
+                    }
+                }
+            }
+            Target::Point(p, radius) => {
+                for c in around(*p, w, h, &[radius + 2.0]) {
+                    if ok(&BoxPx::centered(c, w, h)) {
+                        return Some(make(c, None));
+                    }
+                }
+            }
+            Target::Line(line) => {
+                for t in [0.5, 0.4, 0.6, 0.3, 0.7] {
+                    let Some(mid) = point_along(line, t) else { continue };
+                    for dy in [-(h / 2.0 + 4.0), h / 2.0 + 4.0] {
+                        let c = [mid[0], mid[1] + dy];
+                        if ok(&BoxPx::centered(c, w, h)) {
+                            return Some(make(c, None));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+fn inside_offsets(w: f64, h: f64) -> Vec<(f64, f64)> {
+    let mut v = Vec::new();
+    for dy in [0.0, -0.6, 0.6, -1.2, 1.2, -1.8, 1.8] {
+        for dx in [0.0, -0.3, 0.3, -0.6, 0.6] {
+            v.push((dx * w, dy * h));
+        }
+    }
+    v
+}
+
+/// Centres of a w×h box placed around `p` at each gap (distance from p to the box's edge),
+/// in the cartographic order of preference: right, left, upper right, upper left, lower
+/// right, lower left, above, below.
+fn around(p: Pt, w: f64, h: f64, gaps: &[f64]) -> Vec<Pt> {
+    let mut v = Vec::new();
+    for &g in gaps {
+        let d = g * std::f64::consts::FRAC_1_SQRT_2;
+        v.extend([
+            [p[0] + g + w / 2.0, p[1]],
+            [p[0] - g - w / 2.0, p[1]],
+            [p[0] + d + w / 2.0, p[1] - d - h / 2.0],
+            [p[0] - d - w / 2.0, p[1] - d - h / 2.0],
+            [p[0] + d + w / 2.0, p[1] + d + h / 2.0],
+            [p[0] - d - w / 2.0, p[1] + d + h / 2.0],
+            [p[0], p[1] - g - h / 2.0],
+            [p[0], p[1] + g + h / 2.0],
+        ]);
+    }
+    v
+}
+
+/// The pole of inaccessibility (the interior point farthest from the edges).
+pub fn pole(poly: &[Ring]) -> Pt {
+    let to_ls = |r: &Ring| geo::LineString::from(r.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
+    let Some(ext) = poly.first() else {
+        return [0.0, 0.0];
+    };
+    let gp = geo::Polygon::new(to_ls(ext), poly[1..].iter().map(to_ls).collect());
+    match polylabel::polylabel(&gp, &0.5) {
+        Ok(p) if p.x().is_finite() && p.y().is_finite() => [p.x(), p.y()],
+        _ => {
+            let n = ext.len().max(1) as f64;
+            [ext.iter().map(|p| p[0]).sum::<f64>() / n, ext.iter().map(|p| p[1]).sum::<f64>() / n]
+        }
+    }
+}
+
+/// The point at share `t` of a polyline's length.
+pub fn point_along(line: &[Pt], t: f64) -> Option<Pt> {
+    let len = |a: Pt, b: Pt| ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+    let total: f64 = line.windows(2).map(|w| len(w[0], w[1])).sum();
+    if line.is_empty() || total == 0.0 {
+        return line.first().copied();
+    }
+    let mut want = total * t;
+    for w in line.windows(2) {
+        let l = len(w[0], w[1]);
+        if want <= l && l > 0.0 {
+            let f = want / l;
+            return Some([w[0][0] + f * (w[1][0] - w[0][0]), w[0][1] + f * (w[1][1] - w[0][1])]);
+        }
+        want -= l;
+    }
+    line.last().copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(target: Target, text: &str) -> Request {
+        Request {
+            layer: "l".into(),
+            feature: text.into(),
+            lines: vec![text.into()],
+            size: 11.0,
+            bold: false,
+            color: Paint::rgb(0, 0, 0),
+            required: false,
+            priority: 0.0,
+            target,
+            letter_spacing: 0.0,
+        }
+    }
+
+    #[test]
+    fn labels_never_overlap_and_crowded_ones_are_dropped() {
+        let frame = BoxPx::new(0.0, 0.0, 100.0, 40.0);
+        let reqs: Vec<Request> = (0..12)
+            .map(|i| req(Target::Point([50.0, 20.0], 2.0), &format!("Place {i}")))
+            .collect();
+        let mut occ = Occupied::default();
+        let (placed, dropped) = place(&reqs, frame, &mut occ);
+        assert!(!placed.is_empty() && !dropped.is_empty());
+        assert_eq!(placed.len() + dropped.len(), 12);
+        for (i, a) in placed.iter().enumerate() {
+            assert!(a.bbox.inside(&frame));
+            for b in &placed[i + 1..] {
+                assert!(!a.bbox.intersects(&b.bbox), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_big_polygon_gets_its_label_inside() {
+        let sq = vec![vec![[0.0, 0.0], [200.0, 0.0], [200.0, 200.0], [0.0, 200.0], [0.0, 0.0]]];
+        let mut occ = Occupied::default();
+        let (placed, _) = place(&[req(Target::Polygon(sq), "Kunduz")], BoxPx::new(0.0, 0.0, 300.0, 300.0), &mut occ);
+        let c = placed[0].center;
+        assert!((c[0] - 100.0).abs() < 1.0 && (c[1] - 100.0).abs() < 1.0, "{c:?}");
+        assert!(placed[0].leader.is_none());
+    }
+
+    #[test]
+    fn a_tiny_polygon_gets_a_leader() {
+        let sq = vec![vec![[50.0, 50.0], [54.0, 50.0], [54.0, 54.0], [50.0, 54.0], [50.0, 50.0]]];
+        let mut occ = Occupied::default();
+        let (placed, _) = place(&[req(Target::Polygon(sq), "Tiny")], BoxPx::new(0.0, 0.0, 300.0, 300.0), &mut occ);
+        assert!(placed[0].leader.is_some());
+    }
+
+    #[test]
+    fn point_along_a_line() {
+        let l = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]];
+        assert_eq!(point_along(&l, 0.5), Some([10.0, 0.0]));
+        assert_eq!(point_along(&l, 0.75), Some([10.0, 5.0]));
+    }
+}

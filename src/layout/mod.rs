@@ -1,0 +1,806 @@
+//! Layout: from a validated spec and its data to a finished [`Scene`]. Decides where
+//! everything goes (frame, layers, labels, callouts, badges, furniture, titles); the
+//! emitters then only write it out.
+
+pub mod annotations;
+pub mod furniture;
+pub mod geometry;
+pub mod labels;
+pub mod template;
+
+use crate::color::Paint;
+use crate::data::{DataCache, Dataset, Feature};
+use crate::error::{Error, Result};
+use crate::projection::{Fit, Projection};
+use crate::scene::{Group, Node, PathData, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor};
+use crate::spec::{Anchor, Extent, Filter, Layer, Marker, ProjectionChoice, Spec};
+use annotations::{badge_node, callout_node, callout_text, place_callout, BadgeContent};
+use furniture::{DataMask, LegendEntry, SwatchKind, INK, MUTED, WHITE};
+use geometry::{Bounds, Flat, Pt};
+use labels::{BoxPx, Dropped, Occupied, Request, Target};
+use std::sync::Arc;
+use template::{fill, wrap, TemplateError};
+
+/// A laid-out map and what layout had to leave out.
+#[derive(Debug)]
+pub struct Layout {
+    pub scene: Scene,
+    pub dropped_labels: Vec<Dropped>,
+    /// The projection used (its definition string).
+    pub projection: String,
+    pub scale_bar_km: Option<f64>,
+}
+
+const MARGIN: f64 = 20.0;
+const TITLE_SIZE: f64 = 22.0;
+const SUBTITLE_SIZE: f64 = 14.5;
+const CREDIT_SIZE: f64 = 10.5;
+
+struct LayerData<'a> {
+    spec: &'a Layer,
+    dataset: Arc<Dataset>,
+    /// Indices of the selected features, and their geometry in projected metres.
+    features: Vec<(usize, Flat)>,
+}
+
+impl LayerData<'_> {
+    fn feature(&self, i: usize) -> &Feature {
+        &self.dataset.features[i]
+    }
+}
+
+/// Lays out `spec`, loading its data through `cache`.
+pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
+    // 1. Data, filtered, in lon/lat.
+    let mut layers_ll = Vec::new();
+    for l in &spec.layers {
+        let dataset = cache.get(&l.source)?;
+        let mut features = Vec::new();
+        for (i, f) in dataset.features.iter().enumerate() {
+            if f.matches(&l.filter) {
+                let mut flat = Flat::default();
+                if let Some(g) = &f.geometry {
+                    geometry::flatten(g, &mut flat);
+                }
+                features.push((i, flat));
+            }
+        }
+        if features.is_empty() {
+            return Err(Error::render(
+                &spec.file,
+                format!(
+                    "layer {:?}: {} matches none of the {} features in {}",
+                    l.id,
+                    describe_filter(&l.filter),
+                    dataset.features.len(),
+                    l.source.display()
+                ),
+            ));
+        }
+        layers_ll.push(LayerData { spec: l, dataset, features });
+    }
+
+    // 2. Projection, chosen from the extent.
+    let fit_layers = |ld: &LayerData| match &spec.extent {
+        Extent::Fit { layers, .. } => layers.is_empty() || layers.contains(&ld.spec.id),
+        Extent::BBox(_) => false,
+    };
+    let extent_ll = match &spec.extent {
+        Extent::BBox(b) => *b,
+        Extent::Fit { .. } => {
+            let mut b = Bounds::default();
+            for ld in layers_ll.iter().filter(|ld| fit_layers(ld)) {
+                for (_, f) in &ld.features {
+                    if let Some(fb) = f.bounds() {
+                        b.merge(fb);
+                    }
+                }
+            }
+            b.get().ok_or_else(|| Error::render(&spec.file, "the layers the map is fitted to have no geometry"))?
+        }
+    };
+    let projection = match &spec.projection {
+        ProjectionChoice::Auto => Projection::auto(extent_ll),
+        ProjectionChoice::Named(s) => Projection::parse(s).map_err(|m| Error::render(&spec.file, m))?,
+    };
+
+    // 3. Project once.
+    let layers: Vec<LayerData> = layers_ll
+        .into_iter()
+        .map(|ld| LayerData {
+            features: ld.features.iter().map(|(i, f)| (*i, geometry::project(f, &projection))).collect(),
+            ..ld
+        })
+        .collect();
+    let (projected_bounds, pad) = match &spec.extent {
+        Extent::BBox(b) => {
+            let mut bb = Bounds::default();
+            bb.add_all(&projection.forward_lenient(&geometry::densify_bbox(*b, 64)));
+            (bb.get(), 0.0)
+        }
+        Extent::Fit { pad, .. } => {
+            let mut bb = Bounds::default();
+            for ld in layers.iter().filter(|ld| fit_layers(ld)) {
+                for (_, f) in &ld.features {
+                    if let Some(fb) = f.bounds() {
+                        bb.merge(fb);
+                    }
+                }
+            }
+            (bb.get(), *pad)
+        }
+    };
+    let projected_bounds = projected_bounds
+        .ok_or_else(|| Error::render(&spec.file, format!("projection {} cannot represent the map's extent", projection.definition)))?;
+
+    // 4. Page: title block, credits, side panel, map frame.
+    let (w, h) = (spec.width, spec.height);
+    let mut nodes = Vec::new();
+    let mut top = MARGIN;
+    let mut head = Vec::new();
+    if let Some(t) = &spec.title {
+        let lines = wrap(t, w - 2.0 * MARGIN, TITLE_SIZE, true, false);
+        head.push(Node::Text(Text {
+            id: Some("title".into()),
+            class: Some("title".into()),
+            bold: true,
+            lines: lines.clone(),
+            line_height: 27.0,
+            ..furniture::label_text("", MARGIN, top + TITLE_SIZE * 0.9, TITLE_SIZE, TextAnchor::Start, INK)
+        }));
+        top += lines.len() as f64 * 27.0 + 2.0;
+    }
+    if let Some(s) = &spec.subtitle {
+        let lines = wrap(s, w - 2.0 * MARGIN, SUBTITLE_SIZE, false, false);
+        head.push(Node::Text(Text {
+            id: Some("subtitle".into()),
+            class: Some("subtitle".into()),
+            lines: lines.clone(),
+            line_height: 19.0,
+            ..furniture::label_text("", MARGIN, top + SUBTITLE_SIZE * 0.95, SUBTITLE_SIZE, TextAnchor::Start, MUTED)
+        }));
+        top += lines.len() as f64 * 19.0;
+    }
+    if !head.is_empty() {
+        top += 10.0;
+        nodes.push(Node::Group(Group {
+            id: Some("title-block".into()),
+            class: Some("title-block".into()),
+            children: head,
+            ..Group::default()
+        }));
+    }
+    let mut bottom = h - MARGIN;
+    let mut credit_node = None;
+    if let Some(c) = &spec.credit {
+        let lines = wrap(c, w - 2.0 * MARGIN, CREDIT_SIZE, false, false);
+        let first_baseline = h - MARGIN * 0.8 - (lines.len() as f64 - 1.0) * 14.0;
+        credit_node = Some(Node::Text(Text {
+            id: Some("credit".into()),
+            class: Some("credit".into()),
+            lines: lines.clone(),
+            line_height: 14.0,
+            ..furniture::label_text("", MARGIN, first_baseline, CREDIT_SIZE, TextAnchor::Start, MUTED)
+        }));
+        bottom = first_baseline - CREDIT_SIZE - 10.0;
+    }
+    if !spec.panel && !spec.badges.is_empty() {
+        return Err(Error::render(&spec.file, "badges need the side panel: remove `panel = \"none\"` or the [[badge]] tables"));
+    }
+    let panel_w = if spec.panel { (w * 0.28).clamp(200.0, 360.0) } else { 0.0 };
+    let frame_right = if spec.panel { w - MARGIN - panel_w - 18.0 } else { w - MARGIN };
+    let frame = [MARGIN, top, frame_right - MARGIN, bottom - top];
+    if frame[2] < 80.0 || frame[3] < 80.0 {
+        return Err(Error::render(
+            &spec.file,
+            format!("the map frame is only {:.0}×{:.0} px after titles, credits and panel; enlarge `size` or shorten the texts", frame[2].max(0.0), frame[3].max(0.0)),
+        ));
+    }
+    let frame_box = BoxPx::new(frame[0], frame[1], frame[0] + frame[2], frame[1] + frame[3]);
+    let fit = Fit::new(projected_bounds, frame, pad);
+    let clip = [frame_box.x0 - 12.0, frame_box.y0 - 12.0, frame_box.x1 + 12.0, frame_box.y1 + 12.0];
+
+    // 5. Layers in pixels.
+    let mut layer_nodes = Vec::new();
+    let mut occupied = Occupied::default();
+    let mut requests = Vec::new();
+    let mut legend_entries = Vec::new();
+    let mut mask_polys = Vec::new();
+    let mut markers = Vec::new();
+    for ld in &layers {
+        let l = ld.spec;
+        let kind = layer_kind(ld);
+        let style = layer_style(l, kind);
+        let mut children = Vec::new();
+        let mut used_ids: Vec<String> = Vec::new();
+        let mut label_missing = 0usize;
+        let mut label_total = 0usize;
+        for (fi, flat) in &ld.features {
+            let f = ld.feature(*fi);
+            let px = geometry::to_pixels(flat, &fit, clip);
+            if px.is_empty() {
+                continue;
+            }
+            let id = unique_id(&format!("{}-{}", l.id, f.id), &mut used_ids);
+            let name = f.property_text("name");
+            if fit_layers(ld) || l.legend.is_some() {
+                mask_polys.extend(px.polygons.iter().cloned());
+            }
+            let mut d = PathData::new();
+            for poly in &px.polygons {
+                for ring in poly {
+                    d.polyline(&ring[..ring.len() - 1], true);
+                }
+            }
+            let mut arrow = None;
+            for line in &px.lines {
+                let (line, head) = if l.arrow { shorten_for_arrow(line, style.stroke_width) } else { (line.clone(), None) };
+                if l.curve && line.len() > 2 {
+                    smooth(&mut d, &line);
+                } else {
+                    d.polyline(&line, false);
+                }
+                if head.is_some() {
+                    arrow = head;
+                }
+            }
+            let has_path = !d.is_empty();
+            if has_path {
+                children.push(Node::Shape(Shape {
+                    id: Some(id.clone()),
+                    class: Some("feature".into()),
+                    label: name.clone(),
+                    geometry: ShapeGeometry::Path(d.finish()),
+                    style: None,
+                }));
+            }
+            if let Some(tri) = arrow {
+                let mut d = PathData::new();
+                d.polyline(&tri, true);
+                let mut b = Bounds::default();
+                b.add_all(&tri);
+                if let Some([x0, y0, x1, y1]) = b.get() {
+                    occupied.add(BoxPx::new(x0, y0, x1, y1));
+                }
+                children.push(Node::Shape(Shape {
+                    id: None,
+                    class: Some("arrowhead".into()),
+                    label: None,
+                    geometry: ShapeGeometry::Path(d.finish()),
+                    style: Some(Style {
+                        fill: style.stroke,
+                        stroke: Paint::None,
+                        ..Style::default()
+                    }),
+                }));
+            }
+            if l.marker != Marker::None {
+                let r = l.marker_size;
+                for (k, p) in px.points.iter().enumerate() {
+                    let geometry = match l.marker {
+                        Marker::Square => ShapeGeometry::Rect { x: p[0] - r, y: p[1] - r, w: 2.0 * r, h: 2.0 * r, rx: 0.0 },
+                        _ => ShapeGeometry::Circle { cx: p[0], cy: p[1], r },
+                    };
+                    let pid = if has_path || k > 0 { format!("{id}-{k}") } else { id.clone() };
+                    children.push(Node::Shape(Shape {
+                        id: Some(pid),
+                        class: Some("feature marker".into()),
+                        label: name.clone(),
+                        geometry,
+                        style: None,
+                    }));
+                    let mb = BoxPx::centered(*p, 2.0 * r + 2.0, 2.0 * r + 2.0);
+                    occupied.add(mb);
+                    markers.push(mb);
+                }
+            }
+            if let Some(tpl) = &l.label {
+                label_total += 1;
+                let text = match fill(tpl, Some(f)) {
+                    Ok(t) => t,
+                    Err(TemplateError::Missing(_)) => {
+                        label_missing += 1;
+                        continue;
+                    }
+                    Err(TemplateError::Syntax(m)) => return Err(Error::render(&spec.file, format!("layer {:?}: {m}", l.id))),
+                };
+                let text = if l.label_upper { text.to_uppercase() } else { text };
+                if text.trim().is_empty() {
+                    continue;
+                }
+                let target = if let Some(p) = px.points.first() {
+                    Target::Point(*p, if l.marker == Marker::None { 0.0 } else { l.marker_size })
+                } else if !px.polygons.is_empty() {
+                    let largest = px
+                        .polygons
+                        .iter()
+                        .max_by(|a, b| geometry::polygon_area(a).total_cmp(&geometry::polygon_area(b)))
+                        .cloned()
+                        .unwrap_or_default();
+                    Target::Polygon(largest)
+                } else if let Some(line) = px.lines.iter().max_by_key(|l| l.len()) {
+                    Target::Line(line.clone())
+                } else {
+                    continue;
+                };
+                requests.push(Request {
+                    layer: l.id.clone(),
+                    feature: f.id.clone(),
+                    lines: text.split('\n').map(str::to_string).collect(),
+                    size: l.label_size,
+                    bold: l.label_bold,
+                    color: l.label_color,
+                    required: l.label_required,
+                    priority: l.label_priority,
+                    target,
+                    letter_spacing: if l.label_upper { l.label_size * 0.08 } else { 0.0 },
+                });
+            }
+        }
+        if let Some(tpl) = &l.label {
+            if label_total > 0 && label_missing == label_total {
+                let key = match fill(tpl, None) {
+                    Err(TemplateError::Missing(k)) => k,
+                    _ => tpl.clone(),
+                };
+                return Err(Error::render(
+                    &spec.file,
+                    format!("layer {:?}: label template {tpl:?} names property {key:?}, which none of its features has", l.id),
+                ));
+            }
+        }
+        if let Some(text) = &l.legend {
+            legend_entries.push(LegendEntry {
+                text: text.clone(),
+                kind: match kind {
+                    Kind::Area => SwatchKind::Area,
+                    Kind::Line => SwatchKind::Line,
+                    Kind::Point => SwatchKind::Point,
+                },
+                style: style.clone(),
+                marker_radius: l.marker_size,
+            });
+        }
+        layer_nodes.push(Node::Group(Group {
+            id: Some(format!("layer-{}", l.id)),
+            class: Some(format!("layer layer-{}", l.id)),
+            label: Some(l.description.clone().or_else(|| l.legend.clone()).unwrap_or_else(|| l.id.clone())),
+            clip_to_frame: true,
+            style: Some(style),
+            children,
+        }));
+    }
+    nodes.push(Node::Group(Group {
+        id: Some("map".into()),
+        class: Some("map".into()),
+        children: layer_nodes,
+        ..Group::default()
+    }));
+
+    // 6. Furniture in the corners that cover the least data.
+    let mask = DataMask::new(mask_polys);
+    let mut taken: Vec<BoxPx> = Vec::new();
+    let mut furniture_nodes = Vec::new();
+    if spec.furniture.legend && !legend_entries.is_empty() {
+        let (lw, lh) = furniture::legend_size(&legend_entries);
+        if let Some(b) = mask.best_corner(frame_box, lw, lh, &taken) {
+            furniture_nodes.push(furniture::legend(&legend_entries, b));
+            taken.push(b);
+        }
+    }
+    let centre = frame_box.center();
+    let mut scale_bar_km = None;
+    if spec.furniture.scale_bar {
+        if let Some(bar) = furniture::scale_bar(&projection, &fit, centre, frame[2] * 0.18) {
+            let (sw, sh) = furniture::scale_bar_size(&bar);
+            if let Some(b) = mask.best_corner(frame_box, sw, sh, &taken) {
+                scale_bar_km = Some(bar.km);
+                furniture_nodes.push(furniture::scale_bar_node(&bar, b));
+                taken.push(b);
+            }
+        }
+    }
+    if spec.furniture.north_arrow {
+        if let Some(angle) = furniture::north_angle(&projection, &fit, centre) {
+            let (nw, nh) = furniture::NORTH_SIZE;
+            if let Some(b) = mask.best_corner(frame_box, nw, nh, &taken) {
+                furniture_nodes.push(furniture::north_arrow(angle, b));
+                taken.push(b);
+            }
+        }
+    }
+    for b in &taken {
+        occupied.add(b.inflate(3.0));
+    }
+
+    // 7. Callouts, then labels around them.
+    let mut callout_nodes = Vec::new();
+    for (k, c) in spec.callouts.iter().enumerate() {
+        let (lonlat, feature) = match &c.anchor {
+            Anchor::At(p) => (*p, None),
+            Anchor::Feature { source, filter } => {
+                let ds = cache.get(source)?;
+                let f = ds.select(filter).next().cloned().ok_or_else(|| {
+                    Error::render(&spec.file, format!("callout {}: {} matches no feature in {}", k + 1, describe_filter(filter), source.display()))
+                })?;
+                let mut flat = Flat::default();
+                if let Some(g) = &f.geometry {
+                    geometry::flatten(g, &mut flat);
+                }
+                let p = flat.points.first().copied().or_else(|| {
+                    flat.bounds().map(|b| [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0])
+                });
+                let p = p.ok_or_else(|| Error::render(&spec.file, format!("callout {}: the feature {:?} has no geometry to point at", k + 1, f.id)))?;
+                (p, Some(f))
+            }
+        };
+        let text = fill(&c.text, feature.as_ref()).map_err(|e| template_error(spec, &format!("callout {}", k + 1), e))?;
+        let title = c
+            .title
+            .as_ref()
+            .map(|t| fill(t, feature.as_ref()).map_err(|e| template_error(spec, &format!("callout {}", k + 1), e)))
+            .transpose()?;
+        let p = projection
+            .forward(lonlat[0], lonlat[1])
+            .map(|m| fit.to_pixel(m))
+            .ok_or_else(|| Error::render(&spec.file, format!("callout {}: {lonlat:?} cannot be projected", k + 1)))?;
+        if !(frame_box.x0..=frame_box.x1).contains(&p[0]) || !(frame_box.y0..=frame_box.y1).contains(&p[1]) {
+            return Err(Error::render(&spec.file, format!("callout {} points at {lonlat:?}, which is outside the map frame", k + 1)));
+        }
+        let t = callout_text(title.as_deref(), &text);
+        let b = place_callout(p, &t, c.offset, frame_box, &occupied).ok_or_else(|| {
+            Error::render(&spec.file, format!("callout {} ({:?}) does not fit anywhere in the frame without covering other callouts or furniture; set `offset` or shorten it", k + 1, text.lines().next().unwrap_or("")))
+        })?;
+        occupied.add(b.inflate(2.0));
+        occupied.add(BoxPx::centered(p, 8.0, 8.0));
+        callout_nodes.push(callout_node(format!("callout-{}", k + 1), p, &t, b, c.color));
+    }
+    let (placed, dropped) = labels::place(&requests, frame_box, &mut occupied);
+    let mut label_nodes = Vec::new();
+    let mut leader_nodes = Vec::new();
+    let mut label_ids = Vec::new();
+    let mut placed = placed;
+    placed.sort_by_key(|p| p.request);
+    for p in &placed {
+        let r = &requests[p.request];
+        let id = unique_id(&format!("label-{}-{}", r.layer, r.feature), &mut label_ids);
+        let baseline = p.center[1] - (p.metrics.bottom - p.metrics.top) / 2.0 - p.metrics.top;
+        label_nodes.push(Node::Text(Text {
+            id: Some(id),
+            class: Some(format!("label label-{}", r.layer)),
+            x: p.center[0],
+            y: baseline,
+            lines: r.lines.clone(),
+            size: p.size,
+            bold: r.bold,
+            italic: false,
+            fill: r.color,
+            halo: Some((WHITE, 2.0 * labels::HALO)),
+            anchor: TextAnchor::Middle,
+            line_height: p.metrics.line_height,
+            letter_spacing: r.letter_spacing,
+        }));
+        if let Some((a, b)) = p.leader {
+            let mut d = PathData::new();
+            d.polyline(&[a, b], false);
+            leader_nodes.push(Node::Shape(Shape {
+                id: None,
+                class: Some("leader".into()),
+                label: None,
+                geometry: ShapeGeometry::Path(d.finish()),
+                style: None,
+            }));
+            leader_nodes.push(Node::Shape(Shape {
+                id: None,
+                class: Some("leader-point".into()),
+                label: None,
+                geometry: ShapeGeometry::Circle { cx: a[0], cy: a[1], r: 1.6 },
+                style: Some(Style { fill: Paint::rgb(0x44, 0x44, 0x44), ..Style::default() }),
+            }));
+        }
+    }
+    if !leader_nodes.is_empty() {
+        nodes.push(Node::Group(Group {
+            id: Some("label-leaders".into()),
+            class: Some("leaders".into()),
+            style: Some(Style { stroke: Paint::rgb(0x55, 0x55, 0x55), stroke_width: 0.7, ..Style::default() }),
+            children: leader_nodes,
+            ..Group::default()
+        }));
+    }
+    nodes.push(Node::Group(Group {
+        id: Some("labels".into()),
+        class: Some("labels".into()),
+        children: label_nodes,
+        ..Group::default()
+    }));
+    if !callout_nodes.is_empty() {
+        nodes.push(Node::Group(Group {
+            id: Some("callouts".into()),
+            class: Some("callouts".into()),
+            children: callout_nodes,
+            ..Group::default()
+        }));
+    }
+    if !furniture_nodes.is_empty() {
+        nodes.push(Node::Group(Group {
+            id: Some("furniture".into()),
+            class: Some("furniture".into()),
+            children: furniture_nodes,
+            ..Group::default()
+        }));
+    }
+    if spec.furniture.frame {
+        nodes.push(Node::Shape(Shape {
+            id: Some("frame".into()),
+            class: Some("frame".into()),
+            label: None,
+            geometry: ShapeGeometry::Rect { x: frame[0], y: frame[1], w: frame[2], h: frame[3], rx: 0.0 },
+            style: Some(Style { stroke: Paint::rgb(0x99, 0x99, 0x99), stroke_width: 0.75, round: false, ..Style::default() }),
+        }));
+    }
+
+    // 8. Badges in the side panel.
+    let mut badge_summaries = Vec::new();
+    if !spec.badges.is_empty() {
+        let px = frame_right + 18.0;
+        let mut y = top + 4.0;
+        let mut badge_nodes = Vec::new();
+        for (k, b) in spec.badges.iter().enumerate() {
+            let content = resolve_badge(spec, cache, k, b)?;
+            let (node, height) = badge_node(format!("badge-{}", k + 1), &content, px, y, panel_w);
+            badge_summaries.push(match &content.total {
+                Some(t) => format!("{} of {} {}", content.value, t, content.caption),
+                None => format!("{} {}", content.value, content.caption),
+            });
+            badge_nodes.push(node);
+            y += height + 26.0;
+        }
+        if y - 26.0 > bottom {
+            return Err(Error::render(&spec.file, "the badges are taller than the panel; shorten captions and notes or enlarge `size`"));
+        }
+        nodes.push(Node::Group(Group {
+            id: Some("badges".into()),
+            class: Some("badges".into()),
+            children: badge_nodes,
+            ..Group::default()
+        }));
+    }
+    if let Some(c) = credit_node {
+        nodes.push(c);
+    }
+
+    let title = spec.title.clone().unwrap_or_else(|| spec.output.clone());
+    let description = spec.description.clone().unwrap_or_else(|| {
+        let mut parts = Vec::new();
+        if let Some(s) = &spec.subtitle {
+            parts.push(end_sentence(s));
+        }
+        let shown: Vec<String> = spec
+            .layers
+            .iter()
+            .map(|l| l.description.clone().or_else(|| l.legend.clone()).unwrap_or_else(|| l.id.replace(['-', '_'], " ")))
+            .collect();
+        parts.push(end_sentence(&format!("Map layers: {}", shown.join("; "))));
+        for b in &badge_summaries {
+            parts.push(end_sentence(b));
+        }
+        if let Some(c) = &spec.credit {
+            parts.push(end_sentence(c));
+        }
+        parts.join(" ")
+    });
+    Ok(Layout {
+        scene: Scene {
+            width: w,
+            height: h,
+            title,
+            description,
+            background: spec.background,
+            frame,
+            nodes,
+        },
+        dropped_labels: dropped,
+        projection: projection.definition.clone(),
+        scale_bar_km,
+    })
+}
+
+fn end_sentence(s: &str) -> String {
+    let s = s.trim();
+    if s.ends_with(['.', '!', '?']) {
+        s.to_string()
+    } else {
+        format!("{s}.")
+    }
+}
+
+fn template_error(spec: &Spec, what: &str, e: TemplateError) -> Error {
+    match e {
+        TemplateError::Missing(k) => Error::render(&spec.file, format!("{what}: its text names property {k:?}, which its feature does not have")),
+        TemplateError::Syntax(m) => Error::render(&spec.file, format!("{what}: {m}")),
+    }
+}
+
+fn resolve_badge(spec: &Spec, cache: &mut DataCache, k: usize, b: &crate::spec::Badge) -> Result<BadgeContent> {
+    let what = format!("badge {}", k + 1);
+    let feature = match &b.source {
+        Some((path, filter)) => {
+            let ds = cache.get(path)?;
+            let f = ds.select(filter).next().cloned().ok_or_else(|| {
+                Error::render(&spec.file, format!("{what}: {} matches no feature in {}", describe_filter(filter), path.display()))
+            })?;
+            Some(f)
+        }
+        None => None,
+    };
+    let value = fill(&b.value, feature.as_ref()).map_err(|e| template_error(spec, &what, e))?;
+    let total = b.total.as_ref().map(|t| fill(t, feature.as_ref()).map_err(|e| template_error(spec, &what, e))).transpose()?;
+    let caption = fill(&b.caption, feature.as_ref()).map_err(|e| template_error(spec, &what, e))?;
+    let note = b.note.as_ref().map(|t| fill(t, feature.as_ref()).map_err(|e| template_error(spec, &what, e))).transpose()?;
+    let units = if b.units {
+        let parse = |s: &str| s.replace(',', "").trim().parse::<u32>().ok();
+        match (parse(&value), total.as_deref().and_then(parse)) {
+            (Some(v), Some(t)) if v <= t && t > 0 && t <= 1000 => Some((v, t)),
+            _ => {
+                return Err(Error::render(
+                    &spec.file,
+                    format!("{what}: a unit bar needs whole numbers value <= total <= 1000, got {value:?} of {:?}", total.unwrap_or_default()),
+                ))
+            }
+        }
+    } else {
+        None
+    };
+    Ok(BadgeContent { value, total, caption, note, units, color: b.color })
+}
+
+fn describe_filter(f: &Filter) -> String {
+    if f.0.is_empty() {
+        return "the layer".into();
+    }
+    let parts: Vec<String> = f
+        .0
+        .iter()
+        .map(|(k, v)| {
+            let vs: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+            format!("{k} = {}", vs.join(" | "))
+        })
+        .collect();
+    format!("`where` {}", parts.join(", "))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Area,
+    Line,
+    Point,
+}
+
+fn layer_kind(ld: &LayerData) -> Kind {
+    let (mut a, mut l, mut p) = (0, 0, 0);
+    for (_, f) in &ld.features {
+        a += f.polygons.len();
+        l += f.lines.len();
+        p += f.points.len();
+    }
+    if a >= l && a >= p && a > 0 {
+        Kind::Area
+    } else if l >= p && l > 0 {
+        Kind::Line
+    } else {
+        Kind::Point
+    }
+}
+
+fn layer_style(l: &Layer, kind: Kind) -> Style {
+    let (fill, stroke, width) = match kind {
+        Kind::Area => (Paint::rgb(0xe8, 0xe4, 0xda), Paint::rgb(0xff, 0xff, 0xff), 0.8),
+        Kind::Line => (Paint::None, Paint::rgb(0x33, 0x33, 0x33), 1.5),
+        Kind::Point => (Paint::rgb(0x22, 0x22, 0x22), Paint::rgb(0xff, 0xff, 0xff), 1.0),
+    };
+    Style {
+        fill: l.fill.unwrap_or(fill),
+        fill_opacity: 1.0,
+        stroke: l.stroke.unwrap_or(stroke),
+        stroke_width: l.stroke_width.unwrap_or(width),
+        dash: l.dash.clone(),
+        opacity: l.opacity,
+        round: true,
+    }
+}
+
+/// An id made of safe characters, unique among `used`.
+fn unique_id(raw: &str, used: &mut Vec<String>) -> String {
+    let base: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    let mut id = base.clone();
+    let mut n = 2;
+    while used.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    used.push(id.clone());
+    id
+}
+
+/// Shortens a line so its stroke ends under an arrowhead, and returns the head's triangle.
+fn shorten_for_arrow(line: &[Pt], width: f64) -> (Vec<Pt>, Option<Vec<Pt>>) {
+    let n = line.len();
+    if n < 2 {
+        return (line.to_vec(), None);
+    }
+    let tip = line[n - 1];
+    let len = 5.0 * width + 6.0;
+    // Direction from a point about one head-length back along the line.
+    let mut back = line[n - 2];
+    let mut travelled = 0.0;
+    for w in line.windows(2).rev() {
+        let d = ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt();
+        back = w[0];
+        travelled += d;
+        if travelled >= len {
+            break;
+        }
+    }
+    let (dx, dy) = (tip[0] - back[0], tip[1] - back[1]);
+    let dl = (dx * dx + dy * dy).sqrt();
+    if dl == 0.0 {
+        return (line.to_vec(), None);
+    }
+    let (ux, uy) = (dx / dl, dy / dl);
+    let base = [tip[0] - ux * len, tip[1] - uy * len];
+    let half = len * 0.45;
+    let tri = vec![tip, [base[0] - uy * half, base[1] + ux * half], [base[0] + uy * half, base[1] - ux * half], tip];
+    let mut shortened = line.to_vec();
+    let end = [tip[0] - ux * len * 0.7, tip[1] - uy * len * 0.7];
+    // Drop vertices that lie under the head, then end at the head's base.
+    while shortened.len() > 1 {
+        let p = shortened[shortened.len() - 1];
+        if ((p[0] - tip[0]) * ux + (p[1] - tip[1]) * uy) > -len * 0.7 {
+            shortened.pop();
+        } else {
+            break;
+        }
+    }
+    shortened.push(end);
+    (shortened, Some(tri))
+}
+
+/// A Catmull–Rom spline through the points, as cubic Béziers.
+fn smooth(d: &mut PathData, pts: &[Pt]) {
+    d.move_to(pts[0]);
+    let n = pts.len();
+    for i in 0..n - 1 {
+        let p0 = pts[i.saturating_sub(1)];
+        let p1 = pts[i];
+        let p2 = pts[i + 1];
+        let p3 = pts[(i + 2).min(n - 1)];
+        let c1 = [p1[0] + (p2[0] - p0[0]) / 6.0, p1[1] + (p2[1] - p0[1]) / 6.0];
+        let c2 = [p2[0] - (p3[0] - p1[0]) / 6.0, p2[1] - (p3[1] - p1[1]) / 6.0];
+        d.cubic_to(c1, c2, p2);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_safe_and_unique() {
+        let mut used = Vec::new();
+        assert_eq!(unique_id("provinces-AF-KDZ", &mut used), "provinces-AF-KDZ");
+        assert_eq!(unique_id("provinces-AF-KDZ", &mut used), "provinces-AF-KDZ-2");
+        assert_eq!(unique_id("x-<b> \"q\"", &mut used), "x-_b___q_");
+    }
+
+    #[test]
+    fn arrowhead_sits_at_the_end() {
+        let (line, head) = shorten_for_arrow(&[[0.0, 0.0], [100.0, 0.0]], 2.0);
+        let head = head.unwrap();
+        assert_eq!(head[0], [100.0, 0.0]);
+        assert!(line.last().unwrap()[0] < 100.0);
+    }
+}

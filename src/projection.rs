@@ -1,0 +1,202 @@
+//! Map projections (proj4rs) and fitting projected data to a pixel frame.
+//!
+//! A [`Projection`] turns lon/lat degrees into projected metres; a [`Fit`] turns metres into
+//! pixels (uniform scale, y down). Keeping the two apart means scale bars and north arrows can
+//! ask the projection about the ground while layout only deals in pixels.
+
+use proj4rs::transform::{transform, Transform, TransformClosure};
+use proj4rs::Proj;
+
+/// A cartographic projection from WGS84 longitude/latitude.
+pub struct Projection {
+    geographic: Proj,
+    target: Proj,
+    /// The definition it was built from (`EPSG:…` or a proj string).
+    pub definition: String,
+}
+
+impl std::fmt::Debug for Projection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Projection({})", self.definition)
+    }
+}
+
+struct Points<'a>(&'a mut [[f64; 2]]);
+
+impl Transform for Points<'_> {
+    fn transform_coordinates<F: TransformClosure>(&mut self, f: &mut F) -> proj4rs::errors::Result<()> {
+        for p in self.0.iter_mut() {
+            let (x, y, _) = f(p[0], p[1], 0.0)?;
+            *p = [x, y];
+        }
+        Ok(())
+    }
+}
+
+impl Projection {
+    /// Parses `EPSG:nnnn` or a `+proj=…` string.
+    pub fn parse(definition: &str) -> Result<Projection, String> {
+        let def = definition.trim();
+        let target = Proj::from_user_string(def).map_err(|e| {
+            format!("unknown or unsupported projection {def:?} ({e}); use \"EPSG:nnnn\", a proj string such as \"+proj=lcc +lat_1=33 +lat_2=38 +lon_0=68\", or \"auto\"")
+        })?;
+        let geographic = Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
+            .map_err(|e| format!("internal: WGS84 definition rejected ({e})"))?;
+        let p = Projection {
+            geographic,
+            target,
+            definition: def.to_string(),
+        };
+        // Reject definitions that cannot project an ordinary point near their origin.
+        let lon0 = p.target.longitude_of_origin().to_degrees();
+        let lat0 = p.target.latitude_of_origin().to_degrees().clamp(-80.0, 80.0);
+        if p.forward(lon0, lat0).is_none() && p.forward(0.0, 0.0).is_none() {
+            return Err(format!("projection {def:?} cannot project points near its own origin"));
+        }
+        Ok(p)
+    }
+
+    /// A projection suited to data covering `bbox` (west, south, east, north): a Lambert
+    /// conformal conic with standard parallels at 1/6 and 5/6 of the latitude span for
+    /// regional data, Robinson for anything wider than 40°.
+    pub fn auto(bbox: [f64; 4]) -> Projection {
+        let [w, s, e, n] = bbox;
+        let def = if e - w < 40.0 && n - s < 40.0 {
+            let dy = n - s;
+            format!(
+                "+proj=lcc +lat_1={:.2} +lat_2={:.2} +lat_0={:.2} +lon_0={:.2} +datum=WGS84 +units=m",
+                s + dy / 6.0,
+                n - dy / 6.0,
+                (s + n) / 2.0,
+                (w + e) / 2.0
+            )
+        } else {
+            "+proj=robin +datum=WGS84 +units=m".to_string()
+        };
+        match Projection::parse(&def) {
+            Ok(p) => p,
+            // Both definitions are fixed and tested; a failure is a bug in proj4rs.
+            Err(m) => unreachable!("{m}"),
+        }
+    }
+
+    /// Projects lon/lat degrees; `None` where the projection is undefined.
+    pub fn forward(&self, lon: f64, lat: f64) -> Option<[f64; 2]> {
+        let mut p = [[lon, lat]];
+        self.forward_in_place(&mut p).then_some(p[0])
+    }
+
+    /// Projects in place; returns false (leaving garbage) if any point fails.
+    pub fn forward_in_place(&self, points: &mut [[f64; 2]]) -> bool {
+        for p in points.iter_mut() {
+            *p = [p[0].to_radians(), p[1].to_radians()];
+        }
+        let ok = transform(&self.geographic, &self.target, &mut Points(points)).is_ok();
+        if self.target.is_latlong() {
+            for p in points.iter_mut() {
+                *p = [p[0].to_degrees(), p[1].to_degrees()];
+            }
+        }
+        ok && points.iter().all(|p| p[0].is_finite() && p[1].is_finite())
+    }
+
+    /// Projects each point on its own, dropping those the projection cannot represent.
+    pub fn forward_lenient(&self, points: &[[f64; 2]]) -> Vec<[f64; 2]> {
+        let mut all = points.to_vec();
+        if self.forward_in_place(&mut all) {
+            return all;
+        }
+        points.iter().filter_map(|p| self.forward(p[0], p[1])).collect()
+    }
+
+    /// Projected metres back to lon/lat degrees.
+    pub fn inverse(&self, x: f64, y: f64) -> Option<[f64; 2]> {
+        let mut p = if self.target.is_latlong() {
+            [[x.to_radians(), y.to_radians()]]
+        } else {
+            [[x, y]]
+        };
+        transform(&self.target, &self.geographic, &mut Points(&mut p)).ok()?;
+        let [lon, lat] = [p[0][0].to_degrees(), p[0][1].to_degrees()];
+        (lon.is_finite() && lat.is_finite()).then_some([lon, lat])
+    }
+}
+
+/// Maps projected coordinates into a pixel rectangle: uniform scale, y pointing down,
+/// the projected box centred in the frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    pub scale: f64,
+    pub x0: f64,
+    pub y0: f64,
+    pub ox: f64,
+    pub oy: f64,
+}
+
+impl Fit {
+    /// Fits projected box `[minx, miny, maxx, maxy]` into `frame` `[x, y, w, h]` with `pad`
+    /// (a share of the frame) kept free on every side.
+    pub fn new(projected: [f64; 4], frame: [f64; 4], pad: f64) -> Fit {
+        let [minx, miny, maxx, maxy] = projected;
+        let [fx, fy, fw, fh] = frame;
+        let (iw, ih) = (fw * (1.0 - 2.0 * pad), fh * (1.0 - 2.0 * pad));
+        let (dw, dh) = ((maxx - minx).max(1e-9), (maxy - miny).max(1e-9));
+        let scale = (iw / dw).min(ih / dh);
+        Fit {
+            scale,
+            x0: (minx + maxx) / 2.0,
+            y0: (miny + maxy) / 2.0,
+            ox: fx + fw / 2.0,
+            oy: fy + fh / 2.0,
+        }
+    }
+
+    pub fn to_pixel(&self, p: [f64; 2]) -> [f64; 2] {
+        [
+            self.ox + (p[0] - self.x0) * self.scale,
+            self.oy - (p[1] - self.y0) * self.scale,
+        ]
+    }
+
+    pub fn to_projected(&self, px: [f64; 2]) -> [f64; 2] {
+        [
+            self.x0 + (px[0] - self.ox) / self.scale,
+            self.y0 - (px[1] - self.oy) / self.scale,
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epsg_and_proj_strings_parse() {
+        assert!(Projection::parse("EPSG:32642").is_ok());
+        assert!(Projection::parse("+proj=robin +datum=WGS84").is_ok());
+        assert!(Projection::parse("+proj=banana").is_err());
+        assert!(Projection::parse("EPSG:999999").is_err());
+    }
+
+    #[test]
+    fn forward_and_inverse_round_trip() {
+        let p = Projection::auto([60.5, 29.4, 74.9, 38.5]);
+        let xy = p.forward(68.86, 36.73).unwrap();
+        let back = p.inverse(xy[0], xy[1]).unwrap();
+        assert!((back[0] - 68.86).abs() < 1e-7 && (back[1] - 36.73).abs() < 1e-7, "{back:?}");
+    }
+
+    #[test]
+    fn auto_picks_robinson_for_the_world() {
+        assert!(Projection::auto([-180.0, -90.0, 180.0, 90.0]).definition.contains("robin"));
+    }
+
+    #[test]
+    fn fit_centres_and_flips_y() {
+        let f = Fit::new([0.0, 0.0, 100.0, 50.0], [0.0, 0.0, 200.0, 200.0], 0.0);
+        assert_eq!(f.scale, 2.0);
+        assert_eq!(f.to_pixel([0.0, 50.0]), [0.0, 50.0]);
+        assert_eq!(f.to_pixel([100.0, 0.0]), [200.0, 150.0]);
+        assert_eq!(f.to_projected([200.0, 150.0]), [100.0, 0.0]);
+    }
+}

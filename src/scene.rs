@@ -1,0 +1,204 @@
+//! The display list between cartography and output. Layout decides *where* things go and
+//! writes a [`Scene`]; the emitters only decide *how* to write it (SVG, PNG, PDF).
+
+use crate::color::Paint;
+use std::fmt::Write;
+
+/// A finished figure in pixel space.
+#[derive(Debug, Clone)]
+pub struct Scene {
+    pub width: f64,
+    pub height: f64,
+    /// Short accessible name (`<title>`).
+    pub title: String,
+    /// Longer accessible description (`<desc>`).
+    pub description: String,
+    pub background: Paint,
+    /// The map frame `[x, y, w, h]`: map layers are clipped to it.
+    pub frame: [f64; 4],
+    pub nodes: Vec<Node>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    Group(Group),
+    Shape(Shape),
+    Text(Text),
+}
+
+/// A named group; its style is inherited by its children.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    pub id: Option<String>,
+    pub class: Option<String>,
+    /// Accessible label (`aria-label`).
+    pub label: Option<String>,
+    /// Clip the children to the map frame.
+    pub clip_to_frame: bool,
+    pub style: Option<Style>,
+    pub children: Vec<Node>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub id: Option<String>,
+    pub class: Option<String>,
+    /// Accessible label (`aria-label`), e.g. the feature's name.
+    pub label: Option<String>,
+    pub geometry: ShapeGeometry,
+    /// Own style; `None` inherits the group's.
+    pub style: Option<Style>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ShapeGeometry {
+    /// SVG path data, already written at fixed precision.
+    Path(String),
+    Circle { cx: f64, cy: f64, r: f64 },
+    Rect { x: f64, y: f64, w: f64, h: f64, rx: f64 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    pub fill: Paint,
+    pub fill_opacity: f64,
+    pub stroke: Paint,
+    pub stroke_width: f64,
+    pub dash: Vec<f64>,
+    pub opacity: f64,
+    /// Round joins and caps (lines and borders); miter otherwise.
+    pub round: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            fill: Paint::None,
+            fill_opacity: 1.0,
+            stroke: Paint::None,
+            stroke_width: 1.0,
+            dash: Vec::new(),
+            opacity: 1.0,
+            round: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextAnchor {
+    Start,
+    Middle,
+    End,
+}
+
+/// A text run of one or more lines. `(x, y)` is the anchor point of the first line's baseline.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub id: Option<String>,
+    pub class: Option<String>,
+    pub x: f64,
+    pub y: f64,
+    pub lines: Vec<String>,
+    pub size: f64,
+    pub bold: bool,
+    pub italic: bool,
+    pub fill: Paint,
+    /// Outline drawn under the glyphs for legibility: colour and width.
+    pub halo: Option<(Paint, f64)>,
+    pub anchor: TextAnchor,
+    /// Distance between baselines, in pixels.
+    pub line_height: f64,
+    pub letter_spacing: f64,
+}
+
+/// Writes coordinates at fixed precision so output is byte-stable.
+#[derive(Debug, Default)]
+pub struct PathData {
+    d: String,
+}
+
+/// Decimal places of every coordinate written.
+pub const PRECISION: usize = 2;
+
+impl PathData {
+    pub fn new() -> Self {
+        PathData::default()
+    }
+
+    fn pair(&mut self, cmd: char, p: [f64; 2]) {
+        self.d.push(cmd);
+        write_num(&mut self.d, p[0]);
+        self.d.push(',');
+        write_num(&mut self.d, p[1]);
+    }
+
+    pub fn move_to(&mut self, p: [f64; 2]) {
+        self.pair('M', p);
+    }
+
+    pub fn line_to(&mut self, p: [f64; 2]) {
+        self.pair('L', p);
+    }
+
+    pub fn cubic_to(&mut self, c1: [f64; 2], c2: [f64; 2], p: [f64; 2]) {
+        self.pair('C', c1);
+        self.d.push(' ');
+        write_num(&mut self.d, c2[0]);
+        self.d.push(',');
+        write_num(&mut self.d, c2[1]);
+        self.d.push(' ');
+        write_num(&mut self.d, p[0]);
+        self.d.push(',');
+        write_num(&mut self.d, p[1]);
+    }
+
+    pub fn close(&mut self) {
+        self.d.push('Z');
+    }
+
+    /// Adds a polyline; with `closed`, a ring.
+    pub fn polyline(&mut self, points: &[[f64; 2]], closed: bool) {
+        let mut it = points.iter();
+        if let Some(first) = it.next() {
+            self.move_to(*first);
+            for p in it {
+                self.line_to(*p);
+            }
+            if closed {
+                self.close();
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.d.is_empty()
+    }
+
+    pub fn finish(self) -> String {
+        self.d
+    }
+}
+
+/// A number at [`PRECISION`] decimals, without `-0.00`.
+pub fn write_num(out: &mut String, v: f64) {
+    let v = if v.abs() < 0.005 { 0.0 } else { v };
+    let _ = write!(out, "{v:.PRECISION$}");
+}
+
+pub fn num(v: f64) -> String {
+    let mut s = String::new();
+    write_num(&mut s, v);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_data_is_fixed_precision() {
+        let mut d = PathData::new();
+        d.polyline(&[[0.0, 1.0 / 3.0], [-0.001, 2.5]], true);
+        assert_eq!(d.finish(), "M0.00,0.33L0.00,2.50Z");
+    }
+}
