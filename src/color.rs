@@ -71,7 +71,13 @@ mod tests {
 
     #[test]
     fn spellings_of_one_colour_agree() {
-        for s in ["red", "#f00", "#FF0000", "rgb(255, 0, 0)", "hsl(0 100% 50%)"] {
+        for s in [
+            "red",
+            "#f00",
+            "#FF0000",
+            "rgb(255, 0, 0)",
+            "hsl(0 100% 50%)",
+        ] {
             assert_eq!(Paint::parse(s).unwrap(), Paint::rgb(255, 0, 0), "{s}");
         }
         assert_eq!(Paint::parse("red").unwrap().to_string(), "#ff0000");

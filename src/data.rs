@@ -128,7 +128,14 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
         };
         let place = format!("feature {index} (id {id:?})");
         let geometry = match &f.geometry {
-            Some(g) => Some(convert(&g.value, &Checker { path, place: &place }, 0)?),
+            Some(g) => Some(convert(
+                &g.value,
+                &Checker {
+                    path,
+                    place: &place,
+                },
+                0,
+            )?),
             None => None,
         };
         features.push(Feature {
@@ -163,10 +170,7 @@ impl Checker<'_> {
         let (x, y) = (s[0], s[1]);
         // Accept a hair outside the valid range (rounding in real data), clamp it.
         const SLACK: f64 = 1e-6;
-        if !(x.is_finite() && y.is_finite())
-            || x.abs() > 180.0 + SLACK
-            || y.abs() > 90.0 + SLACK
-        {
+        if !(x.is_finite() && y.is_finite()) || x.abs() > 180.0 + SLACK || y.abs() > 90.0 + SLACK {
             return Err(self.err(
                 sub,
                 format!("position [{x}, {y}] is not a longitude, latitude pair in degrees (RFC 7946: longitude -180..180, latitude -90..90)"),
@@ -180,9 +184,19 @@ impl Checker<'_> {
 
     fn line(&self, ps: &[Position], sub: &str) -> Result<LineString<f64>> {
         if ps.len() < 2 {
-            return Err(self.err(sub, format!("a line needs at least 2 positions, this one has {}", ps.len())));
+            return Err(self.err(
+                sub,
+                format!(
+                    "a line needs at least 2 positions, this one has {}",
+                    ps.len()
+                ),
+            ));
         }
-        Ok(LineString(ps.iter().map(|p| self.coord(p, sub)).collect::<Result<_>>()?))
+        Ok(LineString(
+            ps.iter()
+                .map(|p| self.coord(p, sub))
+                .collect::<Result<_>>()?,
+        ))
     }
 
     fn ring(&self, ps: &[Position], sub: &str) -> Result<LineString<f64>> {
@@ -193,7 +207,10 @@ impl Checker<'_> {
             ));
         }
         if ps.first().map(|p| &p.as_slice()[..2]) != ps.last().map(|p| &p.as_slice()[..2]) {
-            return Err(self.err(sub, "ring is not closed: its first and last positions differ (RFC 7946 §3.1.6)"));
+            return Err(self.err(
+                sub,
+                "ring is not closed: its first and last positions differ (RFC 7946 §3.1.6)",
+            ));
         }
         self.line(ps, sub)
     }
@@ -204,7 +221,11 @@ impl Checker<'_> {
         }
         let mut out = Vec::with_capacity(rings.len());
         for (i, r) in rings.iter().enumerate() {
-            let s = if sub.is_empty() { format!("ring {i}") } else { format!("{sub}, ring {i}") };
+            let s = if sub.is_empty() {
+                format!("ring {i}")
+            } else {
+                format!("{sub}, ring {i}")
+            };
             out.push(self.ring(r, &s)?);
         }
         let exterior = out.remove(0);
@@ -226,13 +247,15 @@ fn convert(v: &GeometryValue, c: &Checker, depth: usize) -> Result<Geometry<f64>
                 .collect::<Result<_>>()?,
         )),
         GeometryValue::LineString { coordinates } => Geometry::LineString(c.line(coordinates, "")?),
-        GeometryValue::MultiLineString { coordinates } => Geometry::MultiLineString(MultiLineString(
-            coordinates
-                .iter()
-                .enumerate()
-                .map(|(i, l)| c.line(l, &format!("line {i}")))
-                .collect::<Result<_>>()?,
-        )),
+        GeometryValue::MultiLineString { coordinates } => {
+            Geometry::MultiLineString(MultiLineString(
+                coordinates
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| c.line(l, &format!("line {i}")))
+                    .collect::<Result<_>>()?,
+            ))
+        }
         GeometryValue::Polygon { coordinates } => Geometry::Polygon(c.polygon(coordinates, "")?),
         GeometryValue::MultiPolygon { coordinates } => Geometry::MultiPolygon(MultiPolygon(
             coordinates
@@ -243,7 +266,10 @@ fn convert(v: &GeometryValue, c: &Checker, depth: usize) -> Result<Geometry<f64>
         )),
         GeometryValue::GeometryCollection { geometries } => {
             if depth >= MAX_NESTING {
-                return Err(c.err("", format!("GeometryCollections nested deeper than {MAX_NESTING} levels")));
+                return Err(c.err(
+                    "",
+                    format!("GeometryCollections nested deeper than {MAX_NESTING} levels"),
+                ));
             }
             Geometry::GeometryCollection(geo::GeometryCollection(
                 geometries
@@ -265,24 +291,34 @@ mod tests {
 
     #[test]
     fn reads_ids_properties_and_geometry() {
-        let d = parse_str(r#"{"type":"FeatureCollection","features":[
+        let d = parse_str(
+            r#"{"type":"FeatureCollection","features":[
             {"type":"Feature","id":"AF-KDZ","properties":{"name":"Kunduz"},
              "geometry":{"type":"Point","coordinates":[68.86,36.73]}},
-            {"type":"Feature","properties":{"n":3},"geometry":null}]}"#)
+            {"type":"Feature","properties":{"n":3},"geometry":null}]}"#,
+        )
         .unwrap();
         assert_eq!(d.features[0].id, "AF-KDZ");
         assert_eq!(d.features[1].id, "1");
-        assert_eq!(d.features[0].property_text("name").as_deref(), Some("Kunduz"));
+        assert_eq!(
+            d.features[0].property_text("name").as_deref(),
+            Some("Kunduz")
+        );
         assert!(d.features[1].geometry.is_none());
     }
 
     #[test]
     fn one_element_ring_is_an_error_naming_the_feature() {
-        let e = parse_str(r#"{"type":"Feature","id":"x","properties":{},
-            "geometry":{"type":"Polygon","coordinates":[[[1,2]]]}}"#)
+        let e = parse_str(
+            r#"{"type":"Feature","id":"x","properties":{},
+            "geometry":{"type":"Polygon","coordinates":[[[1,2]]]}}"#,
+        )
         .unwrap_err();
         let m = e.to_string();
-        assert!(m.starts_with("d.geojson: feature 0 (id \"x\"), ring 0:"), "{m}");
+        assert!(
+            m.starts_with("d.geojson: feature 0 (id \"x\"), ring 0:"),
+            "{m}"
+        );
         assert!(m.contains("has 1"), "{m}");
     }
 
@@ -294,12 +330,17 @@ mod tests {
 
     #[test]
     fn filter_matches_properties_and_id() {
-        let d = parse_str(r#"{"type":"FeatureCollection","features":[
+        let d = parse_str(
+            r#"{"type":"FeatureCollection","features":[
             {"type":"Feature","id":"a","properties":{"k":1},"geometry":null},
-            {"type":"Feature","id":"b","properties":{"k":2.0},"geometry":null}]}"#)
+            {"type":"Feature","id":"b","properties":{"k":2.0},"geometry":null}]}"#,
+        )
         .unwrap();
         let f = Filter(vec![("k".into(), vec![serde_json::json!(2)])]);
-        assert_eq!(d.select(&f).map(|f| f.id.as_str()).collect::<Vec<_>>(), ["b"]);
+        assert_eq!(
+            d.select(&f).map(|f| f.id.as_str()).collect::<Vec<_>>(),
+            ["b"]
+        );
         let f = Filter(vec![("id".into(), vec![serde_json::json!("a")])]);
         assert_eq!(d.select(&f).count(), 1);
     }

@@ -80,7 +80,10 @@ pub fn text_width(text: &str, size: f64, bold: bool, italic: bool, letter_spacin
 /// Ascent and descent (positive) in pixels at `size` px.
 pub fn ascent_descent(size: f64, bold: bool) -> (f64, f64) {
     let m = metrics(bold, false);
-    (m.ascender / m.units_per_em * size, -m.descender / m.units_per_em * size)
+    (
+        m.ascender / m.units_per_em * size,
+        -m.descender / m.units_per_em * size,
+    )
 }
 
 /// A font database holding only the bundled fonts, with every generic family mapped to them.

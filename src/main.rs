@@ -82,21 +82,57 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => render_all(Vec::new(), Options::default()),
-        Some(Command::Render { specs, out, format, scale, strict_labels }) => {
-            let formats = format.split(',').filter(|s| !s.trim().is_empty()).map(Format::parse).collect::<Result<Vec<_>>>()?;
+        Some(Command::Render {
+            specs,
+            out,
+            format,
+            scale,
+            strict_labels,
+        }) => {
+            let formats = format
+                .split(',')
+                .filter(|s| !s.trim().is_empty())
+                .map(Format::parse)
+                .collect::<Result<Vec<_>>>()?;
             if formats.is_empty() {
-                return Err(Error::Usage("--format needs at least one of svg, png".into()));
+                return Err(Error::Usage(
+                    "--format needs at least one of svg, png".into(),
+                ));
             }
             if !(scale.is_finite() && scale > 0.0 && scale <= 16.0) {
-                return Err(Error::Usage(format!("--scale must be above 0 and at most 16, got {scale}")));
+                return Err(Error::Usage(format!(
+                    "--scale must be above 0 and at most 16, got {scale}"
+                )));
             }
-            render_all(specs, Options { out_dir: out, formats, scale, strict_labels })
+            render_all(
+                specs,
+                Options {
+                    out_dir: out,
+                    formats,
+                    scale,
+                    strict_labels,
+                },
+            )
         }
-        Some(Command::Draw { data, output, proj, size, fill, stroke, stroke_width, background, scale }) => {
+        Some(Command::Draw {
+            data,
+            output,
+            proj,
+            size,
+            fill,
+            stroke,
+            stroke_width,
+            background,
+            scale,
+        }) => {
             let size = parse_size(&size)?;
-            let paint = |flag: &str, v: &str| Paint::parse(v).map_err(|m| Error::Usage(format!("--{flag}: {m}")));
+            let paint = |flag: &str, v: &str| {
+                Paint::parse(v).map_err(|m| Error::Usage(format!("--{flag}: {m}")))
+            };
             if !(stroke_width.is_finite() && (0.0..=100.0).contains(&stroke_width)) {
-                return Err(Error::Usage(format!("--stroke-width must be from 0 to 100, got {stroke_width}")));
+                return Err(Error::Usage(format!(
+                    "--stroke-width must be from 0 to 100, got {stroke_width}"
+                )));
             }
             render::draw(&DrawOptions {
                 input: data,
@@ -114,7 +150,11 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn render_all(specs: Vec<PathBuf>, options: Options) -> Result<()> {
-    let specs = if specs.is_empty() { render::default_specs(std::path::Path::new("."))? } else { specs };
+    let specs = if specs.is_empty() {
+        render::default_specs(std::path::Path::new("."))?
+    } else {
+        specs
+    };
     let mut cache = DataCache::default();
     for spec in &specs {
         let r = render::render_spec(spec, &options, &mut cache)?;

@@ -24,7 +24,10 @@ impl std::fmt::Debug for Projection {
 struct Points<'a>(&'a mut [[f64; 2]]);
 
 impl Transform for Points<'_> {
-    fn transform_coordinates<F: TransformClosure>(&mut self, f: &mut F) -> proj4rs::errors::Result<()> {
+    fn transform_coordinates<F: TransformClosure>(
+        &mut self,
+        f: &mut F,
+    ) -> proj4rs::errors::Result<()> {
         for p in self.0.iter_mut() {
             let (x, y, _) = f(p[0], p[1], 0.0)?;
             *p = [x, y];
@@ -49,9 +52,15 @@ impl Projection {
         };
         // Reject definitions that cannot project an ordinary point near their origin.
         let lon0 = p.target.longitude_of_origin().to_degrees();
-        let lat0 = p.target.latitude_of_origin().to_degrees().clamp(-80.0, 80.0);
+        let lat0 = p
+            .target
+            .latitude_of_origin()
+            .to_degrees()
+            .clamp(-80.0, 80.0);
         if p.forward(lon0, lat0).is_none() && p.forward(0.0, 0.0).is_none() {
-            return Err(format!("projection {def:?} cannot project points near its own origin"));
+            return Err(format!(
+                "projection {def:?} cannot project points near its own origin"
+            ));
         }
         Ok(p)
     }
@@ -106,7 +115,10 @@ impl Projection {
         if self.forward_in_place(&mut all) {
             return all;
         }
-        points.iter().filter_map(|p| self.forward(p[0], p[1])).collect()
+        points
+            .iter()
+            .filter_map(|p| self.forward(p[0], p[1]))
+            .collect()
     }
 
     /// Projected metres back to lon/lat degrees.
@@ -183,12 +195,17 @@ mod tests {
         let p = Projection::auto([60.5, 29.4, 74.9, 38.5]);
         let xy = p.forward(68.86, 36.73).unwrap();
         let back = p.inverse(xy[0], xy[1]).unwrap();
-        assert!((back[0] - 68.86).abs() < 1e-7 && (back[1] - 36.73).abs() < 1e-7, "{back:?}");
+        assert!(
+            (back[0] - 68.86).abs() < 1e-7 && (back[1] - 36.73).abs() < 1e-7,
+            "{back:?}"
+        );
     }
 
     #[test]
     fn auto_picks_robinson_for_the_world() {
-        assert!(Projection::auto([-180.0, -90.0, 180.0, 90.0]).definition.contains("robin"));
+        assert!(Projection::auto([-180.0, -90.0, 180.0, 90.0])
+            .definition
+            .contains("robin"));
     }
 
     #[test]

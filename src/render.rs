@@ -29,7 +29,9 @@ impl Format {
         match s.trim().to_ascii_lowercase().as_str() {
             "svg" => Ok(Format::Svg),
             "png" => Ok(Format::Png),
-            other => Err(Error::Usage(format!("unknown format {other:?}: use svg or png"))),
+            other => Err(Error::Usage(format!(
+                "unknown format {other:?}: use svg or png"
+            ))),
         }
     }
 }
@@ -72,7 +74,12 @@ pub struct Outputs {
 }
 
 /// Lays out and encodes a spec without writing anything.
-pub fn render_in_memory(spec: &Spec, with_png: bool, scale: f64, cache: &mut DataCache) -> Result<Outputs> {
+pub fn render_in_memory(
+    spec: &Spec,
+    with_png: bool,
+    scale: f64,
+    cache: &mut DataCache,
+) -> Result<Outputs> {
     let layout = layout::build(spec, cache)?;
     let svg = svg::to_svg(&layout.scene);
     let png = if with_png {
@@ -86,7 +93,12 @@ pub fn render_in_memory(spec: &Spec, with_png: bool, scale: f64, cache: &mut Dat
 /// Renders one spec file into `options.out_dir`.
 pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Result<Rendered> {
     let spec = spec::load(path)?;
-    let out = render_in_memory(&spec, options.formats.contains(&Format::Png), options.scale, cache)?;
+    let out = render_in_memory(
+        &spec,
+        options.formats.contains(&Format::Png),
+        options.scale,
+        cache,
+    )?;
     if options.strict_labels {
         if let Some(d) = out.layout.dropped_labels.iter().find(|d| d.required) {
             return Err(Error::render(
@@ -98,7 +110,9 @@ pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
     std::fs::create_dir_all(&options.out_dir).map_err(|e| Error::io(&options.out_dir, &e))?;
     let mut files = Vec::new();
     for f in &options.formats {
-        let file = options.out_dir.join(format!("{}.{}", spec.output, f.extension()));
+        let file = options
+            .out_dir
+            .join(format!("{}.{}", spec.output, f.extension()));
         match f {
             Format::Svg => write_atomic(&file, out.svg.as_bytes())?,
             Format::Png => write_atomic(&file, out.png.as_deref().unwrap_or_default())?,
@@ -125,7 +139,10 @@ pub fn default_specs(root: &Path) -> Result<Vec<PathBuf>> {
         .collect();
     specs.sort();
     if specs.is_empty() {
-        return Err(Error::Io { path: dir, message: "holds no .toml map specs".into() });
+        return Err(Error::Io {
+            path: dir,
+            message: "holds no .toml map specs".into(),
+        });
     }
     Ok(specs)
 }
@@ -146,14 +163,28 @@ pub struct DrawOptions {
 
 /// Renders any GeoJSON file to SVG or PNG (chosen by the output's extension).
 pub fn draw(o: &DrawOptions) -> Result<()> {
-    let format = match o.output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    let format = match o
+        .output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("svg") => Format::Svg,
         Some("png") => Format::Png,
-        _ => return Err(Error::Usage(format!("{}: output must end in .svg or .png", o.output.display()))),
+        _ => {
+            return Err(Error::Usage(format!(
+                "{}: output must end in .svg or .png",
+                o.output.display()
+            )))
+        }
     };
     let (w, h) = o.size;
     if !(w >= 1.0 && h >= 1.0 && w <= spec::MAX_SIDE && h <= spec::MAX_SIDE) {
-        return Err(Error::Usage(format!("--size must be WxH with each side from 1 to {}, got {w}x{h}", spec::MAX_SIDE)));
+        return Err(Error::Usage(format!(
+            "--size must be WxH with each side from 1 to {}, got {w}x{h}",
+            spec::MAX_SIDE
+        )));
     }
     let projection = match &o.projection {
         None => ProjectionChoice::Auto,
@@ -163,7 +194,10 @@ pub fn draw(o: &DrawOptions) -> Result<()> {
             ProjectionChoice::Named(p.clone())
         }
     };
-    let name = o.input.file_name().map_or_else(|| "map".into(), |n| n.to_string_lossy().into_owned());
+    let name = o
+        .input
+        .file_name()
+        .map_or_else(|| "map".into(), |n| n.to_string_lossy().into_owned());
     let spec = Spec {
         file: o.input.clone(),
         output: name.clone(),
@@ -174,7 +208,10 @@ pub fn draw(o: &DrawOptions) -> Result<()> {
         width: w,
         height: h,
         projection,
-        extent: Extent::Fit { layers: Vec::new(), pad: 0.0 },
+        extent: Extent::Fit {
+            layers: Vec::new(),
+            pad: 0.0,
+        },
         background: o.background,
         panel: false,
         layers: vec![Layer {
@@ -202,7 +239,12 @@ pub fn draw(o: &DrawOptions) -> Result<()> {
         }],
         callouts: Vec::new(),
         badges: Vec::new(),
-        furniture: Furniture { legend: false, scale_bar: false, north_arrow: false, frame: false },
+        furniture: Furniture {
+            legend: false,
+            scale_bar: false,
+            north_arrow: false,
+            frame: false,
+        },
     };
     let mut cache = DataCache::default();
     let out = render_in_memory(&spec, format == Format::Png, o.scale, &mut cache)?;

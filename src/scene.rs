@@ -54,8 +54,18 @@ pub struct Shape {
 pub enum ShapeGeometry {
     /// SVG path data, already written at fixed precision.
     Path(String),
-    Circle { cx: f64, cy: f64, r: f64 },
-    Rect { x: f64, y: f64, w: f64, h: f64, rx: f64 },
+    Circle {
+        cx: f64,
+        cy: f64,
+        r: f64,
+    },
+    Rect {
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+        rx: f64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

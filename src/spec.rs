@@ -282,7 +282,10 @@ impl Validator<'_> {
             Some(s) if !(s.get_ref().is_finite() && *s.get_ref() > 0.0 && *s.get_ref() <= max) => {
                 Err(self.err(
                     s.span(),
-                    format!("{what} must be a number above 0 and at most {max}, got {}", s.get_ref()),
+                    format!(
+                        "{what} must be a number above 0 and at most {max}, got {}",
+                        s.get_ref()
+                    ),
                 ))
             }
             Some(s) => Ok(Some(*s.get_ref())),
@@ -306,7 +309,10 @@ impl Validator<'_> {
         let mut out = Vec::new();
         for (key, value) in v.get_ref() {
             let values = match value {
-                toml::Value::Array(items) => items.iter().map(|i| self.scalar(i, v)).collect::<Result<Vec<_>>>()?,
+                toml::Value::Array(items) => items
+                    .iter()
+                    .map(|i| self.scalar(i, v))
+                    .collect::<Result<Vec<_>>>()?,
                 other => vec![self.scalar(other, v)?],
             };
             out.push((key.clone(), values));
@@ -314,7 +320,11 @@ impl Validator<'_> {
         Ok(Filter(out))
     }
 
-    fn scalar(&self, v: &toml::Value, at: &Spanned<BTreeMap<String, toml::Value>>) -> Result<serde_json::Value> {
+    fn scalar(
+        &self,
+        v: &toml::Value,
+        at: &Spanned<BTreeMap<String, toml::Value>>,
+    ) -> Result<serde_json::Value> {
         Ok(match v {
             toml::Value::String(s) => serde_json::Value::String(s.clone()),
             toml::Value::Integer(i) => serde_json::Value::from(*i),
@@ -347,7 +357,7 @@ impl Validator<'_> {
             Some(s) => {
                 let [w, h] = *s.get_ref();
                 for side in [w, h] {
-                    if !(side.is_finite() && side >= 50.0 && side <= MAX_SIDE) {
+                    if !((50.0..=MAX_SIDE).contains(&side)) {
                         return Err(self.err(
                             s.span(),
                             format!("size must be two numbers from 50 to {MAX_SIDE} (CSS pixels), got [{w}, {h}]"),
@@ -371,7 +381,10 @@ impl Validator<'_> {
         for l in &raw.layers {
             let layer = self.layer(l)?;
             if layers.iter().any(|o: &Layer| o.id == layer.id) {
-                return Err(self.err(l.id.span(), format!("layer id {:?} is used twice", layer.id)));
+                return Err(self.err(
+                    l.id.span(),
+                    format!("layer id {:?} is used twice", layer.id),
+                ));
             }
             layers.push(layer);
         }
@@ -388,7 +401,12 @@ impl Validator<'_> {
                 let e = e.get_ref();
                 let pad = e.pad.unwrap_or(0.04);
                 if !(0.0..0.45).contains(&pad) {
-                    return Err(self.err(span, format!("extent.pad must be from 0 to 0.45 (a share of the frame), got {pad}")));
+                    return Err(self.err(
+                        span,
+                        format!(
+                            "extent.pad must be from 0 to 0.45 (a share of the frame), got {pad}"
+                        ),
+                    ));
                 }
                 match (&e.bbox, &e.fit) {
                     (Some(b), None) => {
@@ -431,13 +449,23 @@ impl Validator<'_> {
             Some(p) => match p.get_ref().as_str() {
                 "right" => true,
                 "none" => false,
-                other => return Err(self.err(p.span(), format!("panel must be \"right\" or \"none\", got {other:?}"))),
+                other => {
+                    return Err(self.err(
+                        p.span(),
+                        format!("panel must be \"right\" or \"none\", got {other:?}"),
+                    ))
+                }
             },
         };
         let output = match &raw.output {
             Some(o) => {
                 let s = o.get_ref();
-                if s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) || s.starts_with('.') {
+                if s.is_empty()
+                    || !s
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    || s.starts_with('.')
+                {
                     return Err(self.err(o.span(), format!("output must be a plain file name (letters, digits, '-', '_', '.'), got {s:?}")));
                 }
                 s.clone()
@@ -479,12 +507,20 @@ impl Validator<'_> {
 
     fn layer(&self, l: &RawLayer) -> Result<Layer> {
         let id = l.id.get_ref().clone();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(self.err(l.id.span(), format!("layer id must be letters, digits, '-' or '_' (it becomes an SVG id), got {id:?}")));
         }
         let dash = match &l.dash {
             Some(d) => {
-                if d.get_ref().iter().any(|v| !(v.is_finite() && *v >= 0.0 && *v <= 1000.0)) || d.get_ref().iter().all(|v| *v == 0.0) {
+                if d.get_ref()
+                    .iter()
+                    .any(|v| !(v.is_finite() && *v >= 0.0 && *v <= 1000.0))
+                    || d.get_ref().iter().all(|v| *v == 0.0)
+                {
                     return Err(self.err(d.span(), "dash must be a list of lengths in pixels from 0 to 1000, not all zero, e.g. [4, 2]"));
                 }
                 d.get_ref().clone()
@@ -493,7 +529,10 @@ impl Validator<'_> {
         };
         let opacity = match &l.opacity {
             Some(o) if !(0.0..=1.0).contains(o.get_ref()) => {
-                return Err(self.err(o.span(), format!("opacity must be from 0 to 1, got {}", o.get_ref())))
+                return Err(self.err(
+                    o.span(),
+                    format!("opacity must be from 0 to 1, got {}", o.get_ref()),
+                ))
             }
             Some(o) => *o.get_ref(),
             None => 1.0,
@@ -504,7 +543,12 @@ impl Validator<'_> {
                 "circle" => Marker::Circle,
                 "square" => Marker::Square,
                 "none" => Marker::None,
-                other => return Err(self.err(m.span(), format!("marker must be \"circle\", \"square\" or \"none\", got {other:?}"))),
+                other => {
+                    return Err(self.err(
+                        m.span(),
+                        format!("marker must be \"circle\", \"square\" or \"none\", got {other:?}"),
+                    ))
+                }
             },
         };
         let label_bold = match &l.label_weight {
@@ -512,7 +556,12 @@ impl Validator<'_> {
             Some(w) => match w.get_ref().as_str() {
                 "bold" => true,
                 "normal" => false,
-                other => return Err(self.err(w.span(), format!("label_weight must be \"normal\" or \"bold\", got {other:?}"))),
+                other => {
+                    return Err(self.err(
+                        w.span(),
+                        format!("label_weight must be \"normal\" or \"bold\", got {other:?}"),
+                    ))
+                }
             },
         };
         let label_upper = match &l.label_transform {
@@ -520,7 +569,12 @@ impl Validator<'_> {
             Some(t) => match t.get_ref().as_str() {
                 "uppercase" => true,
                 "none" => false,
-                other => return Err(self.err(t.span(), format!("label_transform must be \"uppercase\" or \"none\", got {other:?}"))),
+                other => {
+                    return Err(self.err(
+                        t.span(),
+                        format!("label_transform must be \"uppercase\" or \"none\", got {other:?}"),
+                    ))
+                }
             },
         };
         Ok(Layer {
@@ -536,7 +590,9 @@ impl Validator<'_> {
             dash,
             opacity,
             label: l.label.clone(),
-            label_size: self.positive(&l.label_size, "label_size", 200.0)?.unwrap_or(11.0),
+            label_size: self
+                .positive(&l.label_size, "label_size", 200.0)?
+                .unwrap_or(11.0),
             label_color: match &l.label_color {
                 Some(c) => self.paint(c)?,
                 None => Paint::rgb(0x33, 0x33, 0x33),
@@ -546,7 +602,9 @@ impl Validator<'_> {
             label_required: l.label_required.unwrap_or(false),
             label_upper,
             marker,
-            marker_size: self.positive(&l.marker_size, "marker_size", 100.0)?.unwrap_or(3.5),
+            marker_size: self
+                .positive(&l.marker_size, "marker_size", 100.0)?
+                .unwrap_or(3.5),
             legend: l.legend.clone(),
             arrow: l.arrow.unwrap_or(false),
             curve: l.curve.unwrap_or(false),
@@ -629,7 +687,12 @@ mod tests {
     fn unknown_key_reports_line_and_column() {
         let e = parse_str(&format!("{MINIMAL}fil = \"red\"\n")).unwrap_err();
         match e {
-            Error::Spec { line, column, message, .. } => {
+            Error::Spec {
+                line,
+                column,
+                message,
+                ..
+            } => {
                 assert_eq!((line, column), (4, 1), "{message}");
                 assert!(message.contains("fil"), "{message}");
             }
@@ -657,7 +720,10 @@ mod tests {
 
     #[test]
     fn where_takes_scalars_and_lists() {
-        let s = parse_str(&format!("{MINIMAL}where = {{ id = [\"AF-KDZ\", \"AF-TAK\"], n = 3 }}\n")).unwrap();
+        let s = parse_str(&format!(
+            "{MINIMAL}where = {{ id = [\"AF-KDZ\", \"AF-TAK\"], n = 3 }}\n"
+        ))
+        .unwrap();
         let f = &s.layers[0].filter.0;
         assert_eq!(f[0].0, "id");
         assert_eq!(f[0].1.len(), 2);

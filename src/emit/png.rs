@@ -29,10 +29,16 @@ pub fn options() -> usvg::Options<'static> {
 /// `name` is the file the PNG is for, used in errors.
 pub fn render(svg: &str, scale: f64, name: &Path) -> Result<Vec<u8>> {
     if !(scale.is_finite() && scale > 0.0 && scale <= 16.0) {
-        return Err(Error::Usage(format!("--scale must be above 0 and at most 16, got {scale}")));
+        return Err(Error::Usage(format!(
+            "--scale must be above 0 and at most 16, got {scale}"
+        )));
     }
-    let tree = usvg::Tree::from_str(svg, &options())
-        .map_err(|e| Error::render(name, format!("SVG could not be parsed for rasterizing: {e}")))?;
+    let tree = usvg::Tree::from_str(svg, &options()).map_err(|e| {
+        Error::render(
+            name,
+            format!("SVG could not be parsed for rasterizing: {e}"),
+        )
+    })?;
     let size = tree.size();
     let (w, h) = (
         (f64::from(size.width()) * scale).round(),

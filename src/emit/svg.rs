@@ -11,13 +11,20 @@ use svg::Node as _;
 /// Renders the scene as a standalone SVG document.
 pub fn to_svg(scene: &Scene) -> String {
     let mut root = el::SVG::new()
-        .set("viewBox", format!("0 0 {} {}", num(scene.width), num(scene.height)))
+        .set(
+            "viewBox",
+            format!("0 0 {} {}", num(scene.width), num(scene.height)),
+        )
         .set("role", "img")
         .set("aria-labelledby", "map-title map-desc")
         .set("font-family", fonts::CSS_FAMILY)
         .set("class", "mapfig");
     root.append(el::Title::new(clean_text(&scene.title)).set("id", "map-title"));
-    root.append(el::Description::new().set("id", "map-desc").add(svg::node::Text::new(clean_text(&scene.description))));
+    root.append(
+        el::Description::new()
+            .set("id", "map-desc")
+            .add(svg::node::Text::new(clean_text(&scene.description))),
+    );
     let [fx, fy, fw, fh] = scene.frame;
     root.append(
         el::Definitions::new().add(
@@ -137,7 +144,12 @@ fn text(t: &Text) -> Element {
     e
 }
 
-fn set_common(e: &mut Element, id: &Option<String>, class: &Option<String>, label: &Option<String>) {
+fn set_common(
+    e: &mut Element,
+    id: &Option<String>,
+    class: &Option<String>,
+    label: &Option<String>,
+) {
     if let Some(id) = id {
         e.assign("id", id.as_str());
     }
@@ -189,8 +201,9 @@ fn set_style(e: &mut Element, s: &Style) {
 pub fn clean_text(s: &str) -> String {
     s.chars()
         .filter(|&c| {
-            !(c.is_control() && c != '\t')
-                && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}')
+            let control = c.is_control() && c != '\t';
+            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            !(control || bidi || matches!(c, '\u{FFFE}' | '\u{FFFF}'))
         })
         .collect()
 }
@@ -220,7 +233,10 @@ mod tests {
         assert!(s.contains(r#"viewBox="0 0 100.00 50.00""#));
         let root = &s[..s.find('>').unwrap_or(0)];
         assert!(!root.contains("width="), "no fixed width: {root}");
-        assert!(s.contains("<title id=\"map-title\">T &lt;b&gt;</title>"), "{s}");
+        assert!(
+            s.contains("<title id=\"map-title\">T &lt;b&gt;</title>"),
+            "{s}"
+        );
     }
 
     #[test]

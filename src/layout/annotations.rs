@@ -24,7 +24,9 @@ pub struct CalloutText {
 pub fn callout_text(title: Option<&str>, body: &str) -> CalloutText {
     let title = title.map(|t| wrap(t, MAX_TEXT_WIDTH, TITLE_SIZE, true, false));
     let body = wrap(body, MAX_TEXT_WIDTH, BODY_SIZE, false, false);
-    let tm = title.as_ref().map(|t| measure(t, TITLE_SIZE, true, false, 0.0));
+    let tm = title
+        .as_ref()
+        .map(|t| measure(t, TITLE_SIZE, true, false, 0.0));
     let bm = measure(&body, BODY_SIZE, false, false, 0.0);
     let w = tm.map_or(0.0, |m| m.width).max(bm.width) + 2.0 * PAD;
     let title_h = title.as_ref().map_or(0.0, |t| t.len() as f64 * 16.0);
@@ -34,7 +36,13 @@ pub fn callout_text(title: Option<&str>, body: &str) -> CalloutText {
 
 /// Finds a place for a callout box near `p`: at `offset` (box centre relative to p) when
 /// given, else the first free spot around it whose leader crosses nothing.
-pub fn place_callout(p: Pt, t: &CalloutText, offset: Option<[f64; 2]>, frame: BoxPx, occupied: &Occupied) -> Option<BoxPx> {
+pub fn place_callout(
+    p: Pt,
+    t: &CalloutText,
+    offset: Option<[f64; 2]>,
+    frame: BoxPx,
+    occupied: &Occupied,
+) -> Option<BoxPx> {
     let inner = frame.inflate(-4.0);
     if let Some([dx, dy]) = offset {
         let b = BoxPx::centered([p[0] + dx, p[1] + dy], t.w, t.h);
@@ -55,7 +63,10 @@ pub fn place_callout(p: Pt, t: &CalloutText, offset: Option<[f64; 2]>, frame: Bo
         ];
         for c in centres {
             let b = BoxPx::centered(c, w, h);
-            if b.inside(&inner) && !occupied.collides(&b.inflate(2.0)) && !occupied.segment_collides(p, b.nearest(p)) {
+            if b.inside(&inner)
+                && !occupied.collides(&b.inflate(2.0))
+                && !occupied.segment_collides(p, b.nearest(p))
+            {
                 return Some(b);
             }
         }
@@ -72,13 +83,23 @@ pub fn callout_node(id: String, p: Pt, t: &CalloutText, b: BoxPx, color: Paint) 
             class: Some("leader".into()),
             label: None,
             geometry: ShapeGeometry::Path(leader.finish()),
-            style: Some(Style { stroke: color, stroke_width: 1.0, ..Style::default() }),
+            style: Some(Style {
+                stroke: color,
+                stroke_width: 1.0,
+                ..Style::default()
+            }),
         }),
         Node::Shape(Shape {
             id: None,
             class: Some("callout-box".into()),
             label: None,
-            geometry: ShapeGeometry::Rect { x: b.x0, y: b.y0, w: b.width(), h: b.height(), rx: 2.0 },
+            geometry: ShapeGeometry::Rect {
+                x: b.x0,
+                y: b.y0,
+                w: b.width(),
+                h: b.height(),
+                rx: 2.0,
+            },
             style: Some(Style {
                 fill: WHITE,
                 fill_opacity: 0.94,
@@ -91,8 +112,17 @@ pub fn callout_node(id: String, p: Pt, t: &CalloutText, b: BoxPx, color: Paint) 
             id: None,
             class: Some("callout-point".into()),
             label: None,
-            geometry: ShapeGeometry::Circle { cx: p[0], cy: p[1], r: 3.0 },
-            style: Some(Style { fill: color, stroke: WHITE, stroke_width: 1.2, ..Style::default() }),
+            geometry: ShapeGeometry::Circle {
+                cx: p[0],
+                cy: p[1],
+                r: 3.0,
+            },
+            style: Some(Style {
+                fill: color,
+                stroke: WHITE,
+                stroke_width: 1.2,
+                ..Style::default()
+            }),
         }),
     ];
     let mut y = b.y0 + PAD + 11.0;
@@ -160,7 +190,7 @@ pub fn badge_node(id: String, b: &BadgeContent, x: f64, y: f64, width: f64) -> (
     }));
     cy += (caption.len() as f64 - 1.0) * 19.0 + 10.0;
     if let Some((filled, total)) = b.units {
-        let per_row = total.min(17).max(1);
+        let per_row = total.clamp(1, 17);
         let rows = total.div_ceil(per_row);
         let gap = 3.0;
         let cell = ((width - f64::from(per_row - 1) * gap) / f64::from(per_row)).min(18.0);
@@ -170,7 +200,14 @@ pub fn badge_node(id: String, b: &BadgeContent, x: f64, y: f64, width: f64) -> (
             let on = i < filled;
             cells.push(Node::Shape(Shape {
                 id: None,
-                class: Some(if on { "unit unit-filled" } else { "unit unit-empty" }.into()),
+                class: Some(
+                    if on {
+                        "unit unit-filled"
+                    } else {
+                        "unit unit-empty"
+                    }
+                    .into(),
+                ),
                 label: None,
                 geometry: ShapeGeometry::Rect {
                     x: x + f64::from(c) * (cell + gap),
@@ -180,7 +217,11 @@ pub fn badge_node(id: String, b: &BadgeContent, x: f64, y: f64, width: f64) -> (
                     rx: 1.5,
                 },
                 style: Some(Style {
-                    fill: if on { b.color } else { Paint::rgb(0xe3, 0xe0, 0xda) },
+                    fill: if on {
+                        b.color
+                    } else {
+                        Paint::rgb(0xe3, 0xe0, 0xda)
+                    },
                     ..Style::default()
                 }),
             }));
@@ -188,7 +229,9 @@ pub fn badge_node(id: String, b: &BadgeContent, x: f64, y: f64, width: f64) -> (
         children.push(Node::Group(Group {
             id: Some(format!("{id}-units")),
             class: Some("unit-bar".into()),
-            label: Some(format!("{filled} of {total} units filled; the cells are counts, not places")),
+            label: Some(format!(
+                "{filled} of {total} units filled; the cells are counts, not places"
+            )),
             children: cells,
             ..Group::default()
         }));

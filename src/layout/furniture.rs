@@ -21,7 +21,12 @@ pub enum Corner {
     TopRight,
 }
 
-pub const CORNERS: [Corner; 4] = [Corner::BottomLeft, Corner::BottomRight, Corner::TopLeft, Corner::TopRight];
+pub const CORNERS: [Corner; 4] = [
+    Corner::BottomLeft,
+    Corner::BottomRight,
+    Corner::TopLeft,
+    Corner::TopRight,
+];
 
 /// The box of size w×h in `corner` of `frame`, inset by `inset`.
 pub fn corner_box(frame: BoxPx, corner: Corner, w: f64, h: f64, inset: f64) -> BoxPx {
@@ -64,11 +69,13 @@ impl DataMask {
                     b.x0 + (f64::from(i) + 0.5) / 6.0 * b.width(),
                     b.y0 + (f64::from(j) + 0.5) / 6.0 * b.height(),
                 ];
-                if self
-                    .polygons
-                    .iter()
-                    .any(|(bb, poly)| p[0] >= bb.x0 && p[0] <= bb.x1 && p[1] >= bb.y0 && p[1] <= bb.y1 && contains(poly, p))
-                {
+                if self.polygons.iter().any(|(bb, poly)| {
+                    p[0] >= bb.x0
+                        && p[0] <= bb.x1
+                        && p[1] >= bb.y0
+                        && p[1] <= bb.y1
+                        && contains(poly, p)
+                }) {
                     hits += 1;
                 }
             }
@@ -102,6 +109,7 @@ pub enum SwatchKind {
     Area,
     Line,
     Point,
+    Square,
 }
 
 const LEGEND_SIZE: f64 = 11.5;
@@ -110,9 +118,21 @@ const LEGEND_ROW: f64 = 19.0;
 pub fn legend_size(entries: &[LegendEntry]) -> (f64, f64) {
     let w = entries
         .iter()
-        .map(|e| measure(std::slice::from_ref(&e.text), LEGEND_SIZE, false, false, 0.0).width)
+        .map(|e| {
+            measure(
+                std::slice::from_ref(&e.text),
+                LEGEND_SIZE,
+                false,
+                false,
+                0.0,
+            )
+            .width
+        })
         .fold(0.0, f64::max);
-    (w + 18.0 + 8.0 + 16.0, entries.len() as f64 * LEGEND_ROW + 12.0)
+    (
+        w + 18.0 + 8.0 + 16.0,
+        entries.len() as f64 * LEGEND_ROW + 12.0,
+    )
 }
 
 pub fn legend(entries: &[LegendEntry], b: BoxPx) -> Node {
@@ -121,13 +141,33 @@ pub fn legend(entries: &[LegendEntry], b: BoxPx) -> Node {
         let y = b.y0 + 6.0 + i as f64 * LEGEND_ROW;
         let (sx, sy) = (b.x0 + 8.0, y + 3.0);
         let geometry = match e.kind {
-            SwatchKind::Area => ShapeGeometry::Rect { x: sx, y: sy, w: 18.0, h: 12.0, rx: 0.0 },
+            SwatchKind::Area => ShapeGeometry::Rect {
+                x: sx,
+                y: sy,
+                w: 18.0,
+                h: 12.0,
+                rx: 0.0,
+            },
             SwatchKind::Line => {
                 let mut d = PathData::new();
                 d.polyline(&[[sx, sy + 6.0], [sx + 18.0, sy + 6.0]], false);
                 ShapeGeometry::Path(d.finish())
             }
-            SwatchKind::Point => ShapeGeometry::Circle { cx: sx + 9.0, cy: sy + 6.0, r: e.marker_radius.min(6.0) },
+            SwatchKind::Point => ShapeGeometry::Circle {
+                cx: sx + 9.0,
+                cy: sy + 6.0,
+                r: e.marker_radius.min(6.0),
+            },
+            SwatchKind::Square => {
+                let r = e.marker_radius.min(6.0);
+                ShapeGeometry::Rect {
+                    x: sx + 9.0 - r,
+                    y: sy + 6.0 - r,
+                    w: 2.0 * r,
+                    h: 2.0 * r,
+                    rx: 0.0,
+                }
+            }
         };
         children.push(Node::Shape(Shape {
             id: None,
@@ -136,12 +176,26 @@ pub fn legend(entries: &[LegendEntry], b: BoxPx) -> Node {
             geometry,
             style: Some(e.style.clone()),
         }));
-        children.push(Node::Text(label_text(&e.text, b.x0 + 34.0, sy + 10.0, LEGEND_SIZE, TextAnchor::Start, INK)));
+        children.push(Node::Text(label_text(
+            &e.text,
+            b.x0 + 34.0,
+            sy + 10.0,
+            LEGEND_SIZE,
+            TextAnchor::Start,
+            INK,
+        )));
     }
     Node::Group(Group {
         id: Some("legend".into()),
         class: Some("legend".into()),
-        label: Some(format!("Legend: {}", entries.iter().map(|e| e.text.as_str()).collect::<Vec<_>>().join("; "))),
+        label: Some(format!(
+            "Legend: {}",
+            entries
+                .iter()
+                .map(|e| e.text.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
         children,
         ..Group::default()
     })
@@ -152,7 +206,13 @@ fn panel_rect(b: BoxPx) -> Node {
         id: None,
         class: Some("furniture-background".into()),
         label: None,
-        geometry: ShapeGeometry::Rect { x: b.x0, y: b.y0, w: b.width(), h: b.height(), rx: 2.0 },
+        geometry: ShapeGeometry::Rect {
+            x: b.x0,
+            y: b.y0,
+            w: b.width(),
+            h: b.height(),
+            rx: 2.0,
+        },
         style: Some(Style {
             fill: WHITE,
             fill_opacity: 0.88,
@@ -192,7 +252,12 @@ pub struct ScaleBar {
 }
 
 /// Picks a round length near `target_px` pixels for a horizontal bar at the frame centre.
-pub fn scale_bar(projection: &Projection, fit: &Fit, centre: Pt, target_px: f64) -> Option<ScaleBar> {
+pub fn scale_bar(
+    projection: &Projection,
+    fit: &Fit,
+    centre: Pt,
+    target_px: f64,
+) -> Option<ScaleBar> {
     // Ground length of a horizontal 100 px span centred on the frame centre.
     let a = fit.to_projected([centre[0] - 50.0, centre[1]]);
     let b = fit.to_projected([centre[0] + 50.0, centre[1]]);
@@ -210,12 +275,18 @@ pub fn scale_bar(projection: &Projection, fit: &Fit, centre: Pt, target_px: f64)
         .map(|m| m * magnitude)
         .find(|v| *v <= target_km)
         .unwrap_or(magnitude);
-    Some(ScaleBar { km, pixels: km / km_per_px })
+    Some(ScaleBar {
+        km,
+        pixels: km / km_per_px,
+    })
 }
 
 pub fn format_km(km: f64) -> String {
     if km >= 1.0 {
-        format!("{} km", crate::layout::template::thousands(&format!("{}", km.round() as i64)))
+        format!(
+            "{} km",
+            crate::layout::template::thousands(&format!("{}", km.round() as i64))
+        )
     } else {
         format!("{} m", (km * 1000.0).round())
     }
@@ -254,8 +325,22 @@ pub fn scale_bar_node(bar: &ScaleBar, b: BoxPx) -> Node {
                 }),
             }),
             Node::Text(label_text("0", x0, y - 8.0, 10.5, TextAnchor::Middle, INK)),
-            Node::Text(label_text(half.trim_end_matches(" km").trim_end_matches(" m"), (x0 + x1) / 2.0, y - 8.0, 10.5, TextAnchor::Middle, INK)),
-            Node::Text(label_text(&full, x1, y - 8.0, 10.5, TextAnchor::Middle, INK)),
+            Node::Text(label_text(
+                half.trim_end_matches(" km").trim_end_matches(" m"),
+                (x0 + x1) / 2.0,
+                y - 8.0,
+                10.5,
+                TextAnchor::Middle,
+                INK,
+            )),
+            Node::Text(label_text(
+                &full,
+                x1,
+                y - 8.0,
+                10.5,
+                TextAnchor::Middle,
+                INK,
+            )),
         ],
         ..Group::default()
     })
@@ -281,9 +366,25 @@ pub fn north_arrow(angle: f64, b: BoxPx) -> Node {
         [c[0] + p[0] * co - p[1] * s, c[1] + p[0] * s + p[1] * co]
     };
     let mut left = PathData::new();
-    left.polyline(&[rot([0.0, -14.0]), rot([-6.0, 8.0]), rot([0.0, 4.0]), rot([0.0, -14.0])], true);
+    left.polyline(
+        &[
+            rot([0.0, -14.0]),
+            rot([-6.0, 8.0]),
+            rot([0.0, 4.0]),
+            rot([0.0, -14.0]),
+        ],
+        true,
+    );
     let mut right = PathData::new();
-    right.polyline(&[rot([0.0, -14.0]), rot([6.0, 8.0]), rot([0.0, 4.0]), rot([0.0, -14.0])], true);
+    right.polyline(
+        &[
+            rot([0.0, -14.0]),
+            rot([6.0, 8.0]),
+            rot([0.0, 4.0]),
+            rot([0.0, -14.0]),
+        ],
+        true,
+    );
     let n_pos = rot([0.0, -17.0]);
     Node::Group(Group {
         id: Some("north-arrow".into()),
@@ -295,14 +396,24 @@ pub fn north_arrow(angle: f64, b: BoxPx) -> Node {
                 class: None,
                 label: None,
                 geometry: ShapeGeometry::Path(left.finish()),
-                style: Some(Style { fill: INK, stroke: INK, stroke_width: 0.8, ..Style::default() }),
+                style: Some(Style {
+                    fill: INK,
+                    stroke: INK,
+                    stroke_width: 0.8,
+                    ..Style::default()
+                }),
             }),
             Node::Shape(Shape {
                 id: None,
                 class: None,
                 label: None,
                 geometry: ShapeGeometry::Path(right.finish()),
-                style: Some(Style { fill: WHITE, stroke: INK, stroke_width: 0.8, ..Style::default() }),
+                style: Some(Style {
+                    fill: WHITE,
+                    stroke: INK,
+                    stroke_width: 0.8,
+                    ..Style::default()
+                }),
             }),
             Node::Text(Text {
                 bold: true,
@@ -323,16 +434,24 @@ mod tests {
         let p = Projection::auto([60.0, 29.0, 75.0, 39.0]);
         let bounds_a = p.forward(60.0, 29.0).unwrap();
         let bounds_b = p.forward(75.0, 39.0).unwrap();
-        let fit = Fit::new([bounds_a[0], bounds_a[1], bounds_b[0], bounds_b[1]], [0.0, 0.0, 1000.0, 800.0], 0.0);
+        let fit = Fit::new(
+            [bounds_a[0], bounds_a[1], bounds_b[0], bounds_b[1]],
+            [0.0, 0.0, 1000.0, 800.0],
+            0.0,
+        );
         let bar = scale_bar(&p, &fit, [500.0, 400.0], 150.0).unwrap();
         let first = bar.km / 10f64.powf(bar.km.log10().floor());
-        assert!([1.0, 2.0, 5.0].iter().any(|m| (m - first).abs() < 1e-9), "{bar:?}");
+        assert!(
+            [1.0, 2.0, 5.0].iter().any(|m| (m - first).abs() < 1e-9),
+            "{bar:?}"
+        );
         assert!(bar.pixels <= 150.0 && bar.pixels > 150.0 / 2.6, "{bar:?}");
     }
 
     #[test]
     fn north_points_up_on_the_central_meridian() {
-        let p = Projection::parse("+proj=lcc +lat_1=30 +lat_2=37 +lat_0=33 +lon_0=68 +datum=WGS84").unwrap();
+        let p = Projection::parse("+proj=lcc +lat_1=30 +lat_2=37 +lat_0=33 +lon_0=68 +datum=WGS84")
+            .unwrap();
         let a = p.forward(60.0, 29.0).unwrap();
         let b = p.forward(76.0, 39.0).unwrap();
         let fit = Fit::new([a[0], a[1], b[0], b[1]], [0.0, 0.0, 1000.0, 800.0], 0.0);

@@ -44,12 +44,16 @@ impl Flat {
                 .iter()
                 .filter_map(|poly| {
                     let rings: Vec<Ring> = poly.iter().map(|r| f(r)).collect();
-                    (rings.first().is_some_and(|r| r.len() >= 4)).then(|| {
-                        rings.into_iter().filter(|r| r.len() >= 4).collect()
-                    })
+                    (rings.first().is_some_and(|r| r.len() >= 4))
+                        .then(|| rings.into_iter().filter(|r| r.len() >= 4).collect())
                 })
                 .collect(),
-            lines: self.lines.iter().map(|l| f(l)).filter(|l| l.len() >= 2).collect(),
+            lines: self
+                .lines
+                .iter()
+                .map(|l| f(l))
+                .filter(|l| l.len() >= 2)
+                .collect(),
             points: f(&self.points),
         }
     }
@@ -61,7 +65,12 @@ pub struct Bounds([f64; 4]);
 
 impl Default for Bounds {
     fn default() -> Self {
-        Bounds([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY])
+        Bounds([
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ])
     }
 }
 
@@ -101,7 +110,9 @@ pub fn flatten(g: &Geometry<f64>, out: &mut Flat) {
     match g {
         Geometry::Point(p) => out.points.push([p.x(), p.y()]),
         Geometry::MultiPoint(mp) => out.points.extend(mp.0.iter().map(|p| [p.x(), p.y()])),
-        Geometry::Line(l) => out.lines.push(vec![[l.start.x, l.start.y], [l.end.x, l.end.y]]),
+        Geometry::Line(l) => out
+            .lines
+            .push(vec![[l.start.x, l.start.y], [l.end.x, l.end.y]]),
         Geometry::LineString(l) => out.lines.push(ring(l)),
         Geometry::MultiLineString(ml) => out.lines.extend(ml.0.iter().map(ring)),
         Geometry::Polygon(p) => out.polygons.push(poly(p)),
@@ -133,7 +144,11 @@ pub fn to_pixels(flat: &Flat, fit: &Fit, clip: [f64; 4]) -> Flat {
                 // A polygon whose exterior is clipped away is gone, holes and all.
                 let mut rings = poly.iter().map(|r| dedupe(clip_ring(&px(r), clip), true));
                 let exterior = rings.next().filter(|r| r.len() >= 4)?;
-                Some(std::iter::once(exterior).chain(rings.filter(|r| r.len() >= 4)).collect())
+                Some(
+                    std::iter::once(exterior)
+                        .chain(rings.filter(|r| r.len() >= 4))
+                        .collect(),
+                )
             })
             .collect(),
         lines: flat
@@ -285,7 +300,10 @@ fn clip_segment(a: Pt, b: Pt, c: [f64; 4]) -> Option<(Pt, Pt)> {
         return None;
     }
     let at = |t: f64| [a[0] + t * dx, a[1] + t * dy];
-    Some((if t0 > 0.0 { at(t0) } else { a }, if t1 < 1.0 { at(t1) } else { b }))
+    Some((
+        if t0 > 0.0 { at(t0) } else { a },
+        if t1 < 1.0 { at(t1) } else { b },
+    ))
 }
 
 /// Signed area (shoelace), positive for counter-clockwise in a y-up system.
@@ -361,7 +379,13 @@ pub fn densify_bbox(b: [f64; 4], steps: usize) -> Vec<Pt> {
 mod tests {
     use super::*;
 
-    const SQUARE: [Pt; 5] = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0], [0.0, 0.0]];
+    const SQUARE: [Pt; 5] = [
+        [0.0, 0.0],
+        [10.0, 0.0],
+        [10.0, 10.0],
+        [0.0, 10.0],
+        [0.0, 0.0],
+    ];
 
     #[test]
     fn ring_clipping_keeps_the_inside() {
@@ -372,7 +396,13 @@ mod tests {
 
     #[test]
     fn line_clipping_splits_into_pieces() {
-        let line = [[-5.0, 5.0], [5.0, 5.0], [5.0, 15.0], [5.0, 20.0], [8.0, 8.0]];
+        let line = [
+            [-5.0, 5.0],
+            [5.0, 5.0],
+            [5.0, 15.0],
+            [5.0, 20.0],
+            [8.0, 8.0],
+        ];
         let pieces = clip_line(&line, [0.0, 0.0, 10.0, 10.0]);
         assert_eq!(pieces.len(), 2, "{pieces:?}");
         assert_eq!(pieces[0], vec![[0.0, 5.0], [5.0, 5.0], [5.0, 10.0]]);

@@ -23,7 +23,12 @@ impl BoxPx {
     }
 
     pub fn centered(c: Pt, w: f64, h: f64) -> Self {
-        BoxPx::new(c[0] - w / 2.0, c[1] - h / 2.0, c[0] + w / 2.0, c[1] + h / 2.0)
+        BoxPx::new(
+            c[0] - w / 2.0,
+            c[1] - h / 2.0,
+            c[0] + w / 2.0,
+            c[1] + h / 2.0,
+        )
     }
 
     pub fn intersects(&self, o: &BoxPx) -> bool {
@@ -84,14 +89,17 @@ impl Occupied {
 
     pub fn collides(&self, b: &BoxPx) -> bool {
         let env = AABB::from_corners([b.x0, b.y0], [b.x1, b.y1]);
-        self.tree
-            .locate_in_envelope_intersecting(&env)
-            .any(|r| BoxPx::new(r.lower()[0], r.lower()[1], r.upper()[0], r.upper()[1]).intersects(b))
+        self.tree.locate_in_envelope_intersecting(&env).any(|r| {
+            BoxPx::new(r.lower()[0], r.lower()[1], r.upper()[0], r.upper()[1]).intersects(b)
+        })
     }
 
     /// Does the segment a–b pass through any occupied box?
     pub fn segment_collides(&self, a: Pt, b: Pt) -> bool {
-        let env = AABB::from_corners([a[0].min(b[0]), a[1].min(b[1])], [a[0].max(b[0]), a[1].max(b[1])]);
+        let env = AABB::from_corners(
+            [a[0].min(b[0]), a[1].min(b[1])],
+            [a[0].max(b[0]), a[1].max(b[1])],
+        );
         self.tree.locate_in_envelope_intersecting(&env).any(|r| {
             let bx = BoxPx::new(r.lower()[0], r.lower()[1], r.upper()[0], r.upper()[1]);
             (0..=16).any(|i| {
@@ -133,8 +141,12 @@ pub fn measure(lines: &[String], size: f64, bold: bool, italic: bool, halo: f64)
 /// What a label belongs to.
 #[derive(Debug, Clone)]
 pub enum Target {
-    /// The polygon to label, in pixels (its largest visible part).
-    Polygon(Vec<Ring>),
+    /// The polygon to label, in pixels (its largest part, cut to the frame); `whole` when
+    /// none of it lies outside the frame.
+    Polygon {
+        rings: Vec<Ring>,
+        whole: bool,
+    },
     /// A marker at a point with this radius.
     Point(Pt, f64),
     Line(Ring),
@@ -179,10 +191,14 @@ pub const HALO: f64 = 1.5;
 
 /// Places labels in priority order, each avoiding `occupied` and staying in `frame`; placed
 /// labels join `occupied`.
-pub fn place(requests: &[Request], frame: BoxPx, occupied: &mut Occupied) -> (Vec<Placed>, Vec<Dropped>) {
+pub fn place(
+    requests: &[Request],
+    frame: BoxPx,
+    occupied: &mut Occupied,
+) -> (Vec<Placed>, Vec<Dropped>) {
     let mut order: Vec<usize> = (0..requests.len()).collect();
     let weight = |r: &Request| match &r.target {
-        Target::Polygon(p) => polygon_area(p),
+        Target::Polygon { rings, .. } => polygon_area(rings),
         Target::Point(..) | Target::Line(_) => 0.0,
     };
     order.sort_by(|&a, &b| {
@@ -218,7 +234,9 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
     for size in [r.size, (r.size * 0.85).max(6.0)] {
         let m = measure(&r.lines, size, r.bold, false, HALO);
         let m = TextMetrics {
-            width: m.width + r.letter_spacing * r.lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64,
+            width: m.width
+                + r.letter_spacing
+                    * r.lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64,
             ..m
         };
         let (w, h) = (m.width, m.bottom - m.top);
@@ -232,7 +250,7 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
             leader,
         };
         match &r.target {
-            Target::Polygon(poly) => {
+            Target::Polygon { rings: poly, whole } => {
                 let anchor = pole(poly);
                 let offsets = inside_offsets(w, h);
                 // 1. Fully inside the polygon.
@@ -243,8 +261,9 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
                         return Some(make(c, None));
                     }
                 }
-                // 2. Small polygon: outside, with a leader line.
-                if polygon_area(poly) < 6.0 * w * h {
+                // 2. Small polygon: outside, with a leader line (not for polygons cut by the
+                // frame: a leader into the frame's edge would point at nothing visible).
+                if *whole && polygon_area(poly) < 6.0 * w * h {
                     let d = edge_distance(poly, anchor).min(30.0);
                     for c in around(anchor, w, h, &[d + 10.0, d + 24.0, d + 42.0, d + 64.0]) {
                         let b = BoxPx::centered(c, w, h);
@@ -271,7 +290,9 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
             }
             Target::Line(line) => {
                 for t in [0.5, 0.4, 0.6, 0.3, 0.7] {
-                    let Some(mid) = point_along(line, t) else { continue };
+                    let Some(mid) = point_along(line, t) else {
+                        continue;
+                    };
                     for dy in [-(h / 2.0 + 4.0), h / 2.0 + 4.0] {
                         let c = [mid[0], mid[1] + dy];
                         if ok(&BoxPx::centered(c, w, h)) {
@@ -318,7 +339,8 @@ fn around(p: Pt, w: f64, h: f64, gaps: &[f64]) -> Vec<Pt> {
 
 /// The pole of inaccessibility (the interior point farthest from the edges).
 pub fn pole(poly: &[Ring]) -> Pt {
-    let to_ls = |r: &Ring| geo::LineString::from(r.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
+    let to_ls =
+        |r: &Ring| geo::LineString::from(r.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
     let Some(ext) = poly.first() else {
         return [0.0, 0.0];
     };
@@ -327,7 +349,10 @@ pub fn pole(poly: &[Ring]) -> Pt {
         Ok(p) if p.x().is_finite() && p.y().is_finite() => [p.x(), p.y()],
         _ => {
             let n = ext.len().max(1) as f64;
-            [ext.iter().map(|p| p[0]).sum::<f64>() / n, ext.iter().map(|p| p[1]).sum::<f64>() / n]
+            [
+                ext.iter().map(|p| p[0]).sum::<f64>() / n,
+                ext.iter().map(|p| p[1]).sum::<f64>() / n,
+            ]
         }
     }
 }
@@ -344,7 +369,10 @@ pub fn point_along(line: &[Pt], t: f64) -> Option<Pt> {
         let l = len(w[0], w[1]);
         if want <= l && l > 0.0 {
             let f = want / l;
-            return Some([w[0][0] + f * (w[1][0] - w[0][0]), w[0][1] + f * (w[1][1] - w[0][1])]);
+            return Some([
+                w[0][0] + f * (w[1][0] - w[0][0]),
+                w[0][1] + f * (w[1][1] - w[0][1]),
+            ]);
         }
         want -= l;
     }
@@ -390,19 +418,54 @@ mod tests {
 
     #[test]
     fn a_big_polygon_gets_its_label_inside() {
-        let sq = vec![vec![[0.0, 0.0], [200.0, 0.0], [200.0, 200.0], [0.0, 200.0], [0.0, 0.0]]];
+        let sq = vec![vec![
+            [0.0, 0.0],
+            [200.0, 0.0],
+            [200.0, 200.0],
+            [0.0, 200.0],
+            [0.0, 0.0],
+        ]];
         let mut occ = Occupied::default();
-        let (placed, _) = place(&[req(Target::Polygon(sq), "Kunduz")], BoxPx::new(0.0, 0.0, 300.0, 300.0), &mut occ);
+        let (placed, _) = place(
+            &[req(
+                Target::Polygon {
+                    rings: sq,
+                    whole: true,
+                },
+                "Kunduz",
+            )],
+            BoxPx::new(0.0, 0.0, 300.0, 300.0),
+            &mut occ,
+        );
         let c = placed[0].center;
-        assert!((c[0] - 100.0).abs() < 1.0 && (c[1] - 100.0).abs() < 1.0, "{c:?}");
+        assert!(
+            (c[0] - 100.0).abs() < 1.0 && (c[1] - 100.0).abs() < 1.0,
+            "{c:?}"
+        );
         assert!(placed[0].leader.is_none());
     }
 
     #[test]
     fn a_tiny_polygon_gets_a_leader() {
-        let sq = vec![vec![[50.0, 50.0], [54.0, 50.0], [54.0, 54.0], [50.0, 54.0], [50.0, 50.0]]];
+        let sq = vec![vec![
+            [50.0, 50.0],
+            [54.0, 50.0],
+            [54.0, 54.0],
+            [50.0, 54.0],
+            [50.0, 50.0],
+        ]];
         let mut occ = Occupied::default();
-        let (placed, _) = place(&[req(Target::Polygon(sq), "Tiny")], BoxPx::new(0.0, 0.0, 300.0, 300.0), &mut occ);
+        let (placed, _) = place(
+            &[req(
+                Target::Polygon {
+                    rings: sq,
+                    whole: true,
+                },
+                "Tiny",
+            )],
+            BoxPx::new(0.0, 0.0, 300.0, 300.0),
+            &mut occ,
+        );
         assert!(placed[0].leader.is_some());
     }
 

@@ -77,7 +77,11 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 ),
             ));
         }
-        layers_ll.push(LayerData { spec: l, dataset, features });
+        layers_ll.push(LayerData {
+            spec: l,
+            dataset,
+            features,
+        });
     }
 
     // 2. Projection, chosen from the extent.
@@ -96,19 +100,30 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                     }
                 }
             }
-            b.get().ok_or_else(|| Error::render(&spec.file, "the layers the map is fitted to have no geometry"))?
+            b.get().ok_or_else(|| {
+                Error::render(
+                    &spec.file,
+                    "the layers the map is fitted to have no geometry",
+                )
+            })?
         }
     };
     let projection = match &spec.projection {
         ProjectionChoice::Auto => Projection::auto(extent_ll),
-        ProjectionChoice::Named(s) => Projection::parse(s).map_err(|m| Error::render(&spec.file, m))?,
+        ProjectionChoice::Named(s) => {
+            Projection::parse(s).map_err(|m| Error::render(&spec.file, m))?
+        }
     };
 
     // 3. Project once.
     let layers: Vec<LayerData> = layers_ll
         .into_iter()
         .map(|ld| LayerData {
-            features: ld.features.iter().map(|(i, f)| (*i, geometry::project(f, &projection))).collect(),
+            features: ld
+                .features
+                .iter()
+                .map(|(i, f)| (*i, geometry::project(f, &projection)))
+                .collect(),
             ..ld
         })
         .collect();
@@ -130,8 +145,15 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             (bb.get(), *pad)
         }
     };
-    let projected_bounds = projected_bounds
-        .ok_or_else(|| Error::render(&spec.file, format!("projection {} cannot represent the map's extent", projection.definition)))?;
+    let projected_bounds = projected_bounds.ok_or_else(|| {
+        Error::render(
+            &spec.file,
+            format!(
+                "projection {} cannot represent the map's extent",
+                projection.definition
+            ),
+        )
+    })?;
 
     // 4. Page: title block, credits, side panel, map frame.
     let (w, h) = (spec.width, spec.height);
@@ -146,7 +168,14 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             bold: true,
             lines: lines.clone(),
             line_height: 27.0,
-            ..furniture::label_text("", MARGIN, top + TITLE_SIZE * 0.9, TITLE_SIZE, TextAnchor::Start, INK)
+            ..furniture::label_text(
+                "",
+                MARGIN,
+                top + TITLE_SIZE * 0.9,
+                TITLE_SIZE,
+                TextAnchor::Start,
+                INK,
+            )
         }));
         top += lines.len() as f64 * 27.0 + 2.0;
     }
@@ -157,7 +186,14 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             class: Some("subtitle".into()),
             lines: lines.clone(),
             line_height: 19.0,
-            ..furniture::label_text("", MARGIN, top + SUBTITLE_SIZE * 0.95, SUBTITLE_SIZE, TextAnchor::Start, MUTED)
+            ..furniture::label_text(
+                "",
+                MARGIN,
+                top + SUBTITLE_SIZE * 0.95,
+                SUBTITLE_SIZE,
+                TextAnchor::Start,
+                MUTED,
+            )
         }));
         top += lines.len() as f64 * 19.0;
     }
@@ -180,15 +216,33 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             class: Some("credit".into()),
             lines: lines.clone(),
             line_height: 14.0,
-            ..furniture::label_text("", MARGIN, first_baseline, CREDIT_SIZE, TextAnchor::Start, MUTED)
+            ..furniture::label_text(
+                "",
+                MARGIN,
+                first_baseline,
+                CREDIT_SIZE,
+                TextAnchor::Start,
+                MUTED,
+            )
         }));
         bottom = first_baseline - CREDIT_SIZE - 10.0;
     }
     if !spec.panel && !spec.badges.is_empty() {
-        return Err(Error::render(&spec.file, "badges need the side panel: remove `panel = \"none\"` or the [[badge]] tables"));
+        return Err(Error::render(
+            &spec.file,
+            "badges need the side panel: remove `panel = \"none\"` or the [[badge]] tables",
+        ));
     }
-    let panel_w = if spec.panel { (w * 0.28).clamp(200.0, 360.0) } else { 0.0 };
-    let frame_right = if spec.panel { w - MARGIN - panel_w - 18.0 } else { w - MARGIN };
+    let panel_w = if spec.panel {
+        (w * 0.28).clamp(200.0, 360.0)
+    } else {
+        0.0
+    };
+    let frame_right = if spec.panel {
+        w - MARGIN - panel_w - 18.0
+    } else {
+        w - MARGIN
+    };
     let frame = [MARGIN, top, frame_right - MARGIN, bottom - top];
     if frame[2] < 80.0 || frame[3] < 80.0 {
         return Err(Error::render(
@@ -198,7 +252,12 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     }
     let frame_box = BoxPx::new(frame[0], frame[1], frame[0] + frame[2], frame[1] + frame[3]);
     let fit = Fit::new(projected_bounds, frame, pad);
-    let clip = [frame_box.x0 - 12.0, frame_box.y0 - 12.0, frame_box.x1 + 12.0, frame_box.y1 + 12.0];
+    let clip = [
+        frame_box.x0 - 12.0,
+        frame_box.y0 - 12.0,
+        frame_box.x1 + 12.0,
+        frame_box.y1 + 12.0,
+    ];
 
     // 5. Layers in pixels.
     let mut layer_nodes = Vec::new();
@@ -234,7 +293,11 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             }
             let mut arrow = None;
             for line in &px.lines {
-                let (line, head) = if l.arrow { shorten_for_arrow(line, style.stroke_width) } else { (line.clone(), None) };
+                let (line, head) = if l.arrow {
+                    shorten_for_arrow(line, style.stroke_width)
+                } else {
+                    (line.clone(), None)
+                };
                 if l.curve && line.len() > 2 {
                     smooth(&mut d, &line);
                 } else {
@@ -278,10 +341,24 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 let r = l.marker_size;
                 for (k, p) in px.points.iter().enumerate() {
                     let geometry = match l.marker {
-                        Marker::Square => ShapeGeometry::Rect { x: p[0] - r, y: p[1] - r, w: 2.0 * r, h: 2.0 * r, rx: 0.0 },
-                        _ => ShapeGeometry::Circle { cx: p[0], cy: p[1], r },
+                        Marker::Square => ShapeGeometry::Rect {
+                            x: p[0] - r,
+                            y: p[1] - r,
+                            w: 2.0 * r,
+                            h: 2.0 * r,
+                            rx: 0.0,
+                        },
+                        _ => ShapeGeometry::Circle {
+                            cx: p[0],
+                            cy: p[1],
+                            r,
+                        },
                     };
-                    let pid = if has_path || k > 0 { format!("{id}-{k}") } else { id.clone() };
+                    let pid = if has_path || k > 0 {
+                        format!("{id}-{k}")
+                    } else {
+                        id.clone()
+                    };
                     children.push(Node::Shape(Shape {
                         id: Some(pid),
                         class: Some("feature marker".into()),
@@ -302,22 +379,54 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                         label_missing += 1;
                         continue;
                     }
-                    Err(TemplateError::Syntax(m)) => return Err(Error::render(&spec.file, format!("layer {:?}: {m}", l.id))),
+                    Err(TemplateError::Syntax(m)) => {
+                        return Err(Error::render(&spec.file, format!("layer {:?}: {m}", l.id)))
+                    }
                 };
-                let text = if l.label_upper { text.to_uppercase() } else { text };
+                let text = if l.label_upper {
+                    text.to_uppercase()
+                } else {
+                    text
+                };
                 if text.trim().is_empty() {
                     continue;
                 }
                 let target = if let Some(p) = px.points.first() {
-                    Target::Point(*p, if l.marker == Marker::None { 0.0 } else { l.marker_size })
+                    Target::Point(
+                        *p,
+                        if l.marker == Marker::None {
+                            0.0
+                        } else {
+                            l.marker_size
+                        },
+                    )
                 } else if !px.polygons.is_empty() {
                     let largest = px
                         .polygons
                         .iter()
-                        .max_by(|a, b| geometry::polygon_area(a).total_cmp(&geometry::polygon_area(b)))
+                        .max_by(|a, b| {
+                            geometry::polygon_area(a).total_cmp(&geometry::polygon_area(b))
+                        })
                         .cloned()
                         .unwrap_or_default();
-                    Target::Polygon(largest)
+                    // Label only what is visible: the polygon cut to the frame itself.
+                    let visible: Vec<_> = largest
+                        .iter()
+                        .map(|r| {
+                            geometry::clip_ring(
+                                r,
+                                [frame_box.x0, frame_box.y0, frame_box.x1, frame_box.y1],
+                            )
+                        })
+                        .collect();
+                    if visible.first().is_none_or(|r| r.len() < 4) {
+                        continue;
+                    }
+                    let whole = visible[0].len() == largest[0].len() && visible[0] == largest[0];
+                    Target::Polygon {
+                        rings: visible.into_iter().filter(|r| r.len() >= 4).collect(),
+                        whole,
+                    }
                 } else if let Some(line) = px.lines.iter().max_by_key(|l| l.len()) {
                     Target::Line(line.clone())
                 } else {
@@ -333,7 +442,11 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                     required: l.label_required,
                     priority: l.label_priority,
                     target,
-                    letter_spacing: if l.label_upper { l.label_size * 0.08 } else { 0.0 },
+                    letter_spacing: if l.label_upper {
+                        l.label_size * 0.08
+                    } else {
+                        0.0
+                    },
                 });
             }
         }
@@ -355,6 +468,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 kind: match kind {
                     Kind::Area => SwatchKind::Area,
                     Kind::Line => SwatchKind::Line,
+                    Kind::Point if l.marker == Marker::Square => SwatchKind::Square,
                     Kind::Point => SwatchKind::Point,
                 },
                 style: style.clone(),
@@ -364,7 +478,12 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         layer_nodes.push(Node::Group(Group {
             id: Some(format!("layer-{}", l.id)),
             class: Some(format!("layer layer-{}", l.id)),
-            label: Some(l.description.clone().or_else(|| l.legend.clone()).unwrap_or_else(|| l.id.clone())),
+            label: Some(
+                l.description
+                    .clone()
+                    .or_else(|| l.legend.clone())
+                    .unwrap_or_else(|| l.id.clone()),
+            ),
             clip_to_frame: true,
             style: Some(style),
             children,
@@ -421,31 +540,66 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             Anchor::Feature { source, filter } => {
                 let ds = cache.get(source)?;
                 let f = ds.select(filter).next().cloned().ok_or_else(|| {
-                    Error::render(&spec.file, format!("callout {}: {} matches no feature in {}", k + 1, describe_filter(filter), source.display()))
+                    Error::render(
+                        &spec.file,
+                        format!(
+                            "callout {}: {} matches no feature in {}",
+                            k + 1,
+                            describe_filter(filter),
+                            source.display()
+                        ),
+                    )
                 })?;
                 let mut flat = Flat::default();
                 if let Some(g) = &f.geometry {
                     geometry::flatten(g, &mut flat);
                 }
                 let p = flat.points.first().copied().or_else(|| {
-                    flat.bounds().map(|b| [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0])
+                    flat.bounds()
+                        .map(|b| [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0])
                 });
-                let p = p.ok_or_else(|| Error::render(&spec.file, format!("callout {}: the feature {:?} has no geometry to point at", k + 1, f.id)))?;
+                let p = p.ok_or_else(|| {
+                    Error::render(
+                        &spec.file,
+                        format!(
+                            "callout {}: the feature {:?} has no geometry to point at",
+                            k + 1,
+                            f.id
+                        ),
+                    )
+                })?;
                 (p, Some(f))
             }
         };
-        let text = fill(&c.text, feature.as_ref()).map_err(|e| template_error(spec, &format!("callout {}", k + 1), e))?;
+        let text = fill(&c.text, feature.as_ref())
+            .map_err(|e| template_error(spec, &format!("callout {}", k + 1), e))?;
         let title = c
             .title
             .as_ref()
-            .map(|t| fill(t, feature.as_ref()).map_err(|e| template_error(spec, &format!("callout {}", k + 1), e)))
+            .map(|t| {
+                fill(t, feature.as_ref())
+                    .map_err(|e| template_error(spec, &format!("callout {}", k + 1), e))
+            })
             .transpose()?;
         let p = projection
             .forward(lonlat[0], lonlat[1])
             .map(|m| fit.to_pixel(m))
-            .ok_or_else(|| Error::render(&spec.file, format!("callout {}: {lonlat:?} cannot be projected", k + 1)))?;
-        if !(frame_box.x0..=frame_box.x1).contains(&p[0]) || !(frame_box.y0..=frame_box.y1).contains(&p[1]) {
-            return Err(Error::render(&spec.file, format!("callout {} points at {lonlat:?}, which is outside the map frame", k + 1)));
+            .ok_or_else(|| {
+                Error::render(
+                    &spec.file,
+                    format!("callout {}: {lonlat:?} cannot be projected", k + 1),
+                )
+            })?;
+        if !(frame_box.x0..=frame_box.x1).contains(&p[0])
+            || !(frame_box.y0..=frame_box.y1).contains(&p[1])
+        {
+            return Err(Error::render(
+                &spec.file,
+                format!(
+                    "callout {} points at {lonlat:?}, which is outside the map frame",
+                    k + 1
+                ),
+            ));
         }
         let t = callout_text(title.as_deref(), &text);
         let b = place_callout(p, &t, c.offset, frame_box, &occupied).ok_or_else(|| {
@@ -453,7 +607,13 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         })?;
         occupied.add(b.inflate(2.0));
         occupied.add(BoxPx::centered(p, 8.0, 8.0));
-        callout_nodes.push(callout_node(format!("callout-{}", k + 1), p, &t, b, c.color));
+        callout_nodes.push(callout_node(
+            format!("callout-{}", k + 1),
+            p,
+            &t,
+            b,
+            c.color,
+        ));
     }
     let (placed, dropped) = labels::place(&requests, frame_box, &mut occupied);
     let mut label_nodes = Vec::new();
@@ -494,8 +654,15 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 id: None,
                 class: Some("leader-point".into()),
                 label: None,
-                geometry: ShapeGeometry::Circle { cx: a[0], cy: a[1], r: 1.6 },
-                style: Some(Style { fill: Paint::rgb(0x44, 0x44, 0x44), ..Style::default() }),
+                geometry: ShapeGeometry::Circle {
+                    cx: a[0],
+                    cy: a[1],
+                    r: 1.6,
+                },
+                style: Some(Style {
+                    fill: Paint::rgb(0x44, 0x44, 0x44),
+                    ..Style::default()
+                }),
             }));
         }
     }
@@ -503,7 +670,11 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         nodes.push(Node::Group(Group {
             id: Some("label-leaders".into()),
             class: Some("leaders".into()),
-            style: Some(Style { stroke: Paint::rgb(0x55, 0x55, 0x55), stroke_width: 0.7, ..Style::default() }),
+            style: Some(Style {
+                stroke: Paint::rgb(0x55, 0x55, 0x55),
+                stroke_width: 0.7,
+                ..Style::default()
+            }),
             children: leader_nodes,
             ..Group::default()
         }));
@@ -535,8 +706,19 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             id: Some("frame".into()),
             class: Some("frame".into()),
             label: None,
-            geometry: ShapeGeometry::Rect { x: frame[0], y: frame[1], w: frame[2], h: frame[3], rx: 0.0 },
-            style: Some(Style { stroke: Paint::rgb(0x99, 0x99, 0x99), stroke_width: 0.75, round: false, ..Style::default() }),
+            geometry: ShapeGeometry::Rect {
+                x: frame[0],
+                y: frame[1],
+                w: frame[2],
+                h: frame[3],
+                rx: 0.0,
+            },
+            style: Some(Style {
+                stroke: Paint::rgb(0x99, 0x99, 0x99),
+                stroke_width: 0.75,
+                round: false,
+                ..Style::default()
+            }),
         }));
     }
 
@@ -579,7 +761,12 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         let shown: Vec<String> = spec
             .layers
             .iter()
-            .map(|l| l.description.clone().or_else(|| l.legend.clone()).unwrap_or_else(|| l.id.replace(['-', '_'], " ")))
+            .map(|l| {
+                l.description
+                    .clone()
+                    .or_else(|| l.legend.clone())
+                    .unwrap_or_else(|| l.id.replace(['-', '_'], " "))
+            })
             .collect();
         parts.push(end_sentence(&format!("Map layers: {}", shown.join("; "))));
         for b in &badge_summaries {
@@ -617,27 +804,50 @@ fn end_sentence(s: &str) -> String {
 
 fn template_error(spec: &Spec, what: &str, e: TemplateError) -> Error {
     match e {
-        TemplateError::Missing(k) => Error::render(&spec.file, format!("{what}: its text names property {k:?}, which its feature does not have")),
+        TemplateError::Missing(k) => Error::render(
+            &spec.file,
+            format!("{what}: its text names property {k:?}, which its feature does not have"),
+        ),
         TemplateError::Syntax(m) => Error::render(&spec.file, format!("{what}: {m}")),
     }
 }
 
-fn resolve_badge(spec: &Spec, cache: &mut DataCache, k: usize, b: &crate::spec::Badge) -> Result<BadgeContent> {
+fn resolve_badge(
+    spec: &Spec,
+    cache: &mut DataCache,
+    k: usize,
+    b: &crate::spec::Badge,
+) -> Result<BadgeContent> {
     let what = format!("badge {}", k + 1);
     let feature = match &b.source {
         Some((path, filter)) => {
             let ds = cache.get(path)?;
             let f = ds.select(filter).next().cloned().ok_or_else(|| {
-                Error::render(&spec.file, format!("{what}: {} matches no feature in {}", describe_filter(filter), path.display()))
+                Error::render(
+                    &spec.file,
+                    format!(
+                        "{what}: {} matches no feature in {}",
+                        describe_filter(filter),
+                        path.display()
+                    ),
+                )
             })?;
             Some(f)
         }
         None => None,
     };
     let value = fill(&b.value, feature.as_ref()).map_err(|e| template_error(spec, &what, e))?;
-    let total = b.total.as_ref().map(|t| fill(t, feature.as_ref()).map_err(|e| template_error(spec, &what, e))).transpose()?;
+    let total = b
+        .total
+        .as_ref()
+        .map(|t| fill(t, feature.as_ref()).map_err(|e| template_error(spec, &what, e)))
+        .transpose()?;
     let caption = fill(&b.caption, feature.as_ref()).map_err(|e| template_error(spec, &what, e))?;
-    let note = b.note.as_ref().map(|t| fill(t, feature.as_ref()).map_err(|e| template_error(spec, &what, e))).transpose()?;
+    let note = b
+        .note
+        .as_ref()
+        .map(|t| fill(t, feature.as_ref()).map_err(|e| template_error(spec, &what, e)))
+        .transpose()?;
     let units = if b.units {
         let parse = |s: &str| s.replace(',', "").trim().parse::<u32>().ok();
         match (parse(&value), total.as_deref().and_then(parse)) {
@@ -652,21 +862,27 @@ fn resolve_badge(spec: &Spec, cache: &mut DataCache, k: usize, b: &crate::spec::
     } else {
         None
     };
-    Ok(BadgeContent { value, total, caption, note, units, color: b.color })
+    Ok(BadgeContent {
+        value,
+        total,
+        caption,
+        note,
+        units,
+        color: b.color,
+    })
 }
 
 fn describe_filter(f: &Filter) -> String {
     if f.0.is_empty() {
         return "the layer".into();
     }
-    let parts: Vec<String> = f
-        .0
-        .iter()
-        .map(|(k, v)| {
-            let vs: Vec<String> = v.iter().map(|x| x.to_string()).collect();
-            format!("{k} = {}", vs.join(" | "))
-        })
-        .collect();
+    let parts: Vec<String> =
+        f.0.iter()
+            .map(|(k, v)| {
+                let vs: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+                format!("{k} = {}", vs.join(" | "))
+            })
+            .collect();
     format!("`where` {}", parts.join(", "))
 }
 
@@ -695,9 +911,17 @@ fn layer_kind(ld: &LayerData) -> Kind {
 
 fn layer_style(l: &Layer, kind: Kind) -> Style {
     let (fill, stroke, width) = match kind {
-        Kind::Area => (Paint::rgb(0xe8, 0xe4, 0xda), Paint::rgb(0xff, 0xff, 0xff), 0.8),
+        Kind::Area => (
+            Paint::rgb(0xe8, 0xe4, 0xda),
+            Paint::rgb(0xff, 0xff, 0xff),
+            0.8,
+        ),
         Kind::Line => (Paint::None, Paint::rgb(0x33, 0x33, 0x33), 1.5),
-        Kind::Point => (Paint::rgb(0x22, 0x22, 0x22), Paint::rgb(0xff, 0xff, 0xff), 1.0),
+        Kind::Point => (
+            Paint::rgb(0x22, 0x22, 0x22),
+            Paint::rgb(0xff, 0xff, 0xff),
+            1.0,
+        ),
     };
     Style {
         fill: l.fill.unwrap_or(fill),
@@ -714,7 +938,13 @@ fn layer_style(l: &Layer, kind: Kind) -> Style {
 fn unique_id(raw: &str, used: &mut Vec<String>) -> String {
     let base: String = raw
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let mut id = base.clone();
     let mut n = 2;
@@ -753,7 +983,12 @@ fn shorten_for_arrow(line: &[Pt], width: f64) -> (Vec<Pt>, Option<Vec<Pt>>) {
     let (ux, uy) = (dx / dl, dy / dl);
     let base = [tip[0] - ux * len, tip[1] - uy * len];
     let half = len * 0.45;
-    let tri = vec![tip, [base[0] - uy * half, base[1] + ux * half], [base[0] + uy * half, base[1] - ux * half], tip];
+    let tri = vec![
+        tip,
+        [base[0] - uy * half, base[1] + ux * half],
+        [base[0] + uy * half, base[1] - ux * half],
+        tip,
+    ];
     let mut shortened = line.to_vec();
     let end = [tip[0] - ux * len * 0.7, tip[1] - uy * len * 0.7];
     // Drop vertices that lie under the head, then end at the head's base.
@@ -792,7 +1027,10 @@ mod tests {
     fn ids_are_safe_and_unique() {
         let mut used = Vec::new();
         assert_eq!(unique_id("provinces-AF-KDZ", &mut used), "provinces-AF-KDZ");
-        assert_eq!(unique_id("provinces-AF-KDZ", &mut used), "provinces-AF-KDZ-2");
+        assert_eq!(
+            unique_id("provinces-AF-KDZ", &mut used),
+            "provinces-AF-KDZ-2"
+        );
         assert_eq!(unique_id("x-<b> \"q\"", &mut used), "x-_b___q_");
     }
 

@@ -33,7 +33,11 @@ pub fn fill(template: &str, feature: Option<&Feature>) -> Result<String, Templat
                     match chars.next() {
                         Some('}') => break,
                         Some(c) => key.push(c),
-                        None => return Err(TemplateError::Syntax(format!("unclosed '{{' in template {template:?}"))),
+                        None => {
+                            return Err(TemplateError::Syntax(format!(
+                                "unclosed '{{' in template {template:?}"
+                            )))
+                        }
                     }
                 }
                 let (name, format) = match key.split_once(':') {
@@ -41,7 +45,9 @@ pub fn fill(template: &str, feature: Option<&Feature>) -> Result<String, Templat
                     None => (key.trim(), ""),
                 };
                 if name.is_empty() {
-                    return Err(TemplateError::Syntax(format!("empty '{{}}' in template {template:?}")));
+                    return Err(TemplateError::Syntax(format!(
+                        "empty '{{}}' in template {template:?}"
+                    )));
                 }
                 let value = feature
                     .and_then(|f| f.property_text(name))
@@ -56,7 +62,11 @@ pub fn fill(template: &str, feature: Option<&Feature>) -> Result<String, Templat
                     }
                 }
             }
-            '}' => return Err(TemplateError::Syntax(format!("unmatched '}}' in template {template:?}"))),
+            '}' => {
+                return Err(TemplateError::Syntax(format!(
+                    "unmatched '}}' in template {template:?}"
+                )))
+            }
             c => out.push(c),
         }
     }
@@ -89,8 +99,14 @@ pub fn wrap(text: &str, max_width: f64, size: f64, bold: bool, italic: bool) -> 
     for para in text.split('\n') {
         let mut line = String::new();
         for word in para.split_whitespace() {
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-            if !line.is_empty() && fonts::text_width(&candidate, size, bold, italic, 0.0) > max_width {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if !line.is_empty()
+                && fonts::text_width(&candidate, size, bold, italic, 0.0) > max_width
+            {
                 lines.push(std::mem::replace(&mut line, word.to_string()));
             } else {
                 line = candidate;
@@ -118,9 +134,18 @@ mod tests {
     fn fills_properties_and_formats() {
         let f = feature();
         assert_eq!(fill("{name} ({id})", Some(&f)).unwrap(), "Kunduz (AF-KDZ)");
-        assert_eq!(fill("{n:,} fighters {{x}}", Some(&f)).unwrap(), "1,000 fighters {x}");
-        assert_eq!(fill("{none}", Some(&f)), Err(TemplateError::Missing("none".into())));
-        assert!(matches!(fill("{name", Some(&f)), Err(TemplateError::Syntax(_))));
+        assert_eq!(
+            fill("{n:,} fighters {{x}}", Some(&f)).unwrap(),
+            "1,000 fighters {x}"
+        );
+        assert_eq!(
+            fill("{none}", Some(&f)),
+            Err(TemplateError::Missing("none".into()))
+        );
+        assert!(matches!(
+            fill("{name", Some(&f)),
+            Err(TemplateError::Syntax(_))
+        ));
         assert_eq!(fill("plain", None).unwrap(), "plain");
     }
 
@@ -133,11 +158,20 @@ mod tests {
 
     #[test]
     fn wrapping_respects_width_and_newlines() {
-        let lines = wrap("one two three four five six\nseven", 60.0, 12.0, false, false);
+        let lines = wrap(
+            "one two three four five six\nseven",
+            60.0,
+            12.0,
+            false,
+            false,
+        );
         assert!(lines.len() >= 3, "{lines:?}");
         assert_eq!(lines.last().map(String::as_str), Some("seven"));
         for l in &lines[..lines.len() - 1] {
-            assert!(fonts::text_width(l, 12.0, false, false, 0.0) <= 60.0 || !l.contains(' '), "{l}");
+            assert!(
+                fonts::text_width(l, 12.0, false, false, 0.0) <= 60.0 || !l.contains(' '),
+                "{l}"
+            );
         }
     }
 }

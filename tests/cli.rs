@@ -1,0 +1,271 @@
+//! The `mapfig` binary end to end: quick `draw`s, and bad input that must fail cleanly —
+//! a message naming the file (and line:column for specs), a non-zero exit, no output file,
+//! never a panic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn mapfig() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mapfig"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mapfig-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|r| {
+            r.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Renders `spec_text` (written as map.toml in a scratch folder, beside `data` files) and
+/// expects failure; returns stderr.
+fn render_fails(name: &str, spec_text: &str, data: &[(&str, &str)], code: i32) -> String {
+    let dir = scratch(name);
+    for (f, text) in data {
+        std::fs::write(dir.join(f), text).unwrap();
+    }
+    let spec = dir.join("map.toml");
+    std::fs::write(&spec, spec_text).unwrap();
+    let out_dir = dir.join("out");
+    let o = mapfig()
+        .arg("render")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(code), "{name}: {err}");
+    assert!(!err.contains("panicked"), "{name}: {err}");
+    assert!(
+        files_in(&out_dir).is_empty(),
+        "{name}: left {:?}",
+        files_in(&out_dir)
+    );
+    err
+}
+
+const POLY: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{"name":"A"},
+ "geometry":{"type":"Polygon","coordinates":[[[60,30],[61,30],[61,31],[60,30]]]}}]}"#;
+
+fn spec_for(source: &str) -> String {
+    format!("title = \"T\"\n[[layer]]\nid = \"p\"\nsource = \"{source}\"\nlabel = \"{{name}}\"\n")
+}
+
+#[test]
+fn a_good_spec_renders_both_formats() {
+    let dir = scratch("good");
+    std::fs::write(dir.join("a.geojson"), POLY).unwrap();
+    std::fs::write(dir.join("map.toml"), spec_for("a.geojson")).unwrap();
+    let o = mapfig()
+        .args(["render", "map.toml", "-o", "o", "--scale", "1"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(files_in(&dir.join("o")), ["map.png", "map.svg"]);
+}
+
+#[test]
+fn missing_source_file_names_it() {
+    let err = render_fails("missing", &spec_for("nowhere.geojson"), &[], 1);
+    assert!(err.contains("nowhere.geojson"), "{err}");
+}
+
+#[test]
+fn malformed_json_names_file_line_and_column() {
+    let err = render_fails(
+        "malformed",
+        &spec_for("bad.geojson"),
+        &[(
+            "bad.geojson",
+            "{\"type\": \"FeatureCollection\",\n \"features\": [,]}",
+        )],
+        1,
+    );
+    assert!(err.contains("bad.geojson: 2:"), "{err}");
+}
+
+#[test]
+fn truncated_json_is_reported() {
+    let err = render_fails(
+        "truncated",
+        &spec_for("t.geojson"),
+        &[("t.geojson", &POLY[..60])],
+        1,
+    );
+    assert!(
+        err.contains("t.geojson") && err.contains("truncated"),
+        "{err}"
+    );
+}
+
+#[test]
+fn one_element_ring_names_the_feature() {
+    let data = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"x","properties":{},
+      "geometry":{"type":"Polygon","coordinates":[[[60,30]]]}}]}"#;
+    let err = render_fails("ring", &spec_for("r.geojson"), &[("r.geojson", data)], 1);
+    assert!(
+        err.contains("r.geojson: feature 0 (id \"x\"), ring 0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_spec_key_gives_line_and_column() {
+    let err = render_fails(
+        "key",
+        &format!("{}colour = \"red\"\n", spec_for("a.geojson")),
+        &[("a.geojson", POLY)],
+        2,
+    );
+    assert!(
+        err.contains("map.toml:6:1:") && err.contains("colour"),
+        "{err}"
+    );
+}
+
+#[test]
+fn wrong_value_type_gives_line_and_column() {
+    let err = render_fails(
+        "type",
+        &format!("size = \"large\"\n{}", spec_for("a.geojson")),
+        &[("a.geojson", POLY)],
+        2,
+    );
+    assert!(err.contains("map.toml:1:8:"), "{err}");
+}
+
+#[test]
+fn bad_colour_and_absurd_size_are_spec_errors() {
+    let err = render_fails(
+        "colour",
+        &format!("{}fill = \"notacolour\"\n", spec_for("a.geojson")),
+        &[("a.geojson", POLY)],
+        2,
+    );
+    assert!(
+        err.contains("map.toml:6:8:") && err.contains("notacolour"),
+        "{err}"
+    );
+    let err = render_fails(
+        "size",
+        &format!("size = [1000000, 1000000]\n{}", spec_for("a.geojson")),
+        &[("a.geojson", POLY)],
+        2,
+    );
+    assert!(
+        err.contains("map.toml:1:8:") && err.contains("size"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_folder_or_non_geojson_source_is_an_error() {
+    let err = render_fails("folder", &spec_for("."), &[], 1);
+    assert!(err.contains("folder"), "{err}");
+    let err = render_fails("csv", &spec_for("x.csv"), &[("x.csv", "a,b\n1,2\n")], 1);
+    assert!(err.contains("x.csv"), "{err}");
+}
+
+#[test]
+fn where_matching_nothing_is_an_error() {
+    let spec = format!("{}where = {{ name = \"Nope\" }}\n", spec_for("a.geojson"));
+    let err = render_fails("where", &spec, &[("a.geojson", POLY)], 1);
+    assert!(err.contains("matches none"), "{err}");
+}
+
+#[test]
+fn missing_spec_file_is_an_error() {
+    let dir = scratch("nospec");
+    let o = mapfig()
+        .args(["render", "absent.toml", "-o", "o"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("absent.toml"), "{}", stderr(&o));
+    assert!(files_in(&dir.join("o")).is_empty());
+}
+
+#[test]
+fn draw_renders_natural_earth_admin1_to_svg_and_png() {
+    let dir = scratch("draw");
+    let input = root().join("geodata/afghanistan-provinces.geojson");
+    for (name, expect) in [("a.svg", &b"<svg"[..]), ("a.png", &b"\x89PNG"[..])] {
+        let o = mapfig()
+            .arg("draw")
+            .arg(&input)
+            .arg("-o")
+            .arg(dir.join(name))
+            .args([
+                "--size",
+                "400x300",
+                "--fill",
+                "rgb(200 200 200)",
+                "--stroke",
+                "none",
+                "--background",
+                "none",
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        assert!(bytes.starts_with(expect), "{name}");
+    }
+    let svg = std::fs::read_to_string(dir.join("a.svg")).unwrap();
+    assert_eq!(svg.matches("class=\"feature\"").count(), 34);
+    assert!(svg.contains("stroke=\"none\""));
+}
+
+#[test]
+fn draw_rejects_bad_flags_without_writing() {
+    let dir = scratch("drawbad");
+    let input = root().join("geodata/afghanistan.geojson");
+    for (args, needle) in [
+        (vec!["-o", "x.gif"], ".svg or .png"),
+        (vec!["-o", "x.svg", "--fill", "blurple"], "blurple"),
+        (vec!["-o", "x.svg", "--size", "10x"], "--size"),
+        (vec!["-o", "x.svg", "--proj", "+proj=nope"], "+proj=nope"),
+    ] {
+        let o = mapfig()
+            .arg("draw")
+            .arg(&input)
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+    assert!(files_in(&dir).is_empty(), "{:?}", files_in(&dir));
+}
+
+#[test]
+fn bare_mapfig_outside_a_project_explains_itself() {
+    let dir = scratch("bare");
+    let o = mapfig().current_dir(&dir).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("maps"), "{}", stderr(&o));
+}

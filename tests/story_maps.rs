@@ -1,0 +1,262 @@
+//! The committed story maps: they render, match out/ byte for byte, and have the structure
+//! the article needs (ids per province, highlight, accessible text, sources).
+
+use mapfig::data::DataCache;
+use mapfig::render::{default_specs, render_in_memory};
+use mapfig::spec;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn out(name: &str) -> PathBuf {
+    root().join("out").join(name)
+}
+
+fn read_out(name: &str) -> Vec<u8> {
+    std::fs::read(out(name))
+        .unwrap_or_else(|e| panic!("{}: {e} (run `cargo run --release`)", out(name).display()))
+}
+
+fn svg_text(name: &str) -> String {
+    String::from_utf8(read_out(name)).expect("SVG is UTF-8")
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    let w = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+    let h = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+    (w, h)
+}
+
+#[test]
+fn fresh_render_reproduces_out_byte_for_byte() {
+    let specs = default_specs(&root()).unwrap();
+    assert_eq!(specs.len(), 3, "{specs:?}");
+    let mut cache = DataCache::default();
+    for path in specs {
+        let s = spec::load(&path).unwrap();
+        let r = render_in_memory(&s, true, 2.0, &mut cache).unwrap();
+        let svg_name = format!("{}.svg", s.output);
+        let png_name = format!("{}.png", s.output);
+        assert!(
+            r.svg.as_bytes() == read_out(&svg_name).as_slice(),
+            "{svg_name} differs from a fresh render: re-run `cargo run --release` and commit out/"
+        );
+        assert!(
+            r.png.as_deref() == Some(read_out(&png_name).as_slice()),
+            "{png_name} differs from a fresh render"
+        );
+        // Twice in one process gives the same bytes too (no hidden state).
+        let again = render_in_memory(&s, false, 2.0, &mut cache).unwrap();
+        assert_eq!(again.svg, r.svg);
+    }
+}
+
+#[test]
+fn every_png_is_twice_its_spec_size() {
+    for path in default_specs(&root()).unwrap() {
+        let s = spec::load(&path).unwrap();
+        let (w, h) = png_size(&read_out(&format!("{}.png", s.output)));
+        assert_eq!(
+            (f64::from(w), f64::from(h)),
+            (2.0 * s.width, 2.0 * s.height),
+            "{}",
+            s.output
+        );
+    }
+}
+
+/// Collects usvg's log warnings while a test parses SVG.
+struct Warnings;
+static WARNINGS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+impl log::Log for Warnings {
+    fn enabled(&self, m: &log::Metadata) -> bool {
+        m.level() <= log::Level::Warn
+    }
+    fn log(&self, r: &log::Record) {
+        if self.enabled(r.metadata()) {
+            WARNINGS
+                .lock()
+                .unwrap()
+                .push(format!("{}: {}", r.target(), r.args()));
+        }
+    }
+    fn flush(&self) {}
+}
+
+#[test]
+fn every_svg_parses_with_usvg_without_warnings() {
+    let _ = log::set_logger(&Warnings);
+    log::set_max_level(log::LevelFilter::Warn);
+    for path in default_specs(&root()).unwrap() {
+        let s = spec::load(&path).unwrap();
+        let text = svg_text(&format!("{}.svg", s.output));
+        WARNINGS.lock().unwrap().clear();
+        let tree = resvg::usvg::Tree::from_str(&text, &mapfig::emit::png::options()).unwrap();
+        assert_eq!(
+            (
+                f64::from(tree.size().width()),
+                f64::from(tree.size().height())
+            ),
+            (s.width, s.height)
+        );
+        let w = WARNINGS.lock().unwrap().clone();
+        assert!(w.is_empty(), "{}: usvg warned: {w:?}", s.output);
+        // Text is real text that usvg lays out with the bundled font (nothing dropped).
+        assert!(tree.root().has_children());
+    }
+}
+
+fn doc(text: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(text).expect("well-formed XML")
+}
+
+fn by_id<'a>(d: &'a roxmltree::Document, id: &str) -> roxmltree::Node<'a, 'a> {
+    d.descendants()
+        .find(|n| n.attribute("id") == Some(id))
+        .unwrap_or_else(|| panic!("no element #{id}"))
+}
+
+#[test]
+fn provinces_map_has_34_iso_coded_provinces_and_kunduz_highlighted() {
+    let text = svg_text("afghanistan-provinces.svg");
+    let d = doc(&text);
+    let root = d.root_element();
+    assert_eq!(root.attribute("role"), Some("img"));
+    assert!(root.children().any(|n| n.has_tag_name("title")));
+    assert!(root.children().any(|n| n.has_tag_name("desc")));
+    let layer = by_id(&d, "layer-provinces");
+    let features: Vec<_> = layer.children().filter(|n| n.is_element()).collect();
+    assert_eq!(features.len(), 34);
+    let mut codes: Vec<&str> = features
+        .iter()
+        .map(|n| {
+            n.attribute("id")
+                .and_then(|id| id.strip_prefix("provinces-"))
+                .expect("provinces-{code}")
+        })
+        .collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 34);
+    assert!(
+        codes.iter().all(|c| c.starts_with("AF-") && c.len() == 6),
+        "{codes:?}"
+    );
+    // The highlight: Kunduz's element in the highlight layer, filled with the highlight colour.
+    let kunduz = by_id(&d, "kunduz-AF-KDZ");
+    let highlight = by_id(&d, "layer-kunduz");
+    assert_eq!(kunduz.parent(), Some(highlight));
+    assert_eq!(highlight.attribute("fill"), Some("#c0392b"));
+    // Labels are real text, one per province.
+    let labels = d
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("label label-provinces"))
+        .count();
+    assert_eq!(labels, 34);
+    assert!(d
+        .descendants()
+        .any(|n| n.has_tag_name("text") && n.text() == Some("Kunduz")));
+}
+
+#[test]
+fn isis_map_shows_the_count_and_names_the_article() {
+    let text = svg_text("isis-presence.svg");
+    let d = doc(&text);
+    let texts: Vec<String> = d
+        .descendants()
+        .filter(|n| n.has_tag_name("text") || n.has_tag_name("tspan"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    let all = texts.join("\n");
+    assert!(all.contains("25") && all.contains("34"), "{all}");
+    assert!(texts.iter().any(|t| t == "25 of 34"), "{texts:?}");
+    assert!(
+        all.contains("U.S. sources: Russia forging alliance with Taliban")
+            && all.contains("Yahoo News"),
+        "{all}"
+    );
+    assert!(all.contains("1,000–3,000"), "{all}");
+    // A count, not a list: no province is singled out.
+    let layer = by_id(&d, "layer-provinces");
+    assert_eq!(layer.children().filter(|n| n.is_element()).count(), 34);
+    assert!(layer
+        .children()
+        .filter(|n| n.is_element())
+        .all(|n| n.attribute("fill").is_none() && n.attribute("class") == Some("feature")));
+    let units = by_id(&d, "badge-1-units");
+    let filled = units
+        .children()
+        .filter(|n| n.attribute("class") == Some("unit unit-filled"))
+        .count();
+    let cells = units.children().filter(|n| n.is_element()).count();
+    assert_eq!((filled, cells), (25, 34));
+}
+
+#[test]
+fn border_map_has_route_arrow_callout_and_dushanbe() {
+    let text = svg_text("kunduz-tajik-border.svg");
+    let d = doc(&text);
+    let route = by_id(&d, "layer-route");
+    assert!(route
+        .children()
+        .any(|n| n.attribute("class") == Some("arrowhead")));
+    assert!(by_id(&d, "callout-1")
+        .descendants()
+        .any(|n| n.text() == Some("Seized by the Taliban, Sept. 2015")));
+    assert!(d.descendants().any(|n| n.text() == Some("Dushanbe")));
+    assert!(by_id(&d, "layer-border").children().any(|n| n.is_element()));
+}
+
+#[test]
+fn svgs_use_fixed_precision_and_no_external_references() {
+    for name in [
+        "afghanistan-provinces.svg",
+        "kunduz-tajik-border.svg",
+        "isis-presence.svg",
+    ] {
+        let text = svg_text(name);
+        assert!(
+            !text.contains("<script") && !text.contains("href"),
+            "{name}"
+        );
+        let d = doc(&text);
+        for n in d.descendants().filter(|n| n.has_tag_name("path")) {
+            let path = n.attribute("d").unwrap_or_default();
+            for num in path
+                .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                .filter(|s| !s.is_empty())
+            {
+                let decimals = num.split_once('.').map_or(0, |(_, f)| f.len());
+                assert_eq!(
+                    decimals,
+                    2,
+                    "{name}: {num} in {}",
+                    &path[..path.len().min(80)]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_spec_files_are_the_default_job() {
+    let specs = default_specs(&root()).unwrap();
+    let names: Vec<_> = specs
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "afghanistan-provinces.toml",
+            "isis-presence.toml",
+            "kunduz-tajik-border.toml"
+        ]
+    );
+    assert!(Path::new(&root()).join("README.md").exists());
+}
