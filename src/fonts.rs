@@ -77,6 +77,81 @@ pub fn text_width(text: &str, size: f64, bold: bool, italic: bool, letter_spacin
     units / m.units_per_em * size + letter_spacing * text.chars().count() as f64
 }
 
+/// Glyph outlines of one line of text as SVG path data, with its left end of the baseline
+/// at `(x, y)`. Advances are the same as [`text_width`] uses, so outlines and measured boxes
+/// agree.
+pub fn outline(
+    text: &str,
+    size: f64,
+    bold: bool,
+    italic: bool,
+    letter_spacing: f64,
+    x: f64,
+    y: f64,
+) -> String {
+    let m = metrics(bold, italic);
+    let Ok(face) = ttf_parser::Face::parse(m.data, 0) else {
+        return String::new();
+    };
+    let scale = size / m.units_per_em;
+    let mut builder = OutlinePath {
+        d: String::new(),
+        x,
+        y,
+        scale,
+    };
+    for c in text.chars() {
+        if let Some(g) = face.glyph_index(c) {
+            face.outline_glyph(g, &mut builder);
+        }
+        builder.x += f64::from(m.advance(c)) * scale + letter_spacing;
+    }
+    builder.d
+}
+
+struct OutlinePath {
+    d: String,
+    x: f64,
+    y: f64,
+    scale: f64,
+}
+
+impl OutlinePath {
+    fn pt(&mut self, x: f32, y: f32) {
+        crate::scene::write_num(&mut self.d, self.x + f64::from(x) * self.scale);
+        self.d.push(',');
+        crate::scene::write_num(&mut self.d, self.y - f64::from(y) * self.scale);
+    }
+}
+
+impl ttf_parser::OutlineBuilder for OutlinePath {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.d.push('M');
+        self.pt(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.d.push('L');
+        self.pt(x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        self.d.push('Q');
+        self.pt(x1, y1);
+        self.d.push(' ');
+        self.pt(x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.d.push('C');
+        self.pt(x1, y1);
+        self.d.push(' ');
+        self.pt(x2, y2);
+        self.d.push(' ');
+        self.pt(x, y);
+    }
+    fn close(&mut self) {
+        self.d.push('Z');
+    }
+}
+
 /// Ascent and descent (positive) in pixels at `size` px.
 pub fn ascent_descent(size: f64, bold: bool) -> (f64, f64) {
     let m = metrics(bold, false);
@@ -114,6 +189,22 @@ mod tests {
         assert!((text_width("Kunduz", 20.0, false, false, 0.0) - 2.0 * w).abs() < 1e-9);
         assert!(text_width("Kunduz", 10.0, true, false, 0.0) > w);
         assert_eq!(text_width("", 10.0, false, false, 0.0), 0.0);
+    }
+
+    #[test]
+    fn outlines_cover_the_measured_width() {
+        let d = outline("Kunduz", 20.0, false, false, 0.0, 10.0, 50.0);
+        assert!(d.starts_with('M') && d.contains('Z'));
+        let xs: Vec<f64> = d
+            .split(|c: char| c.is_ascii_alphabetic() || c == ' ')
+            .filter_map(|p| p.split(',').next()?.parse().ok())
+            .collect();
+        let max = xs.iter().cloned().fold(f64::MIN, f64::max);
+        let w = text_width("Kunduz", 20.0, false, false, 0.0);
+        assert!(
+            max > 10.0 + w * 0.8 && max <= 10.0 + w + 1.0,
+            "{max} vs {w}"
+        );
     }
 
     #[test]

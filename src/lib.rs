@@ -17,5 +17,6 @@ pub mod projection;
 pub mod render;
 pub mod scene;
 pub mod spec;
+pub mod theme;
 
 pub use error::{Error, Result};

@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use mapfig::color::Paint;
 use mapfig::data::DataCache;
 use mapfig::render::{self, DrawOptions, Format, Options};
+use mapfig::theme::Theme;
 use mapfig::{Error, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +37,12 @@ enum Command {
         /// Fail when a label marked `label_required` cannot be placed.
         #[arg(long)]
         strict_labels: bool,
+        /// Theme for every map: light, dark or print (overrides the specs' `theme`).
+        #[arg(long)]
+        theme: Option<String>,
+        /// Write SVG text as glyph outlines, for SVGs that must look the same without the font.
+        #[arg(long)]
+        text_as_paths: bool,
     },
     /// Render any GeoJSON file without a spec: a quick look.
     Draw {
@@ -88,7 +95,12 @@ fn run(cli: Cli) -> Result<()> {
             format,
             scale,
             strict_labels,
+            theme,
+            text_as_paths,
         }) => {
+            let theme = theme
+                .map(|t| Theme::parse(&t).map_err(|m| Error::Usage(format!("--theme: {m}"))))
+                .transpose()?;
             let formats = format
                 .split(',')
                 .filter(|s| !s.trim().is_empty())
@@ -111,6 +123,8 @@ fn run(cli: Cli) -> Result<()> {
                     formats,
                     scale,
                     strict_labels,
+                    theme,
+                    text_as_paths,
                 },
             )
         }

@@ -45,6 +45,10 @@ pub struct Options {
     pub scale: f64,
     /// A dropped label marked `label_required` fails the render.
     pub strict_labels: bool,
+    /// Overrides every spec's `theme`.
+    pub theme: Option<crate::theme::Theme>,
+    /// Write SVG text as glyph outlines (for SVGs that must look the same without the font).
+    pub text_as_paths: bool,
 }
 
 impl Default for Options {
@@ -54,6 +58,8 @@ impl Default for Options {
             formats: vec![Format::Svg, Format::Png],
             scale: 2.0,
             strict_labels: false,
+            theme: None,
+            text_as_paths: false,
         }
     }
 }
@@ -92,7 +98,10 @@ pub fn render_in_memory(
 
 /// Renders one spec file into `options.out_dir`.
 pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Result<Rendered> {
-    let spec = spec::load(path)?;
+    let mut spec = spec::load(path)?;
+    if let Some(t) = options.theme {
+        spec.theme = t;
+    }
     let out = render_in_memory(
         &spec,
         options.formats.contains(&Format::Png),
@@ -114,6 +123,9 @@ pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
             .out_dir
             .join(format!("{}.{}", spec.output, f.extension()));
         match f {
+            Format::Svg if options.text_as_paths => {
+                write_atomic(&file, svg::to_svg_outlined(&out.layout.scene).as_bytes())?
+            }
             Format::Svg => write_atomic(&file, out.svg.as_bytes())?,
             Format::Png => write_atomic(&file, out.png.as_deref().unwrap_or_default())?,
         }
@@ -213,6 +225,7 @@ pub fn draw(o: &DrawOptions) -> Result<()> {
             pad: 0.0,
         },
         background: o.background,
+        theme: crate::theme::Theme::Light,
         panel: false,
         layers: vec![Layer {
             id: "data".into(),

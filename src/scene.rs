@@ -14,8 +14,9 @@ pub struct Scene {
     /// Longer accessible description (`<desc>`).
     pub description: String,
     pub background: Paint,
-    /// The map frame `[x, y, w, h]`: map layers are clipped to it.
-    pub frame: [f64; 4],
+    /// Clip rectangles `[x, y, w, h]` by id; groups refer to them by id. The first is the
+    /// map frame.
+    pub clips: Vec<(String, [f64; 4])>,
     pub nodes: Vec<Node>,
 }
 
@@ -33,8 +34,8 @@ pub struct Group {
     pub class: Option<String>,
     /// Accessible label (`aria-label`).
     pub label: Option<String>,
-    /// Clip the children to the map frame.
-    pub clip_to_frame: bool,
+    /// Clip the children to the scene's clip rectangle with this id.
+    pub clip: Option<String>,
     pub style: Option<Style>,
     pub children: Vec<Node>,
 }
@@ -119,6 +120,51 @@ pub struct Text {
     /// Distance between baselines, in pixels.
     pub line_height: f64,
     pub letter_spacing: f64,
+    /// Rotation in degrees (clockwise) about `(x, y)`.
+    pub rotate: f64,
+}
+
+impl Scene {
+    /// Applies `f` to every colour in the scene (themes recolour a finished scene).
+    pub fn map_paints(&mut self, f: &impl Fn(Paint) -> Paint) {
+        self.background = f(self.background);
+        for n in &mut self.nodes {
+            n.map_paints(f);
+        }
+    }
+}
+
+impl Node {
+    fn map_paints(&mut self, f: &impl Fn(Paint) -> Paint) {
+        match self {
+            Node::Group(g) => {
+                if let Some(s) = &mut g.style {
+                    s.map_paints(f);
+                }
+                for c in &mut g.children {
+                    c.map_paints(f);
+                }
+            }
+            Node::Shape(s) => {
+                if let Some(st) = &mut s.style {
+                    st.map_paints(f);
+                }
+            }
+            Node::Text(t) => {
+                t.fill = f(t.fill);
+                if let Some((p, _)) = &mut t.halo {
+                    *p = f(*p);
+                }
+            }
+        }
+    }
+}
+
+impl Style {
+    fn map_paints(&mut self, f: &impl Fn(Paint) -> Paint) {
+        self.fill = f(self.fill);
+        self.stroke = f(self.stroke);
+    }
 }
 
 /// Writes coordinates at fixed precision so output is byte-stable.

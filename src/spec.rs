@@ -24,6 +24,8 @@ struct RawSpec {
     projection: Option<Spanned<String>>,
     extent: Option<Spanned<RawExtent>>,
     background: Option<Spanned<String>>,
+    /// "light" (default), "dark" or "print".
+    theme: Option<Spanned<String>>,
     /// Room kept free beside the map for badges: "right" (default when badges exist) or "none".
     panel: Option<Spanned<String>>,
     #[serde(default, rename = "layer")]
@@ -127,6 +129,7 @@ pub struct Spec {
     pub projection: ProjectionChoice,
     pub extent: Extent,
     pub background: Paint,
+    pub theme: crate::theme::Theme,
     pub panel: bool,
     pub layers: Vec<Layer>,
     pub callouts: Vec<Callout>,
@@ -491,6 +494,12 @@ impl Validator<'_> {
             background: match &raw.background {
                 Some(b) => self.paint(b)?,
                 None => Paint::rgb(255, 255, 255),
+            },
+            theme: match &raw.theme {
+                Some(t) => {
+                    crate::theme::Theme::parse(t.get_ref()).map_err(|m| self.err(t.span(), m))?
+                }
+                None => crate::theme::Theme::Light,
             },
             panel,
             layers,

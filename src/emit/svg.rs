@@ -10,6 +10,16 @@ use svg::Node as _;
 
 /// Renders the scene as a standalone SVG document.
 pub fn to_svg(scene: &Scene) -> String {
+    write(scene, false)
+}
+
+/// Like [`to_svg`], with text written as glyph outlines (each text keeps its words as an
+/// `aria-label`), for SVGs that must look identical where the font is missing.
+pub fn to_svg_outlined(scene: &Scene) -> String {
+    write(scene, true)
+}
+
+fn write(scene: &Scene, outlines: bool) -> String {
     let mut root = el::SVG::new()
         .set(
             "viewBox",
@@ -25,18 +35,19 @@ pub fn to_svg(scene: &Scene) -> String {
             .set("id", "map-desc")
             .add(svg::node::Text::new(clean_text(&scene.description))),
     );
-    let [fx, fy, fw, fh] = scene.frame;
-    root.append(
-        el::Definitions::new().add(
-            el::ClipPath::new().set("id", "map-frame").add(
+    let mut defs = el::Definitions::new();
+    for (id, [x, y, w, h]) in &scene.clips {
+        defs = defs.add(
+            el::ClipPath::new().set("id", id.as_str()).add(
                 el::Rectangle::new()
-                    .set("x", num(fx))
-                    .set("y", num(fy))
-                    .set("width", num(fw))
-                    .set("height", num(fh)),
+                    .set("x", num(*x))
+                    .set("y", num(*y))
+                    .set("width", num(*w))
+                    .set("height", num(*h)),
             ),
-        ),
-    );
+        );
+    }
+    root.append(defs);
     if !scene.background.is_none() {
         let mut bg = el::Rectangle::new()
             .set("class", "background")
@@ -46,32 +57,33 @@ pub fn to_svg(scene: &Scene) -> String {
         root.append(bg);
     }
     for n in &scene.nodes {
-        root.append(node(n));
+        root.append(node(n, outlines));
     }
     let mut out = root.to_string();
     out.push('\n');
     out
 }
 
-fn node(n: &Node) -> Element {
+fn node(n: &Node, outlines: bool) -> Element {
     match n {
-        Node::Group(g) => group(g),
+        Node::Group(g) => group(g, outlines),
         Node::Shape(s) => shape(s),
+        Node::Text(t) if outlines => text_outlined(t),
         Node::Text(t) => text(t),
     }
 }
 
-fn group(g: &Group) -> Element {
+fn group(g: &Group, outlines: bool) -> Element {
     let mut e: Element = el::Group::new().into();
     set_common(&mut e, &g.id, &g.class, &g.label);
-    if g.clip_to_frame {
-        e.assign("clip-path", "url(#map-frame)");
+    if let Some(id) = &g.clip {
+        e.assign("clip-path", format!("url(#{id})"));
     }
     if let Some(s) = &g.style {
         set_style(&mut e, s);
     }
     for c in &g.children {
-        e.append(node(c));
+        e.append(node(c, outlines));
     }
     e
 }
@@ -118,6 +130,12 @@ fn text(t: &Text) -> Element {
     if t.letter_spacing != 0.0 {
         e.assign("letter-spacing", num(t.letter_spacing));
     }
+    if t.rotate != 0.0 {
+        e.assign(
+            "transform",
+            format!("rotate({} {} {})", num(t.rotate), num(t.x), num(t.y)),
+        );
+    }
     match t.anchor {
         TextAnchor::Start => {}
         TextAnchor::Middle => e.assign("text-anchor", "middle"),
@@ -141,6 +159,50 @@ fn text(t: &Text) -> Element {
             e.append(span);
         }
     }
+    e
+}
+
+fn text_outlined(t: &Text) -> Element {
+    let mut d = String::new();
+    for (i, line) in t.lines.iter().enumerate() {
+        let line = clean_text(line);
+        let w = crate::fonts::text_width(&line, t.size, t.bold, t.italic, t.letter_spacing);
+        let x = match t.anchor {
+            TextAnchor::Start => t.x,
+            TextAnchor::Middle => t.x - w / 2.0,
+            TextAnchor::End => t.x - w,
+        };
+        d.push_str(&crate::fonts::outline(
+            &line,
+            t.size,
+            t.bold,
+            t.italic,
+            t.letter_spacing,
+            x,
+            t.y + i as f64 * t.line_height,
+        ));
+    }
+    let words: Vec<String> = t.lines.iter().map(|l| clean_text(l)).collect();
+    let mut e: Element = el::Group::new().into();
+    set_common(&mut e, &t.id, &t.class, &Some(words.join(" ")));
+    e.assign("role", "img");
+    if t.rotate != 0.0 {
+        e.assign(
+            "transform",
+            format!("rotate({} {} {})", num(t.rotate), num(t.x), num(t.y)),
+        );
+    }
+    if let Some((paint, width)) = t.halo {
+        let mut halo: Element = el::Path::new().set("d", d.as_str()).into();
+        halo.assign("fill", "none");
+        set_paint(&mut halo, "stroke", paint);
+        halo.assign("stroke-width", num(width));
+        halo.assign("stroke-linejoin", "round");
+        e.append(halo);
+    }
+    let mut glyphs: Element = el::Path::new().set("d", d.as_str()).into();
+    set_paint(&mut glyphs, "fill", t.fill);
+    e.append(glyphs);
     e
 }
 
@@ -220,7 +282,7 @@ mod tests {
             title: "T <b>".into(),
             description: "D".into(),
             background: Paint::rgb(255, 255, 255),
-            frame: [0.0, 0.0, 100.0, 50.0],
+            clips: vec![("map-frame".into(), [0.0, 0.0, 100.0, 50.0])],
             nodes,
         }
     }
@@ -255,6 +317,7 @@ mod tests {
             anchor: TextAnchor::Middle,
             line_height: 12.0,
             letter_spacing: 0.0,
+            rotate: 0.0,
         };
         let s = to_svg(&scene_with(vec![Node::Text(t)]));
         assert!(!s.contains("<script"), "{s}");

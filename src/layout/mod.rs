@@ -484,7 +484,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                     .or_else(|| l.legend.clone())
                     .unwrap_or_else(|| l.id.clone()),
             ),
-            clip_to_frame: true,
+            clip: Some("map-frame".into()),
             style: Some(style),
             children,
         }));
@@ -639,6 +639,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             anchor: TextAnchor::Middle,
             line_height: p.metrics.line_height,
             letter_spacing: r.letter_spacing,
+            rotate: 0.0,
         }));
         if let Some((a, b)) = p.leader {
             let mut d = PathData::new();
@@ -777,16 +778,18 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         }
         parts.join(" ")
     });
+    let mut scene = Scene {
+        width: w,
+        height: h,
+        title,
+        description,
+        background: spec.background,
+        clips: vec![("map-frame".into(), frame)],
+        nodes,
+    };
+    spec.theme.apply(&mut scene);
     Ok(Layout {
-        scene: Scene {
-            width: w,
-            height: h,
-            title,
-            description,
-            background: spec.background,
-            frame,
-            nodes,
-        },
+        scene,
         dropped_labels: dropped,
         projection: projection.definition.clone(),
         scale_bar_km,
