@@ -252,12 +252,7 @@ pub fn draw(o: &DrawOptions) -> Result<()> {
         }],
         callouts: Vec::new(),
         badges: Vec::new(),
-        furniture: Furniture {
-            legend: false,
-            scale_bar: false,
-            north_arrow: false,
-            frame: false,
-        },
+        furniture: Furniture::NONE,
     };
     let mut cache = DataCache::default();
     let out = render_in_memory(&spec, format == Format::Png, o.scale, &mut cache)?;

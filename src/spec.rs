@@ -111,8 +111,14 @@ struct RawBadge {
 struct RawFurniture {
     legend: Option<bool>,
     scale_bar: Option<bool>,
+    /// "km" (default), "mi" or "km+mi".
+    scale_units: Option<Spanned<String>>,
     north_arrow: Option<bool>,
     frame: Option<bool>,
+    /// Graticule spacing in degrees; absent or 0 for none.
+    graticule: Option<Spanned<f64>>,
+    /// "locator" for an automatic locator inset, "none" (default) for none.
+    inset: Option<Spanned<String>>,
 }
 
 /// A validated map spec, ready to render.
@@ -223,8 +229,27 @@ pub struct Badge {
 pub struct Furniture {
     pub legend: bool,
     pub scale_bar: bool,
+    pub scale_km: bool,
+    pub scale_miles: bool,
     pub north_arrow: bool,
     pub frame: bool,
+    /// Graticule spacing in degrees.
+    pub graticule: Option<f64>,
+    pub locator_inset: bool,
+}
+
+impl Furniture {
+    /// No furniture at all.
+    pub const NONE: Furniture = Furniture {
+        legend: false,
+        scale_bar: false,
+        scale_km: true,
+        scale_miles: false,
+        north_arrow: false,
+        frame: false,
+        graticule: None,
+        locator_inset: false,
+    };
 }
 
 /// Largest canvas side accepted, in CSS pixels.
@@ -505,12 +530,63 @@ impl Validator<'_> {
             layers,
             callouts,
             badges,
-            furniture: Furniture {
-                legend: f.legend.unwrap_or(true),
-                scale_bar: f.scale_bar.unwrap_or(true),
-                north_arrow: f.north_arrow.unwrap_or(false),
-                frame: f.frame.unwrap_or(false),
+            furniture: self.furniture(&f)?,
+        })
+    }
+
+    fn furniture(&self, f: &RawFurniture) -> Result<Furniture> {
+        let (scale_km, scale_miles) = match &f.scale_units {
+            None => (true, false),
+            Some(u) => match u.get_ref().as_str() {
+                "km" => (true, false),
+                "mi" => (false, true),
+                "km+mi" => (true, true),
+                other => {
+                    return Err(self.err(
+                        u.span(),
+                        format!("scale_units must be \"km\", \"mi\" or \"km+mi\", got {other:?}"),
+                    ))
+                }
             },
+        };
+        let graticule = match &f.graticule {
+            Some(g) if *g.get_ref() == 0.0 => None,
+            Some(g)
+                if !(g.get_ref().is_finite() && *g.get_ref() >= 0.1 && *g.get_ref() <= 90.0) =>
+            {
+                return Err(self.err(
+                    g.span(),
+                    format!(
+                        "graticule is the spacing in degrees, from 0.1 to 90 (0 for none), got {}",
+                        g.get_ref()
+                    ),
+                ))
+            }
+            Some(g) => Some(*g.get_ref()),
+            None => None,
+        };
+        let locator_inset = match &f.inset {
+            None => false,
+            Some(i) => match i.get_ref().as_str() {
+                "locator" => true,
+                "none" => false,
+                other => {
+                    return Err(self.err(
+                        i.span(),
+                        format!("inset must be \"locator\" or \"none\", got {other:?}"),
+                    ))
+                }
+            },
+        };
+        Ok(Furniture {
+            legend: f.legend.unwrap_or(true),
+            scale_bar: f.scale_bar.unwrap_or(true),
+            scale_km,
+            scale_miles,
+            north_arrow: f.north_arrow.unwrap_or(false),
+            frame: f.frame.unwrap_or(false),
+            graticule,
+            locator_inset,
         })
     }
 

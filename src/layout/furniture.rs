@@ -39,14 +39,31 @@ pub fn corner_box(frame: BoxPx, corner: Corner, w: f64, h: f64, inset: f64) -> B
     BoxPx::new(x0, y0, x0 + w, y0 + h)
 }
 
-/// Polygons (in pixels) that furniture should avoid covering.
+/// Polygons and lines (in pixels) that furniture should avoid covering.
 pub struct DataMask {
     polygons: Vec<(BoxPx, Vec<Ring>)>,
+    /// Points every few pixels along the lines.
+    line_points: Vec<Pt>,
 }
 
 impl DataMask {
-    pub fn new(polygons: Vec<Vec<Ring>>) -> Self {
+    pub fn new(polygons: Vec<Vec<Ring>>, lines: &[Ring]) -> Self {
+        let mut line_points = Vec::new();
+        for l in lines {
+            for w in l.windows(2) {
+                let len = ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt();
+                let n = (len / 4.0).ceil().max(1.0) as usize;
+                for i in 0..n {
+                    let t = i as f64 / n as f64;
+                    line_points.push([
+                        w[0][0] + t * (w[1][0] - w[0][0]),
+                        w[0][1] + t * (w[1][1] - w[0][1]),
+                    ]);
+                }
+            }
+        }
         DataMask {
+            line_points,
             polygons: polygons
                 .into_iter()
                 .filter_map(|p| {
@@ -60,8 +77,14 @@ impl DataMask {
         }
     }
 
-    /// Share of a 6×6 grid of sample points in `b` that fall on data.
+    /// Share of a 6×6 grid of sample points in `b` that fall on data, plus a penalty for
+    /// every few pixels of line inside `b`.
     pub fn coverage(&self, b: &BoxPx) -> f64 {
+        let line_hits = self
+            .line_points
+            .iter()
+            .filter(|p| p[0] >= b.x0 && p[0] <= b.x1 && p[1] >= b.y0 && p[1] <= b.y1)
+            .count();
         let mut hits = 0;
         for i in 0..6 {
             for j in 0..6 {
@@ -80,7 +103,7 @@ impl DataMask {
                 }
             }
         }
-        f64::from(hits) / 36.0
+        f64::from(hits) / 36.0 + line_hits as f64 * 0.05
     }
 
     /// The free corner whose box covers the least data (ties go to the earlier corner).
@@ -242,107 +265,156 @@ pub fn label_text(text: &str, x: f64, y: f64, size: f64, anchor: TextAnchor, fil
     }
 }
 
+/// A unit of length for scale bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Km,
+    Mi,
+}
+
+impl Unit {
+    pub fn metres(self) -> f64 {
+        match self {
+            Unit::Km => 1000.0,
+            Unit::Mi => 1609.344,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Unit::Km => "km",
+            Unit::Mi => "mi",
+        }
+    }
+}
+
 /// A scale bar true at the map centre, measured geodesically along its own (horizontal)
 /// direction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScaleBar {
-    /// Length in kilometres (a round number).
-    pub km: f64,
+    /// Length in `unit` (a round number: 1, 2 or 5 times a power of ten).
+    pub length: f64,
+    pub unit: Unit,
     /// Length in pixels.
     pub pixels: f64,
 }
 
-/// Picks a round length near `target_px` pixels for a horizontal bar at the frame centre.
-pub fn scale_bar(
-    projection: &Projection,
-    fit: &Fit,
-    centre: Pt,
-    target_px: f64,
-) -> Option<ScaleBar> {
-    // Ground length of a horizontal 100 px span centred on the frame centre.
+/// Ground metres per pixel along a horizontal 100 px span centred on `centre`.
+pub fn metres_per_pixel(projection: &Projection, fit: &Fit, centre: Pt) -> Option<f64> {
     let a = fit.to_projected([centre[0] - 50.0, centre[1]]);
     let b = fit.to_projected([centre[0] + 50.0, centre[1]]);
     let la = projection.inverse(a[0], a[1])?;
     let lb = projection.inverse(b[0], b[1])?;
     let metres = Geodesic.distance(Point::new(la[0], la[1]), Point::new(lb[0], lb[1]));
-    if !(metres.is_finite() && metres > 0.0) {
-        return None;
-    }
-    let km_per_px = metres / 1000.0 / 100.0;
-    let target_km = target_px * km_per_px;
-    let magnitude = 10f64.powf(target_km.log10().floor());
-    let km = [5.0, 2.0, 1.0]
+    (metres.is_finite() && metres > 0.0).then_some(metres / 100.0)
+}
+
+/// Picks a round length no longer than `target_px` pixels for a horizontal bar at the
+/// frame centre.
+pub fn scale_bar(
+    projection: &Projection,
+    fit: &Fit,
+    centre: Pt,
+    target_px: f64,
+    unit: Unit,
+) -> Option<ScaleBar> {
+    let units_per_px = metres_per_pixel(projection, fit, centre)? / unit.metres();
+    let target = target_px * units_per_px;
+    let magnitude = 10f64.powf(target.log10().floor());
+    let length = [5.0, 2.0, 1.0]
         .iter()
         .map(|m| m * magnitude)
-        .find(|v| *v <= target_km)
+        .find(|v| *v <= target)
         .unwrap_or(magnitude);
     Some(ScaleBar {
-        km,
-        pixels: km / km_per_px,
+        length,
+        unit,
+        pixels: length / units_per_px,
     })
 }
 
-pub fn format_km(km: f64) -> String {
-    if km >= 1.0 {
-        format!(
-            "{} km",
-            crate::layout::template::thousands(&format!("{}", km.round() as i64))
-        )
+fn format_length(length: f64, unit: Unit) -> String {
+    let n = if length >= 1.0 && length.fract() == 0.0 {
+        crate::layout::template::thousands(&format!("{}", length as i64))
     } else {
-        format!("{} m", (km * 1000.0).round())
+        format!("{}", (length * 1000.0).round() / 1000.0)
+    };
+    format!("{n} {}", unit.name())
+}
+
+const BAR_ROW: f64 = 26.0;
+
+pub fn scale_bar_size(bars: &[ScaleBar]) -> (f64, f64) {
+    let w = bars
+        .iter()
+        .map(|b| {
+            b.pixels
+                + measure(&[format_length(b.length, b.unit)], 10.5, false, false, 0.0).width / 2.0
+                + 24.0
+        })
+        .fold(0.0, f64::max);
+    (w, 8.0 + BAR_ROW * bars.len() as f64)
+}
+
+pub fn scale_bar_node(bars: &[ScaleBar], b: BoxPx) -> Node {
+    let mut children = vec![panel_rect(b)];
+    let mut labels = Vec::new();
+    for (i, bar) in bars.iter().enumerate() {
+        let x0 = b.x0 + 10.0;
+        let y = b.y0 + 4.0 + BAR_ROW * (i as f64 + 1.0);
+        let x1 = x0 + bar.pixels;
+        let mut d = PathData::new();
+        d.polyline(&[[x0, y - 5.0], [x0, y], [x1, y], [x1, y - 5.0]], false);
+        d.polyline(&[[(x0 + x1) / 2.0, y], [(x0 + x1) / 2.0, y - 3.5]], false);
+        let full = format_length(bar.length, bar.unit);
+        let half = format_length(bar.length / 2.0, bar.unit);
+        children.push(Node::Shape(Shape {
+            id: None,
+            class: Some(format!("scale-bar-{}", bar.unit.name())),
+            label: None,
+            geometry: ShapeGeometry::Path(d.finish()),
+            style: Some(Style {
+                stroke: INK,
+                stroke_width: 1.2,
+                round: false,
+                ..Style::default()
+            }),
+        }));
+        children.push(Node::Text(label_text(
+            "0",
+            x0,
+            y - 8.0,
+            10.5,
+            TextAnchor::Middle,
+            INK,
+        )));
+        let half_number = half.rsplit_once(' ').map_or(half.as_str(), |(n, _)| n);
+        children.push(Node::Text(label_text(
+            half_number,
+            (x0 + x1) / 2.0,
+            y - 8.0,
+            10.5,
+            TextAnchor::Middle,
+            INK,
+        )));
+        children.push(Node::Text(label_text(
+            &full,
+            x1,
+            y - 8.0,
+            10.5,
+            TextAnchor::Middle,
+            INK,
+        )));
+        labels.push(full);
     }
-}
-
-pub fn scale_bar_size(bar: &ScaleBar) -> (f64, f64) {
-    let label = measure(&[format_km(bar.km)], 10.5, false, false, 0.0).width;
-    (bar.pixels + label / 2.0 + 24.0, 34.0)
-}
-
-pub fn scale_bar_node(bar: &ScaleBar, b: BoxPx) -> Node {
-    let x0 = b.x0 + 10.0;
-    let y = b.y1 - 10.0;
-    let x1 = x0 + bar.pixels;
-    let mut d = PathData::new();
-    d.polyline(&[[x0, y - 5.0], [x0, y], [x1, y], [x1, y - 5.0]], false);
-    d.polyline(&[[(x0 + x1) / 2.0, y], [(x0 + x1) / 2.0, y - 3.5]], false);
-    let half = format_km(bar.km / 2.0);
-    let full = format_km(bar.km);
     Node::Group(Group {
         id: Some("scale-bar".into()),
         class: Some("scale-bar".into()),
-        label: Some(format!("Scale bar: {full} (true at the map centre)")),
-        children: vec![
-            panel_rect(b),
-            Node::Shape(Shape {
-                id: None,
-                class: None,
-                label: None,
-                geometry: ShapeGeometry::Path(d.finish()),
-                style: Some(Style {
-                    stroke: INK,
-                    stroke_width: 1.2,
-                    round: false,
-                    ..Style::default()
-                }),
-            }),
-            Node::Text(label_text("0", x0, y - 8.0, 10.5, TextAnchor::Middle, INK)),
-            Node::Text(label_text(
-                half.trim_end_matches(" km").trim_end_matches(" m"),
-                (x0 + x1) / 2.0,
-                y - 8.0,
-                10.5,
-                TextAnchor::Middle,
-                INK,
-            )),
-            Node::Text(label_text(
-                &full,
-                x1,
-                y - 8.0,
-                10.5,
-                TextAnchor::Middle,
-                INK,
-            )),
-        ],
+        label: Some(format!(
+            "Scale bar: {} (true at the map centre)",
+            labels.join(", ")
+        )),
+        children,
         ..Group::default()
     })
 }
@@ -440,13 +512,21 @@ mod tests {
             [0.0, 0.0, 1000.0, 800.0],
             0.0,
         );
-        let bar = scale_bar(&p, &fit, [500.0, 400.0], 150.0).unwrap();
-        let first = bar.km / 10f64.powf(bar.km.log10().floor());
+        let bar = scale_bar(&p, &fit, [500.0, 400.0], 150.0, Unit::Km).unwrap();
+        let first = bar.length / 10f64.powf(bar.length.log10().floor());
         assert!(
             [1.0, 2.0, 5.0].iter().any(|m| (m - first).abs() < 1e-9),
             "{bar:?}"
         );
         assert!(bar.pixels <= 150.0 && bar.pixels > 150.0 / 2.6, "{bar:?}");
+        let miles = scale_bar(&p, &fit, [500.0, 400.0], 150.0, Unit::Mi).unwrap();
+        let ratio = (miles.length * 1609.344 / miles.pixels) / (bar.length * 1000.0 / bar.pixels);
+        assert!(
+            (ratio - 1.0).abs() < 1e-9,
+            "same ground scale in both units"
+        );
+        assert_eq!(format_length(0.5, Unit::Mi), "0.5 mi");
+        assert_eq!(format_length(1000.0, Unit::Km), "1,000 km");
     }
 
     #[test]

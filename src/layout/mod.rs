@@ -5,6 +5,7 @@
 pub mod annotations;
 pub mod furniture;
 pub mod geometry;
+pub mod inset;
 pub mod labels;
 pub mod template;
 
@@ -26,9 +27,24 @@ use template::{fill, wrap, TemplateError};
 pub struct Layout {
     pub scene: Scene,
     pub dropped_labels: Vec<Dropped>,
-    /// The projection used (its definition string).
-    pub projection: String,
-    pub scale_bar_km: Option<f64>,
+    pub projection: Projection,
+    /// Projected metres → pixels for the map frame.
+    pub fit: Fit,
+    pub scale_bars: Vec<furniture::ScaleBar>,
+    /// Angle of the north arrow, degrees clockwise from up, when drawn.
+    pub north_angle: Option<f64>,
+}
+
+impl Layout {
+    /// Geodesic distance in metres between two pixels of the map frame.
+    pub fn ground_distance(&self, a: Pt, b: Pt) -> Option<f64> {
+        use geo::{Distance, Geodesic, Point};
+        let ma = self.fit.to_projected(a);
+        let mb = self.fit.to_projected(b);
+        let la = self.projection.inverse(ma[0], ma[1])?;
+        let lb = self.projection.inverse(mb[0], mb[1])?;
+        Some(Geodesic.distance(Point::new(la[0], la[1]), Point::new(lb[0], lb[1])))
+    }
 }
 
 const MARGIN: f64 = 20.0;
@@ -265,6 +281,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     let mut requests = Vec::new();
     let mut legend_entries = Vec::new();
     let mut mask_polys = Vec::new();
+    let mut mask_lines = Vec::new();
     let mut markers = Vec::new();
     for ld in &layers {
         let l = ld.spec;
@@ -284,6 +301,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             let name = f.property_text("name");
             if fit_layers(ld) || l.legend.is_some() {
                 mask_polys.extend(px.polygons.iter().cloned());
+                mask_lines.extend(px.lines.iter().cloned());
             }
             let mut d = PathData::new();
             for poly in &px.polygons {
@@ -497,7 +515,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     }));
 
     // 6. Furniture in the corners that cover the least data.
-    let mask = DataMask::new(mask_polys);
+    let mask = DataMask::new(mask_polys, &mask_lines);
     let mut taken: Vec<BoxPx> = Vec::new();
     let mut furniture_nodes = Vec::new();
     if spec.furniture.legend && !legend_entries.is_empty() {
@@ -508,28 +526,71 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         }
     }
     let centre = frame_box.center();
-    let mut scale_bar_km = None;
-    if spec.furniture.scale_bar {
-        if let Some(bar) = furniture::scale_bar(&projection, &fit, centre, frame[2] * 0.18) {
-            let (sw, sh) = furniture::scale_bar_size(&bar);
-            if let Some(b) = mask.best_corner(frame_box, sw, sh, &taken) {
-                scale_bar_km = Some(bar.km);
-                furniture_nodes.push(furniture::scale_bar_node(&bar, b));
+    let mut clips = vec![("map-frame".to_string(), frame)];
+    if spec.furniture.locator_inset {
+        let extent = inset::inset_extent(&fit, frame_box, 4.0);
+        let iw = (frame[2] * 0.24).clamp(120.0, 320.0);
+        let ih = iw * (extent[3] - extent[1]) / (extent[2] - extent[0]);
+        if ih <= frame[3] * 0.45 {
+            if let Some(b) = mask.best_corner(frame_box, iw, ih, &taken) {
+                let inset_layers: Vec<inset::InsetLayer> = layers
+                    .iter()
+                    .filter(|ld| layer_kind(ld) == Kind::Area)
+                    .map(|ld| inset::InsetLayer {
+                        features: ld.features.iter().map(|(_, f)| f).collect(),
+                        style: layer_style(ld.spec, Kind::Area),
+                    })
+                    .collect();
+                furniture_nodes.push(inset::locator(&inset_layers, extent, &fit, frame_box, b));
+                clips.push((
+                    "inset-clip".to_string(),
+                    [b.x0, b.y0, b.width(), b.height()],
+                ));
                 taken.push(b);
             }
         }
     }
+    let mut scale_bars = Vec::new();
+    if spec.furniture.scale_bar {
+        let units = [
+            (spec.furniture.scale_km, furniture::Unit::Km),
+            (spec.furniture.scale_miles, furniture::Unit::Mi),
+        ];
+        let bars: Vec<_> = units
+            .iter()
+            .filter(|(on, _)| *on)
+            .filter_map(|(_, u)| {
+                furniture::scale_bar(&projection, &fit, centre, frame[2] * 0.18, *u)
+            })
+            .collect();
+        if !bars.is_empty() {
+            let (sw, sh) = furniture::scale_bar_size(&bars);
+            if let Some(b) = mask.best_corner(frame_box, sw, sh, &taken) {
+                furniture_nodes.push(furniture::scale_bar_node(&bars, b));
+                taken.push(b);
+                scale_bars = bars;
+            }
+        }
+    }
+    let mut north = None;
     if spec.furniture.north_arrow {
         if let Some(angle) = furniture::north_angle(&projection, &fit, centre) {
             let (nw, nh) = furniture::NORTH_SIZE;
             if let Some(b) = mask.best_corner(frame_box, nw, nh, &taken) {
                 furniture_nodes.push(furniture::north_arrow(angle, b));
                 taken.push(b);
+                north = Some(angle);
             }
         }
     }
     for b in &taken {
         occupied.add(b.inflate(3.0));
+    }
+    if let Some(step) = spec.furniture.graticule {
+        if let Some(g) = inset::graticule(&projection, &fit, frame_box, step, &mut occupied) {
+            // Above the layers, below labels and furniture.
+            nodes.push(g);
+        }
     }
 
     // 7. Callouts, then labels around them.
@@ -784,15 +845,17 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         title,
         description,
         background: spec.background,
-        clips: vec![("map-frame".into(), frame)],
+        clips,
         nodes,
     };
     spec.theme.apply(&mut scene);
     Ok(Layout {
         scene,
         dropped_labels: dropped,
-        projection: projection.definition.clone(),
-        scale_bar_km,
+        projection,
+        fit,
+        scale_bars,
+        north_angle: north,
     })
 }
 

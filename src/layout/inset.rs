@@ -1,0 +1,314 @@
+//! Locator inset and graticule: both reuse the map's projection, so they agree with it
+//! exactly.
+
+use super::furniture::{label_text, INK, WHITE};
+use super::geometry::{self, Bounds, Flat, Pt};
+use super::labels::{measure, BoxPx, Occupied};
+use crate::color::Paint;
+use crate::projection::{Fit, Projection};
+use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, TextAnchor};
+
+/// Projected box `[minx, miny, maxx, maxy]` the inset shows: the main map's frame grown
+/// `factor` times around its centre.
+pub fn inset_extent(fit: &Fit, frame: BoxPx, factor: f64) -> [f64; 4] {
+    let a = fit.to_projected([frame.x0, frame.y1]);
+    let b = fit.to_projected([frame.x1, frame.y0]);
+    let (cx, cy) = ((a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0);
+    let (hw, hh) = ((b[0] - a[0]) / 2.0 * factor, (b[1] - a[1]) / 2.0 * factor);
+    [cx - hw, cy - hh, cx + hw, cy + hh]
+}
+
+/// One polygon layer as the inset draws it: its features in projected metres and its style.
+pub struct InsetLayer<'a> {
+    pub features: Vec<&'a Flat>,
+    pub style: Style,
+}
+
+/// The inset: the layers redrawn small inside `b`, with the main map's frame as a rectangle.
+pub fn locator(
+    layers: &[InsetLayer],
+    extent: [f64; 4],
+    main_fit: &Fit,
+    main_frame: BoxPx,
+    b: BoxPx,
+) -> Node {
+    let fit = Fit::new(extent, [b.x0, b.y0, b.width(), b.height()], 0.0);
+    let clip = [b.x0 - 4.0, b.y0 - 4.0, b.x1 + 4.0, b.y1 + 4.0];
+    let mut children = vec![Node::Shape(Shape {
+        id: None,
+        class: Some("inset-background".into()),
+        label: None,
+        geometry: ShapeGeometry::Rect {
+            x: b.x0,
+            y: b.y0,
+            w: b.width(),
+            h: b.height(),
+            rx: 0.0,
+        },
+        style: Some(Style {
+            fill: WHITE,
+            ..Style::default()
+        }),
+    })];
+    for l in layers {
+        let mut d = PathData::new();
+        for f in &l.features {
+            let px = geometry::to_pixels(f, &fit, clip);
+            for poly in &px.polygons {
+                for ring in poly {
+                    d.polyline(&ring[..ring.len() - 1], true);
+                }
+            }
+        }
+        if !d.is_empty() {
+            children.push(Node::Shape(Shape {
+                id: None,
+                class: Some("inset-layer".into()),
+                label: None,
+                geometry: ShapeGeometry::Path(d.finish()),
+                style: Some(Style {
+                    stroke_width: (l.style.stroke_width * 0.5).min(0.6),
+                    ..l.style.clone()
+                }),
+            }));
+        }
+    }
+    // The main map's frame, in the inset's pixels.
+    let corners: Vec<Pt> = [
+        [main_frame.x0, main_frame.y0],
+        [main_frame.x1, main_frame.y0],
+        [main_frame.x1, main_frame.y1],
+        [main_frame.x0, main_frame.y1],
+        [main_frame.x0, main_frame.y0],
+    ]
+    .iter()
+    .map(|p| fit.to_pixel(main_fit.to_projected(*p)))
+    .collect();
+    let mut d = PathData::new();
+    d.polyline(&corners[..4], true);
+    children.push(Node::Shape(Shape {
+        id: None,
+        class: Some("inset-extent".into()),
+        label: None,
+        geometry: ShapeGeometry::Path(d.finish()),
+        style: Some(Style {
+            stroke: Paint::rgb(0xb0, 0x28, 0x1a),
+            stroke_width: 1.5,
+            round: false,
+            ..Style::default()
+        }),
+    }));
+    let border = Node::Shape(Shape {
+        id: None,
+        class: Some("inset-border".into()),
+        label: None,
+        geometry: ShapeGeometry::Rect {
+            x: b.x0,
+            y: b.y0,
+            w: b.width(),
+            h: b.height(),
+            rx: 0.0,
+        },
+        style: Some(Style {
+            stroke: INK,
+            stroke_width: 0.8,
+            round: false,
+            ..Style::default()
+        }),
+    });
+    Node::Group(Group {
+        id: Some("inset".into()),
+        class: Some("inset".into()),
+        label: Some("Locator map: the red rectangle shows the area of the main map".into()),
+        children: vec![
+            Node::Group(Group {
+                clip: Some("inset-clip".into()),
+                children,
+                ..Group::default()
+            }),
+            border,
+        ],
+        ..Group::default()
+    })
+}
+
+/// Graticule lines every `step` degrees over the frame, with degree labels along the left
+/// and bottom edges (registered in `occupied`).
+pub fn graticule(
+    projection: &Projection,
+    fit: &Fit,
+    frame: BoxPx,
+    step: f64,
+    occupied: &mut Occupied,
+) -> Option<Node> {
+    // The frame's lon/lat extent, from its edges.
+    let mut ll = Bounds::default();
+    for i in 0..=32 {
+        let t = f64::from(i) / 32.0;
+        for p in [
+            [frame.x0 + t * frame.width(), frame.y0],
+            [frame.x0 + t * frame.width(), frame.y1],
+            [frame.x0, frame.y0 + t * frame.height()],
+            [frame.x1, frame.y0 + t * frame.height()],
+            frame.center(),
+        ] {
+            let m = fit.to_projected(p);
+            if let Some(g) = projection.inverse(m[0], m[1]) {
+                ll.add(g);
+            }
+        }
+    }
+    let [w, s, e, n] = ll.get()?;
+    let (w, s, e, n) = (
+        (w - step).max(-180.0),
+        (s - step).max(-90.0),
+        (e + step).min(180.0),
+        (n + step).min(90.0),
+    );
+    let clip = [frame.x0, frame.y0, frame.x1, frame.y1];
+    let mut d = PathData::new();
+    let mut labels = Vec::new();
+    let fine = (step / 20.0).min(0.25);
+    let mut lon = (w / step).ceil() * step;
+    while lon <= e + 1e-9 {
+        let line: Vec<Pt> = sample(s, n, fine).map(|lat| [lon, lat]).collect();
+        if let Some(px) = project_line(projection, fit, &line, clip) {
+            for piece in &px {
+                d.polyline(piece, false);
+            }
+            // Label where the meridian meets the bottom edge.
+            if let Some(p) = px
+                .iter()
+                .flatten()
+                .rfind(|p| (p[1] - frame.y1).abs() < 0.5)
+            {
+                labels.push((
+                    format_degrees(lon, 'E', 'W'),
+                    [p[0], frame.y1 - 5.0],
+                    TextAnchor::Middle,
+                ));
+            }
+        }
+        lon += step;
+    }
+    let mut lat = (s / step).ceil() * step;
+    while lat <= n + 1e-9 {
+        let line: Vec<Pt> = sample(w, e, fine).map(|lon| [lon, lat]).collect();
+        if let Some(px) = project_line(projection, fit, &line, clip) {
+            for piece in &px {
+                d.polyline(piece, false);
+            }
+            if let Some(p) = px.iter().flatten().find(|p| (p[0] - frame.x0).abs() < 0.5) {
+                labels.push((
+                    format_degrees(lat, 'N', 'S'),
+                    [frame.x0 + 4.0, p[1] - 3.0],
+                    TextAnchor::Start,
+                ));
+            }
+        }
+        lat += step;
+    }
+    if d.is_empty() {
+        return None;
+    }
+    let mut children = vec![Node::Shape(Shape {
+        id: None,
+        class: Some("graticule-lines".into()),
+        label: None,
+        geometry: ShapeGeometry::Path(d.finish()),
+        style: Some(Style {
+            stroke: Paint::rgb(0x6a, 0x6a, 0x6a),
+            stroke_width: 0.5,
+            opacity: 0.45,
+            ..Style::default()
+        }),
+    })];
+    for (text, p, anchor) in labels {
+        let m = measure(std::slice::from_ref(&text), 9.5, false, false, 1.0);
+        let x0 = match anchor {
+            TextAnchor::Start => p[0],
+            TextAnchor::Middle => p[0] - m.width / 2.0,
+            TextAnchor::End => p[0] - m.width,
+        };
+        let b = BoxPx::new(x0, p[1] + m.top, x0 + m.width, p[1] + m.bottom);
+        if !b.inside(&frame) || occupied.collides(&b) {
+            continue;
+        }
+        occupied.add(b);
+        children.push(Node::Text(crate::scene::Text {
+            class: Some("graticule-label".into()),
+            halo: Some((WHITE, 2.0)),
+            ..label_text(&text, p[0], p[1], 9.5, anchor, Paint::rgb(0x55, 0x55, 0x55))
+        }));
+    }
+    Some(Node::Group(Group {
+        id: Some("graticule".into()),
+        class: Some("graticule".into()),
+        label: Some(format!("Graticule every {step}°")),
+        clip: Some("map-frame".into()),
+        children,
+        ..Group::default()
+    }))
+}
+
+fn sample(a: f64, b: f64, step: f64) -> impl Iterator<Item = f64> {
+    let n = (((b - a) / step).ceil() as usize).clamp(1, 100_000);
+    (0..=n).map(move |i| a + (b - a) * i as f64 / n as f64)
+}
+
+fn project_line(
+    projection: &Projection,
+    fit: &Fit,
+    line: &[Pt],
+    clip: [f64; 4],
+) -> Option<Vec<Vec<Pt>>> {
+    let m = projection.forward_lenient(line);
+    let px: Vec<Pt> = m.iter().map(|p| fit.to_pixel(*p)).collect();
+    let pieces = geometry::clip_line(&px, clip);
+    (!pieces.is_empty()).then_some(pieces)
+}
+
+fn format_degrees(v: f64, pos: char, neg: char) -> String {
+    let a = v.abs();
+    let n = if a.fract().abs() < 1e-9 {
+        format!("{}", a.round() as i64)
+    } else {
+        format!("{a:.1}")
+    };
+    match v {
+        v if v > 0.0 => format!("{n}°{pos}"),
+        v if v < 0.0 => format!("{n}°{neg}"),
+        _ => "0°".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn degrees_read_naturally() {
+        assert_eq!(format_degrees(70.0, 'E', 'W'), "70°E");
+        assert_eq!(format_degrees(-2.5, 'N', 'S'), "2.5°S");
+        assert_eq!(format_degrees(0.0, 'N', 'S'), "0°");
+    }
+
+    #[test]
+    fn graticule_draws_lines_and_labels() {
+        let p = Projection::auto([60.0, 29.0, 75.0, 39.0]);
+        let a = p.forward(60.0, 29.0).unwrap();
+        let b = p.forward(75.0, 39.0).unwrap();
+        let fit = Fit::new([a[0], a[1], b[0], b[1]], [0.0, 0.0, 800.0, 600.0], 0.0);
+        let mut occ = Occupied::default();
+        let node = graticule(&p, &fit, BoxPx::new(0.0, 0.0, 800.0, 600.0), 5.0, &mut occ).unwrap();
+        let Node::Group(g) = node else {
+            panic!("group")
+        };
+        let texts = g
+            .children
+            .iter()
+            .filter(|c| matches!(c, Node::Text(_)))
+            .count();
+        assert!(texts >= 3, "{texts}");
+    }
+}
