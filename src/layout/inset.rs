@@ -177,11 +177,7 @@ pub fn graticule(
                 d.polyline(piece, false);
             }
             // Label where the meridian meets the bottom edge.
-            if let Some(p) = px
-                .iter()
-                .flatten()
-                .rfind(|p| (p[1] - frame.y1).abs() < 0.5)
-            {
+            if let Some(p) = px.iter().flatten().rfind(|p| (p[1] - frame.y1).abs() < 0.5) {
                 labels.push((
                     format_degrees(lon, 'E', 'W'),
                     [p[0], frame.y1 - 5.0],

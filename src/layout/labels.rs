@@ -177,6 +177,8 @@ pub struct Placed {
     pub metrics: TextMetrics,
     /// Leader line from the feature to the label.
     pub leader: Option<(Pt, Pt)>,
+    /// Rotation in degrees (clockwise) about `center`, for labels that follow a line.
+    pub rotate: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -248,6 +250,7 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
             bbox: BoxPx::centered(c, w, h),
             metrics: m,
             leader,
+            rotate: 0.0,
         };
         match &r.target {
             Target::Polygon { rings: poly, whole } => {
@@ -289,6 +292,25 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
                 }
             }
             Target::Line(line) => {
+                // Along the line where a stretch of it is straight enough, else level.
+                for t in [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8] {
+                    let Some((mid, angle)) = straight_stretch(line, t, w + 8.0, h * 0.3) else {
+                        continue;
+                    };
+                    let (sin, cos) = angle.to_radians().sin_cos();
+                    for side in [1.0, -1.0] {
+                        let off = side * (h / 2.0 + 3.0);
+                        let c = [mid[0] + sin * off, mid[1] - cos * off];
+                        let b = rotated_bounds(c, w, h, angle);
+                        if ok(&b) {
+                            return Some(Placed {
+                                bbox: b,
+                                rotate: angle,
+                                ..make(c, None)
+                            });
+                        }
+                    }
+                }
                 for t in [0.5, 0.4, 0.6, 0.3, 0.7] {
                     let Some(mid) = point_along(line, t) else {
                         continue;
@@ -335,6 +357,50 @@ fn around(p: Pt, w: f64, h: f64, gaps: &[f64]) -> Vec<Pt> {
         ]);
     }
     v
+}
+
+/// Where the stretch of `line` of length `len` centred at share `t` of its length deviates
+/// less than `tolerance` from its chord: the stretch's middle and the chord's angle in
+/// degrees, turned to read left to right.
+pub fn straight_stretch(line: &[Pt], t: f64, len: f64, tolerance: f64) -> Option<(Pt, f64)> {
+    let seg = |a: Pt, b: Pt| ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+    let total: f64 = line.windows(2).map(|w| seg(w[0], w[1])).sum();
+    let (from, to) = (total * t - len / 2.0, total * t + len / 2.0);
+    if from < 0.0 || to > total {
+        return None;
+    }
+    let a = point_along(line, from / total)?;
+    let b = point_along(line, to / total)?;
+    // Vertices strictly inside the stretch.
+    let mut inner = Vec::new();
+    let mut at = 0.0;
+    for w in line.windows(2) {
+        at += seg(w[0], w[1]);
+        if at > from && at < to {
+            inner.push(w[1]);
+        }
+    }
+    if inner
+        .iter()
+        .any(|p| super::geometry::segment_distance(*p, a, b) > tolerance)
+    {
+        return None;
+    }
+    let mut angle = (b[1] - a[1]).atan2(b[0] - a[0]).to_degrees();
+    if angle > 90.0 {
+        angle -= 180.0;
+    } else if angle <= -90.0 {
+        angle += 180.0;
+    }
+    Some(([(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0], angle))
+}
+
+/// The axis-aligned bounds of a w×h box centred on `c` and rotated by `angle` degrees.
+pub fn rotated_bounds(c: Pt, w: f64, h: f64, angle: f64) -> BoxPx {
+    let (s, co) = angle.to_radians().sin_cos();
+    let hw = (w / 2.0 * co).abs() + (h / 2.0 * s).abs();
+    let hh = (w / 2.0 * s).abs() + (h / 2.0 * co).abs();
+    BoxPx::new(c[0] - hw, c[1] - hh, c[0] + hw, c[1] + hh)
 }
 
 /// The pole of inaccessibility (the interior point farthest from the edges).
@@ -467,6 +533,29 @@ mod tests {
             &mut occ,
         );
         assert!(placed[0].leader.is_some());
+    }
+
+    #[test]
+    fn labels_follow_straight_lines() {
+        let diagonal = Target::Line(vec![[0.0, 100.0], [100.0, 0.0], [200.0, -100.0]]);
+        let mut occ = Occupied::default();
+        let (placed, _) = place(
+            &[req(diagonal, "Road")],
+            BoxPx::new(-50.0, -150.0, 250.0, 150.0),
+            &mut occ,
+        );
+        assert!((placed[0].rotate + 45.0).abs() < 1e-6, "{:?}", placed[0]);
+        // A zigzag is not straight enough: the label stays level.
+        let zigzag: Vec<Pt> = (0..40)
+            .map(|i| [f64::from(i) * 5.0, if i % 2 == 0 { 0.0 } else { 12.0 }])
+            .collect();
+        let mut occ = Occupied::default();
+        let (placed, _) = place(
+            &[req(Target::Line(zigzag), "Road")],
+            BoxPx::new(-50.0, -150.0, 250.0, 150.0),
+            &mut occ,
+        );
+        assert_eq!(placed[0].rotate, 0.0);
     }
 
     #[test]

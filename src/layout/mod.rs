@@ -685,12 +685,14 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     for p in &placed {
         let r = &requests[p.request];
         let id = unique_id(&format!("label-{}-{}", r.layer, r.feature), &mut label_ids);
-        let baseline = p.center[1] - (p.metrics.bottom - p.metrics.top) / 2.0 - p.metrics.top;
+        // The first baseline's middle, relative to the box centre, turned with the label.
+        let dy = -(p.metrics.bottom - p.metrics.top) / 2.0 - p.metrics.top;
+        let (sin, cos) = p.rotate.to_radians().sin_cos();
         label_nodes.push(Node::Text(Text {
             id: Some(id),
             class: Some(format!("label label-{}", r.layer)),
-            x: p.center[0],
-            y: baseline,
+            x: p.center[0] - dy * sin,
+            y: p.center[1] + dy * cos,
             lines: r.lines.clone(),
             size: p.size,
             bold: r.bold,
@@ -700,7 +702,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             anchor: TextAnchor::Middle,
             line_height: p.metrics.line_height,
             letter_spacing: r.letter_spacing,
-            rotate: 0.0,
+            rotate: p.rotate,
         }));
         if let Some((a, b)) = p.leader {
             let mut d = PathData::new();

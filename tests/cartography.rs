@@ -1,0 +1,296 @@
+//! Cartographic guarantees of the committed maps: labels never overlap each other or any
+//! other element, scale bars are geodesically true, north arrows point north, and a
+//! required label that cannot be placed fails under --strict-labels.
+
+use mapfig::data::DataCache;
+use mapfig::fonts;
+use mapfig::layout;
+use mapfig::render::default_specs;
+use mapfig::spec;
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Box2 {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+impl Box2 {
+    fn overlaps(&self, o: &Box2) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+}
+
+fn num(n: &roxmltree::Node, attr: &str) -> f64 {
+    n.attribute(attr)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// The ink box of a `<text>` element (cap height to descender) from the bundled font's
+/// advance widths; rotated text gets the bounds of its rotated box.
+fn text_box(t: roxmltree::Node) -> Box2 {
+    let size = num(&t, "font-size");
+    let bold = t.attribute("font-weight") == Some("bold");
+    let italic = t.attribute("font-style") == Some("italic");
+    let spacing = num(&t, "letter-spacing");
+    let lines: Vec<String> = if t.children().any(|c| c.has_tag_name("tspan")) {
+        t.children()
+            .filter(|c| c.has_tag_name("tspan"))
+            .map(|c| c.text().unwrap_or("").to_string())
+            .collect()
+    } else {
+        vec![t.text().unwrap_or("").to_string()]
+    };
+    let line_height = t
+        .children()
+        .filter(|c| c.has_tag_name("tspan"))
+        .nth(1)
+        .map_or(0.0, |c| num(&c, "dy"));
+    let w = lines
+        .iter()
+        .map(|l| fonts::text_width(l, size, bold, italic, spacing))
+        .fold(0.0, f64::max);
+    let (x, y) = (num(&t, "x"), num(&t, "y"));
+    let x0 = match t.attribute("text-anchor") {
+        Some("middle") => x - w / 2.0,
+        Some("end") => x - w,
+        _ => x,
+    };
+    let b = Box2 {
+        x0,
+        y0: y - 0.72 * size,
+        x1: x0 + w,
+        y1: y + 0.22 * size + line_height * (lines.len() as f64 - 1.0),
+    };
+    match t
+        .attribute("transform")
+        .and_then(|tr| tr.strip_prefix("rotate("))
+    {
+        Some(args) => {
+            let a: Vec<f64> = args
+                .trim_end_matches(')')
+                .split(' ')
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            let (s, c) = a[0].to_radians().sin_cos();
+            let corners = [[b.x0, b.y0], [b.x1, b.y0], [b.x0, b.y1], [b.x1, b.y1]].map(|p| {
+                let (dx, dy) = (p[0] - a[1], p[1] - a[2]);
+                [a[1] + dx * c - dy * s, a[2] + dx * s + dy * c]
+            });
+            Box2 {
+                x0: corners.iter().map(|p| p[0]).fold(f64::MAX, f64::min),
+                y0: corners.iter().map(|p| p[1]).fold(f64::MAX, f64::min),
+                x1: corners.iter().map(|p| p[0]).fold(f64::MIN, f64::max),
+                y1: corners.iter().map(|p| p[1]).fold(f64::MIN, f64::max),
+            }
+        }
+        None => b,
+    }
+}
+
+fn rect_box(n: roxmltree::Node) -> Box2 {
+    let (x, y) = (num(&n, "x"), num(&n, "y"));
+    Box2 {
+        x0: x,
+        y0: y,
+        x1: x + num(&n, "width"),
+        y1: y + num(&n, "height"),
+    }
+}
+
+fn svg_names() -> Vec<String> {
+    default_specs(&root())
+        .unwrap()
+        .iter()
+        .map(|p| format!("{}.svg", spec::load(p).unwrap().output))
+        .collect()
+}
+
+#[test]
+fn no_label_overlaps_anything_in_any_out_map() {
+    for name in svg_names() {
+        let text = std::fs::read_to_string(root().join("out").join(&name)).unwrap();
+        let d = roxmltree::Document::parse(&text).unwrap();
+        let is_label = |n: &roxmltree::Node| {
+            n.attribute("class")
+                .is_some_and(|c| c.split(' ').any(|w| w == "label"))
+        };
+        let labels: Vec<(String, Box2)> = d
+            .descendants()
+            .filter(|n| n.has_tag_name("text") && is_label(n))
+            .map(|n| (n.attribute("id").unwrap_or("?").to_string(), text_box(n)))
+            .collect();
+        assert!(!labels.is_empty(), "{name} has labels");
+        // Everything else a label must keep clear of.
+        let mut others: Vec<(String, Box2)> = Vec::new();
+        for n in d.descendants() {
+            let class = n.attribute("class").unwrap_or("");
+            let what = format!("{} {}", n.tag_name().name(), class);
+            if n.has_tag_name("text") && !is_label(&n) {
+                others.push((what, text_box(n)));
+            } else if class.contains("marker") && n.has_tag_name("circle") {
+                let (cx, cy, r) = (num(&n, "cx"), num(&n, "cy"), num(&n, "r"));
+                others.push((
+                    what,
+                    Box2 {
+                        x0: cx - r,
+                        y0: cy - r,
+                        x1: cx + r,
+                        y1: cy + r,
+                    },
+                ));
+            } else if n.has_tag_name("rect")
+                && [
+                    "marker",
+                    "callout-box",
+                    "furniture-background",
+                    "inset-background",
+                    "unit",
+                ]
+                .iter()
+                .any(|c| class.contains(c))
+            {
+                others.push((what, rect_box(n)));
+            }
+        }
+        for (i, (a, ab)) in labels.iter().enumerate() {
+            for (b, bb) in &labels[i + 1..] {
+                assert!(
+                    !ab.overlaps(bb),
+                    "{name}: labels {a} and {b} overlap: {ab:?} {bb:?}"
+                );
+            }
+            for (b, bb) in &others {
+                assert!(
+                    !ab.overlaps(bb),
+                    "{name}: label {a} overlaps {b}: {ab:?} {bb:?}"
+                );
+            }
+        }
+        // Furniture, callouts and the inset do not overlap each other either.
+        let panels: Vec<&(String, Box2)> = others
+            .iter()
+            .filter(|(w, _)| {
+                w.starts_with("rect")
+                    && (w.contains("callout-box")
+                        || w.contains("furniture-background")
+                        || w.contains("inset-background"))
+            })
+            .collect();
+        for (i, (a, ab)) in panels.iter().enumerate() {
+            for (b, bb) in &panels[i + 1..] {
+                assert!(!ab.overlaps(bb), "{name}: {a} overlaps {b}");
+            }
+        }
+    }
+}
+
+#[test]
+fn scale_bars_agree_with_geodesic_distance_within_one_percent() {
+    let mut cache = DataCache::default();
+    let mut checked = 0;
+    for path in default_specs(&root()).unwrap() {
+        let s = spec::load(&path).unwrap();
+        let l = layout::build(&s, &mut cache).unwrap();
+        let [x, y, w, h] = l.scene.clips[0].1;
+        let c = [x + w / 2.0, y + h / 2.0];
+        for bar in &l.scale_bars {
+            let a = [c[0] - bar.pixels / 2.0, c[1]];
+            let b = [c[0] + bar.pixels / 2.0, c[1]];
+            let ground = l.ground_distance(a, b).unwrap();
+            let stated = bar.length * bar.unit.metres();
+            assert!(
+                (ground - stated).abs() / stated < 0.01,
+                "{}: bar says {stated} m, ground is {ground} m",
+                s.output
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 4,
+        "every story map has a scale bar, the border map two"
+    );
+}
+
+#[test]
+fn north_arrows_follow_the_meridian_at_the_centre() {
+    let mut cache = DataCache::default();
+    let mut checked = 0;
+    for path in default_specs(&root()).unwrap() {
+        let s = spec::load(&path).unwrap();
+        let l = layout::build(&s, &mut cache).unwrap();
+        let Some(angle) = l.north_angle else { continue };
+        let [x, y, w, h] = l.scene.clips[0].1;
+        let c = [x + w / 2.0, y + h / 2.0];
+        let m = l.fit.to_projected(c);
+        let ll = l.projection.inverse(m[0], m[1]).unwrap();
+        // The meridian through the centre, half a degree either side.
+        let south = l
+            .fit
+            .to_pixel(l.projection.forward(ll[0], ll[1] - 0.5).unwrap());
+        let north = l
+            .fit
+            .to_pixel(l.projection.forward(ll[0], ll[1] + 0.5).unwrap());
+        let expected = (north[0] - south[0])
+            .atan2(south[1] - north[1])
+            .to_degrees();
+        assert!(
+            (angle - expected).abs() < 0.1,
+            "{}: arrow {angle}°, meridian {expected}°",
+            s.output
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2);
+}
+
+#[test]
+fn a_dropped_required_label_fails_under_strict_labels() {
+    let dir = std::env::temp_dir().join(format!("mapfig-strict-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let features: Vec<String> = (0..30)
+        .map(|i| format!(r#"{{"type":"Feature","id":"p{i}","properties":{{"name":"A rather long place name {i}"}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}}"#, 60.0 + f64::from(i % 6) * 0.01, 30.0 + f64::from(i / 6) * 0.01))
+        .collect();
+    std::fs::write(
+        dir.join("p.geojson"),
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("crowded.toml"),
+        "size = [300, 200]\n[[layer]]\nid = \"places\"\nsource = \"p.geojson\"\nlabel = \"{name}\"\nlabel_required = true\n[furniture]\nscale_bar = false\n",
+    )
+    .unwrap();
+    let run = |strict: bool| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mapfig"));
+        c.args(["render", "crowded.toml", "-o", "out", "--format", "svg"])
+            .current_dir(&dir);
+        if strict {
+            c.arg("--strict-labels");
+        }
+        c.output().unwrap()
+    };
+    let lenient = run(false);
+    assert!(lenient.status.success());
+    assert!(String::from_utf8_lossy(&lenient.stderr).contains("dropped"));
+    std::fs::remove_dir_all(dir.join("out")).unwrap();
+    let strict = run(true);
+    let err = String::from_utf8_lossy(&strict.stderr);
+    assert_eq!(strict.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("required label \"A rather long place name"),
+        "{err}"
+    );
+    assert!(!dir.join("out/crowded.svg").exists());
+}
