@@ -243,6 +243,7 @@ pub fn draw(o: &DrawOptions) -> Result<()> {
             label_priority: 0.0,
             label_required: false,
             label_upper: false,
+            label_leader: true,
             marker: Marker::Circle,
             marker_size: 2.5,
             legend: None,

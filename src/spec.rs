@@ -71,6 +71,8 @@ struct RawLayer {
     label_priority: Option<f64>,
     label_required: Option<bool>,
     label_transform: Option<Spanned<String>>,
+    /// Small polygons may get an outside label with a leader line (default true).
+    label_leader: Option<bool>,
     marker: Option<Spanned<String>>,
     marker_size: Option<Spanned<f64>>,
     legend: Option<String>,
@@ -180,6 +182,7 @@ pub struct Layer {
     pub label_priority: f64,
     pub label_required: bool,
     pub label_upper: bool,
+    pub label_leader: bool,
     pub marker: Marker,
     pub marker_size: f64,
     pub legend: Option<String>,
@@ -686,6 +689,7 @@ impl Validator<'_> {
             label_priority: l.label_priority.unwrap_or(0.0),
             label_required: l.label_required.unwrap_or(false),
             label_upper,
+            label_leader: l.label_leader.unwrap_or(true),
             marker,
             marker_size: self
                 .positive(&l.marker_size, "marker_size", 100.0)?

@@ -165,6 +165,8 @@ pub struct Request {
     pub target: Target,
     /// Letter spacing in pixels (used for uppercase country names).
     pub letter_spacing: f64,
+    /// A small polygon may be labelled outside, with a leader line.
+    pub leader: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -266,7 +268,7 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
                 }
                 // 2. Small polygon: outside, with a leader line (not for polygons cut by the
                 // frame: a leader into the frame's edge would point at nothing visible).
-                if *whole && polygon_area(poly) < 6.0 * w * h {
+                if r.leader && *whole && polygon_area(poly) < 6.0 * w * h {
                     let d = edge_distance(poly, anchor).min(30.0);
                     for c in around(anchor, w, h, &[d + 10.0, d + 24.0, d + 42.0, d + 64.0]) {
                         let b = BoxPx::centered(c, w, h);
@@ -461,6 +463,7 @@ mod tests {
             priority: 0.0,
             target,
             letter_spacing: 0.0,
+            leader: true,
         }
     }
 

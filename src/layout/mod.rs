@@ -465,6 +465,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                     } else {
                         0.0
                     },
+                    leader: l.label_leader,
                 });
             }
         }
