@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::spec::Filter;
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
-use geojson::{GeoJson, GeometryValue, JsonObject, Position};
+use geojson::JsonObject;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,7 +14,8 @@ use std::sync::Arc;
 pub struct Feature {
     /// The GeoJSON `id`, else a property `id`, else the feature's position in the file.
     pub id: String,
-    pub properties: JsonObject,
+    /// Properties, parsed from the raw JSON on first use (many renders never need them).
+    pub properties: Properties,
     /// `None` for features without geometry (they can still feed badges and callouts).
     pub geometry: Option<Geometry<f64>>,
 }
@@ -33,11 +34,80 @@ impl Dataset {
     }
 }
 
+/// A feature's properties: raw JSON, parsed once when first asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Properties {
+    raw: Option<Box<serde_json::value::RawValue>>,
+    parsed: std::sync::OnceLock<JsonObject>,
+}
+
+impl Properties {
+    pub fn from_object(map: JsonObject) -> Self {
+        Properties {
+            raw: None,
+            parsed: std::sync::OnceLock::from(map),
+        }
+    }
+
+    /// One member, read without building the rest (unless they are built already).
+    pub fn member(&self, key: &str) -> Option<serde_json::Value> {
+        if let Some(m) = self.parsed.get() {
+            return m.get(key).cloned();
+        }
+        let raw = self.raw.as_ref()?;
+        let mut de = serde_json::Deserializer::from_str(raw.get());
+        serde::Deserializer::deserialize_any(&mut de, Member(key))
+            .ok()
+            .flatten()
+    }
+
+    /// The properties as a JSON object (empty when absent, null or not an object).
+    pub fn get(&self) -> &JsonObject {
+        self.parsed.get_or_init(|| match &self.raw {
+            Some(raw) => match serde_json::from_str::<serde_json::Value>(raw.get()) {
+                Ok(serde_json::Value::Object(m)) => m,
+                _ => JsonObject::new(),
+            },
+            None => JsonObject::new(),
+        })
+    }
+}
+
+/// Finds one key in a JSON object, skipping the other values without building them.
+struct Member<'a>(&'a str);
+
+impl<'de> serde::de::Visitor<'de> for Member<'_> {
+    type Value = Option<serde_json::Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if k == self.0 && found.is_none() {
+                found = Some(map.next_value::<serde_json::Value>()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
 impl Feature {
     /// A property as display text (`id` falls back to the feature id).
     pub fn property_text(&self, key: &str) -> Option<String> {
-        match self.properties.get(key) {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
+        match self.properties.member(key) {
+            Some(serde_json::Value::String(s)) => Some(s),
             Some(serde_json::Value::Null) | None if key == "id" => Some(self.id.clone()),
             Some(serde_json::Value::Null) | None => None,
             Some(other) => Some(other.to_string()),
@@ -46,8 +116,8 @@ impl Feature {
 
     pub fn matches(&self, filter: &Filter) -> bool {
         filter.0.iter().all(|(key, wanted)| {
-            let value = match self.properties.get(key) {
-                Some(v) if !v.is_null() => v.clone(),
+            let value = match self.properties.member(key) {
+                Some(v) if !v.is_null() => v,
                 _ if key == "id" => serde_json::Value::String(self.id.clone()),
                 _ => return false,
             };
@@ -93,54 +163,85 @@ pub fn load(path: &Path) -> Result<Dataset> {
 }
 
 /// Parses GeoJSON bytes; `path` names the file in errors.
+///
+/// Serde visitors read coordinates straight into flat point lists (no intermediate JSON
+/// values), and properties stay raw JSON until something asks for them.
 pub fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
-    let gj: GeoJson = serde_json::from_slice(bytes).map_err(|e| {
-        let place = if e.line() > 0 {
-            format!("{}:{}", e.line(), e.column())
-        } else {
-            String::new()
-        };
-        let message = match e.classify() {
-            serde_json::error::Category::Eof => format!("truncated JSON ({e})"),
-            serde_json::error::Category::Syntax => format!("malformed JSON ({e})"),
-            _ => format!("not valid GeoJSON ({e})"),
-        };
-        Error::data(path, place, message)
-    })?;
-    let raw: Vec<geojson::Feature> = match gj {
-        GeoJson::FeatureCollection(fc) => fc.features,
-        GeoJson::Feature(f) => vec![f],
-        GeoJson::Geometry(g) => vec![geojson::Feature {
-            geometry: Some(g),
-            ..Default::default()
+    let doc: raw::Document = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
+    let raw_features: Vec<raw::Feature> = match doc.kind.as_str() {
+        "FeatureCollection" => doc.features.ok_or_else(|| {
+            Error::data(path, "", "a FeatureCollection needs a \"features\" array")
+        })?,
+        "Feature" => vec![raw::Feature {
+            id: doc.id,
+            properties: doc.properties,
+            geometry: doc.geometry.ok_or_else(|| {
+                Error::data(
+                    path,
+                    "",
+                    "a Feature needs a \"geometry\" member (null is allowed)",
+                )
+            })?,
+        }],
+        _ => vec![raw::Feature {
+            id: None,
+            properties: None,
+            geometry: Some(raw::Geometry {
+                kind: doc.kind,
+                coordinates: doc.coordinates,
+                geometries: doc.geometries,
+            }),
         }],
     };
-    let mut features = Vec::with_capacity(raw.len());
-    for (index, f) in raw.into_iter().enumerate() {
+    let mut features = Vec::with_capacity(raw_features.len());
+    for (index, f) in raw_features.into_iter().enumerate() {
+        // Properties stay raw; only an `id` inside them is looked at now, and only when the
+        // feature has no id of its own.
+        let raw_props = match f.properties {
+            Some(raw) if raw.get().trim_start().starts_with('{') || raw.get() == "null" => {
+                Some(raw)
+            }
+            None => None,
+            Some(_) => {
+                return Err(Error::data(
+                    path,
+                    format!("feature {index}"),
+                    "\"properties\" must be an object or null",
+                ))
+            }
+        };
+        let properties = Properties {
+            raw: raw_props,
+            parsed: std::sync::OnceLock::new(),
+        };
         let id = match &f.id {
-            Some(geojson::feature::Id::String(s)) => s.clone(),
-            Some(geojson::feature::Id::Number(n)) => n.to_string(),
-            None => match f.properties.as_ref().and_then(|p| p.get("id")) {
-                Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            Some(serde_json::Value::Null) | None => match properties.member("id") {
+                Some(serde_json::Value::String(s)) => s,
                 Some(serde_json::Value::Number(n)) => n.to_string(),
                 _ => index.to_string(),
             },
+            Some(_) => {
+                return Err(Error::data(
+                    path,
+                    format!("feature {index}"),
+                    "\"id\" must be a string or a number",
+                ))
+            }
         };
         let place = format!("feature {index} (id {id:?})");
+        let checker = Checker {
+            path,
+            place: &place,
+        };
         let geometry = match &f.geometry {
-            Some(g) => Some(convert(
-                &g.value,
-                &Checker {
-                    path,
-                    place: &place,
-                },
-                0,
-            )?),
+            Some(g) => Some(convert(g, &checker, 0)?),
             None => None,
         };
         features.push(Feature {
             id,
-            properties: f.properties.unwrap_or_default(),
+            properties,
             geometry,
         });
     }
@@ -148,6 +249,216 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
         path: path.to_path_buf(),
         features,
     })
+}
+
+fn json_error(path: &Path, e: &serde_json::Error) -> Error {
+    let place = if e.line() > 0 {
+        format!("{}:{}", e.line(), e.column())
+    } else {
+        String::new()
+    };
+    let message = match e.classify() {
+        serde_json::error::Category::Eof => format!("truncated JSON ({e})"),
+        serde_json::error::Category::Syntax => format!("malformed JSON ({e})"),
+        _ => format!("not valid GeoJSON ({e})"),
+    };
+    Error::data(path, place, message)
+}
+
+/// The document as serde reads it: only the members mapfig uses, coordinates flattened.
+mod raw {
+    use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
+    use serde::Deserialize;
+    use serde_json::value::RawValue;
+    use std::fmt;
+
+    #[derive(Deserialize)]
+    pub struct Document {
+        #[serde(rename = "type")]
+        pub kind: String,
+        pub features: Option<Vec<Feature>>,
+        #[serde(default, deserialize_with = "present")]
+        pub geometry: Option<Option<Geometry>>,
+        pub id: Option<serde_json::Value>,
+        pub properties: Option<Box<RawValue>>,
+        pub coordinates: Option<Coordinates>,
+        pub geometries: Option<Vec<Geometry>>,
+    }
+
+    /// Tells a member set to `null` (`Some(None)`) from a missing one (`None`).
+    fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Geometry>>, D::Error> {
+        Option::<Geometry>::deserialize(d).map(Some)
+    }
+
+    #[derive(Deserialize)]
+    pub struct Feature {
+        pub id: Option<serde_json::Value>,
+        pub properties: Option<Box<RawValue>>,
+        #[serde(deserialize_with = "nullable")]
+        pub geometry: Option<Geometry>,
+    }
+
+    fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Geometry>, D::Error> {
+        Option::<Geometry>::deserialize(d)
+    }
+
+    #[derive(Deserialize)]
+    pub struct Geometry {
+        #[serde(rename = "type")]
+        pub kind: String,
+        pub coordinates: Option<Coordinates>,
+        pub geometries: Option<Vec<Geometry>>,
+    }
+
+    /// Nested coordinate arrays of any depth, flattened: the positions in order, and for
+    /// each level of nesting where its arrays end. `depth` 1 is a position, 2 a list of
+    /// positions, 3 a list of those (a polygon), 4 a list of polygons.
+    #[derive(Default, Debug)]
+    pub struct Coordinates {
+        pub depth: u8,
+        pub points: Vec<[f64; 2]>,
+        /// `ends[0]`: where each list of positions ends (index into `points`);
+        /// `ends[1]`: where each list of lists ends (index into `ends[0]`).
+        pub ends: [Vec<usize>; 2],
+    }
+
+    impl<'de> Deserialize<'de> for Coordinates {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let mut c = Coordinates::default();
+            let depth = Level { c: &mut c }.deserialize(d)?;
+            c.depth = depth;
+            Ok(c)
+        }
+    }
+
+    /// One array (or number) in the nesting; returns its depth (0 for a number or an
+    /// empty array).
+    struct Level<'a> {
+        c: &'a mut Coordinates,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Level<'_> {
+        type Value = u8;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u8, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Level<'_> {
+        type Value = u8;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a coordinate array")
+        }
+
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<u8, E> {
+            Err(E::custom(
+                "coordinates must be arrays of positions, not a bare number",
+            ))
+        }
+
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<u8, E> {
+            Err(E::custom(
+                "coordinates must be arrays of positions, not a bare number",
+            ))
+        }
+
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<u8, E> {
+            Err(E::custom(
+                "coordinates must be arrays of positions, not a bare number",
+            ))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u8, A::Error> {
+            // A position: numbers. Decide from the first element.
+            let first = seq.next_element_seed(Item { c: &mut *self.c })?;
+            match first {
+                None => Ok(0),
+                Some(Element::Number(x)) => {
+                    let y = match seq.next_element::<f64>()? {
+                        Some(y) => y,
+                        None => {
+                            return Err(de::Error::custom("a position needs at least two numbers"))
+                        }
+                    };
+                    // Altitude and beyond are allowed and ignored.
+                    while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                    self.c.points.push([x, y]);
+                    Ok(1)
+                }
+                Some(Element::Array(child)) => {
+                    let mut depth = child;
+                    while let Some(e) = seq.next_element_seed(Item { c: &mut *self.c })? {
+                        match e {
+                            Element::Array(d) if d == depth || d == 0 || depth == 0 => {
+                                depth = depth.max(d)
+                            }
+                            Element::Array(_) => {
+                                return Err(de::Error::custom("coordinate arrays of mixed depth"))
+                            }
+                            Element::Number(_) => {
+                                return Err(de::Error::custom(
+                                    "a coordinate array mixes numbers and arrays",
+                                ))
+                            }
+                        }
+                    }
+                    let depth = depth.max(1) + 1;
+                    match depth {
+                        2 => self.c.ends[0].push(self.c.points.len()),
+                        3 => self.c.ends[1].push(self.c.ends[0].len()),
+                        4 => {}
+                        _ => {
+                            return Err(de::Error::custom(
+                                "coordinates nested deeper than a MultiPolygon",
+                            ))
+                        }
+                    }
+                    Ok(depth)
+                }
+            }
+        }
+    }
+
+    enum Element {
+        Number(f64),
+        Array(u8),
+    }
+
+    struct Item<'a> {
+        c: &'a mut Coordinates,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Item<'_> {
+        type Value = Element;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Element, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Item<'_> {
+        type Value = Element;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a number or a coordinate array")
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Element, E> {
+            Ok(Element::Number(v))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Element, E> {
+            Ok(Element::Number(v as f64))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Element, E> {
+            Ok(Element::Number(v as f64))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Element, A::Error> {
+            Level { c: self.c }.visit_seq(seq).map(Element::Array)
+        }
+    }
 }
 
 struct Checker<'a> {
@@ -165,9 +476,8 @@ impl Checker<'_> {
         Error::data(self.path, place, message)
     }
 
-    fn coord(&self, p: &Position, sub: &str) -> Result<Coord<f64>> {
-        let s = p.as_slice();
-        let (x, y) = (s[0], s[1]);
+    fn coord(&self, p: [f64; 2], sub: &str) -> Result<Coord<f64>> {
+        let [x, y] = p;
         // Accept a hair outside the valid range (rounding in real data), clamp it.
         const SLACK: f64 = 1e-6;
         if !(x.is_finite() && y.is_finite()) || x.abs() > 180.0 + SLACK || y.abs() > 90.0 + SLACK {
@@ -182,7 +492,7 @@ impl Checker<'_> {
         })
     }
 
-    fn line(&self, ps: &[Position], sub: &str) -> Result<LineString<f64>> {
+    fn line(&self, ps: &[[f64; 2]], sub: &str) -> Result<LineString<f64>> {
         if ps.len() < 2 {
             return Err(self.err(
                 sub,
@@ -194,19 +504,19 @@ impl Checker<'_> {
         }
         Ok(LineString(
             ps.iter()
-                .map(|p| self.coord(p, sub))
+                .map(|p| self.coord(*p, sub))
                 .collect::<Result<_>>()?,
         ))
     }
 
-    fn ring(&self, ps: &[Position], sub: &str) -> Result<LineString<f64>> {
+    fn ring(&self, ps: &[[f64; 2]], sub: &str) -> Result<LineString<f64>> {
         if ps.len() < 4 {
             return Err(self.err(
                 sub,
                 format!("a polygon ring needs at least 4 positions (a closed triangle), this one has {}", ps.len()),
             ));
         }
-        if ps.first().map(|p| &p.as_slice()[..2]) != ps.last().map(|p| &p.as_slice()[..2]) {
+        if ps.first() != ps.last() {
             return Err(self.err(
                 sub,
                 "ring is not closed: its first and last positions differ (RFC 7946 §3.1.6)",
@@ -215,7 +525,7 @@ impl Checker<'_> {
         self.line(ps, sub)
     }
 
-    fn polygon(&self, rings: &[Vec<Position>], sub: &str) -> Result<Polygon<f64>> {
+    fn polygon(&self, rings: &[&[[f64; 2]]], sub: &str) -> Result<Polygon<f64>> {
         if rings.is_empty() {
             return Err(self.err(sub, "polygon has no rings"));
         }
@@ -236,47 +546,85 @@ impl Checker<'_> {
 /// Nesting deeper than this in GeometryCollections is refused (a stack guard).
 const MAX_NESTING: usize = 32;
 
-fn convert(v: &GeometryValue, c: &Checker, depth: usize) -> Result<Geometry<f64>> {
-    Ok(match v {
-        GeometryValue::Point { coordinates } => Geometry::Point(Point(c.coord(coordinates, "")?)),
-        GeometryValue::MultiPoint { coordinates } => Geometry::MultiPoint(MultiPoint(
-            coordinates
-                .iter()
-                .enumerate()
-                .map(|(i, p)| c.coord(p, &format!("point {i}")).map(Point))
-                .collect::<Result<_>>()?,
-        )),
-        GeometryValue::LineString { coordinates } => Geometry::LineString(c.line(coordinates, "")?),
-        GeometryValue::MultiLineString { coordinates } => {
-            Geometry::MultiLineString(MultiLineString(
-                coordinates
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| c.line(l, &format!("line {i}")))
-                    .collect::<Result<_>>()?,
-            ))
+/// Slices `points` by list ends.
+fn lists<'a>(points: &'a [[f64; 2]], ends: &[usize]) -> Vec<&'a [[f64; 2]]> {
+    let mut start = 0;
+    ends.iter()
+        .map(|&e| {
+            let s = &points[start..e];
+            start = e;
+            s
+        })
+        .collect()
+}
+
+fn convert(g: &raw::Geometry, c: &Checker, depth: usize) -> Result<Geometry<f64>> {
+    if g.kind == "GeometryCollection" {
+        if depth >= MAX_NESTING {
+            return Err(c.err(
+                "",
+                format!("GeometryCollections nested deeper than {MAX_NESTING} levels"),
+            ));
         }
-        GeometryValue::Polygon { coordinates } => Geometry::Polygon(c.polygon(coordinates, "")?),
-        GeometryValue::MultiPolygon { coordinates } => Geometry::MultiPolygon(MultiPolygon(
-            coordinates
+        let parts = g
+            .geometries
+            .as_ref()
+            .ok_or_else(|| c.err("", "a GeometryCollection needs a \"geometries\" array"))?;
+        return Ok(Geometry::GeometryCollection(geo::GeometryCollection(
+            parts
                 .iter()
+                .map(|p| convert(p, c, depth + 1))
+                .collect::<Result<_>>()?,
+        )));
+    }
+    let want = match g.kind.as_str() {
+        "Point" => 1,
+        "MultiPoint" | "LineString" => 2,
+        "MultiLineString" | "Polygon" => 3,
+        "MultiPolygon" => 4,
+        other => return Err(c.err("", format!("unknown geometry type {other:?}"))),
+    };
+    let co = g
+        .coordinates
+        .as_ref()
+        .ok_or_else(|| c.err("", format!("a {} needs \"coordinates\"", g.kind)))?;
+    // An empty array has depth 0 and is an empty geometry of any type except Point.
+    if co.depth != want && !(co.depth == 0 && want > 1) {
+        return Err(c.err(
+            "",
+            format!(
+                "{} coordinates must be nested {want} deep, these are nested {} deep",
+                g.kind, co.depth
+            ),
+        ));
+    }
+    let pts = &co.points;
+    Ok(match g.kind.as_str() {
+        "Point" => Geometry::Point(Point(c.coord(pts[0], "")?)),
+        "MultiPoint" => Geometry::MultiPoint(MultiPoint(
+            pts.iter()
                 .enumerate()
-                .map(|(i, p)| c.polygon(p, &format!("polygon {i}")))
+                .map(|(i, p)| c.coord(*p, &format!("point {i}")).map(Point))
                 .collect::<Result<_>>()?,
         )),
-        GeometryValue::GeometryCollection { geometries } => {
-            if depth >= MAX_NESTING {
-                return Err(c.err(
-                    "",
-                    format!("GeometryCollections nested deeper than {MAX_NESTING} levels"),
-                ));
+        "LineString" => Geometry::LineString(c.line(pts, "")?),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+            lists(pts, &co.ends[0])
+                .iter()
+                .enumerate()
+                .map(|(i, l)| c.line(l, &format!("line {i}")))
+                .collect::<Result<_>>()?,
+        )),
+        "Polygon" => Geometry::Polygon(c.polygon(&lists(pts, &co.ends[0]), "")?),
+        _ => {
+            let rings = lists(pts, &co.ends[0]);
+            let mut start = 0;
+            let mut polys = Vec::with_capacity(co.ends[1].len());
+            for (i, &end) in co.ends[1].iter().enumerate() {
+                polys.push(c.polygon(&rings[start..end], &format!("polygon {i}"))?);
+                start = end;
             }
-            Geometry::GeometryCollection(geo::GeometryCollection(
-                geometries
-                    .iter()
-                    .map(|g| convert(&g.value, c, depth + 1))
-                    .collect::<Result<_>>()?,
-            ))
+            Geometry::MultiPolygon(MultiPolygon(polys))
         }
     })
 }

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use mapfig::color::Paint;
 use mapfig::data::DataCache;
+use mapfig::layout::{peak_memory, Timings};
 use mapfig::render::{self, DrawOptions, Format, Options};
 use mapfig::theme::Theme;
 use mapfig::{Error, Result};
@@ -43,6 +44,9 @@ enum Command {
         /// Write SVG text as glyph outlines, for SVGs that must look the same without the font.
         #[arg(long)]
         text_as_paths: bool,
+        /// Print each stage's wall time and the peak memory to stderr.
+        #[arg(long)]
+        timings: bool,
     },
     /// Render any GeoJSON file without a spec: a quick look.
     Draw {
@@ -72,6 +76,9 @@ enum Command {
         /// PNG pixels per CSS pixel.
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
+        /// Print each stage's wall time and the peak memory to stderr.
+        #[arg(long)]
+        timings: bool,
     },
 }
 
@@ -88,7 +95,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        None => render_all(Vec::new(), Options::default()),
+        None => render_all(Vec::new(), Options::default(), false),
         Some(Command::Render {
             specs,
             out,
@@ -97,6 +104,7 @@ fn run(cli: Cli) -> Result<()> {
             strict_labels,
             theme,
             text_as_paths,
+            timings,
         }) => {
             let theme = theme
                 .map(|t| Theme::parse(&t).map_err(|m| Error::Usage(format!("--theme: {m}"))))
@@ -126,6 +134,7 @@ fn run(cli: Cli) -> Result<()> {
                     theme,
                     text_as_paths,
                 },
+                timings,
             )
         }
         Some(Command::Draw {
@@ -138,6 +147,7 @@ fn run(cli: Cli) -> Result<()> {
             stroke_width,
             background,
             scale,
+            timings,
         }) => {
             let size = parse_size(&size)?;
             let paint = |flag: &str, v: &str| {
@@ -148,8 +158,8 @@ fn run(cli: Cli) -> Result<()> {
                     "--stroke-width must be from 0 to 100, got {stroke_width}"
                 )));
             }
-            render::draw(&DrawOptions {
-                input: data,
+            let t = render::draw(&DrawOptions {
+                input: data.clone(),
                 output,
                 projection: proj,
                 size,
@@ -158,12 +168,32 @@ fn run(cli: Cli) -> Result<()> {
                 stroke_width,
                 background: paint("background", &background)?,
                 scale,
-            })
+            })?;
+            if timings {
+                print_timings(&data.display().to_string(), &t);
+            }
+            Ok(())
         }
     }
 }
 
-fn render_all(specs: Vec<PathBuf>, options: Options) -> Result<()> {
+fn print_timings(what: &str, t: &Timings) {
+    let total: std::time::Duration = t.stages.iter().map(|(_, d)| *d).sum();
+    eprintln!("timings for {what}:");
+    for (stage, d) in &t.stages {
+        eprintln!("  {stage:<20} {:>9.1} ms", d.as_secs_f64() * 1000.0);
+    }
+    eprintln!("  {:<20} {:>9.1} ms", "total", total.as_secs_f64() * 1000.0);
+    if let Some(peak) = peak_memory() {
+        eprintln!(
+            "  {:<20} {:>9.1} MiB",
+            "peak memory",
+            peak as f64 / 1048576.0
+        );
+    }
+}
+
+fn render_all(specs: Vec<PathBuf>, options: Options, timings: bool) -> Result<()> {
     let specs = if specs.is_empty() {
         render::default_specs(std::path::Path::new("."))?
     } else {
@@ -184,6 +214,9 @@ fn render_all(specs: Vec<PathBuf>, options: Options) -> Result<()> {
         }
         for f in &r.files {
             eprintln!("wrote {}", f.display());
+        }
+        if timings {
+            print_timings(&spec.display().to_string(), &r.timings);
         }
     }
     Ok(())

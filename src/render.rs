@@ -70,6 +70,7 @@ pub struct Rendered {
     pub spec: PathBuf,
     pub files: Vec<PathBuf>,
     pub dropped_labels: Vec<Dropped>,
+    pub timings: layout::Timings,
 }
 
 /// A rendered map in memory.
@@ -86,10 +87,14 @@ pub fn render_in_memory(
     scale: f64,
     cache: &mut DataCache,
 ) -> Result<Outputs> {
-    let layout = layout::build(spec, cache)?;
+    let mut layout = layout::build(spec, cache)?;
+    layout.timings.restart();
     let svg = svg::to_svg(&layout.scene);
+    layout.timings.lap("write SVG");
     let png = if with_png {
-        Some(png::render(&svg, scale, &spec.file)?)
+        let p = png::render(&svg, scale, &spec.file)?;
+        layout.timings.lap("rasterize PNG");
+        Some(p)
     } else {
         None
     };
@@ -116,6 +121,8 @@ pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
             ));
         }
     }
+    let mut timings = out.layout.timings.clone();
+    timings.restart();
     std::fs::create_dir_all(&options.out_dir).map_err(|e| Error::io(&options.out_dir, &e))?;
     let mut files = Vec::new();
     for f in &options.formats {
@@ -131,10 +138,12 @@ pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
         }
         files.push(file);
     }
+    timings.lap("write files");
     Ok(Rendered {
         spec: path.to_path_buf(),
         files,
         dropped_labels: out.layout.dropped_labels,
+        timings,
     })
 }
 
@@ -174,7 +183,7 @@ pub struct DrawOptions {
 }
 
 /// Renders any GeoJSON file to SVG or PNG (chosen by the output's extension).
-pub fn draw(o: &DrawOptions) -> Result<()> {
+pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
     let format = match o
         .output
         .extension()
@@ -256,9 +265,12 @@ pub fn draw(o: &DrawOptions) -> Result<()> {
         furniture: Furniture::NONE,
     };
     let mut cache = DataCache::default();
-    let out = render_in_memory(&spec, format == Format::Png, o.scale, &mut cache)?;
+    let mut out = render_in_memory(&spec, format == Format::Png, o.scale, &mut cache)?;
+    out.layout.timings.restart();
     match format {
-        Format::Svg => write_atomic(&o.output, out.svg.as_bytes()),
-        Format::Png => write_atomic(&o.output, out.png.as_deref().unwrap_or_default()),
+        Format::Svg => write_atomic(&o.output, out.svg.as_bytes())?,
+        Format::Png => write_atomic(&o.output, out.png.as_deref().unwrap_or_default())?,
     }
+    out.layout.timings.lap("write file");
+    Ok(out.layout.timings)
 }

@@ -2,7 +2,6 @@
 //! writes a [`Scene`]; the emitters only decide *how* to write it (SVG, PNG, PDF).
 
 use crate::color::Paint;
-use std::fmt::Write;
 
 /// A finished figure in pixel space.
 #[derive(Debug, Clone)]
@@ -170,7 +169,7 @@ impl Style {
 /// Writes coordinates at fixed precision so output is byte-stable.
 #[derive(Debug, Default)]
 pub struct PathData {
-    d: String,
+    d: Vec<u8>,
 }
 
 /// Decimal places of every coordinate written.
@@ -181,35 +180,35 @@ impl PathData {
         PathData::default()
     }
 
-    fn pair(&mut self, cmd: char, p: [f64; 2]) {
+    fn pair(&mut self, cmd: u8, p: [f64; 2]) {
         self.d.push(cmd);
-        write_num(&mut self.d, p[0]);
-        self.d.push(',');
-        write_num(&mut self.d, p[1]);
+        push_num(&mut self.d, p[0]);
+        self.d.push(b',');
+        push_num(&mut self.d, p[1]);
     }
 
     pub fn move_to(&mut self, p: [f64; 2]) {
-        self.pair('M', p);
+        self.pair(b'M', p);
     }
 
     pub fn line_to(&mut self, p: [f64; 2]) {
-        self.pair('L', p);
+        self.pair(b'L', p);
     }
 
     pub fn cubic_to(&mut self, c1: [f64; 2], c2: [f64; 2], p: [f64; 2]) {
-        self.pair('C', c1);
-        self.d.push(' ');
-        write_num(&mut self.d, c2[0]);
-        self.d.push(',');
-        write_num(&mut self.d, c2[1]);
-        self.d.push(' ');
-        write_num(&mut self.d, p[0]);
-        self.d.push(',');
-        write_num(&mut self.d, p[1]);
+        self.pair(b'C', c1);
+        self.d.push(b' ');
+        push_num(&mut self.d, c2[0]);
+        self.d.push(b',');
+        push_num(&mut self.d, c2[1]);
+        self.d.push(b' ');
+        push_num(&mut self.d, p[0]);
+        self.d.push(b',');
+        push_num(&mut self.d, p[1]);
     }
 
     pub fn close(&mut self) {
-        self.d.push('Z');
+        self.d.push(b'Z');
     }
 
     /// Adds a polyline; with `closed`, a ring.
@@ -231,14 +230,50 @@ impl PathData {
     }
 
     pub fn finish(self) -> String {
-        self.d
+        // Only ASCII digits, signs, '.', ',', ' ' and command letters are ever pushed.
+        String::from_utf8(self.d).unwrap_or_default()
     }
 }
 
-/// A number at [`PRECISION`] decimals, without `-0.00`.
+/// A number at [`PRECISION`] (2) decimals, rounded half away from zero, without `-0.00`.
+/// Integer arithmetic: several times faster than `format!("{v:.2}")`, which matters when a
+/// map has millions of vertices.
 pub fn write_num(out: &mut String, v: f64) {
-    let v = if v.abs() < 0.005 { 0.0 } else { v };
-    let _ = write!(out, "{v:.PRECISION$}");
+    let mut buf = Vec::with_capacity(24);
+    push_num(&mut buf, v);
+    out.push_str(std::str::from_utf8(&buf).unwrap_or("0.00"));
+}
+
+/// [`write_num`] into bytes: the hot path of path data.
+pub fn push_num(out: &mut Vec<u8>, v: f64) {
+    let scaled = (v * 100.0).round();
+    if scaled.is_nan() || scaled.abs() >= 9.0e15 {
+        // Beyond exact integers (or not finite): no map coordinate gets here.
+        out.extend_from_slice(format!("{v:.PRECISION$}").as_bytes());
+        return;
+    }
+    let mut n = scaled as i64;
+    if n < 0 {
+        out.push(b'-');
+        n = -n;
+    }
+    let mut digits = [0u8; 24];
+    let mut i = digits.len();
+    let frac = (n % 100) as u8;
+    digits[i - 1] = b'0' + frac % 10;
+    digits[i - 2] = b'0' + frac / 10;
+    digits[i - 3] = b'.';
+    i -= 3;
+    let mut int = n / 100;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 pub fn num(v: f64) -> String {
@@ -250,6 +285,22 @@ pub fn num(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_round_half_away_from_zero() {
+        for (v, want) in [
+            (0.0, "0.00"),
+            (-0.004, "0.00"),
+            (-0.005, "-0.01"),
+            (1.005, "1.00"),
+            (2.675, "2.68"),
+            (-12.3456, "-12.35"),
+            (1234567.891, "1234567.89"),
+            (99.999, "100.00"),
+        ] {
+            assert_eq!(num(v), want, "{v}");
+        }
+    }
 
     #[test]
     fn path_data_is_fixed_precision() {

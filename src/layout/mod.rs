@@ -19,6 +19,8 @@ use annotations::{badge_node, callout_node, callout_text, place_callout, BadgeCo
 use furniture::{DataMask, LegendEntry, SwatchKind, INK, MUTED, WHITE};
 use geometry::{Bounds, Flat, Pt};
 use labels::{BoxPx, Dropped, Occupied, Request, Target};
+use rayon::prelude::*;
+use std::collections::HashSet;
 use std::sync::Arc;
 use template::{fill, wrap, TemplateError};
 
@@ -33,6 +35,8 @@ pub struct Layout {
     pub scale_bars: Vec<furniture::ScaleBar>,
     /// Angle of the north arrow, degrees clockwise from up, when drawn.
     pub north_angle: Option<f64>,
+    /// Wall time of each stage, in order.
+    pub timings: Timings,
 }
 
 impl Layout {
@@ -67,6 +71,7 @@ impl LayerData<'_> {
 
 /// Lays out `spec`, loading its data through `cache`.
 pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
+    let mut timings = Timings::default();
     // 1. Data, filtered, in lon/lat.
     let mut layers_ll = Vec::new();
     for l in &spec.layers {
@@ -100,6 +105,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         });
     }
 
+    timings.lap("load");
     // 2. Projection, chosen from the extent.
     let fit_layers = |ld: &LayerData| match &spec.extent {
         Extent::Fit { layers, .. } => layers.is_empty() || layers.contains(&ld.spec.id),
@@ -137,7 +143,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         .map(|ld| LayerData {
             features: ld
                 .features
-                .iter()
+                .par_iter()
                 .map(|(i, f)| (*i, geometry::project(f, &projection)))
                 .collect(),
             ..ld
@@ -171,6 +177,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         )
     })?;
 
+    timings.lap("project");
     // 4. Page: title block, credits, side panel, map frame.
     let (w, h) = (spec.width, spec.height);
     let mut nodes = Vec::new();
@@ -283,31 +290,44 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     let mut mask_polys = Vec::new();
     let mut mask_lines = Vec::new();
     let mut markers = Vec::new();
+    let f = &spec.furniture;
+    let wants_mask = (f.legend && spec.layers.iter().any(|l| l.legend.is_some()))
+        || f.scale_bar
+        || f.north_arrow
+        || f.locator_inset;
     for ld in &layers {
         let l = ld.spec;
         let kind = layer_kind(ld);
         let style = layer_style(l, kind);
         let mut children = Vec::new();
-        let mut used_ids: Vec<String> = Vec::new();
+        let mut used_ids = HashSet::new();
         let mut label_missing = 0usize;
         let mut label_total = 0usize;
-        for (fi, flat) in &ld.features {
+        // The heavy part, per feature and in parallel: pixels, clipping, polygon path data.
+        let pixels: Vec<(Flat, PathData)> = ld
+            .features
+            .par_iter()
+            .map(|(_, flat)| {
+                let px = geometry::to_pixels(flat, &fit, clip);
+                let mut d = PathData::new();
+                for poly in &px.polygons {
+                    for ring in poly {
+                        d.polyline(&ring[..ring.len() - 1], true);
+                    }
+                }
+                (px, d)
+            })
+            .collect();
+        for ((fi, _), (px, mut d)) in ld.features.iter().zip(pixels) {
             let f = ld.feature(*fi);
-            let px = geometry::to_pixels(flat, &fit, clip);
             if px.is_empty() {
                 continue;
             }
             let id = unique_id(&format!("{}-{}", l.id, f.id), &mut used_ids);
             let name = f.property_text("name");
-            if fit_layers(ld) || l.legend.is_some() {
+            if wants_mask && (fit_layers(ld) || l.legend.is_some()) {
                 mask_polys.extend(px.polygons.iter().cloned());
                 mask_lines.extend(px.lines.iter().cloned());
-            }
-            let mut d = PathData::new();
-            for poly in &px.polygons {
-                for ring in poly {
-                    d.polyline(&ring[..ring.len() - 1], true);
-                }
             }
             let mut arrow = None;
             for line in &px.lines {
@@ -515,6 +535,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         ..Group::default()
     }));
 
+    timings.lap("fit and clip");
     // 6. Furniture in the corners that cover the least data.
     let mask = DataMask::new(mask_polys, &mask_lines);
     let mut taken: Vec<BoxPx> = Vec::new();
@@ -680,7 +701,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     let (placed, dropped) = labels::place(&requests, frame_box, &mut occupied);
     let mut label_nodes = Vec::new();
     let mut leader_nodes = Vec::new();
-    let mut label_ids = Vec::new();
+    let mut label_ids = HashSet::new();
     let mut placed = placed;
     placed.sort_by_key(|p| p.request);
     for p in &placed {
@@ -842,6 +863,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         }
         parts.join(" ")
     });
+    timings.lap("label and lay out");
     let mut scene = Scene {
         width: w,
         height: h,
@@ -859,7 +881,46 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         fit,
         scale_bars,
         north_angle: north,
+        timings,
     })
+}
+
+/// Wall time per pipeline stage, for `--timings`.
+#[derive(Debug, Clone)]
+pub struct Timings {
+    pub stages: Vec<(String, std::time::Duration)>,
+    last: std::time::Instant,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            stages: Vec::new(),
+            last: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Timings {
+    /// Ends the current stage under `name` and starts the next.
+    pub fn lap(&mut self, name: &str) {
+        let now = std::time::Instant::now();
+        self.stages.push((name.to_string(), now - self.last));
+        self.last = now;
+    }
+
+    /// Starts timing afresh from now (after work that should not count).
+    pub fn restart(&mut self) {
+        self.last = std::time::Instant::now();
+    }
+}
+
+/// Peak resident memory of this process in bytes (Linux; `None` elsewhere).
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 fn end_sentence(s: &str) -> String {
@@ -1004,7 +1065,7 @@ fn layer_style(l: &Layer, kind: Kind) -> Style {
 }
 
 /// An id made of safe characters, unique among `used`.
-fn unique_id(raw: &str, used: &mut Vec<String>) -> String {
+fn unique_id(raw: &str, used: &mut HashSet<String>) -> String {
     let base: String = raw
         .chars()
         .map(|c| {
@@ -1021,7 +1082,7 @@ fn unique_id(raw: &str, used: &mut Vec<String>) -> String {
         id = format!("{base}-{n}");
         n += 1;
     }
-    used.push(id.clone());
+    used.insert(id.clone());
     id
 }
 
@@ -1094,7 +1155,7 @@ mod tests {
 
     #[test]
     fn ids_are_safe_and_unique() {
-        let mut used = Vec::new();
+        let mut used = HashSet::new();
         assert_eq!(unique_id("provinces-AF-KDZ", &mut used), "provinces-AF-KDZ");
         assert_eq!(
             unique_id("provinces-AF-KDZ", &mut used),

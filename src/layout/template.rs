@@ -125,7 +125,9 @@ mod tests {
         let props = serde_json::json!({"name": "Kunduz", "n": 1000, "none": null});
         Feature {
             id: "AF-KDZ".into(),
-            properties: props.as_object().cloned().unwrap_or_default(),
+            properties: crate::data::Properties::from_object(
+                props.as_object().cloned().unwrap_or_default(),
+            ),
             geometry: None,
         }
     }
