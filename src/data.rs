@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::spec::Filter;
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 use geojson::JsonObject;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -167,6 +168,7 @@ pub fn load(path: &Path) -> Result<Dataset> {
 /// Serde visitors read coordinates straight into flat point lists (no intermediate JSON
 /// values), and properties stay raw JSON until something asks for them.
 pub fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: raw::Document = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
     let raw_features: Vec<raw::Feature> = match doc.kind.as_str() {
         "FeatureCollection" => doc.features.ok_or_else(|| {
@@ -193,61 +195,73 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
             }),
         }],
     };
-    let mut features = Vec::with_capacity(raw_features.len());
-    for (index, f) in raw_features.into_iter().enumerate() {
-        // Properties stay raw; only an `id` inside them is looked at now, and only when the
-        // feature has no id of its own.
-        let raw_props = match f.properties {
-            Some(raw) if raw.get().trim_start().starts_with('{') || raw.get() == "null" => {
-                Some(raw)
-            }
-            None => None,
-            Some(_) => {
-                return Err(Error::data(
-                    path,
-                    format!("feature {index}"),
-                    "\"properties\" must be an object or null",
-                ))
-            }
-        };
-        let properties = Properties {
-            raw: raw_props,
-            parsed: std::sync::OnceLock::new(),
-        };
-        let id = match &f.id {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            Some(serde_json::Value::Null) | None => match properties.member("id") {
-                Some(serde_json::Value::String(s)) => s,
-                Some(serde_json::Value::Number(n)) => n.to_string(),
-                _ => index.to_string(),
-            },
-            Some(_) => {
-                return Err(Error::data(
-                    path,
-                    format!("feature {index}"),
-                    "\"id\" must be a string or a number",
-                ))
-            }
-        };
-        let place = format!("feature {index} (id {id:?})");
-        let checker = Checker {
-            path,
-            place: &place,
-        };
-        let geometry = match &f.geometry {
-            Some(g) => Some(convert(g, &checker, 0)?),
-            None => None,
-        };
-        features.push(Feature {
-            id,
-            properties,
-            geometry,
-        });
-    }
+    let source = Source { path, bytes };
+    let features = raw_features
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, f)| feature(index, f, &source))
+        .collect::<Result<Vec<_>>>()?;
     Ok(Dataset {
         path: path.to_path_buf(),
         features,
+    })
+}
+
+/// The file being read, for error places.
+struct Source<'a> {
+    path: &'a Path,
+    bytes: &'a [u8],
+}
+
+fn feature(index: usize, f: raw::Feature, src: &Source) -> Result<Feature> {
+    let path = src.path;
+    // Properties stay raw; only an `id` inside them is looked at now, and only when the
+    // feature has no id of its own.
+    let raw_props = match f.properties {
+        Some(raw) if raw.get().trim_start().starts_with('{') || raw.get() == "null" => Some(raw),
+        None => None,
+        Some(_) => {
+            return Err(Error::data(
+                path,
+                format!("feature {index}"),
+                "\"properties\" must be an object or null",
+            ))
+        }
+    };
+    let properties = Properties {
+        raw: raw_props,
+        parsed: std::sync::OnceLock::new(),
+    };
+    let id = match &f.id {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::Null) | None => match properties.member("id") {
+            Some(serde_json::Value::String(s)) => s,
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => index.to_string(),
+        },
+        Some(_) => {
+            return Err(Error::data(
+                path,
+                format!("feature {index}"),
+                "\"id\" must be a string or a number",
+            ))
+        }
+    };
+    let place = format!("feature {index} (id {id:?})");
+    let checker = Checker {
+        path,
+        place: &place,
+        src,
+    };
+    let geometry = match &f.geometry {
+        Some(g) => Some(convert(g, &checker, 0)?),
+        None => None,
+    };
+    Ok(Feature {
+        id,
+        properties,
+        geometry,
     })
 }
 
@@ -265,54 +279,58 @@ fn json_error(path: &Path, e: &serde_json::Error) -> Error {
     Error::data(path, place, message)
 }
 
-/// The document as serde reads it: only the members mapfig uses, coordinates flattened.
+/// The document as serde reads it: only the members mapfig uses. Coordinates are kept as
+/// borrowed raw JSON text (serde only checks it is well-formed) and read by [`coords`].
 mod raw {
-    use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
-    use serde::Deserialize;
+    use serde::{Deserialize, Deserializer};
     use serde_json::value::RawValue;
-    use std::fmt;
 
     #[derive(Deserialize)]
-    pub struct Document {
+    pub struct Document<'a> {
         #[serde(rename = "type")]
         pub kind: String,
-        pub features: Option<Vec<Feature>>,
-        #[serde(default, deserialize_with = "present")]
-        pub geometry: Option<Option<Geometry>>,
+        #[serde(borrow)]
+        pub features: Option<Vec<Feature<'a>>>,
+        #[serde(default, deserialize_with = "present", borrow)]
+        pub geometry: Option<Option<Geometry<'a>>>,
         pub id: Option<serde_json::Value>,
         pub properties: Option<Box<RawValue>>,
-        pub coordinates: Option<Coordinates>,
-        pub geometries: Option<Vec<Geometry>>,
+        #[serde(borrow)]
+        pub coordinates: Option<&'a RawValue>,
+        #[serde(borrow)]
+        pub geometries: Option<Vec<Geometry<'a>>>,
     }
 
     /// Tells a member set to `null` (`Some(None)`) from a missing one (`None`).
-    fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Geometry>>, D::Error> {
-        Option::<Geometry>::deserialize(d).map(Some)
+    fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Geometry<'de>>>, D::Error> {
+        Option::<Geometry<'de>>::deserialize(d).map(Some)
     }
 
     #[derive(Deserialize)]
-    pub struct Feature {
+    pub struct Feature<'a> {
         pub id: Option<serde_json::Value>,
         pub properties: Option<Box<RawValue>>,
-        #[serde(deserialize_with = "nullable")]
-        pub geometry: Option<Geometry>,
-    }
-
-    fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Geometry>, D::Error> {
-        Option::<Geometry>::deserialize(d)
+        #[serde(borrow)]
+        pub geometry: Option<Geometry<'a>>,
     }
 
     #[derive(Deserialize)]
-    pub struct Geometry {
+    pub struct Geometry<'a> {
         #[serde(rename = "type")]
         pub kind: String,
-        pub coordinates: Option<Coordinates>,
-        pub geometries: Option<Vec<Geometry>>,
+        #[serde(borrow)]
+        pub coordinates: Option<&'a RawValue>,
+        #[serde(borrow)]
+        pub geometries: Option<Vec<Geometry<'a>>>,
     }
+}
 
+/// Reading coordinate arrays: a small parser for the one grammar GeoJSON coordinates use
+/// (nested arrays of numbers), several times faster than going through serde per number.
+mod coords {
     /// Nested coordinate arrays of any depth, flattened: the positions in order, and for
     /// each level of nesting where its arrays end. `depth` 1 is a position, 2 a list of
-    /// positions, 3 a list of those (a polygon), 4 a list of polygons.
+    /// positions, 3 a list of those (a polygon), 4 a list of polygons; 0 an empty array.
     #[derive(Default, Debug)]
     pub struct Coordinates {
         pub depth: u8,
@@ -322,141 +340,229 @@ mod raw {
         pub ends: [Vec<usize>; 2],
     }
 
-    impl<'de> Deserialize<'de> for Coordinates {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let mut c = Coordinates::default();
-            let depth = Level { c: &mut c }.deserialize(d)?;
-            c.depth = depth;
-            Ok(c)
+    /// A parse failure: byte offset into the text, and what is wrong.
+    pub type Failure = (usize, String);
+
+    pub fn parse(text: &str) -> Result<Coordinates, Failure> {
+        let mut p = Parser {
+            b: text.as_bytes(),
+            i: 0,
+            c: Coordinates::default(),
+        };
+        p.ws();
+        let depth = p.array(0)?;
+        p.ws();
+        if p.i != p.b.len() {
+            return Err((p.i, "unexpected text after the coordinates".into()));
         }
+        let mut c = p.c;
+        c.depth = depth;
+        Ok(c)
     }
 
-    /// One array (or number) in the nesting; returns its depth (0 for a number or an
-    /// empty array).
-    struct Level<'a> {
-        c: &'a mut Coordinates,
+    struct Parser<'a> {
+        b: &'a [u8],
+        i: usize,
+        c: Coordinates,
     }
 
-    impl<'de> DeserializeSeed<'de> for Level<'_> {
-        type Value = u8;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u8, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
-
-    impl<'de> Visitor<'de> for Level<'_> {
-        type Value = u8;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a coordinate array")
-        }
-
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<u8, E> {
-            Err(E::custom(
-                "coordinates must be arrays of positions, not a bare number",
-            ))
-        }
-
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<u8, E> {
-            Err(E::custom(
-                "coordinates must be arrays of positions, not a bare number",
-            ))
-        }
-
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<u8, E> {
-            Err(E::custom(
-                "coordinates must be arrays of positions, not a bare number",
-            ))
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u8, A::Error> {
-            // A position: numbers. Decide from the first element.
-            let first = seq.next_element_seed(Item { c: &mut *self.c })?;
-            match first {
-                None => Ok(0),
-                Some(Element::Number(x)) => {
-                    let y = match seq.next_element::<f64>()? {
-                        Some(y) => y,
-                        None => {
-                            return Err(de::Error::custom("a position needs at least two numbers"))
-                        }
-                    };
-                    // Altitude and beyond are allowed and ignored.
-                    while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-                    self.c.points.push([x, y]);
-                    Ok(1)
-                }
-                Some(Element::Array(child)) => {
-                    let mut depth = child;
-                    while let Some(e) = seq.next_element_seed(Item { c: &mut *self.c })? {
-                        match e {
-                            Element::Array(d) if d == depth || d == 0 || depth == 0 => {
-                                depth = depth.max(d)
-                            }
-                            Element::Array(_) => {
-                                return Err(de::Error::custom("coordinate arrays of mixed depth"))
-                            }
-                            Element::Number(_) => {
-                                return Err(de::Error::custom(
-                                    "a coordinate array mixes numbers and arrays",
-                                ))
-                            }
-                        }
-                    }
-                    let depth = depth.max(1) + 1;
-                    match depth {
-                        2 => self.c.ends[0].push(self.c.points.len()),
-                        3 => self.c.ends[1].push(self.c.ends[0].len()),
-                        4 => {}
-                        _ => {
-                            return Err(de::Error::custom(
-                                "coordinates nested deeper than a MultiPolygon",
-                            ))
-                        }
-                    }
-                    Ok(depth)
-                }
+    impl Parser<'_> {
+        fn ws(&mut self) {
+            while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
+                self.i += 1;
             }
         }
-    }
 
-    enum Element {
-        Number(f64),
-        Array(u8),
-    }
+        fn fail<T>(&self, m: &str) -> Result<T, Failure> {
+            Err((self.i, m.to_string()))
+        }
 
-    struct Item<'a> {
-        c: &'a mut Coordinates,
-    }
+        /// An array at nesting `level`; returns its depth.
+        fn array(&mut self, level: usize) -> Result<u8, Failure> {
+            if level > 8 {
+                return self.fail("coordinates nested deeper than a MultiPolygon");
+            }
+            if self.b.get(self.i) != Some(&b'[') {
+                return self.fail("coordinates must be arrays of positions");
+            }
+            self.i += 1;
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(0);
+                }
+                Some(b'[') => {}
+                Some(_) => return self.position(),
+                None => return self.fail("unterminated coordinate array"),
+            }
+            let mut depth = 0u8;
+            loop {
+                let d = self.array(level + 1)?;
+                if d != 0 && depth != 0 && d != depth {
+                    return self.fail("coordinate arrays of mixed depth");
+                }
+                depth = depth.max(d);
+                self.ws();
+                match self.b.get(self.i) {
+                    Some(b',') => {
+                        self.i += 1;
+                        self.ws();
+                    }
+                    Some(b']') => {
+                        self.i += 1;
+                        break;
+                    }
+                    _ => return self.fail("expected ',' or ']' in coordinates"),
+                }
+            }
+            let depth = depth.max(1) + 1;
+            match depth {
+                2 => self.c.ends[0].push(self.c.points.len()),
+                3 => self.c.ends[1].push(self.c.ends[0].len()),
+                4 => {}
+                _ => return self.fail("coordinates nested deeper than a MultiPolygon"),
+            }
+            Ok(depth)
+        }
 
-    impl<'de> DeserializeSeed<'de> for Item<'_> {
-        type Value = Element;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Element, D::Error> {
-            d.deserialize_any(self)
+        /// The numbers of a position, after its '['.
+        fn position(&mut self) -> Result<u8, Failure> {
+            let x = self.number()?;
+            self.ws();
+            if self.b.get(self.i) != Some(&b',') {
+                return self.fail("a position needs at least two numbers");
+            }
+            self.i += 1;
+            self.ws();
+            let y = self.number()?;
+            self.ws();
+            // Altitude and beyond are allowed and ignored.
+            while self.b.get(self.i) == Some(&b',') {
+                self.i += 1;
+                self.ws();
+                self.number()?;
+                self.ws();
+            }
+            if self.b.get(self.i) != Some(&b']') {
+                return self.fail("expected ',' or ']' in a position");
+            }
+            self.i += 1;
+            self.c.points.push([x, y]);
+            Ok(1)
+        }
+
+        /// A JSON number. Up to 19 significant digits with a small exponent are computed
+        /// exactly (both factors exact, one rounding); anything else goes through the
+        /// standard library's correctly rounded parser.
+        fn number(&mut self) -> Result<f64, Failure> {
+            const POW10: [f64; 23] = [
+                1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+                1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+            ];
+            let start = self.i;
+            let b = self.b;
+            let mut i = self.i;
+            let neg = b.get(i) == Some(&b'-');
+            if neg {
+                i += 1;
+            }
+            let mut mantissa: u64 = 0;
+            let mut digits = 0u32;
+            let int_start = i;
+            while let Some(&c @ b'0'..=b'9') = b.get(i) {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                digits += 1;
+                i += 1;
+            }
+            if i == int_start || (b[int_start] == b'0' && i - int_start > 1) {
+                self.i = start;
+                return self.fail("coordinates must be JSON numbers");
+            }
+            let mut exp: i32 = 0;
+            if b.get(i) == Some(&b'.') {
+                i += 1;
+                let frac_start = i;
+                while let Some(&c @ b'0'..=b'9') = b.get(i) {
+                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                    digits += 1;
+                    exp -= 1;
+                    i += 1;
+                }
+                if i == frac_start {
+                    self.i = i;
+                    return self.fail("a number needs digits after its '.'");
+                }
+            }
+            let mut slow = false;
+            if let Some(b'e' | b'E') = b.get(i) {
+                slow = true;
+                i += 1;
+                if let Some(b'+' | b'-') = b.get(i) {
+                    i += 1;
+                }
+                let e_start = i;
+                while let Some(b'0'..=b'9') = b.get(i) {
+                    i += 1;
+                }
+                if i == e_start {
+                    self.i = i;
+                    return self.fail("a number needs digits in its exponent");
+                }
+            }
+            self.i = i;
+            if !slow && digits <= 19 && mantissa < (1u64 << 53) && exp >= -22 {
+                let v = mantissa as f64 / POW10[(-exp) as usize];
+                return Ok(if neg { -v } else { v });
+            }
+            let text = std::str::from_utf8(&b[start..i]).unwrap_or("");
+            text.parse::<f64>()
+                .map_err(|_| (start, "coordinates must be JSON numbers".to_string()))
         }
     }
 
-    impl<'de> Visitor<'de> for Item<'_> {
-        type Value = Element;
+    #[cfg(test)]
+    mod tests {
+        use super::*;
 
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a number or a coordinate array")
+        #[test]
+        fn numbers_match_the_standard_parser() {
+            for t in [
+                "0",
+                "-0.5",
+                "67.25912927200011",
+                "-111.12345678901234",
+                "1e3",
+                "1.5E-7",
+                "180",
+                "0.1",
+                "123456789012345678901234",
+            ] {
+                let c = parse(&format!("[{t}, 1]")).unwrap();
+                assert_eq!(c.points[0][0], t.parse::<f64>().unwrap(), "{t}");
+            }
         }
 
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Element, E> {
-            Ok(Element::Number(v))
+        #[test]
+        fn nesting_is_recorded() {
+            let c = parse("[[[0,0],[1,0],[1,1],[0,0]],[[2,2],[3,2],[3,3],[2,2]]]").unwrap();
+            assert_eq!(
+                (c.depth, c.points.len(), c.ends[0].clone()),
+                (3, 8, vec![4, 8])
+            );
+            assert_eq!(parse("[]").unwrap().depth, 0);
+            assert_eq!(parse("[1, 2, 3]").unwrap().depth, 1);
         }
 
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Element, E> {
-            Ok(Element::Number(v as f64))
-        }
-
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Element, E> {
-            Ok(Element::Number(v as f64))
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Element, A::Error> {
-            Level { c: self.c }.visit_seq(seq).map(Element::Array)
+        #[test]
+        fn bad_coordinates_name_the_offset() {
+            assert_eq!(parse("[[0,0],[1]]").unwrap_err().0, 9);
+            assert!(parse("[[0,0],[[1,1]]]")
+                .unwrap_err()
+                .1
+                .contains("mixed depth"));
+            assert!(parse("[\"1\", 2]").is_err());
+            assert!(parse("[01, 2]").is_err());
         }
     }
 }
@@ -464,6 +570,7 @@ mod raw {
 struct Checker<'a> {
     path: &'a Path,
     place: &'a str,
+    src: &'a Source<'a>,
 }
 
 impl Checker<'_> {
@@ -559,6 +666,7 @@ fn lists<'a>(points: &'a [[f64; 2]], ends: &[usize]) -> Vec<&'a [[f64; 2]]> {
 }
 
 fn convert(g: &raw::Geometry, c: &Checker, depth: usize) -> Result<Geometry<f64>> {
+    let parsed;
     if g.kind == "GeometryCollection" {
         if depth >= MAX_NESTING {
             return Err(c.err(
@@ -584,10 +692,20 @@ fn convert(g: &raw::Geometry, c: &Checker, depth: usize) -> Result<Geometry<f64>
         "MultiPolygon" => 4,
         other => return Err(c.err("", format!("unknown geometry type {other:?}"))),
     };
-    let co = g
+    let text = g
         .coordinates
-        .as_ref()
         .ok_or_else(|| c.err("", format!("a {} needs \"coordinates\"", g.kind)))?;
+    parsed = coords::parse(text.get()).map_err(|(offset, message)| {
+        // The place in the whole file: the raw text is a slice of it.
+        let at =
+            (text.get().as_ptr() as usize).saturating_sub(c.src.bytes.as_ptr() as usize) + offset;
+        let (line, column) = crate::error::line_column(
+            &String::from_utf8_lossy(&c.src.bytes[..at.min(c.src.bytes.len())]),
+            at,
+        );
+        Error::data(c.path, format!("{line}:{column}, {}", c.place), message)
+    })?;
+    let co = &parsed;
     // An empty array has depth 0 and is an empty geometry of any type except Point.
     if co.depth != want && !(co.depth == 0 && want > 1) {
         return Err(c.err(

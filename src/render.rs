@@ -4,7 +4,7 @@
 
 use crate::color::Paint;
 use crate::data::DataCache;
-use crate::emit::{png, svg, write_atomic};
+use crate::emit::{svg, write_atomic};
 use crate::error::{Error, Result};
 use crate::layout::{self, labels::Dropped};
 use crate::spec::{self, Extent, Filter, Furniture, Layer, Marker, ProjectionChoice, Spec};
@@ -87,12 +87,27 @@ pub fn render_in_memory(
     scale: f64,
     cache: &mut DataCache,
 ) -> Result<Outputs> {
+    render_formats(spec, true, with_png, scale, cache)
+}
+
+/// Like [`render_in_memory`], choosing whether to write the SVG text at all.
+pub fn render_formats(
+    spec: &Spec,
+    with_svg: bool,
+    with_png: bool,
+    scale: f64,
+    cache: &mut DataCache,
+) -> Result<Outputs> {
     let mut layout = layout::build(spec, cache)?;
     layout.timings.restart();
-    let svg = svg::to_svg(&layout.scene);
+    let svg = if with_svg {
+        svg::to_svg(&layout.scene)
+    } else {
+        String::new()
+    };
     layout.timings.lap("write SVG");
     let png = if with_png {
-        let p = png::render(&svg, scale, &spec.file)?;
+        let p = crate::emit::raster::render_png(&layout.scene, scale, &spec.file)?;
         layout.timings.lap("rasterize PNG");
         Some(p)
     } else {
@@ -265,7 +280,13 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
         furniture: Furniture::NONE,
     };
     let mut cache = DataCache::default();
-    let mut out = render_in_memory(&spec, format == Format::Png, o.scale, &mut cache)?;
+    let mut out = render_formats(
+        &spec,
+        format == Format::Svg,
+        format == Format::Png,
+        o.scale,
+        &mut cache,
+    )?;
     out.layout.timings.restart();
     match format {
         Format::Svg => write_atomic(&o.output, out.svg.as_bytes())?,

@@ -1,6 +1,7 @@
 //! Writers from a [`Scene`](crate::scene::Scene) to files: SVG first, PNG and PDF from it.
 
 pub mod png;
+pub mod raster;
 pub mod svg;
 
 use crate::error::{Error, Result};

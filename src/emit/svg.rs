@@ -64,12 +64,12 @@ fn write(scene: &Scene, outlines: bool) -> String {
     out
 }
 
-fn node(n: &Node, outlines: bool) -> Element {
+fn node(n: &Node, outlines: bool) -> Box<dyn svg::Node> {
     match n {
-        Node::Group(g) => group(g, outlines),
+        Node::Group(g) => Box::new(group(g, outlines)),
         Node::Shape(s) => shape(s),
-        Node::Text(t) if outlines => text_outlined(t),
-        Node::Text(t) => text(t),
+        Node::Text(t) if outlines => Box::new(text_outlined(t)),
+        Node::Text(t) => Box::new(text(t)),
     }
 }
 
@@ -88,9 +88,11 @@ fn group(g: &Group, outlines: bool) -> Element {
     e
 }
 
-fn shape(s: &Shape) -> Element {
+fn shape(s: &Shape) -> Box<dyn svg::Node> {
     let mut e: Element = match &s.geometry {
-        ShapeGeometry::Path(d) => el::Path::new().set("d", d.as_str()).into(),
+        // Path data is written without the svg crate's escaping passes (it holds only
+        // digits, signs, separators and command letters) and spliced in below.
+        ShapeGeometry::Path(_) => el::Path::new().set("d", "").into(),
         ShapeGeometry::Circle { cx, cy, r } => el::Circle::new()
             .set("cx", num(*cx))
             .set("cy", num(*cy))
@@ -112,7 +114,22 @@ fn shape(s: &Shape) -> Element {
     if let Some(st) = &s.style {
         set_style(&mut e, st);
     }
-    e
+    match &s.geometry {
+        ShapeGeometry::Path(d) => {
+            debug_assert!(d
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-, ".contains(&b)));
+            let tag = e.to_string();
+            let spliced = tag.replacen(" d=\"\"", &format!(" d=\"{d}\""), 1);
+            Box::new(svg::node::Blob::new(spliced))
+        }
+        _ => Box::new(e),
+    }
+}
+
+/// One text element as SVG markup, for drawing it on its own.
+pub fn text_fragment(t: &Text) -> String {
+    text(t).to_string()
 }
 
 fn text(t: &Text) -> Element {
