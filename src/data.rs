@@ -666,7 +666,6 @@ fn lists<'a>(points: &'a [[f64; 2]], ends: &[usize]) -> Vec<&'a [[f64; 2]]> {
 }
 
 fn convert(g: &raw::Geometry, c: &Checker, depth: usize) -> Result<Geometry<f64>> {
-    let parsed;
     if g.kind == "GeometryCollection" {
         if depth >= MAX_NESTING {
             return Err(c.err(
@@ -695,7 +694,7 @@ fn convert(g: &raw::Geometry, c: &Checker, depth: usize) -> Result<Geometry<f64>
     let text = g
         .coordinates
         .ok_or_else(|| c.err("", format!("a {} needs \"coordinates\"", g.kind)))?;
-    parsed = coords::parse(text.get()).map_err(|(offset, message)| {
+    let parsed = coords::parse(text.get()).map_err(|(offset, message)| {
         // The place in the whole file: the raw text is a slice of it.
         let at =
             (text.get().as_ptr() as usize).saturating_sub(c.src.bytes.as_ptr() as usize) + offset;
