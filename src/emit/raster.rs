@@ -1,16 +1,14 @@
 //! Scene → pixels with tiny-skia directly, without writing and re-parsing SVG: shapes are
-//! filled and stroked as the SVG would draw them; text goes through usvg/resvg (for its
-//! shaping and font handling) one text element at a time.
+//! filled and stroked as the SVG would draw them; text is drawn from the bundled fonts'
+//! glyph outlines with the advances layout measured it with.
 
-use super::svg::text_fragment;
 use crate::color::Paint;
 use crate::error::{Error, Result};
 use crate::fonts;
-use crate::scene::{Group, Node, Scene, Shape, ShapeGeometry, Style, Text};
+use crate::scene::{Group, Node, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor};
 use resvg::tiny_skia::{
     self as sk, FillRule, LineCap, LineJoin, Mask, Path as SkPath, PathBuilder, Pixmap, Transform,
 };
-use resvg::usvg;
 use std::path::Path;
 
 /// Largest raster accepted, in pixels (width × height): 400 megapixels, 1.6 GB of RGBA.
@@ -198,17 +196,50 @@ impl Renderer<'_> {
         }
     }
 
-    /// Text through usvg: one small SVG per text element, drawn in place.
+    /// Text as glyph outlines from the bundled fonts, with the same advances layout
+    /// measured with (so what was placed is what is drawn); the halo is a stroke under it.
     fn text(&mut self, pm: &mut Pixmap, t: &Text) {
-        let doc = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"{f}\">{}</svg>",
-            text_fragment(t),
-            w = self.scene.width,
-            h = self.scene.height,
-            f = fonts::CSS_FAMILY
-        );
-        if let Ok(tree) = usvg::Tree::from_str(&doc, &super::png::options()) {
-            resvg::render(&tree, self.ts, &mut pm.as_mut());
+        let mut d = String::new();
+        for (i, line) in t.lines.iter().enumerate() {
+            let line = super::svg::clean_text(line);
+            let w = fonts::text_width(&line, t.size, t.bold, t.italic, t.letter_spacing);
+            let x = match t.anchor {
+                TextAnchor::Start => t.x,
+                TextAnchor::Middle => t.x - w / 2.0,
+                TextAnchor::End => t.x - w,
+            };
+            d.push_str(&fonts::outline(
+                &line,
+                t.size,
+                t.bold,
+                t.italic,
+                t.letter_spacing,
+                x,
+                t.y + i as f64 * t.line_height,
+            ));
+        }
+        let Some(path) = parse_path(&d) else { return };
+        let ts = if t.rotate != 0.0 {
+            self.ts.pre_concat(Transform::from_rotate_at(
+                t.rotate as f32,
+                t.x as f32,
+                t.y as f32,
+            ))
+        } else {
+            self.ts
+        };
+        if let Some((halo, width)) = t.halo {
+            if let Some(p) = paint(halo, 1.0) {
+                let stroke = sk::Stroke {
+                    width: width as f32,
+                    line_join: LineJoin::Round,
+                    ..sk::Stroke::default()
+                };
+                pm.stroke_path(&path, &p, &stroke, ts, None);
+            }
+        }
+        if let Some(p) = paint(t.fill, 1.0) {
+            pm.fill_path(&path, &p, FillRule::Winding, ts, None);
         }
     }
 }

