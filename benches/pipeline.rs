@@ -53,6 +53,8 @@ fn flats(path: &Path) -> Vec<Flat> {
         .collect()
 }
 
+// divan hands each argument by reference to its own type.
+#[allow(clippy::ptr_arg)]
 #[divan::bench(args = datasets())]
 fn project(bencher: divan::Bencher, path: &PathBuf) {
     let flats = flats(path);
@@ -65,6 +67,7 @@ fn project(bencher: divan::Bencher, path: &PathBuf) {
     });
 }
 
+#[allow(clippy::ptr_arg)]
 #[divan::bench(args = datasets())]
 fn pixels_and_path_data(bencher: divan::Bencher, path: &PathBuf) {
     let p = Projection::parse("+proj=robin +datum=WGS84 +units=m").expect("robinson");
