@@ -14,9 +14,12 @@
 //! assert_eq!(topology.outer_lines().len(), 2);
 //! ```
 
+mod visvalingam;
+
 use crate::layout::geometry::{Bounds, Pt, Ring};
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
+use visvalingam::EffectiveAreas;
 
 /// One feature's polygons, each an exterior ring then its holes.
 pub type Polygons = Vec<Vec<Ring>>;
@@ -220,17 +223,17 @@ impl Topology {
             share.clamp(0.0, 1.0)
         };
         let areas = self.effective_areas();
-        let mut interior: Vec<usize> = (0..self.sides.len())
+        let mut interior: Vec<(f64, usize)> = (0..self.sides.len())
             .flat_map(|arc| {
                 let r = self.arc_range(arc);
                 r.start + 1..r.end - 1
             })
+            .map(|position| (areas[position], position))
             .collect();
         let keep = ((interior.len() as f64) * share).round() as usize;
-        // Most important first; ties go to the earlier position so results never vary.
-        let rank = |a: &usize, b: &usize| areas[*b].total_cmp(&areas[*a]).then(a.cmp(b));
         if keep > 0 && keep < interior.len() {
-            interior.select_nth_unstable_by(keep, rank);
+            // Most important first; ties go to the earlier position so results never vary.
+            interior.select_nth_unstable_by(keep, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         }
         self.kept.fill(false);
         for arc in 0..self.sides.len() {
@@ -238,71 +241,26 @@ impl Topology {
             self.kept[r.start] = true;
             self.kept[r.end - 1] = true;
         }
-        for &position in &interior[..keep] {
+        for &(_, position) in &interior[..keep] {
             self.kept[position] = true;
         }
         self.keep_shapes(&areas);
     }
 
-    /// Each position's effective area: the triangle it forms with its neighbours at the
-    /// moment it is removed, never less than that of a vertex removed before it (so the
-    /// order of removal is the order of the areas). Endpoints get infinity.
+    /// Each arc position's Visvalingam effective area; endpoints get infinity.
     fn effective_areas(&self) -> Vec<f64> {
         let mut areas = vec![f64::INFINITY; self.arc_points.len()];
-        let mut heap = BinaryHeap::new();
-        let (mut prev, mut next, mut current, mut removed) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut workspace = EffectiveAreas::default();
+        let mut line = Vec::new();
         for arc in 0..self.sides.len() {
             let range = self.arc_range(arc);
-            let n = range.len();
-            if n < 3 {
-                continue;
-            }
-            let point = |i: usize| self.points[self.arc_points[range.start + i] as usize];
-            let triangle = |a: usize, b: usize, c: usize| {
-                let (a, b, c) = (point(a), point(b), point(c));
-                ((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])).abs() / 2.0
-            };
-            prev.clear();
-            prev.extend((0..n).map(|i| i.saturating_sub(1)));
-            next.clear();
-            next.extend((0..n).map(|i| i + 1));
-            current.clear();
-            current.extend((0..n).map(|i| {
-                if i == 0 || i == n - 1 {
-                    f64::INFINITY
-                } else {
-                    triangle(i - 1, i, i + 1)
-                }
-            }));
-            removed.clear();
-            removed.resize(n, false);
-            heap.clear();
-            heap.extend((1..n - 1).map(|index| Candidate {
-                area: current[index],
-                index,
-            }));
-            while let Some(Candidate { area, index }) = heap.pop() {
-                // Entries left behind when a neighbour's removal changed this vertex's area.
-                if removed[index] || area.to_bits() != current[index].to_bits() {
-                    continue;
-                }
-                areas[range.start + index] = area;
-                removed[index] = true;
-                let (p, q) = (prev[index], next[index]);
-                next[p] = q;
-                prev[q] = p;
-                for (i, neighbours) in [(p, (prev[p], q)), (q, (p, next[q]))] {
-                    if i == 0 || i == n - 1 {
-                        continue;
-                    }
-                    current[i] = triangle(neighbours.0, i, neighbours.1).max(area);
-                    heap.push(Candidate {
-                        area: current[i],
-                        index: i,
-                    });
-                }
-            }
+            line.clear();
+            line.extend(
+                self.arc_points[range.clone()]
+                    .iter()
+                    .map(|&id| self.points[id as usize]),
+            );
+            workspace.compute(&line, &mut areas[range]);
         }
         areas
     }
@@ -330,7 +288,7 @@ impl Topology {
                 .arcs
                 .iter()
                 .flat_map(|u| {
-                    let r = self.arc_starts[u.arc]..self.arc_starts[u.arc + 1];
+                    let r = self.arc_range(u.arc);
                     (r.start + 1..r.end - 1).map(move |position| (position, u.arc))
                 })
                 .filter(|(position, _)| !self.kept[*position])
@@ -551,31 +509,6 @@ impl Topology {
     }
 }
 
-/// A heap entry for Visvalingam–Whyatt; ordered so that `BinaryHeap`, a max-heap, pops
-/// the smallest area first (ties: the earlier vertex).
-#[derive(Debug, PartialEq)]
-struct Candidate {
-    area: f64,
-    index: usize,
-}
-
-impl Eq for Candidate {}
-
-impl Ord for Candidate {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        other
-            .area
-            .total_cmp(&self.area)
-            .then(other.index.cmp(&self.index))
-    }
-}
-
-impl PartialOrd for Candidate {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 /// All rings snapped to the grid, back to back, each without consecutive repeats and
 /// without its closing point (rings are cyclic from here on).
 struct SnappedRings {
@@ -608,13 +541,12 @@ impl SnappedRings {
 /// Numbers the distinct grid points in coordinate order: returns each point's coordinates
 /// and, for every ring position, its point id.
 fn number_points(grid: &[[i64; 2]], cell: f64) -> (Vec<Pt>, Vec<u32>) {
-    let mut order: Vec<u32> = (0..grid.len() as u32).collect();
-    order.sort_unstable_by_key(|&i| grid[i as usize]);
+    let mut order: Vec<([i64; 2], u32)> = (0..).zip(grid).map(|(i, &q)| (q, i)).collect();
+    order.sort_unstable();
     let mut points = Vec::new();
     let mut ids = vec![0u32; grid.len()];
     let mut previous = None;
-    for i in order {
-        let q = grid[i as usize];
+    for (q, i) in order {
         if previous != Some(q) {
             points.push([q[0] as f64 * cell, q[1] as f64 * cell]);
             previous = Some(q);
@@ -947,6 +879,28 @@ mod tests {
         let outer = topology.outer_lines();
         assert_eq!(outer.len(), 2);
         assert!(outer.iter().all(|l| !l.iter().all(|p| p[0] == 10.0)));
+    }
+
+    #[test]
+    fn rings_touching_at_a_point_share_no_arc() {
+        let diamond = |cx: f64| ring(&[[cx - 5.0, 0.0], [cx, -5.0], [cx + 5.0, 0.0], [cx, 5.0]]);
+        let features = vec![vec![vec![diamond(0.0)]], vec![vec![diamond(10.0)]]];
+        let mut topology = Topology::build_with_grid(&features, 1.0);
+        assert!(topology.inner_lines().is_empty());
+        assert!(topology.shared_border(&[0], &[1]).is_empty());
+        // Each diamond is one closed arc from the point they touch at.
+        let outer = topology.outer_lines();
+        assert_eq!(outer.len(), 2);
+        assert!(outer
+            .iter()
+            .all(|l| l.len() == 5 && l[0] == [5.0, 0.0] && l[4] == l[0]));
+        assert_eq!(topology.polygons(), features);
+        // At 0% keep-shapes leaves each a triangle, the touching point among its corners.
+        topology.simplify(0.0);
+        for ring in topology.polygons().iter().flatten().flatten() {
+            assert_eq!(ring.len(), 4);
+            assert!(ring.contains(&[5.0, 0.0]));
+        }
     }
 
     #[test]
