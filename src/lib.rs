@@ -3,7 +3,8 @@
 //! The pipeline, one module a stage: [`spec`] (parse and validate a map spec) →
 //! [`data`] (load GeoJSON) → [`projection`] (project and fit) → [`layout`] (labels,
 //! callouts, badges, furniture → [`scene::Scene`]) → [`emit`] (SVG, PNG).
-//! [`render`] ties them together for the CLI and for library users.
+//! [`render`] ties them together for the CLI and for library users. [`topology`] gives
+//! polygon layers shared arcs: simplification and inner borders without gaps.
 
 #![forbid(unsafe_code)]
 
@@ -18,5 +19,6 @@ pub mod render;
 pub mod scene;
 pub mod spec;
 pub mod theme;
+pub mod topology;
 
 pub use error::{Error, Result};
