@@ -76,6 +76,9 @@ enum Command {
         /// PNG pixels per CSS pixel.
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
+        /// Keep this share of polygon vertices ("10%"), with shared borders kept shared.
+        #[arg(long)]
+        simplify: Option<String>,
         /// Print each stage's wall time and the peak memory to stderr.
         #[arg(long)]
         timings: bool,
@@ -147,8 +150,15 @@ fn run(cli: Cli) -> Result<()> {
             stroke_width,
             background,
             scale,
+            simplify,
             timings,
         }) => {
+            let simplify = simplify
+                .map(|v| {
+                    mapfig::topology::parse_share(&v)
+                        .map_err(|m| Error::Usage(format!("--simplify: {m}")))
+                })
+                .transpose()?;
             let size = parse_size(&size)?;
             let paint = |flag: &str, v: &str| {
                 Paint::parse(v).map_err(|m| Error::Usage(format!("--{flag}: {m}")))
@@ -168,6 +178,7 @@ fn run(cli: Cli) -> Result<()> {
                 stroke_width,
                 background: paint("background", &background)?,
                 scale,
+                simplify,
             })?;
             if timings {
                 print_timings(&data.display().to_string(), &t);

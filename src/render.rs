@@ -195,6 +195,8 @@ pub struct DrawOptions {
     pub stroke_width: f64,
     pub background: Paint,
     pub scale: f64,
+    /// Share of polygon vertices kept by topology-preserving simplification.
+    pub simplify: Option<f64>,
 }
 
 /// Renders any GeoJSON file to SVG or PNG (chosen by the output's extension).
@@ -250,6 +252,7 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
         },
         background: o.background,
         theme: crate::theme::Theme::Light,
+        simplify: o.simplify,
         panel: false,
         layers: vec![Layer {
             id: "data".into(),
@@ -274,6 +277,7 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
             arrow: false,
             curve: false,
             description: None,
+            geometry: crate::spec::LayerGeometry::Features,
         }],
         callouts: Vec::new(),
         badges: Vec::new(),

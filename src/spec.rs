@@ -26,6 +26,8 @@ struct RawSpec {
     background: Option<Spanned<String>>,
     /// "light" (default), "dark" or "print".
     theme: Option<Spanned<String>>,
+    /// Share of removable polygon vertices to keep, e.g. "10%" (topology-preserving).
+    simplify: Option<Spanned<String>>,
     /// Room kept free beside the map for badges: "right" (default when badges exist) or "none".
     panel: Option<Spanned<String>>,
     #[serde(default, rename = "layer")]
@@ -79,6 +81,19 @@ struct RawLayer {
     arrow: Option<bool>,
     curve: Option<bool>,
     description: Option<String>,
+    /// Draw shared arcs instead of features: "inner" (borders between features, once)
+    /// or "outer" (the outline of them all).
+    lines: Option<Spanned<String>>,
+    /// Draw the border between this layer's features and another source's.
+    border_with: Option<RawBorderWith>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBorderWith {
+    source: Spanned<String>,
+    #[serde(rename = "where")]
+    filter: Option<Spanned<BTreeMap<String, toml::Value>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +153,9 @@ pub struct Spec {
     pub extent: Extent,
     pub background: Paint,
     pub theme: crate::theme::Theme,
+    /// Share of vertices kept by topology-preserving simplification (all polygon layers
+    /// together, so shared borders stay shared).
+    pub simplify: Option<f64>,
     pub panel: bool,
     pub layers: Vec<Layer>,
     pub callouts: Vec<Callout>,
@@ -189,6 +207,20 @@ pub struct Layer {
     pub arrow: bool,
     pub curve: bool,
     pub description: Option<String>,
+    pub geometry: LayerGeometry,
+}
+
+/// What a layer draws of its features.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerGeometry {
+    /// The features themselves.
+    Features,
+    /// Borders shared by two of its polygon features, each once.
+    InnerLines,
+    /// The outline of all its polygon features together.
+    OuterLines,
+    /// The border between its features and those of another file.
+    BorderWith { source: PathBuf, filter: Filter },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -529,6 +561,12 @@ impl Validator<'_> {
                 }
                 None => crate::theme::Theme::Light,
             },
+            simplify: match &raw.simplify {
+                Some(v) => Some(
+                    crate::topology::parse_share(v.get_ref()).map_err(|m| self.err(v.span(), m))?,
+                ),
+                None => None,
+            },
             panel,
             layers,
             callouts,
@@ -698,6 +736,28 @@ impl Validator<'_> {
             arrow: l.arrow.unwrap_or(false),
             curve: l.curve.unwrap_or(false),
             description: l.description.clone(),
+            geometry: match (&l.lines, &l.border_with) {
+                (None, None) => LayerGeometry::Features,
+                (Some(v), None) => match v.get_ref().as_str() {
+                    "inner" => LayerGeometry::InnerLines,
+                    "outer" => LayerGeometry::OuterLines,
+                    other => {
+                        return Err(self.err(
+                            v.span(),
+                            format!("lines must be \"inner\" or \"outer\", got {other:?}"),
+                        ))
+                    }
+                },
+                (None, Some(b)) => LayerGeometry::BorderWith {
+                    source: self.path(&b.source)?,
+                    filter: self.filter(&b.filter)?,
+                },
+                (Some(v), Some(_)) => {
+                    return Err(
+                        self.err(v.span(), "a layer takes `lines` or `border_with`, not both")
+                    )
+                }
+            },
         })
     }
 

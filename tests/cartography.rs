@@ -294,3 +294,129 @@ fn a_dropped_required_label_fails_under_strict_labels() {
     );
     assert!(!dir.join("out/crowded.svg").exists());
 }
+
+/// Points of every path in the SVG group with this id, rounded as written.
+fn path_points(svg: &str, group: &str) -> Vec<(String, String)> {
+    let d = roxmltree::Document::parse(svg).unwrap();
+    let g = d
+        .descendants()
+        .find(|n| n.attribute("id") == Some(group))
+        .unwrap_or_else(|| panic!("no #{group}"));
+    let mut pts = Vec::new();
+    for p in g.descendants().filter(|n| n.has_tag_name("path")) {
+        for pair in p
+            .attribute("d")
+            .unwrap_or("")
+            .split(|c: char| c.is_ascii_alphabetic())
+            .filter(|s| !s.is_empty())
+        {
+            if let Some((x, y)) = pair.split_once(',') {
+                pts.push((x.to_string(), y.to_string()));
+            }
+        }
+    }
+    pts
+}
+
+#[test]
+fn a_border_derived_from_the_polygons_matches_the_curated_border_line() {
+    let dir = std::env::temp_dir().join(format!("mapfig-border-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let g = root().join("geodata");
+    let spec = format!(
+        "projection = \"+proj=lcc +lat_1=36 +lat_2=38.5 +lat_0=37.3 +lon_0=68.9 +datum=WGS84\"\nextent = {{ fit = \"curated\" }}\n\
+         [[layer]]\nid = \"derived\"\nsource = \"{a}\"\nborder_with = {{ source = \"{n}\", where = {{ id = \"TJK\" }} }}\n\
+         [[layer]]\nid = \"curated\"\nsource = \"{b}\"\n[furniture]\nscale_bar = false\n",
+        a = g.join("afghanistan.geojson").display(),
+        n = g.join("neighbours.geojson").display(),
+        b = g.join("afghanistan-tajikistan-border.geojson").display(),
+    );
+    let s = spec::parse(&spec, &dir.join("b.toml")).unwrap();
+    let l = layout::build(&s, &mut DataCache::default()).unwrap();
+    let svg = mapfig::emit::svg::to_svg(&l.scene);
+    let derived = path_points(&svg, "layer-derived");
+    let curated = path_points(&svg, "layer-curated");
+    assert!(derived.len() > 400, "{}", derived.len());
+    assert_eq!(derived.len(), curated.len());
+    // Same vertices; topology quantizes coordinates to well under a hundredth of a pixel,
+    // so a written coordinate may differ in its last digit.
+    for (a, b) in derived.iter().zip(&curated) {
+        let close = |p: &str, q: &str| {
+            (p.parse::<f64>().unwrap() - q.parse::<f64>().unwrap()).abs() <= 0.011
+        };
+        assert!(close(&a.0, &b.0) && close(&a.1, &b.1), "{a:?} vs {b:?}");
+    }
+}
+
+/// Draws `input` fill-only to a PNG with mapfig draw, optionally simplified; returns the
+/// grey level of every pixel.
+fn fill_only(
+    input: &std::path::Path,
+    simplify: Option<&str>,
+    out: &std::path::Path,
+) -> (u32, u32, Vec<u8>) {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mapfig"));
+    c.arg("draw").arg(input).arg("-o").arg(out).args([
+        "--size",
+        "800x600",
+        "--fill",
+        "black",
+        "--stroke",
+        "none",
+        "--proj",
+        "+proj=robin +datum=WGS84",
+    ]);
+    if let Some(s) = simplify {
+        c.args(["--simplify", s]);
+    }
+    let o = c.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(out).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let grey = buf.chunks(channels).map(|p| p[0]).collect();
+    (info.width, info.height, grey)
+}
+
+/// Pixels fully inside the unsimplified fill (and 3 px from any edge of it) that the
+/// simplified render leaves lighter: gaps or slivers between neighbours.
+fn gaps_after_simplifying(input: &std::path::Path) -> usize {
+    let dir = std::env::temp_dir().join(format!("mapfig-simplify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (w, h, full) = fill_only(input, None, &dir.join("full.png"));
+    let (_, _, simple) = fill_only(input, Some("10%"), &dir.join("simple.png"));
+    let (w, h) = (w as i64, h as i64);
+    let at = |v: &Vec<u8>, x: i64, y: i64| v[(y * w + x) as usize];
+    let mut gaps = 0;
+    for y in 3..h - 3 {
+        for x in 3..w - 3 {
+            let deep_inside = (-3..=3).all(|dy| (-3..=3).all(|dx| at(&full, x + dx, y + dy) == 0));
+            if deep_inside && at(&simple, x, y) > 64 {
+                gaps += 1;
+            }
+        }
+    }
+    gaps
+}
+
+#[test]
+fn simplifying_provinces_opens_no_gaps_between_neighbours() {
+    assert_eq!(
+        gaps_after_simplifying(&root().join("geodata/afghanistan-provinces.geojson")),
+        0
+    );
+}
+
+#[test]
+fn simplifying_world_admin1_opens_no_gaps_between_neighbours() {
+    let dir = std::env::var("BENCH_DATA").unwrap_or_else(|_| "/tmp/benchdata".into());
+    let file = std::path::Path::new(&dir).join("world-admin1.geojson");
+    assert!(
+        file.exists(),
+        "{} is missing: run ../shared/bench/make-data.sh (.ci/run does) or set BENCH_DATA",
+        file.display()
+    );
+    assert_eq!(gaps_after_simplifying(&file), 0);
+}

@@ -14,7 +14,8 @@ use crate::data::{DataCache, Dataset, Feature};
 use crate::error::{Error, Result};
 use crate::projection::{Fit, Projection};
 use crate::scene::{Group, Node, PathData, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor};
-use crate::spec::{Anchor, Extent, Filter, Layer, Marker, ProjectionChoice, Spec};
+use crate::spec::{Anchor, Extent, Filter, Layer, LayerGeometry, Marker, ProjectionChoice, Spec};
+use crate::topology::Topology;
 use annotations::{badge_node, callout_node, callout_text, place_callout, BadgeContent};
 use furniture::{DataMask, LegendEntry, SwatchKind, INK, MUTED, WHITE};
 use geometry::{Bounds, Flat, Pt};
@@ -64,9 +65,75 @@ struct LayerData<'a> {
 }
 
 impl LayerData<'_> {
-    fn feature(&self, i: usize) -> &Feature {
-        &self.dataset.features[i]
+    /// The source feature behind entry `i`; `None` for lines made from the topology.
+    fn feature(&self, i: usize) -> Option<&Feature> {
+        self.dataset.features.get(i)
     }
+}
+
+/// Simplifies every polygon layer together with one topology, so borders shared between
+/// features (and between layers drawing the same borders) stay identical on both sides.
+fn simplify_polygons(layers: &mut [LayerData], share: f64) {
+    // Each source feature once, however many layers draw it.
+    let mut keys: Vec<(*const Dataset, usize)> = Vec::new();
+    let mut polygons = Vec::new();
+    let mut uses: Vec<(usize, usize, usize)> = Vec::new();
+    for (li, ld) in layers.iter().enumerate() {
+        for (k, (fi, flat)) in ld.features.iter().enumerate() {
+            if flat.polygons.is_empty() {
+                continue;
+            }
+            let key = (Arc::as_ptr(&ld.dataset), *fi);
+            let slot = match keys.iter().position(|x| *x == key) {
+                Some(s) => s,
+                None => {
+                    keys.push(key);
+                    polygons.push(flat.polygons.clone());
+                    keys.len() - 1
+                }
+            };
+            uses.push((li, k, slot));
+        }
+    }
+    let mut topo = Topology::build(&polygons);
+    topo.simplify(share);
+    let simplified = topo.polygons();
+    for (li, k, slot) in uses {
+        layers[li].features[k].1.polygons = simplified[slot].clone();
+    }
+}
+
+/// The lines a `lines = …` or `border_with` layer draws, from the shared arcs of its
+/// polygons (projected).
+fn layer_lines(ld: &LayerData, cache: &mut DataCache, projection: &Projection) -> Result<Flat> {
+    let mut features: Vec<Vec<Vec<geometry::Ring>>> = ld
+        .features
+        .iter()
+        .map(|(_, f)| f.polygons.clone())
+        .collect();
+    let own = features.len();
+    let lines = match &ld.spec.geometry {
+        LayerGeometry::Features => return Ok(Flat::default()),
+        LayerGeometry::InnerLines => Topology::build(&features).inner_lines(),
+        LayerGeometry::OuterLines => Topology::build(&features).outer_lines(),
+        LayerGeometry::BorderWith { source, filter } => {
+            let other = cache.get(source)?;
+            for f in other.select(filter) {
+                let mut flat = Flat::default();
+                if let Some(g) = &f.geometry {
+                    geometry::flatten(g, &mut flat);
+                }
+                features.push(geometry::project(&flat, projection).polygons);
+            }
+            let a: Vec<usize> = (0..own).collect();
+            let b: Vec<usize> = (own..features.len()).collect();
+            Topology::build(&features).shared_border(&a, &b)
+        }
+    };
+    Ok(Flat {
+        lines,
+        ..Flat::default()
+    })
 }
 
 /// Lays out `spec`, loading its data through `cache`.
@@ -149,6 +216,17 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             ..ld
         })
         .collect();
+    let mut layers = layers;
+    if let Some(share) = spec.simplify {
+        simplify_polygons(&mut layers, share);
+    }
+    for i in 0..layers.len() {
+        if layers[i].spec.geometry != LayerGeometry::Features {
+            let lines = layer_lines(&layers[i], cache, &projection)?;
+            layers[i].features = vec![(usize::MAX, lines)];
+        }
+    }
+    timings.lap("project");
     let (projected_bounds, pad) = match &spec.extent {
         Extent::BBox(b) => {
             let mut bb = Bounds::default();
@@ -177,7 +255,6 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         )
     })?;
 
-    timings.lap("project");
     // 4. Page: title block, credits, side panel, map frame.
     let (w, h) = (spec.width, spec.height);
     let mut nodes = Vec::new();
@@ -323,8 +400,17 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             if px.is_empty() {
                 continue;
             }
-            let id = unique_id(&format!("{}-{}", l.id, f.id), &mut used_ids);
-            let name = f.property_text("name");
+            let feature_id = match (f, &l.geometry) {
+                (Some(f), _) => f.id.clone(),
+                (None, LayerGeometry::InnerLines) => "inner".into(),
+                (None, LayerGeometry::OuterLines) => "outer".into(),
+                (None, _) => "border".into(),
+            };
+            let id = unique_id(&format!("{}-{feature_id}", l.id), &mut used_ids);
+            let name = match f {
+                Some(f) => f.property_text("name"),
+                None => l.description.clone().or_else(|| l.legend.clone()),
+            };
             if wants_mask && (fit_layers(ld) || l.legend.is_some()) {
                 mask_polys.extend(px.polygons.iter().cloned());
                 mask_lines.extend(px.lines.iter().cloned());
@@ -409,7 +495,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                     markers.push(mb);
                 }
             }
-            if let Some(tpl) = &l.label {
+            if let (Some(tpl), Some(f)) = (&l.label, f) {
                 label_total += 1;
                 let text = match fill(tpl, Some(f)) {
                     Ok(t) => t,
