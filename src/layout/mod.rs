@@ -220,10 +220,10 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     if let Some(share) = spec.simplify {
         simplify_polygons(&mut layers, share);
     }
-    for i in 0..layers.len() {
-        if layers[i].spec.geometry != LayerGeometry::Features {
-            let lines = layer_lines(&layers[i], cache, &projection)?;
-            layers[i].features = vec![(usize::MAX, lines)];
+    for ld in layers.iter_mut() {
+        if ld.spec.geometry != LayerGeometry::Features {
+            let lines = layer_lines(ld, cache, &projection)?;
+            ld.features = vec![(usize::MAX, lines)];
         }
     }
     timings.lap("project");
