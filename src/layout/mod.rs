@@ -18,6 +18,7 @@ use crate::spec::{Anchor, Extent, Filter, Layer, LayerGeometry, Marker, Projecti
 use crate::topology::Topology;
 use annotations::{badge_node, callout_node, callout_text, place_callout, BadgeContent};
 use furniture::{DataMask, LegendEntry, SwatchKind, INK, MUTED, WHITE};
+use geo::BoundingRect;
 use geometry::{Bounds, Flat, Pt};
 use labels::{BoxPx, Dropped, Occupied, Request, Target};
 use rayon::prelude::*;
@@ -144,13 +145,11 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     for l in &spec.layers {
         let dataset = cache.get(&l.source)?;
         let mut features = Vec::new();
+        // Indices only for now: geometry is flattened and projected feature by feature
+        // below, so no second full copy of the data is ever held.
         for (i, f) in dataset.features.iter().enumerate() {
             if f.matches(&l.filter) {
-                let mut flat = Flat::default();
-                if let Some(g) = &f.geometry {
-                    geometry::flatten(g, &mut flat);
-                }
-                features.push((i, flat));
+                features.push((i, Flat::default()));
             }
         }
         if features.is_empty() {
@@ -183,9 +182,13 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         Extent::Fit { .. } => {
             let mut b = Bounds::default();
             for ld in layers_ll.iter().filter(|ld| fit_layers(ld)) {
-                for (_, f) in &ld.features {
-                    if let Some(fb) = f.bounds() {
-                        b.merge(fb);
+                for (i, _) in &ld.features {
+                    if let Some(r) = ld.dataset.features[*i]
+                        .geometry
+                        .as_ref()
+                        .and_then(|g| g.bounding_rect())
+                    {
+                        b.merge([r.min().x, r.min().y, r.max().x, r.max().y]);
                     }
                 }
             }
@@ -211,7 +214,13 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             features: ld
                 .features
                 .par_iter()
-                .map(|(i, f)| (*i, geometry::project(f, &projection)))
+                .map(|(i, _)| {
+                    let mut flat = Flat::default();
+                    if let Some(g) = &ld.dataset.features[*i].geometry {
+                        geometry::flatten(g, &mut flat);
+                    }
+                    (*i, geometry::project(&flat, &projection))
+                })
                 .collect(),
             ..ld
         })
@@ -381,23 +390,29 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         let mut label_missing = 0usize;
         let mut label_total = 0usize;
         // The heavy part, per feature and in parallel: pixels, clipping, polygon path data.
+        // Pixel polygons are kept only where labels or furniture placement need them.
+        let keep_polygons =
+            l.label.is_some() || (wants_mask && (fit_layers(ld) || l.legend.is_some()));
         let pixels: Vec<(Flat, PathData)> = ld
             .features
             .par_iter()
             .map(|(_, flat)| {
-                let px = geometry::to_pixels(flat, &fit, clip);
+                let mut px = geometry::to_pixels(flat, &fit, clip);
                 let mut d = PathData::new();
                 for poly in &px.polygons {
                     for ring in poly {
                         d.polyline(&ring[..ring.len() - 1], true);
                     }
                 }
+                if !keep_polygons {
+                    px.polygons = Vec::new();
+                }
                 (px, d)
             })
             .collect();
         for ((fi, _), (px, mut d)) in ld.features.iter().zip(pixels) {
             let f = ld.feature(*fi);
-            if px.is_empty() {
+            if px.is_empty() && d.is_empty() {
                 continue;
             }
             let feature_id = match (f, &l.geometry) {
