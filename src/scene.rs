@@ -180,6 +180,12 @@ impl PathData {
         PathData::default()
     }
 
+    pub fn with_capacity(bytes: usize) -> Self {
+        PathData {
+            d: Vec::with_capacity(bytes),
+        }
+    }
+
     fn pair(&mut self, cmd: u8, p: [f64; 2]) {
         self.d.push(cmd);
         push_num(&mut self.d, p[0]);

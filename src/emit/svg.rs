@@ -59,9 +59,25 @@ fn write(scene: &Scene, outlines: bool) -> String {
     for n in &scene.nodes {
         root.append(node(n, outlines));
     }
-    let mut out = root.to_string();
+    // Sized once: path data is nearly all of a big map's bytes.
+    let mut out = String::with_capacity(path_bytes(&scene.nodes) + 64 * 1024);
+    let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{root}"));
     out.push('\n');
     out
+}
+
+fn path_bytes(nodes: &[Node]) -> usize {
+    nodes
+        .iter()
+        .map(|n| match n {
+            Node::Group(g) => path_bytes(&g.children),
+            Node::Shape(Shape {
+                geometry: ShapeGeometry::Path(d),
+                ..
+            }) => d.len() + 64,
+            _ => 0,
+        })
+        .sum()
 }
 
 fn node(n: &Node, outlines: bool) -> Box<dyn svg::Node> {

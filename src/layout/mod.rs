@@ -381,7 +381,8 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         || f.scale_bar
         || f.north_arrow
         || f.locator_inset;
-    for ld in &layers {
+    let keep_projected = spec.furniture.locator_inset;
+    for ld in layers.iter_mut() {
         let l = ld.spec;
         let kind = layer_kind(ld);
         let style = layer_style(l, kind);
@@ -398,7 +399,9 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             .par_iter()
             .map(|(_, flat)| {
                 let mut px = geometry::to_pixels(flat, &fit, clip);
-                let mut d = PathData::new();
+                // About 16 bytes a vertex ("L1234.56,789.01"): sized once, not by doubling.
+                let vertices: usize = px.polygons.iter().flatten().map(Vec::len).sum();
+                let mut d = PathData::with_capacity(vertices * 16);
                 for poly in &px.polygons {
                     for ring in poly {
                         d.polyline(&ring[..ring.len() - 1], true);
@@ -410,6 +413,15 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 (px, d)
             })
             .collect();
+        if !keep_projected {
+            // Nothing after this point reads the projected geometry; free it now.
+            for (_, flat) in ld.features.iter_mut() {
+                if !flat.polygons.is_empty() {
+                    flat.polygons = Vec::new();
+                }
+            }
+        }
+        let ld = &*ld;
         for ((fi, _), (px, mut d)) in ld.features.iter().zip(pixels) {
             let f = ld.feature(*fi);
             if px.is_empty() && d.is_empty() {
