@@ -14,6 +14,7 @@ pub mod emit;
 pub mod error;
 pub mod fonts;
 pub mod layout;
+pub mod project;
 pub mod projection;
 pub mod render;
 pub mod scene;

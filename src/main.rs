@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use mapfig::color::Paint;
 use mapfig::data::DataCache;
 use mapfig::layout::{peak_memory, Timings};
+use mapfig::project::{self, FileStatus, Manifest, Shard};
 use mapfig::render::{self, DrawOptions, Format, Options};
 use mapfig::theme::Theme;
 use mapfig::{Error, Result};
@@ -22,6 +23,27 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Render every spec of the project (mapfig.toml, else maps/*.toml), in parallel.
+    Build {
+        /// The project manifest; default: ./mapfig.toml, else every maps/*.toml.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// Render only this part of the specs, e.g. 1/3, to split the work over a CI matrix.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Write a JSON summary: maps rendered, dropped labels, timings.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Re-render and compare with the committed files; exit 1 if any map changed.
+    Check {
+        /// The project manifest; default: ./mapfig.toml, else every maps/*.toml.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// Where to write the HTML report and diff images.
+        #[arg(long, default_value = "check-report")]
+        report_dir: PathBuf,
+    },
     /// Render map specs (TOML) to SVG and PNG.
     Render {
         /// Spec files; default: maps/*.toml.
@@ -98,7 +120,16 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        None => render_all(Vec::new(), Options::default(), false),
+        None => build_project(None, None, None),
+        Some(Command::Build {
+            manifest,
+            shard,
+            report,
+        }) => build_project(manifest, shard, report),
+        Some(Command::Check {
+            manifest,
+            report_dir,
+        }) => check_project(manifest, &report_dir),
         Some(Command::Render {
             specs,
             out,
@@ -204,6 +235,109 @@ fn print_timings(what: &str, t: &Timings) {
     }
 }
 
+fn manifest(path: Option<PathBuf>) -> Result<Manifest> {
+    match path {
+        Some(p) => Manifest::load(&p),
+        None => Manifest::discover(std::path::Path::new(".")),
+    }
+}
+
+fn warn_dropped(spec: &std::path::Path, dropped: &[mapfig::layout::labels::Dropped]) {
+    for d in dropped {
+        eprintln!(
+            "mapfig: warning: {}: label {:?} (layer {:?}, feature {:?}) dropped: no room without overlap{}",
+            spec.display(),
+            d.text,
+            d.layer,
+            d.feature,
+            if d.required { " (required)" } else { "" }
+        );
+    }
+}
+
+/// A progress line on a terminal; nothing in CI or when stderr is piped.
+fn progress_on() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+}
+
+fn build_project(
+    manifest_path: Option<PathBuf>,
+    shard: Option<String>,
+    report: Option<PathBuf>,
+) -> Result<()> {
+    let m = manifest(manifest_path)?;
+    let shard = shard.map(|s| Shard::parse(&s)).transpose()?;
+    let specs = match shard {
+        Some(s) => s.select(&m.specs),
+        None => m.specs.clone(),
+    };
+    let show = progress_on();
+    let progress = move |done: usize, total: usize, spec: &std::path::Path| {
+        if show {
+            eprint!("\r\x1b[K[{done}/{total}] {}", spec.display());
+        }
+    };
+    let built = project::build(&specs, &m.options, &progress)?;
+    if show {
+        eprintln!();
+    }
+    let mut files = 0;
+    for b in &built {
+        warn_dropped(&b.spec, &b.dropped_labels);
+        files += b.files.len();
+    }
+    eprintln!(
+        "mapfig: rendered {} maps ({files} files) into {}",
+        built.len(),
+        m.options.out_dir.display()
+    );
+    if let Some(r) = report {
+        mapfig::emit::write_atomic(&r, project::report_json(&built, shard).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn check_project(manifest_path: Option<PathBuf>, report_dir: &std::path::Path) -> Result<()> {
+    let m = manifest(manifest_path)?;
+    let checked = project::check(&m.specs, &m.options, report_dir)?;
+    let mut changed = 0;
+    for c in &checked {
+        match &c.status {
+            FileStatus::Same => {}
+            FileStatus::Missing => {
+                changed += 1;
+                eprintln!(
+                    "{}: missing (not rendered or not committed)",
+                    c.file.display()
+                );
+            }
+            FileStatus::Changed(list) => {
+                changed += 1;
+                eprintln!("{}: changed", c.file.display());
+                for l in list.iter().take(10) {
+                    eprintln!("  {l}");
+                }
+                if list.len() > 10 {
+                    eprintln!("  … {} more", list.len() - 10);
+                }
+            }
+        }
+    }
+    eprintln!(
+        "mapfig check: {changed} of {} files changed; report in {}",
+        checked.len(),
+        report_dir.join("index.html").display()
+    );
+    if changed > 0 {
+        return Err(Error::Render {
+            file: report_dir.join("index.html"),
+            message: format!("{changed} map files differ from a fresh render"),
+        });
+    }
+    Ok(())
+}
+
 fn render_all(specs: Vec<PathBuf>, options: Options, timings: bool) -> Result<()> {
     let specs = if specs.is_empty() {
         render::default_specs(std::path::Path::new("."))?
@@ -213,16 +347,7 @@ fn render_all(specs: Vec<PathBuf>, options: Options, timings: bool) -> Result<()
     let mut cache = DataCache::default();
     for spec in &specs {
         let r = render::render_spec(spec, &options, &mut cache)?;
-        for d in &r.dropped_labels {
-            eprintln!(
-                "mapfig: warning: {}: label {:?} (layer {:?}, feature {:?}) dropped: no room without overlap{}",
-                spec.display(),
-                d.text,
-                d.layer,
-                d.feature,
-                if d.required { " (required)" } else { "" }
-            );
-        }
+        warn_dropped(spec, &r.dropped_labels);
         for f in &r.files {
             eprintln!("wrote {}", f.display());
         }

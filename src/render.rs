@@ -116,8 +116,18 @@ pub fn render_formats(
     Ok(Outputs { svg, png, layout })
 }
 
-/// Renders one spec file into `options.out_dir`.
-pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Result<Rendered> {
+/// One spec rendered in memory: each output file's path and bytes, not yet written.
+pub struct Encoded {
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    pub dropped_labels: Vec<Dropped>,
+    pub timings: layout::Timings,
+    pub title: String,
+    pub description: String,
+}
+
+/// Renders one spec into bytes for each requested format, named as `render_spec` would
+/// write them.
+pub fn encode_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Result<Encoded> {
     let mut spec = spec::load(path)?;
     if let Some(t) = options.theme {
         spec.theme = t;
@@ -136,28 +146,45 @@ pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
             ));
         }
     }
-    let mut timings = out.layout.timings.clone();
-    timings.restart();
-    std::fs::create_dir_all(&options.out_dir).map_err(|e| Error::io(&options.out_dir, &e))?;
     let mut files = Vec::new();
     for f in &options.formats {
         let file = options
             .out_dir
             .join(format!("{}.{}", spec.output, f.extension()));
-        match f {
+        let bytes = match f {
             Format::Svg if options.text_as_paths => {
-                write_atomic(&file, svg::to_svg_outlined(&out.layout.scene).as_bytes())?
+                svg::to_svg_outlined(&out.layout.scene).into_bytes()
             }
-            Format::Svg => write_atomic(&file, out.svg.as_bytes())?,
-            Format::Png => write_atomic(&file, out.png.as_deref().unwrap_or_default())?,
-        }
-        files.push(file);
+            Format::Svg => out.svg.clone().into_bytes(),
+            Format::Png => out.png.clone().unwrap_or_default(),
+        };
+        files.push((file, bytes));
+    }
+    Ok(Encoded {
+        files,
+        dropped_labels: out.layout.dropped_labels,
+        timings: out.layout.timings,
+        title: out.layout.scene.title.clone(),
+        description: out.layout.scene.description.clone(),
+    })
+}
+
+/// Renders one spec file into `options.out_dir`.
+pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Result<Rendered> {
+    let encoded = encode_spec(path, options, cache)?;
+    let mut timings = encoded.timings;
+    timings.restart();
+    std::fs::create_dir_all(&options.out_dir).map_err(|e| Error::io(&options.out_dir, &e))?;
+    let mut files = Vec::new();
+    for (file, bytes) in &encoded.files {
+        write_atomic(file, bytes)?;
+        files.push(file.clone());
     }
     timings.lap("write files");
     Ok(Rendered {
         spec: path.to_path_buf(),
         files,
-        dropped_labels: out.layout.dropped_labels,
+        dropped_labels: encoded.dropped_labels,
         timings,
     })
 }

@@ -1,0 +1,115 @@
+//! `mapfig build` and `mapfig check` on a copy of this repository's project.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A scratch copy of the project (specs, data, committed out/, manifest).
+fn project(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mapfig-project-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for d in ["maps", "geodata", "out"] {
+        copy_dir(&root().join(d), &dir.join(d));
+    }
+    std::fs::copy(root().join("mapfig.toml"), dir.join("mapfig.toml")).unwrap();
+    dir
+}
+
+fn mapfig(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_mapfig"))
+        .args(args)
+        .current_dir(dir)
+        .env("CI", "true")
+        .output()
+        .unwrap()
+}
+
+fn specs_in(report: &Path) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
+    v["maps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["spec"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn shards_render_every_spec_exactly_once() {
+    let dir = project("shards");
+    std::fs::remove_dir_all(dir.join("out")).unwrap();
+    let a = mapfig(&dir, &["build", "--shard", "1/2", "--report", "r1.json"]);
+    let b = mapfig(&dir, &["build", "--shard", "2/2", "--report", "r2.json"]);
+    assert!(
+        a.status.success() && b.status.success(),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    let mut all = specs_in(&dir.join("r1.json"));
+    let second = specs_in(&dir.join("r2.json"));
+    assert!(!all.is_empty() && !second.is_empty());
+    assert!(
+        all.iter().all(|s| !second.contains(s)),
+        "{all:?} {second:?}"
+    );
+    all.extend(second);
+    all.sort();
+    assert_eq!(all.len(), 3, "{all:?}");
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files.iter().filter(|f| f.ends_with(".svg")).count(),
+        3,
+        "{files:?}"
+    );
+    // Piped and in CI: no progress bar escape codes.
+    assert!(!String::from_utf8_lossy(&a.stderr).contains('\r'));
+}
+
+#[test]
+fn check_passes_unchanged_and_fails_with_a_report_after_a_colour_change() {
+    let dir = project("check");
+    let ok = mapfig(&dir, &["check", "--report-dir", "report"]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let spec = dir.join("maps/afghanistan-provinces.toml");
+    let text = std::fs::read_to_string(&spec)
+        .unwrap()
+        .replace("fill = \"#c0392b\"", "fill = \"#2b6cc0\"");
+    std::fs::write(&spec, text).unwrap();
+    let bad = mapfig(&dir, &["check", "--report-dir", "report"]);
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("afghanistan-provinces.svg: changed") && err.contains("#2b6cc0"),
+        "{err}"
+    );
+    let html = std::fs::read_to_string(dir.join("report/index.html")).unwrap();
+    assert!(html.contains("afghanistan-provinces.png changed"), "{html}");
+    assert!(html.contains("afghanistan-provinces.diff.png"));
+    assert!(dir.join("report/afghanistan-provinces.diff.png").exists());
+    // The other maps are reported unchanged.
+    assert!(html.contains("isis-presence.svg unchanged"));
+}
