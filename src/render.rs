@@ -1,10 +1,10 @@
-//! The whole pipeline as library calls: spec file → SVG/PNG files, and the spec-less
+//! The whole pipeline as library calls: spec file → SVG/PNG/PDF files, and the spec-less
 //! `draw` quick look. Everything is rendered in memory first and then written atomically,
 //! so a failure leaves no output file behind.
 
 use crate::color::Paint;
 use crate::data::DataCache;
-use crate::emit::{png, svg, write_atomic};
+use crate::emit::{pdf, png, svg, write_atomic};
 use crate::error::{Error, Result};
 use crate::layout::{self, labels::Dropped};
 use crate::spec::{self, Extent, Filter, Furniture, Layer, Marker, ProjectionChoice, Spec};
@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub enum Format {
     Svg,
     Png,
+    Pdf,
 }
 
 impl Format {
@@ -22,6 +23,7 @@ impl Format {
         match self {
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -29,8 +31,9 @@ impl Format {
         match s.trim().to_ascii_lowercase().as_str() {
             "svg" => Ok(Format::Svg),
             "png" => Ok(Format::Png),
+            "pdf" => Ok(Format::Pdf),
             other => Err(Error::Usage(format!(
-                "unknown format {other:?}: use svg or png"
+                "unknown format {other:?}: use svg, png or pdf"
             ))),
         }
     }
@@ -70,35 +73,60 @@ pub struct Rendered {
 pub struct Outputs {
     pub svg: String,
     pub png: Option<Vec<u8>>,
+    pub pdf: Option<Vec<u8>>,
     pub layout: layout::Layout,
 }
 
-/// Lays out and encodes a spec without writing anything.
+/// Lays out and encodes a spec without writing anything. The SVG is always made (PNG and
+/// PDF are converted from it); PNG and PDF only when `formats` asks for them.
 pub fn render_in_memory(
     spec: &Spec,
-    with_png: bool,
+    formats: &[Format],
     scale: f64,
     cache: &mut DataCache,
 ) -> Result<Outputs> {
     let layout = layout::build(spec, cache)?;
     let svg = svg::to_svg(&layout.scene);
-    let png = if with_png {
+    let png = if formats.contains(&Format::Png) {
         Some(png::render(&svg, scale, &spec.file)?)
     } else {
         None
     };
-    Ok(Outputs { svg, png, layout })
+    let pdf = if formats.contains(&Format::Pdf) {
+        Some(pdf::render(&svg, &spec.file)?)
+    } else {
+        None
+    };
+    Ok(Outputs {
+        svg,
+        png,
+        pdf,
+        layout,
+    })
+}
+
+impl Outputs {
+    /// The encoded bytes of `format`, if it was rendered.
+    pub fn bytes(&self, format: Format) -> Option<&[u8]> {
+        match format {
+            Format::Svg => Some(self.svg.as_bytes()),
+            Format::Png => self.png.as_deref(),
+            Format::Pdf => self.pdf.as_deref(),
+        }
+    }
+
+    fn write(&self, format: Format, path: &Path) -> Result<()> {
+        let bytes = self.bytes(format).ok_or_else(|| {
+            Error::render(path, format!("{} was not rendered", format.extension()))
+        })?;
+        write_atomic(path, bytes)
+    }
 }
 
 /// Renders one spec file into `options.out_dir`.
 pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Result<Rendered> {
     let spec = spec::load(path)?;
-    let out = render_in_memory(
-        &spec,
-        options.formats.contains(&Format::Png),
-        options.scale,
-        cache,
-    )?;
+    let out = render_in_memory(&spec, &options.formats, options.scale, cache)?;
     if options.strict_labels {
         if let Some(d) = out.layout.dropped_labels.iter().find(|d| d.required) {
             return Err(Error::render(
@@ -113,10 +141,7 @@ pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
         let file = options
             .out_dir
             .join(format!("{}.{}", spec.output, f.extension()));
-        match f {
-            Format::Svg => write_atomic(&file, out.svg.as_bytes())?,
-            Format::Png => write_atomic(&file, out.png.as_deref().unwrap_or_default())?,
-        }
+        out.write(*f, &file)?;
         files.push(file);
     }
     Ok(Rendered {
@@ -161,7 +186,7 @@ pub struct DrawOptions {
     pub scale: f64,
 }
 
-/// Renders any GeoJSON file to SVG or PNG (chosen by the output's extension).
+/// Renders any GeoJSON file to SVG, PNG or PDF (chosen by the output's extension).
 pub fn draw(o: &DrawOptions) -> Result<()> {
     let format = match o
         .output
@@ -172,9 +197,10 @@ pub fn draw(o: &DrawOptions) -> Result<()> {
     {
         Some("svg") => Format::Svg,
         Some("png") => Format::Png,
+        Some("pdf") => Format::Pdf,
         _ => {
             return Err(Error::Usage(format!(
-                "{}: output must end in .svg or .png",
+                "{}: output must end in .svg, .png or .pdf",
                 o.output.display()
             )))
         }
@@ -247,9 +273,6 @@ pub fn draw(o: &DrawOptions) -> Result<()> {
         },
     };
     let mut cache = DataCache::default();
-    let out = render_in_memory(&spec, format == Format::Png, o.scale, &mut cache)?;
-    match format {
-        Format::Svg => write_atomic(&o.output, out.svg.as_bytes()),
-        Format::Png => write_atomic(&o.output, out.png.as_deref().unwrap_or_default()),
-    }
+    let out = render_in_memory(&spec, &[format], o.scale, &mut cache)?;
+    out.write(format, &o.output)
 }
