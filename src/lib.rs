@@ -1,8 +1,8 @@
-//! mapfig renders static, annotated maps from GeoJSON to SVG and PNG.
+//! mapfig renders static, annotated maps from GeoJSON to SVG, PNG and PDF.
 //!
 //! The pipeline, one module a stage: [`spec`] (parse and validate a map spec) →
 //! [`data`] (load GeoJSON) → [`projection`] (project and fit) → [`layout`] (labels,
-//! callouts, badges, furniture → [`scene::Scene`]) → [`emit`] (SVG, PNG).
+//! callouts, badges, furniture → [`scene::Scene`]) → [`emit`] (SVG, PNG, PDF).
 //! [`render`] ties them together for the CLI and for library users. [`topology`] gives
 //! polygon layers shared arcs: simplification and inner borders without gaps.
 

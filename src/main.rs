@@ -11,7 +11,7 @@ use mapfig::{Error, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Render static, annotated maps from GeoJSON to SVG and PNG.
+/// Render static, annotated maps from GeoJSON to SVG, PNG and PDF.
 ///
 /// With no arguments, renders every map spec in maps/*.toml into out/.
 #[derive(Parser)]
@@ -44,14 +44,14 @@ enum Command {
         #[arg(long, default_value = "check-report")]
         report_dir: PathBuf,
     },
-    /// Render map specs (TOML) to SVG and PNG.
+    /// Render map specs (TOML) to SVG, PNG and PDF.
     Render {
         /// Spec files; default: maps/*.toml.
         specs: Vec<PathBuf>,
         /// Output folder.
         #[arg(short, long, default_value = "out")]
         out: PathBuf,
-        /// Comma-separated output formats: svg, png.
+        /// Comma-separated output formats: svg, png, pdf (PDF pages are 0.75 pt per CSS px).
         #[arg(long, default_value = "svg,png")]
         format: String,
         /// PNG pixels per CSS pixel (2 gives PNGs twice the spec's size).
@@ -74,7 +74,7 @@ enum Command {
     Draw {
         /// The GeoJSON file.
         data: PathBuf,
-        /// Output file, .svg or .png.
+        /// Output file, .svg, .png or .pdf.
         #[arg(short, long)]
         output: PathBuf,
         /// Projection: "auto", "EPSG:nnnn" or a proj string.
@@ -150,7 +150,7 @@ fn run(cli: Cli) -> Result<()> {
                 .collect::<Result<Vec<_>>>()?;
             if formats.is_empty() {
                 return Err(Error::Usage(
-                    "--format needs at least one of svg, png".into(),
+                    "--format needs at least one of svg, png, pdf".into(),
                 ));
             }
             if !(scale.is_finite() && scale > 0.0 && scale <= 16.0) {

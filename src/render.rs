@@ -4,7 +4,7 @@
 
 use crate::color::Paint;
 use crate::data::DataCache;
-use crate::emit::{svg, write_atomic};
+use crate::emit::{pdf, svg, write_atomic};
 use crate::error::{Error, Result};
 use crate::layout::{self, labels::Dropped};
 use crate::spec::{self, Extent, Filter, Furniture, Layer, Marker, ProjectionChoice, Spec};
@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub enum Format {
     Svg,
     Png,
+    Pdf,
 }
 
 impl Format {
@@ -22,6 +23,7 @@ impl Format {
         match self {
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -29,8 +31,9 @@ impl Format {
         match s.trim().to_ascii_lowercase().as_str() {
             "svg" => Ok(Format::Svg),
             "png" => Ok(Format::Png),
+            "pdf" => Ok(Format::Pdf),
             other => Err(Error::Usage(format!(
-                "unknown format {other:?}: use svg or png"
+                "unknown format {other:?}: use svg, png or pdf"
             ))),
         }
     }
@@ -77,43 +80,70 @@ pub struct Rendered {
 pub struct Outputs {
     pub svg: String,
     pub png: Option<Vec<u8>>,
+    pub pdf: Option<Vec<u8>>,
     pub layout: layout::Layout,
 }
 
-/// Lays out and encodes a spec without writing anything.
+/// Lays out and encodes a spec without writing anything. The SVG text is always made (the
+/// PDF is converted from it); PNG and PDF only when `formats` asks for them.
 pub fn render_in_memory(
     spec: &Spec,
-    with_png: bool,
+    formats: &[Format],
     scale: f64,
     cache: &mut DataCache,
 ) -> Result<Outputs> {
-    render_formats(spec, true, with_png, scale, cache)
+    render_formats(spec, true, formats, scale, cache)
 }
 
-/// Like [`render_in_memory`], choosing whether to write the SVG text at all.
+/// Like [`render_in_memory`], choosing whether to write the SVG text when neither SVG nor
+/// PDF is asked for (a big PNG-only render skips it).
 pub fn render_formats(
     spec: &Spec,
-    with_svg: bool,
-    with_png: bool,
+    always_svg: bool,
+    formats: &[Format],
     scale: f64,
     cache: &mut DataCache,
 ) -> Result<Outputs> {
     let mut layout = layout::build(spec, cache)?;
     layout.timings.restart();
-    let svg = if with_svg {
-        svg::to_svg(&layout.scene)
+    let svg = if always_svg || formats.contains(&Format::Svg) || formats.contains(&Format::Pdf) {
+        let s = svg::to_svg(&layout.scene);
+        layout.timings.lap("write SVG");
+        s
     } else {
         String::new()
     };
-    layout.timings.lap("write SVG");
-    let png = if with_png {
+    let png = if formats.contains(&Format::Png) {
         let p = crate::emit::raster::render_png(&layout.scene, scale, &spec.file)?;
         layout.timings.lap("rasterize PNG");
         Some(p)
     } else {
         None
     };
-    Ok(Outputs { svg, png, layout })
+    let pdf = if formats.contains(&Format::Pdf) {
+        let p = pdf::render(&svg, &spec.file)?;
+        layout.timings.lap("convert to PDF");
+        Some(p)
+    } else {
+        None
+    };
+    Ok(Outputs {
+        svg,
+        png,
+        pdf,
+        layout,
+    })
+}
+
+impl Outputs {
+    /// The encoded bytes of `format`, if it was rendered.
+    pub fn bytes(&self, format: Format) -> Option<&[u8]> {
+        match format {
+            Format::Svg => Some(self.svg.as_bytes()),
+            Format::Png => self.png.as_deref(),
+            Format::Pdf => self.pdf.as_deref(),
+        }
+    }
 }
 
 /// One spec rendered in memory: each output file's path and bytes, not yet written.
@@ -132,12 +162,7 @@ pub fn encode_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
     if let Some(t) = options.theme {
         spec.theme = t;
     }
-    let out = render_in_memory(
-        &spec,
-        options.formats.contains(&Format::Png),
-        options.scale,
-        cache,
-    )?;
+    let out = render_in_memory(&spec, &options.formats, options.scale, cache)?;
     if options.strict_labels {
         if let Some(d) = out.layout.dropped_labels.iter().find(|d| d.required) {
             return Err(Error::render(
@@ -155,8 +180,7 @@ pub fn encode_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
             Format::Svg if options.text_as_paths => {
                 svg::to_svg_outlined(&out.layout.scene).into_bytes()
             }
-            Format::Svg => out.svg.clone().into_bytes(),
-            Format::Png => out.png.clone().unwrap_or_default(),
+            other => out.bytes(*other).map(<[u8]>::to_vec).unwrap_or_default(),
         };
         files.push((file, bytes));
     }
@@ -237,9 +261,10 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
     {
         Some("svg") => Format::Svg,
         Some("png") => Format::Png,
+        Some("pdf") => Format::Pdf,
         _ => {
             return Err(Error::Usage(format!(
-                "{}: output must end in .svg or .png",
+                "{}: output must end in .svg, .png or .pdf",
                 o.output.display()
             )))
         }
@@ -311,18 +336,9 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
         furniture: Furniture::NONE,
     };
     let mut cache = DataCache::default();
-    let mut out = render_formats(
-        &spec,
-        format == Format::Svg,
-        format == Format::Png,
-        o.scale,
-        &mut cache,
-    )?;
+    let mut out = render_formats(&spec, false, &[format], o.scale, &mut cache)?;
     out.layout.timings.restart();
-    match format {
-        Format::Svg => write_atomic(&o.output, out.svg.as_bytes())?,
-        Format::Png => write_atomic(&o.output, out.png.as_deref().unwrap_or_default())?,
-    }
+    write_atomic(&o.output, out.bytes(format).unwrap_or_default())?;
     out.layout.timings.lap("write file");
     Ok(out.layout.timings)
 }

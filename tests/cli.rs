@@ -209,10 +209,14 @@ fn missing_spec_file_is_an_error() {
 }
 
 #[test]
-fn draw_renders_natural_earth_admin1_to_svg_and_png() {
+fn draw_renders_natural_earth_admin1_to_svg_png_and_pdf() {
     let dir = scratch("draw");
     let input = root().join("geodata/afghanistan-provinces.geojson");
-    for (name, expect) in [("a.svg", &b"<svg"[..]), ("a.png", &b"\x89PNG"[..])] {
+    for (name, expect) in [
+        ("a.svg", &b"<svg"[..]),
+        ("a.png", &b"\x89PNG"[..]),
+        ("a.pdf", &b"%PDF-"[..]),
+    ] {
         let o = mapfig()
             .arg("draw")
             .arg(&input)
@@ -244,7 +248,7 @@ fn draw_rejects_bad_flags_without_writing() {
     let dir = scratch("drawbad");
     let input = root().join("geodata/afghanistan.geojson");
     for (args, needle) in [
-        (vec!["-o", "x.gif"], ".svg or .png"),
+        (vec!["-o", "x.gif"], ".svg, .png or .pdf"),
         (vec!["-o", "x.svg", "--fill", "blurple"], "blurple"),
         (vec!["-o", "x.svg", "--size", "10x"], "--size"),
         (vec!["-o", "x.svg", "--proj", "+proj=nope"], "+proj=nope"),

@@ -1,5 +1,6 @@
 //! Writers from a [`Scene`](crate::scene::Scene) to files: SVG first, PNG and PDF from it.
 
+pub mod pdf;
 pub mod png;
 pub mod raster;
 pub mod svg;
