@@ -3,10 +3,12 @@
 //! The pipeline, one module a stage: [`spec`] (parse and validate a map spec) →
 //! [`data`] (load GeoJSON) → [`projection`] (project and fit) → [`layout`] (labels,
 //! callouts, badges, furniture → [`scene::Scene`]) → [`emit`] (SVG, PNG).
-//! [`render`] ties them together for the CLI and for library users.
+//! [`render`] ties them together for the CLI and for library users. [`antimeridian`]
+//! prepares lon/lat geometry for world maps (cuts at ±180, latitude limits).
 
 #![forbid(unsafe_code)]
 
+pub mod antimeridian;
 pub mod color;
 pub mod data;
 pub mod emit;
