@@ -20,6 +20,15 @@ pub const WEB_MERCATOR_MAX_LAT: f64 = 85.051_128_779_806_59;
 /// where meridians curve (Robinson) or the pole is an arc (Albers).
 const STEP: f64 = 1.0;
 
+/// Longitudes this close to a seam (degrees, about 0.1 mm) count as on it: with a fractional
+/// `lon_0` the seam is not exactly representable after whole turns, and without slack a part
+/// could come back with a hair-thin sliver on the far side.
+const SEAM_SLACK: f64 = 1e-9;
+
+/// Clipped rings with less area than this (square degrees, about 0.01 m²) are rounding
+/// slivers, not geography.
+const MIN_AREA: f64 = 1e-12;
+
 /// Cuts polygons and lines that cross the antimeridian into parts on either side, so every
 /// longitude is within -180..=180 and no edge spans more than 180° of longitude.
 ///
@@ -33,10 +42,9 @@ const STEP: f64 = 1.0;
 /// use mapfig::antimeridian::cut;
 /// use mapfig::layout::geometry::Flat;
 ///
-/// let fiji = Flat {
-///     polygons: vec![vec![vec![[178.0, -18.0], [-179.0, -18.0], [-179.0, -16.0], [178.0, -16.0], [178.0, -18.0]]]],
-///     ..Flat::default()
-/// };
+/// // Jumps from 178 to -179 and back: crosses the antimeridian twice.
+/// let ring = vec![[178.0, -18.0], [-179.0, -18.0], [-179.0, -16.0], [178.0, -16.0], [178.0, -18.0]];
+/// let fiji = Flat { polygons: vec![vec![ring]], ..Flat::default() };
 /// let parts = cut(&fiji).polygons;
 /// assert_eq!(parts.len(), 2);
 /// assert!(parts.iter().flatten().flatten().all(|p| p[0].abs() <= 180.0));
@@ -127,8 +135,8 @@ fn is_pole_edge(a: Pt, b: Pt) -> bool {
     a[1] == b[1] && a[1].abs() == 90.0
 }
 
-/// True when `pts` needs no work: inside the output range, no edge crossing the seam, no
-/// long edge along a pole.
+/// True when `pts` needs no work: inside the output range, no edge spanning more than 180°,
+/// no long edge along a pole.
 fn in_place(pts: &[Pt], seam: f64) -> bool {
     pts.iter().all(|p| (seam - 360.0..=seam).contains(&p[0]))
         && pts.windows(2).all(|w| {
@@ -205,7 +213,7 @@ fn x_range<'a>(rings: impl IntoIterator<Item = &'a Ring>) -> (f64, f64) {
 
 /// The whole turns to add to `x` to bring it into `seam - 360 .. seam`.
 fn turns_into_range(x: f64, seam: f64) -> f64 {
-    -360.0 * ((x - (seam - 360.0)) / 360.0).floor()
+    -360.0 * ((x - (seam - 360.0) + SEAM_SLACK) / 360.0).floor()
 }
 
 fn cut_polygon(poly: &[Ring], seam: f64, out: &mut Vec<Vec<Ring>>) {
@@ -244,7 +252,7 @@ fn cut_polygon(poly: &[Ring], seam: f64, out: &mut Vec<Vec<Ring>>) {
     let right = HalfPlane::new(0, seam, true);
     let mut remaining = vec![rings];
     while !remaining.is_empty() {
-        if x_range(remaining.iter().flatten()).1 <= seam {
+        if x_range(remaining.iter().flatten()).1 <= seam + SEAM_SLACK {
             out.extend(remaining.into_iter().map(|p| restore(p, flip)));
             break;
         }
@@ -264,9 +272,9 @@ fn cut_polygon(poly: &[Ring], seam: f64, out: &mut Vec<Vec<Ring>>) {
     }
 }
 
-/// Closes an unwrapped ring that winds `turns` times round the globe along the pole it is
-/// nearer to (the one whose cap it encloses the smaller part of the sphere with), starting
-/// and ending it on a seam meridian so that the closing meridians are cut edges, not a slit.
+/// Closes an unwrapped ring that winds `turns` times round the globe along the nearer pole
+/// (the one on the side that holds less of the sphere), starting and ending it on a seam
+/// meridian so that the closing meridians are cut edges, not a slit through the polygon.
 fn close_round_pole(ring: Vec<Pt>, turns: f64, seam: f64) -> Ring {
     let n = ring.len() - 1;
     let span = 360.0 * turns;
@@ -502,14 +510,14 @@ fn clip_polygon(poly: &[Ring], hp: HalfPlane) -> Vec<Vec<Ring>> {
 }
 
 /// Groups clipped rings into polygons: counter-clockwise rings are exteriors, clockwise ones
-/// holes of the exterior that contains them; rings with no area are dropped.
+/// holes of the exterior that contains them; rings without area are dropped.
 fn assemble(rings: Vec<Ring>) -> Vec<Vec<Ring>> {
     let (mut polys, mut holes): (Vec<Vec<Ring>>, Vec<Ring>) = (Vec::new(), Vec::new());
     for r in rings.into_iter().filter(|r| r.len() >= 4) {
         let a = ring_area(&r);
-        if a > 0.0 {
+        if a > MIN_AREA {
             polys.push(vec![r]);
-        } else if a < 0.0 {
+        } else if a < -MIN_AREA {
             holes.push(r);
         }
     }
@@ -586,7 +594,7 @@ fn cut_line(line: &[Pt], seam: f64, out: &mut Vec<Ring>) {
     let right = HalfPlane::new(0, seam, true);
     let mut remaining = vec![u];
     while !remaining.is_empty() {
-        if x_range(&remaining).1 <= seam {
+        if x_range(&remaining).1 <= seam + SEAM_SLACK {
             out.extend(remaining);
             break;
         }
@@ -826,6 +834,26 @@ mod tests {
         assert!((total_area(&out) - 800.0).abs() < 1e-9);
         assert_eq!(seam(-180.0), 360.0);
         assert_eq!(seam(540.0), 360.0);
+    }
+
+    #[test]
+    fn fractional_lon_0_leaves_no_slivers() {
+        let lon_0 = 100.123;
+        let seam = seam(lon_0);
+        let f = polygons(vec![
+            vec![rect(-85.0, 0.0, -75.0, 10.0)],
+            vec![vec![
+                [0.0, -70.0],
+                [120.0, -70.0],
+                [-120.0, -70.0],
+                [0.0, -70.0],
+            ]],
+        ]);
+        let out = cut_at(&f, lon_0);
+        // The square is cut at -79.877; the polar ring is closed in one part.
+        assert_eq!(out.polygons.len(), 3, "{:?}", out.polygons);
+        assert_clean(&out, seam - 360.0 - SEAM_SLACK, seam + SEAM_SLACK);
+        assert!((total_area(&out) - (100.0 + 360.0 * 20.0)).abs() < 1e-6);
     }
 
     #[test]
