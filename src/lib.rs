@@ -4,10 +4,12 @@
 //! [`data`] (load GeoJSON) → [`projection`] (project and fit) → [`layout`] (labels,
 //! callouts, badges, furniture → [`scene::Scene`]) → [`emit`] (SVG, PNG, PDF).
 //! [`render`] ties them together for the CLI and for library users. [`topology`] gives
-//! polygon layers shared arcs: simplification and inner borders without gaps.
+//! polygon layers shared arcs: simplification and inner borders without gaps;
+//! [`antimeridian`] prepares lon/lat geometry for world maps (cuts at ±180, latitude limits).
 
 #![forbid(unsafe_code)]
 
+pub mod antimeridian;
 pub mod color;
 pub mod data;
 pub mod emit;

@@ -434,3 +434,72 @@ fn simplifying_world_admin1_opens_no_gaps_between_neighbours() {
     );
     assert_eq!(gaps_after_simplifying(&file), 0);
 }
+
+/// The longest straight segment of any path in an SVG (closing segments included).
+fn longest_segment(svg: &str) -> f64 {
+    let d = roxmltree::Document::parse(svg).unwrap();
+    let mut longest: f64 = 0.0;
+    for p in d.descendants().filter(|n| n.has_tag_name("path")) {
+        let data = p.attribute("d").unwrap_or("");
+        let (mut start, mut last): (Option<(f64, f64)>, Option<(f64, f64)>) = (None, None);
+        let mut i = 0;
+        let b = data.as_bytes();
+        while i < b.len() {
+            let cmd = b[i] as char;
+            i += 1;
+            let end = data[i..].find(|c: char| c.is_ascii_alphabetic()).map_or(data.len(), |k| i + k);
+            let nums: Vec<f64> = data[i..end].split([',', ' ']).filter_map(|v| v.parse().ok()).collect();
+            i = end;
+            let seg = |a: (f64, f64), b: (f64, f64)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+            match cmd {
+                'M' => {
+                    start = Some((nums[0], nums[1]));
+                    last = start;
+                }
+                'L' => {
+                    let p = (nums[0], nums[1]);
+                    if let Some(l) = last {
+                        longest = longest.max(seg(l, p));
+                    }
+                    last = Some(p);
+                }
+                'Z' => {
+                    if let (Some(l), Some(s)) = (last, start) {
+                        longest = longest.max(seg(l, s));
+                    }
+                    last = start;
+                }
+                _ => {}
+            }
+        }
+    }
+    longest
+}
+
+#[test]
+fn world_maps_cross_the_antimeridian_without_streaks() {
+    let dir = std::env::var("BENCH_DATA").unwrap_or_else(|_| "/tmp/benchdata".into());
+    let file = std::path::Path::new(&dir).join("world-countries.geojson");
+    let make_data = root().join("../shared/bench/make-data.sh");
+    if !file.exists() && make_data.exists() {
+        let o = std::process::Command::new("bash").arg(&make_data).env("BENCH_DATA", &dir).output().unwrap();
+        assert!(o.status.success(), "make-data.sh failed: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(file.exists(), "{} is missing: run ../shared/bench/make-data.sh", file.display());
+    let out = std::env::temp_dir().join(format!("mapfig-world-{}", std::process::id()));
+    std::fs::create_dir_all(&out).unwrap();
+    for proj in ["+proj=robin +datum=WGS84 +units=m", "EPSG:3857"] {
+        let svg = out.join("w.svg");
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_mapfig"))
+            .arg("draw")
+            .arg(&file)
+            .arg("-o")
+            .arg(&svg)
+            .args(["--size", "1600x1200", "--proj", proj])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let longest = longest_segment(&std::fs::read_to_string(&svg).unwrap());
+        assert!(longest < 1600.0 / 3.0, "{proj}: a segment of {longest:.0} px streaks across the map");
+    }
+}
