@@ -97,7 +97,10 @@ impl Projection {
     /// Mercator-family projections cannot show the poles: data is clipped to ±85.05°.
     pub fn needs_latitude_limit(&self) -> bool {
         let d = self.definition.to_ascii_lowercase().replace(' ', "");
-        d.contains("+proj=merc") || d.contains("epsg:3857") || d.contains("epsg:900913") || d.contains("epsg:3395")
+        d.contains("+proj=merc")
+            || d.contains("epsg:3857")
+            || d.contains("epsg:900913")
+            || d.contains("epsg:3395")
     }
 
     /// Projects lon/lat degrees; `None` where the projection is undefined.

@@ -441,16 +441,23 @@ fn longest_segment(svg: &str) -> f64 {
     let mut longest: f64 = 0.0;
     for p in d.descendants().filter(|n| n.has_tag_name("path")) {
         let data = p.attribute("d").unwrap_or("");
-        let (mut start, mut last): (Option<(f64, f64)>, Option<(f64, f64)>) = (None, None);
+        let mut start: Option<(f64, f64)> = None;
+        let mut last: Option<(f64, f64)> = None;
         let mut i = 0;
         let b = data.as_bytes();
         while i < b.len() {
             let cmd = b[i] as char;
             i += 1;
-            let end = data[i..].find(|c: char| c.is_ascii_alphabetic()).map_or(data.len(), |k| i + k);
-            let nums: Vec<f64> = data[i..end].split([',', ' ']).filter_map(|v| v.parse().ok()).collect();
+            let end = data[i..]
+                .find(|c: char| c.is_ascii_alphabetic())
+                .map_or(data.len(), |k| i + k);
+            let nums: Vec<f64> = data[i..end]
+                .split([',', ' '])
+                .filter_map(|v| v.parse().ok())
+                .collect();
             i = end;
-            let seg = |a: (f64, f64), b: (f64, f64)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+            let seg =
+                |a: (f64, f64), b: (f64, f64)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
             match cmd {
                 'M' => {
                     start = Some((nums[0], nums[1]));
@@ -482,10 +489,22 @@ fn world_maps_cross_the_antimeridian_without_streaks() {
     let file = std::path::Path::new(&dir).join("world-countries.geojson");
     let make_data = root().join("../shared/bench/make-data.sh");
     if !file.exists() && make_data.exists() {
-        let o = std::process::Command::new("bash").arg(&make_data).env("BENCH_DATA", &dir).output().unwrap();
-        assert!(o.status.success(), "make-data.sh failed: {}", String::from_utf8_lossy(&o.stderr));
+        let o = std::process::Command::new("bash")
+            .arg(&make_data)
+            .env("BENCH_DATA", &dir)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "make-data.sh failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
-    assert!(file.exists(), "{} is missing: run ../shared/bench/make-data.sh", file.display());
+    assert!(
+        file.exists(),
+        "{} is missing: run ../shared/bench/make-data.sh",
+        file.display()
+    );
     let out = std::env::temp_dir().join(format!("mapfig-world-{}", std::process::id()));
     std::fs::create_dir_all(&out).unwrap();
     for proj in ["+proj=robin +datum=WGS84 +units=m", "EPSG:3857"] {
@@ -500,6 +519,9 @@ fn world_maps_cross_the_antimeridian_without_streaks() {
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let longest = longest_segment(&std::fs::read_to_string(&svg).unwrap());
-        assert!(longest < 1600.0 / 3.0, "{proj}: a segment of {longest:.0} px streaks across the map");
+        assert!(
+            longest < 1600.0 / 3.0,
+            "{proj}: a segment of {longest:.0} px streaks across the map"
+        );
     }
 }

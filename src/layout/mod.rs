@@ -79,8 +79,17 @@ fn prepare_lon_lat(flat: Flat, projection: &Projection) -> Flat {
     let lon_0 = projection.central_meridian();
     let spans_far = |pts: &[Pt]| pts.windows(2).any(|w| (w[1][0] - w[0][0]).abs() > 180.0);
     let near_edge = |pts: &[Pt]| pts.iter().any(|p| (p[0] - lon_0).abs() > 179.0 - 1e-9);
-    let touches = flat.polygons.iter().flatten().any(|r| spans_far(r) || near_edge(r)) || flat.lines.iter().any(|l| spans_far(l) || near_edge(l));
-    let mut flat = if touches { crate::antimeridian::cut_at(&flat, lon_0) } else { flat };
+    let touches = flat
+        .polygons
+        .iter()
+        .flatten()
+        .any(|r| spans_far(r) || near_edge(r))
+        || flat.lines.iter().any(|l| spans_far(l) || near_edge(l));
+    let mut flat = if touches {
+        crate::antimeridian::cut_at(&flat, lon_0)
+    } else {
+        flat
+    };
     if projection.needs_latitude_limit() {
         let m = crate::antimeridian::WEB_MERCATOR_MAX_LAT;
         flat = crate::antimeridian::clip_latitude(&flat, -m, m);
@@ -235,7 +244,10 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                     if let Some(g) = &ld.dataset.features[*i].geometry {
                         geometry::flatten(g, &mut flat);
                     }
-                    (*i, geometry::project(&prepare_lon_lat(flat, &projection), &projection))
+                    (
+                        *i,
+                        geometry::project(&prepare_lon_lat(flat, &projection), &projection),
+                    )
                 })
                 .collect(),
             ..ld
