@@ -8,6 +8,7 @@ The N x file tiles the admin-1 data on a sqrt(N) x sqrt(N) grid of shrunken copi
 still renders as one world map), written to a temporary folder (BENCH_WORK, default /tmp),
 never committed. Each size is rendered to SVG with `mapfig draw` under /usr/bin/time -v,
 3 runs, median wall time and peak RSS; the table shows time per vertex relative to 1x.
+MAPFIG_BIN names a mapfig binary to measure instead of building target/release/mapfig.
 """
 import argparse
 import json
@@ -74,8 +75,9 @@ def main():
     src = os.path.join(DATA, "world-admin1.geojson")
     if not os.path.exists(src):
         sys.exit(f"{src} missing: run ../shared/bench/make-data.sh")
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path", os.path.join(ROOT, "Cargo.toml")], check=True)
-    binary = os.path.join(ROOT, "target", "release", "mapfig")
+    if not os.environ.get("MAPFIG_BIN"):
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path", os.path.join(ROOT, "Cargo.toml")], check=True)
+    binary = os.environ.get("MAPFIG_BIN") or os.path.join(ROOT, "target", "release", "mapfig")
     work = tempfile.mkdtemp(prefix="mapfig-scale-", dir=os.environ.get("BENCH_WORK", "/tmp"))
     rows = []
     for n in [int(x) for x in a.factors.split(",")]:

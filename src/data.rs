@@ -138,9 +138,17 @@ fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 #[derive(Default)]
 pub struct DataCache {
     loaded: HashMap<PathBuf, Arc<Dataset>>,
+    /// One-shot renders (`draw`) let layout free geometry once it is projected: the file
+    /// will not be asked for again, and big inputs then need half the memory.
+    pub one_shot: bool,
 }
 
 impl DataCache {
+    /// Drops the cache's hold on a file, so its last user may take its features apart.
+    pub fn forget(&mut self, path: &Path) {
+        self.loaded.remove(path);
+    }
+
     pub fn get(&mut self, path: &Path) -> Result<Arc<Dataset>> {
         if let Some(d) = self.loaded.get(path) {
             return Ok(Arc::clone(d));

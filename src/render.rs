@@ -336,6 +336,7 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
         furniture: Furniture::NONE,
     };
     let mut cache = DataCache::default();
+    cache.one_shot = true;
     let mut out = render_formats(&spec, false, &[format], o.scale, &mut cache)?;
     out.layout.timings.restart();
     write_atomic(&o.output, out.bytes(format).unwrap_or_default())?;

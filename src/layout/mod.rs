@@ -263,6 +263,17 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             ld.features = vec![(usize::MAX, lines)];
         }
     }
+    if cache.one_shot {
+        // The lon/lat geometry is projected; free it (ids and properties stay).
+        for ld in layers.iter_mut() {
+            cache.forget(&ld.spec.source);
+            if let Some(ds) = Arc::get_mut(&mut ld.dataset) {
+                for f in &mut ds.features {
+                    f.geometry = None;
+                }
+            }
+        }
+    }
     timings.lap("project");
     let (projected_bounds, pad) = match &spec.extent {
         Extent::BBox(b) => {
