@@ -2,6 +2,7 @@
 //! plain features (id, properties, `geo` geometry in lon/lat degrees).
 
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::spec::Filter;
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 use geojson::JsonObject;
@@ -133,18 +134,34 @@ fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     }
 }
 
-/// Files already loaded during one render, so layers sharing a source parse it once.
+/// Files already loaded during one run, so layers sharing a source parse it once; and the
+/// run's [`Limits`], which every file loaded through it must keep.
 #[derive(Default)]
 pub struct DataCache {
     loaded: HashMap<PathBuf, Arc<Dataset>>,
+    limits: Limits,
+    /// Vertices of everything in `loaded`.
+    vertices: u64,
 }
 
 impl DataCache {
+    pub fn new(limits: Limits) -> Self {
+        DataCache {
+            limits,
+            ..DataCache::default()
+        }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     pub fn get(&mut self, path: &Path) -> Result<Arc<Dataset>> {
         if let Some(d) = self.loaded.get(path) {
             return Ok(Arc::clone(d));
         }
-        let d = Arc::new(load(path)?);
+        let d = Arc::new(load_limited(path, &self.limits)?);
+        self.vertices = crate::limits::add_vertices(&d, self.vertices, &self.limits)?;
         self.loaded.insert(path.to_path_buf(), Arc::clone(&d));
         Ok(d)
     }
@@ -152,13 +169,18 @@ impl DataCache {
 
 /// Reads and checks a GeoJSON file (FeatureCollection, Feature or bare Geometry).
 pub fn load(path: &Path) -> Result<Dataset> {
+    load_limited(path, &Limits::default())
+}
+
+/// [`load`], reading no more than `limits.max_input_bytes`.
+pub fn load_limited(path: &Path, limits: &Limits) -> Result<Dataset> {
     if path.is_dir() {
         return Err(Error::Io {
             path: path.to_path_buf(),
             message: "is a folder, not a GeoJSON file".into(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    let bytes = crate::limits::read_input(path, limits)?;
     parse(&bytes, path)
 }
 

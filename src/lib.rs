@@ -13,6 +13,7 @@ pub mod emit;
 pub mod error;
 pub mod fonts;
 pub mod layout;
+pub mod limits;
 pub mod projection;
 pub mod render;
 pub mod scene;

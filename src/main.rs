@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use mapfig::color::Paint;
 use mapfig::data::DataCache;
 use mapfig::layout::{peak_memory, Timings};
+use mapfig::limits::{self, Limits};
 use mapfig::render::{self, DrawOptions, Format, Options};
 use mapfig::theme::Theme;
 use mapfig::{Error, Result};
@@ -47,6 +48,8 @@ enum Command {
         /// Print each stage's wall time and the peak memory to stderr.
         #[arg(long)]
         timings: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Render any GeoJSON file without a spec: a quick look.
     Draw {
@@ -79,7 +82,34 @@ enum Command {
         /// Print each stage's wall time and the peak memory to stderr.
         #[arg(long)]
         timings: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
+}
+
+/// Resource limits (see `mapfig::limits`): inputs over them fail with a message naming
+/// the flag to raise.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Largest data file read, e.g. 512MiB or 4GiB.
+    #[arg(long, default_value = "1GiB", value_parser = limits::parse_bytes)]
+    max_input_bytes: u64,
+    /// Most vertices all data files of this run may hold together, e.g. 100M.
+    #[arg(long, default_value = "50M", value_parser = limits::parse_count)]
+    max_vertices: u64,
+    /// Largest PNG in pixels (width × height after --scale), e.g. 1G.
+    #[arg(long, default_value = "400M", value_parser = limits::parse_count)]
+    max_pixels: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_input_bytes: self.max_input_bytes,
+            max_vertices: self.max_vertices,
+            max_pixels: self.max_pixels,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -95,7 +125,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        None => render_all(Vec::new(), Options::default(), false),
+        None => render_all(Vec::new(), Options::default(), Limits::default(), false),
         Some(Command::Render {
             specs,
             out,
@@ -105,6 +135,7 @@ fn run(cli: Cli) -> Result<()> {
             theme,
             text_as_paths,
             timings,
+            limits,
         }) => {
             let theme = theme
                 .map(|t| Theme::parse(&t).map_err(|m| Error::Usage(format!("--theme: {m}"))))
@@ -134,6 +165,7 @@ fn run(cli: Cli) -> Result<()> {
                     theme,
                     text_as_paths,
                 },
+                limits.limits(),
                 timings,
             )
         }
@@ -148,6 +180,7 @@ fn run(cli: Cli) -> Result<()> {
             background,
             scale,
             timings,
+            limits,
         }) => {
             let size = parse_size(&size)?;
             let paint = |flag: &str, v: &str| {
@@ -168,6 +201,7 @@ fn run(cli: Cli) -> Result<()> {
                 stroke_width,
                 background: paint("background", &background)?,
                 scale,
+                limits: limits.limits(),
             })?;
             if timings {
                 print_timings(&data.display().to_string(), &t);
@@ -193,13 +227,13 @@ fn print_timings(what: &str, t: &Timings) {
     }
 }
 
-fn render_all(specs: Vec<PathBuf>, options: Options, timings: bool) -> Result<()> {
+fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bool) -> Result<()> {
     let specs = if specs.is_empty() {
         render::default_specs(std::path::Path::new("."))?
     } else {
         specs
     };
-    let mut cache = DataCache::default();
+    let mut cache = DataCache::new(limits);
     for spec in &specs {
         let r = render::render_spec(spec, &options, &mut cache)?;
         for d in &r.dropped_labels {

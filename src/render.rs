@@ -92,7 +92,7 @@ pub fn render_in_memory(
     let svg = svg::to_svg(&layout.scene);
     layout.timings.lap("write SVG");
     let png = if with_png {
-        let p = png::render(&svg, scale, &spec.file)?;
+        let p = png::render(&svg, scale, &spec.file, cache.limits())?;
         layout.timings.lap("rasterize PNG");
         Some(p)
     } else {
@@ -180,6 +180,7 @@ pub struct DrawOptions {
     pub stroke_width: f64,
     pub background: Paint,
     pub scale: f64,
+    pub limits: crate::limits::Limits,
 }
 
 /// Renders any GeoJSON file to SVG or PNG (chosen by the output's extension).
@@ -264,7 +265,7 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
         badges: Vec::new(),
         furniture: Furniture::NONE,
     };
-    let mut cache = DataCache::default();
+    let mut cache = DataCache::new(o.limits);
     let mut out = render_in_memory(&spec, format == Format::Png, o.scale, &mut cache)?;
     out.layout.timings.restart();
     match format {
