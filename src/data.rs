@@ -189,6 +189,9 @@ pub fn load_limited(path: &Path, limits: &Limits) -> Result<Dataset> {
 /// Serde visitors read coordinates straight into flat point lists (no intermediate JSON
 /// values), and properties stay raw JSON until something asks for them.
 pub fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
+    // Editors on Windows often start UTF-8 files with a byte-order mark; JSON forbids it.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    check_start(bytes, path)?;
     let doc: raw::Document = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
     let raw_features: Vec<raw::Feature> = match doc.kind.as_str() {
         "FeatureCollection" => doc.features.ok_or_else(|| {
@@ -271,6 +274,23 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
         path: path.to_path_buf(),
         features,
     })
+}
+
+/// Every GeoJSON document is one JSON object: say so plainly for a CSV, an array or an
+/// empty file, instead of a JSON syntax error about their first character.
+fn check_start(bytes: &[u8], path: &Path) -> Result<()> {
+    let Some(at) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Err(Error::data(path, "", "the file is empty: GeoJSON is a JSON object such as {\"type\": \"FeatureCollection\", ...}"));
+    };
+    if bytes[at] == b'{' {
+        return Ok(());
+    }
+    let (line, column) = crate::error::line_column(&String::from_utf8_lossy(&bytes[..at]), at);
+    Err(Error::data(
+        path,
+        format!("{line}:{column}"),
+        "not GeoJSON: a GeoJSON file is one JSON object, {\"type\": ...}",
+    ))
 }
 
 fn json_error(path: &Path, e: &serde_json::Error) -> Error {
@@ -505,7 +525,7 @@ impl Checker<'_> {
         if !(x.is_finite() && y.is_finite()) || x.abs() > 180.0 + SLACK || y.abs() > 90.0 + SLACK {
             return Err(self.err(
                 sub,
-                format!("position [{x}, {y}] is not a longitude, latitude pair in degrees (RFC 7946: longitude -180..180, latitude -90..90)"),
+                format!("position [{x:?}, {y:?}] is not a longitude, latitude pair in degrees (RFC 7946: longitude -180..180, latitude -90..90)"),
             ));
         }
         Ok(Coord {
