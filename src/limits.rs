@@ -33,7 +33,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_input_bytes: 1 << 30,
-            max_vertices: 50_000_000,
+            max_vertices: 20_000_000,
             max_pixels: 400_000_000,
         }
     }

@@ -95,7 +95,7 @@ struct LimitArgs {
     #[arg(long, default_value = "1GiB", value_parser = limits::parse_bytes)]
     max_input_bytes: u64,
     /// Most vertices all data files of this run may hold together, e.g. 100M.
-    #[arg(long, default_value = "50M", value_parser = limits::parse_count)]
+    #[arg(long, default_value = "20M", value_parser = limits::parse_count)]
     max_vertices: u64,
     /// Largest PNG in pixels (width × height after --scale), e.g. 1G.
     #[arg(long, default_value = "400M", value_parser = limits::parse_count)]
