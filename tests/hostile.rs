@@ -605,13 +605,16 @@ fn geometry_collections_nested_10000_deep_fail_cleanly() {
 }
 
 /// Writes a LineString of `n` vertices: a dense random walk over northern Afghanistan
-/// (steps of about 100 m, so little of it merges at print precision).
+/// (steps of about 100 m, so little of it merges at print precision), 100,000 vertices
+/// long and walked again from the start as often as `n` needs (writing 10 M formatted
+/// positions one by one takes too long in a debug build).
 fn write_long_line(path: &Path, n: usize) {
-    use std::io::Write;
-    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    write!(f, r#"{{"type":"Feature","properties":{{"name":"walk"}},"geometry":{{"type":"LineString","coordinates":["#).unwrap();
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    let walk = n.min(100_000);
+    let mut chunk = String::new();
     let (mut x, mut y, mut seed) = (65.0f64, 34.0f64, 0x9E37_79B9_7F4A_7C15u64);
-    for i in 0..n {
+    for i in 0..walk {
         // xorshift: deterministic steps without a dependency.
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -619,7 +622,32 @@ fn write_long_line(path: &Path, n: usize) {
         x = (x + ((seed & 0xffff) as f64 / 65535.0 - 0.5) * 0.002).clamp(60.0, 70.0);
         y = (y + (((seed >> 16) & 0xffff) as f64 / 65535.0 - 0.5) * 0.002).clamp(30.0, 38.0);
         let sep = if i == 0 { "" } else { "," };
-        write!(f, "{sep}[{x:.5},{y:.5}]").unwrap();
+        write!(chunk, "{sep}[{x:.5},{y:.5}]").unwrap();
+    }
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    write!(
+        f,
+        r#"{{"type":"Feature","properties":{{"name":"walk"}},"geometry":{{"type":"LineString","coordinates":["#
+    )
+    .unwrap();
+    let mut left = n;
+    while left > 0 {
+        let take = left.min(walk);
+        let part = if take == walk {
+            chunk.as_str()
+        } else {
+            // The first `take` positions: cut before the separator that follows them.
+            let cut = chunk
+                .match_indices(",[")
+                .nth(take - 1)
+                .map_or(chunk.len(), |(i, _)| i);
+            &chunk[..cut]
+        };
+        if left != n {
+            f.write_all(b",").unwrap();
+        }
+        f.write_all(part.as_bytes()).unwrap();
+        left -= take;
     }
     writeln!(f, "]}}}}").unwrap();
     f.flush().unwrap();
