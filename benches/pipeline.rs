@@ -132,5 +132,6 @@ fn write_svg(bencher: divan::Bencher, name: &str) {
 fn rasterize_png(bencher: divan::Bencher, name: &str) {
     let s = spec::load(&root().join(format!("maps/{name}.toml"))).expect("spec");
     let l = layout::build(&s, &mut DataCache::default()).expect("layout");
-    bencher.bench(|| raster::render_png(&l.scene, 2.0, &s.file).map(|p| p.len()));
+    let limits = mapfig::limits::Limits::default();
+    bencher.bench(|| raster::render_png(&l.scene, 2.0, &s.file, &limits).map(|p| p.len()));
 }

@@ -2,6 +2,7 @@
 //! plain features (id, properties, `geo` geometry in lon/lat degrees).
 
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::spec::Filter;
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 use geojson::JsonObject;
@@ -134,16 +135,31 @@ fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     }
 }
 
-/// Files already loaded during one render, so layers sharing a source parse it once.
+/// Files already loaded during one run, so layers sharing a source parse it once; and the
+/// run's [`Limits`], which every file loaded through it must keep.
 #[derive(Default)]
 pub struct DataCache {
     loaded: HashMap<PathBuf, Arc<Dataset>>,
     /// One-shot renders (`draw`) let layout free geometry once it is projected: the file
     /// will not be asked for again, and big inputs then need half the memory.
     pub one_shot: bool,
+    limits: Limits,
+    /// Vertices of everything in `loaded`.
+    vertices: u64,
 }
 
 impl DataCache {
+    pub fn new(limits: Limits) -> Self {
+        DataCache {
+            limits,
+            ..DataCache::default()
+        }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Drops the cache's hold on a file, so its last user may take its features apart.
     pub fn forget(&mut self, path: &Path) {
         self.loaded.remove(path);
@@ -153,7 +169,8 @@ impl DataCache {
         if let Some(d) = self.loaded.get(path) {
             return Ok(Arc::clone(d));
         }
-        let d = Arc::new(load(path)?);
+        let d = Arc::new(load_limited(path, &self.limits)?);
+        self.vertices = crate::limits::add_vertices(&d, self.vertices, &self.limits)?;
         self.loaded.insert(path.to_path_buf(), Arc::clone(&d));
         Ok(d)
     }
@@ -161,13 +178,18 @@ impl DataCache {
 
 /// Reads and checks a GeoJSON file (FeatureCollection, Feature or bare Geometry).
 pub fn load(path: &Path) -> Result<Dataset> {
+    load_limited(path, &Limits::default())
+}
+
+/// [`load`], reading no more than `limits.max_input_bytes`.
+pub fn load_limited(path: &Path, limits: &Limits) -> Result<Dataset> {
     if path.is_dir() {
         return Err(Error::Io {
             path: path.to_path_buf(),
             message: "is a folder, not a GeoJSON file".into(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    let bytes = crate::limits::read_input(path, limits)?;
     parse(&bytes, path)
 }
 
@@ -176,7 +198,9 @@ pub fn load(path: &Path) -> Result<Dataset> {
 /// Serde visitors read coordinates straight into flat point lists (no intermediate JSON
 /// values), and properties stay raw JSON until something asks for them.
 pub fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
+    // Editors on Windows often start UTF-8 files with a byte-order mark; JSON forbids it.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    check_start(bytes, path)?;
     let doc: raw::Document = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
     let raw_features: Vec<raw::Feature> = match doc.kind.as_str() {
         "FeatureCollection" => doc.features.ok_or_else(|| {
@@ -271,6 +295,23 @@ fn feature(index: usize, f: raw::Feature, src: &Source) -> Result<Feature> {
         properties,
         geometry,
     })
+}
+
+/// Every GeoJSON document is one JSON object: say so plainly for a CSV, an array or an
+/// empty file, instead of a JSON syntax error about their first character.
+fn check_start(bytes: &[u8], path: &Path) -> Result<()> {
+    let Some(at) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Err(Error::data(path, "", "the file is empty: GeoJSON is a JSON object such as {\"type\": \"FeatureCollection\", ...}"));
+    };
+    if bytes[at] == b'{' {
+        return Ok(());
+    }
+    let (line, column) = crate::error::line_column(&String::from_utf8_lossy(&bytes[..at]), at);
+    Err(Error::data(
+        path,
+        format!("{line}:{column}"),
+        "not GeoJSON: a GeoJSON file is one JSON object, {\"type\": ...}",
+    ))
 }
 
 fn json_error(path: &Path, e: &serde_json::Error) -> Error {
@@ -485,7 +526,28 @@ mod coords {
             }
             if i == int_start || (b[int_start] == b'0' && i - int_start > 1) {
                 self.i = start;
-                return self.fail("coordinates must be JSON numbers");
+                // Say what was found instead: a quoted string, a word, or the character.
+                let rest = &b[start..];
+                let found = if rest.first() == Some(&b'"') {
+                    let end = rest[1..]
+                        .iter()
+                        .position(|&c| c == b'"')
+                        .map_or(rest.len().min(24), |e| e + 2);
+                    format!("string {}", String::from_utf8_lossy(&rest[..end.min(40)]))
+                } else {
+                    let end = rest
+                        .iter()
+                        .position(|c| {
+                            !c.is_ascii_alphanumeric() && !matches!(c, b'.' | b'-' | b'+')
+                        })
+                        .unwrap_or(rest.len())
+                        .clamp(1, 24);
+                    format!("{:?}", String::from_utf8_lossy(&rest[..end]))
+                };
+                return Err((
+                    start,
+                    format!("coordinates must be JSON numbers, found {found}"),
+                ));
             }
             let mut exp: i32 = 0;
             if b.get(i) == Some(&b'.') {
@@ -524,8 +586,11 @@ mod coords {
                 return Ok(if neg { -v } else { v });
             }
             let text = std::str::from_utf8(&b[start..i]).unwrap_or("");
-            text.parse::<f64>()
-                .map_err(|_| (start, "coordinates must be JSON numbers".to_string()))
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                Ok(_) => Err((start, format!("number out of range: {text}"))),
+                Err(_) => Err((start, "coordinates must be JSON numbers".to_string())),
+            }
         }
     }
 
@@ -598,7 +663,7 @@ impl Checker<'_> {
         if !(x.is_finite() && y.is_finite()) || x.abs() > 180.0 + SLACK || y.abs() > 90.0 + SLACK {
             return Err(self.err(
                 sub,
-                format!("position [{x}, {y}] is not a longitude, latitude pair in degrees (RFC 7946: longitude -180..180, latitude -90..90)"),
+                format!("position [{x:?}, {y:?}] is not a longitude, latitude pair in degrees (RFC 7946: longitude -180..180, latitude -90..90)"),
             ));
         }
         Ok(Coord {

@@ -16,6 +16,7 @@ pub mod emit;
 pub mod error;
 pub mod fonts;
 pub mod layout;
+pub mod limits;
 pub mod project;
 pub mod projection;
 pub mod render;

@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use mapfig::color::Paint;
 use mapfig::data::DataCache;
 use mapfig::layout::{peak_memory, Timings};
+use mapfig::limits::{self, Limits};
 use mapfig::project::{self, FileStatus, Manifest, Shard};
 use mapfig::render::{self, DrawOptions, Format, Options};
 use mapfig::theme::Theme;
@@ -69,6 +70,8 @@ enum Command {
         /// Print each stage's wall time and the peak memory to stderr.
         #[arg(long)]
         timings: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Render any GeoJSON file without a spec: a quick look.
     Draw {
@@ -104,7 +107,34 @@ enum Command {
         /// Print each stage's wall time and the peak memory to stderr.
         #[arg(long)]
         timings: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
+}
+
+/// Resource limits (see `mapfig::limits`): inputs over them fail with a message naming
+/// the flag to raise.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Largest data file read, e.g. 512MiB or 4GiB.
+    #[arg(long, default_value = "1GiB", value_parser = limits::parse_bytes)]
+    max_input_bytes: u64,
+    /// Most vertices all data files of this run may hold together, e.g. 100M.
+    #[arg(long, default_value = "50M", value_parser = limits::parse_count)]
+    max_vertices: u64,
+    /// Largest PNG in pixels (width × height after --scale), e.g. 1G.
+    #[arg(long, default_value = "400M", value_parser = limits::parse_count)]
+    max_pixels: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_input_bytes: self.max_input_bytes,
+            max_vertices: self.max_vertices,
+            max_pixels: self.max_pixels,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -139,6 +169,7 @@ fn run(cli: Cli) -> Result<()> {
             theme,
             text_as_paths,
             timings,
+            limits,
         }) => {
             let theme = theme
                 .map(|t| Theme::parse(&t).map_err(|m| Error::Usage(format!("--theme: {m}"))))
@@ -168,6 +199,7 @@ fn run(cli: Cli) -> Result<()> {
                     theme,
                     text_as_paths,
                 },
+                limits.limits(),
                 timings,
             )
         }
@@ -183,6 +215,7 @@ fn run(cli: Cli) -> Result<()> {
             scale,
             simplify,
             timings,
+            limits,
         }) => {
             let simplify = simplify
                 .map(|v| {
@@ -210,6 +243,7 @@ fn run(cli: Cli) -> Result<()> {
                 background: paint("background", &background)?,
                 scale,
                 simplify,
+                limits: limits.limits(),
             })?;
             if timings {
                 print_timings(&data.display().to_string(), &t);
@@ -338,13 +372,13 @@ fn check_project(manifest_path: Option<PathBuf>, report_dir: &std::path::Path) -
     Ok(())
 }
 
-fn render_all(specs: Vec<PathBuf>, options: Options, timings: bool) -> Result<()> {
+fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bool) -> Result<()> {
     let specs = if specs.is_empty() {
         render::default_specs(std::path::Path::new("."))?
     } else {
         specs
     };
-    let mut cache = DataCache::default();
+    let mut cache = DataCache::new(limits);
     for spec in &specs {
         let r = render::render_spec(spec, &options, &mut cache)?;
         warn_dropped(spec, &r.dropped_labels);

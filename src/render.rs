@@ -114,7 +114,7 @@ pub fn render_formats(
         String::new()
     };
     let png = if formats.contains(&Format::Png) {
-        let p = crate::emit::raster::render_png(&layout.scene, scale, &spec.file)?;
+        let p = crate::emit::raster::render_png(&layout.scene, scale, &spec.file, cache.limits())?;
         layout.timings.lap("rasterize PNG");
         Some(p)
     } else {
@@ -248,6 +248,7 @@ pub struct DrawOptions {
     pub scale: f64,
     /// Share of polygon vertices kept by topology-preserving simplification.
     pub simplify: Option<f64>,
+    pub limits: crate::limits::Limits,
 }
 
 /// Renders any GeoJSON file to SVG or PNG (chosen by the output's extension).
@@ -335,7 +336,7 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
         badges: Vec::new(),
         furniture: Furniture::NONE,
     };
-    let mut cache = DataCache::default();
+    let mut cache = DataCache::new(o.limits);
     cache.one_shot = true;
     let mut out = render_formats(&spec, false, &[format], o.scale, &mut cache)?;
     out.layout.timings.restart();

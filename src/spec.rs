@@ -287,8 +287,7 @@ impl Furniture {
     };
 }
 
-/// Largest canvas side accepted, in CSS pixels.
-pub const MAX_SIDE: f64 = 20_000.0;
+pub use crate::limits::MAX_SIDE;
 
 /// Reads and validates a spec file.
 pub fn load(path: &Path) -> Result<Spec> {
@@ -298,7 +297,21 @@ pub fn load(path: &Path) -> Result<Spec> {
             message: "is a folder, not a spec file".into(),
         });
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let bytes = crate::limits::read_spec(path)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let (line, column) = line_column(&String::from_utf8_lossy(&bytes[..at]), at);
+        Error::Spec {
+            file: path.to_path_buf(),
+            line,
+            column,
+            message: format!(
+                "invalid UTF-8 (byte 0x{:02x}): a spec must be UTF-8 text",
+                bytes[at]
+            ),
+        }
+    })?;
     parse(&text, path)
 }
 

@@ -3,11 +3,9 @@
 
 use crate::error::{Error, Result};
 use crate::fonts;
+use crate::limits::Limits;
 use resvg::{tiny_skia, usvg};
 use std::path::Path;
-
-/// Largest raster accepted, in pixels (width × height): 400 megapixels, 1.6 GB of RGBA.
-pub const MAX_PIXELS: f64 = 400.0e6;
 
 /// Parse options that load nothing from disk or the network and use the bundled fonts.
 pub fn options() -> usvg::Options<'static> {
@@ -27,7 +25,7 @@ pub fn options() -> usvg::Options<'static> {
 
 /// Rasterizes SVG text at `scale` (2.0 gives a PNG twice the SVG's CSS size).
 /// `name` is the file the PNG is for, used in errors.
-pub fn render(svg: &str, scale: f64, name: &Path) -> Result<Vec<u8>> {
+pub fn render(svg: &str, scale: f64, name: &Path, limits: &Limits) -> Result<Vec<u8>> {
     if !(scale.is_finite() && scale > 0.0 && scale <= 16.0) {
         return Err(Error::Usage(format!(
             "--scale must be above 0 and at most 16, got {scale}"
@@ -44,12 +42,7 @@ pub fn render(svg: &str, scale: f64, name: &Path) -> Result<Vec<u8>> {
         (f64::from(size.width()) * scale).round(),
         (f64::from(size.height()) * scale).round(),
     );
-    if w * h > MAX_PIXELS {
-        return Err(Error::render(
-            name,
-            format!("a {w}×{h} PNG is over the limit of {MAX_PIXELS} pixels; lower --scale or the spec's size"),
-        ));
-    }
+    crate::limits::check_pixels(w, h, limits, name)?;
     let mut pixmap = tiny_skia::Pixmap::new(w as u32, h as u32)
         .ok_or_else(|| Error::render(name, format!("cannot allocate a {w}×{h} image")))?;
     let ts = tiny_skia::Transform::from_scale(

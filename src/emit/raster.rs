@@ -11,12 +11,14 @@ use resvg::tiny_skia::{
 };
 use std::path::Path;
 
-/// Largest raster accepted, in pixels (width × height): 400 megapixels, 1.6 GB of RGBA.
-pub const MAX_PIXELS: f64 = 400.0e6;
-
 /// Rasterizes the scene at `scale` (2.0 gives a PNG twice the scene's CSS size) and
 /// encodes it as PNG. `name` is the file the PNG is for, used in errors.
-pub fn render_png(scene: &Scene, scale: f64, name: &Path) -> Result<Vec<u8>> {
+pub fn render_png(
+    scene: &Scene,
+    scale: f64,
+    name: &Path,
+    limits: &crate::limits::Limits,
+) -> Result<Vec<u8>> {
     if !(scale.is_finite() && scale > 0.0 && scale <= 16.0) {
         return Err(Error::Usage(format!(
             "--scale must be above 0 and at most 16, got {scale}"
@@ -26,12 +28,7 @@ pub fn render_png(scene: &Scene, scale: f64, name: &Path) -> Result<Vec<u8>> {
         (scene.width * scale).round(),
         (scene.height * scale).round(),
     );
-    if w * h > MAX_PIXELS {
-        return Err(Error::render(
-            name,
-            format!("a {w}×{h} PNG is over the limit of {MAX_PIXELS} pixels; lower --scale or the spec's size"),
-        ));
-    }
+    crate::limits::check_pixels(w, h, limits, name)?;
     let mut pixmap = Pixmap::new(w as u32, h as u32)
         .ok_or_else(|| Error::render(name, format!("cannot allocate a {w}×{h} image")))?;
     let ts = Transform::from_scale((w / scene.width) as f32, (h / scene.height) as f32);

@@ -207,6 +207,9 @@ pub fn clip_ring(ring: &[Pt], clip: [f64; 4]) -> Ring {
             2 => p[1] >= clip[1],
             _ => p[1] <= clip[3],
         };
+        // The crossing lies on the edge and between a and b; rounding must not move it off
+        // either, or points can land (by an ulp) outside the box.
+        let between = |v: f64, a: f64, b: f64| within(v, a.min(b), a.max(b));
         let cross = |a: &Pt, b: &Pt| -> Pt {
             let t = match edge {
                 0 => (clip[0] - a[0]) / (b[0] - a[0]),
@@ -214,7 +217,14 @@ pub fn clip_ring(ring: &[Pt], clip: [f64; 4]) -> Ring {
                 2 => (clip[1] - a[1]) / (b[1] - a[1]),
                 _ => (clip[3] - a[1]) / (b[1] - a[1]),
             };
-            [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
+            let x = between(a[0] + t * (b[0] - a[0]), a[0], b[0]);
+            let y = between(a[1] + t * (b[1] - a[1]), a[1], b[1]);
+            match edge {
+                0 => [clip[0], y],
+                1 => [clip[2], y],
+                2 => [x, clip[1]],
+                _ => [x, clip[3]],
+            }
         };
         if pts.is_empty() {
             break;
@@ -275,6 +285,15 @@ pub fn clip_line(line: &[Pt], clip: [f64; 4]) -> Vec<Ring> {
 }
 
 fn clip_segment(a: Pt, b: Pt, c: [f64; 4]) -> Option<(Pt, Pt)> {
+    // Exact rejection first: with far-off points the parameters below round, and a
+    // segment that misses the box could otherwise be kept.
+    if a[0].max(b[0]) < c[0]
+        || a[0].min(b[0]) > c[2]
+        || a[1].max(b[1]) < c[1]
+        || a[1].min(b[1]) > c[3]
+    {
+        return None;
+    }
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let (mut t0, mut t1) = (0.0f64, 1.0f64);
     for (p, q) in [
@@ -300,10 +319,17 @@ fn clip_segment(a: Pt, b: Pt, c: [f64; 4]) -> Option<(Pt, Pt)> {
         return None;
     }
     let at = |t: f64| [a[0] + t * dx, a[1] + t * dy];
+    // The clipped segment is inside `c`; rounding must not move its ends out.
+    let inside = |p: Pt| [within(p[0], c[0], c[2]), within(p[1], c[1], c[3])];
     Some((
-        if t0 > 0.0 { at(t0) } else { a },
-        if t1 < 1.0 { at(t1) } else { b },
+        inside(if t0 > 0.0 { at(t0) } else { a }),
+        inside(if t1 < 1.0 { at(t1) } else { b }),
     ))
+}
+
+/// `v` limited to `lo..=hi`; unlike `f64::clamp`, never panics (on NaN or `lo > hi`).
+fn within(v: f64, lo: f64, hi: f64) -> f64 {
+    v.max(lo).min(hi)
 }
 
 /// Signed area (shoelace), positive for counter-clockwise in a y-up system.
@@ -406,6 +432,43 @@ mod tests {
         let pieces = clip_line(&line, [0.0, 0.0, 10.0, 10.0]);
         assert_eq!(pieces.len(), 2, "{pieces:?}");
         assert_eq!(pieces[0], vec![[0.0, 5.0], [5.0, 5.0], [5.0, 10.0]]);
+    }
+
+    #[test]
+    fn rounding_never_puts_clipped_points_outside_the_box() {
+        // Found by tests/properties.rs: interpolation landed an ulp outside, and a segment
+        // from a far-off point that misses the box was kept.
+        let clip = [
+            393.05133951896966,
+            775.0960031397367,
+            394.05133951896966,
+            917.1201893347466,
+        ];
+        let line = [
+            [906.4037258201663, 431.96425658213815],
+            [-119.13612458112117, 1297.777746644665],
+        ];
+        for p in clip_line(&line, clip).concat() {
+            assert!(
+                p[0] >= clip[0] && p[0] <= clip[2] && p[1] >= clip[1] && p[1] <= clip[3],
+                "{p:?}"
+            );
+        }
+        let ring = [
+            [0.0, 0.0],
+            [2150902.06026912, 0.0],
+            [0.0, 1292.929554337424],
+            [0.0, 0.0],
+        ];
+        let clip = [393.05133951896966, 0.0, 394.05133951896966, 1.0];
+        for p in clip_ring(&ring, clip) {
+            assert!(
+                p[0] >= clip[0] && p[0] <= clip[2] && p[1] >= clip[1] && p[1] <= clip[3],
+                "{p:?}"
+            );
+        }
+        let far = [[0.0, -1e300], [1358.4585129360025, 0.0]];
+        assert!(clip_line(&far, [0.0, 418.07, 1381.32, 419.07]).is_empty());
     }
 
     #[test]

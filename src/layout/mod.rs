@@ -177,6 +177,17 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 features.push((i, Flat::default()));
             }
         }
+        if dataset.features.is_empty() {
+            // Valid GeoJSON, but a map of nothing is a broken export far more often than a wish.
+            return Err(Error::data(
+                &l.source,
+                "",
+                format!(
+                    "holds no features (an empty FeatureCollection): nothing to draw for layer {:?}",
+                    l.id
+                ),
+            ));
+        }
         if features.is_empty() {
             return Err(Error::render(
                 &spec.file,
@@ -218,9 +229,17 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 }
             }
             b.get().ok_or_else(|| {
+                let layers: Vec<String> = layers_ll
+                    .iter()
+                    .filter(|ld| fit_layers(ld))
+                    .map(|ld| format!("{:?} ({})", ld.spec.id, ld.spec.source.display()))
+                    .collect();
                 Error::render(
                     &spec.file,
-                    "the layers the map is fitted to have no geometry",
+                    format!(
+                        "the layers the map is fitted to have no geometry (every feature's \"geometry\" is null): {}",
+                        layers.join(", ")
+                    ),
                 )
             })?
         }

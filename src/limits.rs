@@ -1,0 +1,279 @@
+//! Resource limits: how much one run may read, hold and draw. A hostile or mistaken input
+//! (an endless device, a 10-GB export, a billion-vertex line, a poster-sized PNG) fails
+//! fast with a message naming the limit and the flag that raises it, instead of exhausting
+//! memory or time.
+
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use std::io::Read;
+use std::path::Path;
+
+/// Largest canvas side accepted, in CSS pixels (a spec's `size`, `draw --size`).
+pub const MAX_SIDE: f64 = 20_000.0;
+
+/// Largest spec file read. Specs are written by hand; a bigger one is not a spec.
+pub const MAX_SPEC_BYTES: u64 = 16 << 20;
+
+/// How many leading bytes are checked for NUL before a file is read whole.
+const SNIFF_BYTES: usize = 8 << 10;
+
+/// Limits of one run. The defaults render any real map; lower them for untrusted input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest data file read, in bytes (`--max-input-bytes`).
+    pub max_input_bytes: u64,
+    /// Most vertices the data files of one run may hold together; a file used by several
+    /// layers or specs counts once (`--max-vertices`).
+    pub max_vertices: u64,
+    /// Largest PNG, in pixels: width × height after `--scale` (`--max-pixels`).
+    pub max_pixels: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_bytes: 1 << 30,
+            max_vertices: 50_000_000,
+            max_pixels: 400_000_000,
+        }
+    }
+}
+
+/// Reads a data file of at most `limits.max_input_bytes`.
+pub fn read_input(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
+    read_bounded(path, limits.max_input_bytes, || {
+        format!(
+            "larger than the limit of {} for one input file; raise it with --max-input-bytes",
+            human_bytes(limits.max_input_bytes)
+        )
+    })
+}
+
+/// Reads a spec file (at most [`MAX_SPEC_BYTES`]).
+pub fn read_spec(path: &Path) -> Result<Vec<u8>> {
+    read_bounded(path, MAX_SPEC_BYTES, || {
+        format!(
+            "larger than {}: not a map spec",
+            human_bytes(MAX_SPEC_BYTES)
+        )
+    })
+}
+
+/// Reads at most `max + 1` bytes, so an endless source (`/dev/zero`, a pipe) stops at the
+/// limit; and looks at the first bytes before reading on, so a binary file or a device
+/// is refused at once instead of after `max` bytes. `too_big` says what the limit is.
+fn read_bounded(path: &Path, max: u64, too_big: impl FnOnce() -> String) -> Result<Vec<u8>> {
+    let fail = |message: String| Error::Io {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
+    let known_len = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    if known_len.is_some_and(|n| n > max) {
+        return Err(fail(too_big()));
+    }
+    let mut bytes = Vec::with_capacity(known_len.map_or(SNIFF_BYTES, |n| n as usize + 1));
+    let mut reader = file.take(max + 1);
+    (&mut reader)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, &e))?;
+    if bytes.contains(&0) {
+        return Err(fail(
+            "not a text file (it holds NUL bytes: a binary file or a device?)".into(),
+        ));
+    }
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, &e))?;
+    if bytes.len() as u64 > max {
+        return Err(fail(too_big()));
+    }
+    Ok(bytes)
+}
+
+/// Vertices (positions) in a dataset.
+pub fn count_vertices(d: &Dataset) -> u64 {
+    use geo::CoordsIter;
+    d.features
+        .iter()
+        .filter_map(|f| f.geometry.as_ref())
+        .map(|g| g.coords_count() as u64)
+        .sum()
+}
+
+/// Checks that `d`, added to the `held` vertices already loaded, stays within the limit;
+/// returns the new total.
+pub fn add_vertices(d: &Dataset, held: u64, limits: &Limits) -> Result<u64> {
+    let n = count_vertices(d);
+    let total = held.saturating_add(n);
+    if total > limits.max_vertices {
+        let with = if held > 0 {
+            format!(" (with the {held} already loaded, {total})")
+        } else {
+            String::new()
+        };
+        return Err(Error::data(
+            &d.path,
+            "",
+            format!(
+                "{n} vertices{with} is over the limit of {} vertices per run; raise it with --max-vertices",
+                limits.max_vertices
+            ),
+        ));
+    }
+    Ok(total)
+}
+
+/// Checks a raster's size against the pixel limit.
+pub fn check_pixels(width: f64, height: f64, limits: &Limits, file: &Path) -> Result<()> {
+    let pixels = width * height;
+    if pixels > limits.max_pixels as f64 {
+        return Err(Error::render(
+            file,
+            format!(
+                "a {width}×{height} PNG ({pixels} pixels) is over the limit of {} pixels; lower --scale or the spec's size, or raise --max-pixels",
+                limits.max_pixels
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `1 GiB`, `512 MiB`, `1000 bytes`: exact when a whole number of units, else bytes.
+pub fn human_bytes(n: u64) -> String {
+    for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if n >= size && n.is_multiple_of(size) {
+            return format!("{} {unit}", n / size);
+        }
+    }
+    format!("{n} bytes")
+}
+
+/// A byte count as a user writes it: `1000000`, `64KiB`, `512MiB`, `2GiB`, `10MB` (the
+/// `-iB` units are powers of 1024, `kB`, `MB`, `GB` powers of 1000; `K`, `M`, `G` alone
+/// mean the binary ones).
+pub fn parse_bytes(s: &str) -> std::result::Result<u64, String> {
+    let t = s.trim().replace('_', "");
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        "t" | "tib" => 1 << 40,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        "tb" => 1_000_000_000_000,
+        _ => {
+            return Err(format!(
+                "{s:?} is not a size: use bytes or a unit, e.g. 512MiB or 2GiB"
+            ))
+        }
+    };
+    positive(digits, factor, s)
+}
+
+/// A count as a user writes it: `50000000`, `50_000_000`, `50M`, `2G`, `800k` (powers of
+/// 1000).
+pub fn parse_count(s: &str) -> std::result::Result<u64, String> {
+    let t = s.trim().replace('_', "");
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let factor: u64 = match unit.trim() {
+        "" => 1,
+        "k" | "K" => 1_000,
+        "M" => 1_000_000,
+        "G" => 1_000_000_000,
+        _ => {
+            return Err(format!(
+                "{s:?} is not a count: use a whole number, e.g. 50000000 or 50M"
+            ))
+        }
+    };
+    positive(digits, factor, s)
+}
+
+fn positive(digits: &str, factor: u64, original: &str) -> std::result::Result<u64, String> {
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{original:?} is not a whole number"))?;
+    match n.checked_mul(factor) {
+        Some(0) => Err("must be above 0".into()),
+        Some(v) => Ok(v),
+        None => Err(format!("{original:?} is too large")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_counts_parse_with_units() {
+        assert_eq!(parse_bytes("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_bytes("512 MiB"), Ok(512 << 20));
+        assert_eq!(parse_bytes("10MB"), Ok(10_000_000));
+        assert_eq!(parse_bytes("4096"), Ok(4096));
+        assert!(parse_bytes("0").is_err());
+        assert!(parse_bytes("lots").is_err());
+        assert!(parse_bytes("99999999999G").is_err());
+        assert_eq!(parse_count("50M"), Ok(50_000_000));
+        assert_eq!(parse_count("1_000"), Ok(1000));
+        assert!(parse_count("1.5M").is_err());
+    }
+
+    #[test]
+    fn human_bytes_is_exact() {
+        assert_eq!(human_bytes(1 << 30), "1 GiB");
+        assert_eq!(human_bytes(3 << 20), "3 MiB");
+        assert_eq!(human_bytes(1000), "1000 bytes");
+    }
+
+    fn scratch(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let p = std::env::temp_dir().join(format!("mapfig-limits-{}-{name}", std::process::id()));
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    #[test]
+    fn reading_stops_at_the_limit() {
+        let p = scratch("big", &[b' '; 100]);
+        let small = Limits {
+            max_input_bytes: 99,
+            ..Limits::default()
+        };
+        let e = read_input(&p, &small).unwrap_err().to_string();
+        assert!(
+            e.contains("--max-input-bytes") && e.contains("99 bytes"),
+            "{e}"
+        );
+        let exact = Limits {
+            max_input_bytes: 100,
+            ..Limits::default()
+        };
+        assert_eq!(read_input(&p, &exact).unwrap().len(), 100);
+        let _ = std::fs::remove_file(p);
+    }
+
+    #[test]
+    fn endless_and_binary_sources_are_refused_at_once() {
+        let zero = Path::new("/dev/zero");
+        if zero.exists() {
+            let e = read_input(zero, &Limits::default())
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("not a text file"), "{e}");
+        }
+        let p = scratch("png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+        let e = read_spec(&p).unwrap_err().to_string();
+        assert!(e.contains("not a text file"), "{e}");
+        let _ = std::fs::remove_file(p);
+    }
+}
