@@ -3,7 +3,8 @@
 //! The pipeline, one module a stage: [`spec`] (parse and validate a map spec) →
 //! [`data`] (load GeoJSON) → [`projection`] (project and fit) → [`layout`] (labels,
 //! callouts, badges, furniture → [`scene::Scene`]) → [`emit`] (SVG, PNG).
-//! [`render`] ties them together for the CLI and for library users.
+//! [`render`] ties them together for the CLI and for library users; [`gallery`] writes the
+//! index page of a folder of rendered maps.
 
 #![forbid(unsafe_code)]
 
@@ -12,6 +13,7 @@ pub mod data;
 pub mod emit;
 pub mod error;
 pub mod fonts;
+pub mod gallery;
 pub mod layout;
 pub mod projection;
 pub mod render;

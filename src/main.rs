@@ -194,12 +194,16 @@ fn print_timings(what: &str, t: &Timings) {
 }
 
 fn render_all(specs: Vec<PathBuf>, options: Options, timings: bool) -> Result<()> {
-    let specs = if specs.is_empty() {
+    // The default job renders every spec in maps/ into one folder, so it also writes that
+    // folder's gallery page; a render of chosen specs must not replace it with a partial one.
+    let default_job = specs.is_empty();
+    let specs = if default_job {
         render::default_specs(std::path::Path::new("."))?
     } else {
         specs
     };
     let mut cache = DataCache::default();
+    let mut gallery = Vec::new();
     for spec in &specs {
         let r = render::render_spec(spec, &options, &mut cache)?;
         for d in &r.dropped_labels {
@@ -218,6 +222,11 @@ fn render_all(specs: Vec<PathBuf>, options: Options, timings: bool) -> Result<()
         if timings {
             print_timings(&spec.display().to_string(), &r.timings);
         }
+        gallery.push(r.gallery);
+    }
+    if default_job && options.formats.contains(&Format::Svg) {
+        mapfig::gallery::write_gallery(&options.out_dir, &gallery)?;
+        eprintln!("wrote {}", options.out_dir.join("index.html").display());
     }
     Ok(())
 }

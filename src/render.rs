@@ -71,6 +71,8 @@ pub struct Rendered {
     pub files: Vec<PathBuf>,
     pub dropped_labels: Vec<Dropped>,
     pub timings: layout::Timings,
+    /// How the map is listed on the gallery page.
+    pub gallery: crate::gallery::GalleryEntry,
 }
 
 /// A rendered map in memory.
@@ -142,6 +144,7 @@ pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
     Ok(Rendered {
         spec: path.to_path_buf(),
         files,
+        gallery: crate::gallery::GalleryEntry::new(path, &spec.output, &out.layout.scene),
         dropped_labels: out.layout.dropped_labels,
         timings,
     })
