@@ -13,12 +13,11 @@ pub static BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSans-Bold.ttf");
 pub static ITALIC: &[u8] = include_bytes!("../assets/fonts/NotoSans-Italic.ttf");
 
 struct Metrics {
+    /// The shaper (kerning, ligatures), as browsers and resvg shape the same text.
+    face: rustybuzz::Face<'static>,
     units_per_em: f64,
     ascender: f64,
     descender: f64,
-    /// Advance widths (font units) for the first 0x0250 code points, the Latin ranges.
-    advances: Vec<u16>,
-    fallback_advance: u16,
     data: &'static [u8],
 }
 
@@ -29,32 +28,16 @@ impl Metrics {
             // The fonts are compiled in and tested; failing here is a build defect.
             Err(e) => unreachable!("bundled font does not parse: {e}"),
         };
-        let advance = |c: char| {
-            face.glyph_index(c)
-                .and_then(|g| face.glyph_hor_advance(g))
-                .unwrap_or(0)
+        let shaper = match rustybuzz::Face::from_slice(data, 0) {
+            Some(f) => f,
+            None => unreachable!("bundled font does not load in the shaper"),
         };
-        let fallback_advance = advance('n');
-        let advances = (0u32..0x250)
-            .map(|c| char::from_u32(c).map_or(fallback_advance, advance))
-            .collect();
         Metrics {
+            face: shaper,
             units_per_em: f64::from(face.units_per_em()),
             ascender: f64::from(face.ascender()),
             descender: f64::from(face.descender()),
-            advances,
-            fallback_advance,
             data,
-        }
-    }
-
-    fn advance(&self, c: char) -> u16 {
-        match self.advances.get(c as usize) {
-            Some(&a) => a,
-            None => ttf_parser::Face::parse(self.data, 0)
-                .ok()
-                .and_then(|f| f.glyph_index(c).and_then(|g| f.glyph_hor_advance(g)))
-                .unwrap_or(self.fallback_advance),
         }
     }
 }
@@ -73,8 +56,55 @@ fn metrics(bold: bool, italic: bool) -> &'static Metrics {
 /// Width in pixels of one line of text at `size` px, plus `letter_spacing` per character.
 pub fn text_width(text: &str, size: f64, bold: bool, italic: bool, letter_spacing: f64) -> f64 {
     let m = metrics(bold, italic);
-    let units: f64 = text.chars().map(|c| f64::from(m.advance(c))).sum();
+    let glyphs = shape(m, text);
+    let units: f64 = glyphs.iter().map(|g| g.advance).sum();
     units / m.units_per_em * size + letter_spacing * text.chars().count() as f64
+}
+
+/// A shaped glyph: id, advance and offsets in font units.
+struct Glyph {
+    id: u16,
+    advance: f64,
+    dx: f64,
+    dy: f64,
+    /// Characters this glyph stands for (more than one for a ligature).
+    chars: usize,
+}
+
+/// Shapes one line with the font's kerning and default features, left to right.
+fn shape(m: &Metrics, text: &str) -> Vec<Glyph> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut buf = rustybuzz::UnicodeBuffer::new();
+    buf.push_str(text);
+    buf.set_direction(rustybuzz::Direction::LeftToRight);
+    let out = rustybuzz::shape(&m.face, &[], buf);
+    let infos = out.glyph_infos();
+    let clusters: Vec<usize> = infos.iter().map(|i| i.cluster as usize).collect();
+    infos
+        .iter()
+        .zip(out.glyph_positions())
+        .enumerate()
+        .map(|(k, (info, pos))| {
+            let start = clusters[k];
+            let end = clusters
+                .iter()
+                .skip(k + 1)
+                .find(|&&c| c != start)
+                .copied()
+                .unwrap_or(text.len());
+            Glyph {
+                id: info.glyph_id as u16,
+                advance: f64::from(pos.x_advance),
+                dx: f64::from(pos.x_offset),
+                dy: f64::from(pos.y_offset),
+                chars: text
+                    .get(start.min(end)..end.max(start))
+                    .map_or(1, |s| s.chars().count().max(1)),
+            }
+        })
+        .collect()
 }
 
 /// Glyph outlines of one line of text as SVG path data, with its left end of the baseline
@@ -100,11 +130,12 @@ pub fn outline(
         y,
         scale,
     };
-    for c in text.chars() {
-        if let Some(g) = face.glyph_index(c) {
-            face.outline_glyph(g, &mut builder);
-        }
-        builder.x += f64::from(m.advance(c)) * scale + letter_spacing;
+    let mut pen = x;
+    for g in shape(m, text) {
+        builder.x = pen + g.dx * scale;
+        builder.y = y - g.dy * scale;
+        face.outline_glyph(ttf_parser::GlyphId(g.id), &mut builder);
+        pen += g.advance * scale + letter_spacing * g.chars as f64;
     }
     builder.d
 }

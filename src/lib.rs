@@ -5,7 +5,8 @@
 //! callouts, badges, furniture → [`scene::Scene`]) → [`emit`] (SVG, PNG, PDF).
 //! [`render`] ties them together for the CLI and for library users. [`topology`] gives
 //! polygon layers shared arcs: simplification and inner borders without gaps;
-//! [`antimeridian`] prepares lon/lat geometry for world maps (cuts at ±180, latitude limits).
+//! [`antimeridian`] prepares lon/lat geometry for world maps (cuts at ±180, latitude limits);
+//! [`gallery`] writes the index page of a folder of rendered maps.
 
 #![forbid(unsafe_code)]
 
@@ -15,6 +16,7 @@ pub mod data;
 pub mod emit;
 pub mod error;
 pub mod fonts;
+pub mod gallery;
 pub mod layout;
 pub mod limits;
 pub mod project;

@@ -326,6 +326,11 @@ fn build_project(
         built.len(),
         m.options.out_dir.display()
     );
+    if shard.is_none() && m.options.formats.contains(&Format::Svg) {
+        // The whole project went into one folder: its gallery page lists every map.
+        let entries: Vec<_> = built.iter().map(|b| b.gallery.clone()).collect();
+        mapfig::gallery::write_gallery(&m.options.out_dir, &entries)?;
+    }
     if let Some(r) = report {
         mapfig::emit::write_atomic(&r, project::report_json(&built, shard).as_bytes())?;
     }
@@ -373,7 +378,11 @@ fn check_project(manifest_path: Option<PathBuf>, report_dir: &std::path::Path) -
 }
 
 fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bool) -> Result<()> {
-    let specs = if specs.is_empty() {
+    // The default job renders every spec in maps/ into one folder, so it also writes that
+    // folder's gallery page; a render of chosen specs must not replace it with a partial one.
+    let default_job = specs.is_empty();
+    let mut gallery = Vec::new();
+    let specs = if default_job {
         render::default_specs(std::path::Path::new("."))?
     } else {
         specs
@@ -388,6 +397,11 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
         if timings {
             print_timings(&spec.display().to_string(), &r.timings);
         }
+        gallery.push(r.gallery);
+    }
+    if default_job && options.formats.contains(&Format::Svg) {
+        mapfig::gallery::write_gallery(&options.out_dir, &gallery)?;
+        eprintln!("wrote {}", options.out_dir.join("index.html").display());
     }
     Ok(())
 }

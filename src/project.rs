@@ -188,6 +188,7 @@ pub struct Built {
     pub millis: f64,
     pub title: String,
     pub description: String,
+    pub gallery: crate::gallery::GalleryEntry,
 }
 
 /// Renders `specs` with `options`, in parallel, every spec complete before any file is
@@ -222,6 +223,7 @@ pub fn build(
             millis,
             title: e.title,
             description: e.description,
+            gallery: e.gallery,
         });
     }
     Ok(built)

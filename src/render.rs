@@ -74,6 +74,8 @@ pub struct Rendered {
     pub files: Vec<PathBuf>,
     pub dropped_labels: Vec<Dropped>,
     pub timings: layout::Timings,
+    /// How the map is listed on the gallery page.
+    pub gallery: crate::gallery::GalleryEntry,
 }
 
 /// A rendered map in memory.
@@ -149,6 +151,8 @@ impl Outputs {
 /// One spec rendered in memory: each output file's path and bytes, not yet written.
 pub struct Encoded {
     pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// How the map is listed on the gallery page.
+    pub gallery: crate::gallery::GalleryEntry,
     pub dropped_labels: Vec<Dropped>,
     pub timings: layout::Timings,
     pub title: String,
@@ -185,6 +189,7 @@ pub fn encode_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
         files.push((file, bytes));
     }
     Ok(Encoded {
+        gallery: crate::gallery::GalleryEntry::new(path, &spec.output, &out.layout.scene),
         files,
         dropped_labels: out.layout.dropped_labels,
         timings: out.layout.timings,
@@ -208,6 +213,7 @@ pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
     Ok(Rendered {
         spec: path.to_path_buf(),
         files,
+        gallery: encoded.gallery,
         dropped_labels: encoded.dropped_labels,
         timings,
     })

@@ -1,7 +1,8 @@
-//! The committed story maps: they render, match out/ byte for byte, and have the structure
-//! the article needs (ids per province, highlight, accessible text, sources).
+//! The committed story maps: they render, match out/ (and its index.html) byte for byte, and
+//! have the structure the article needs (ids per province, highlight, accessible text, sources).
 
 use mapfig::data::DataCache;
+use mapfig::gallery::{gallery_html, GalleryEntry};
 use mapfig::render::{default_specs, render_in_memory, Format};
 use mapfig::spec;
 use std::path::{Path, PathBuf};
@@ -37,9 +38,11 @@ fn fresh_render_reproduces_out_byte_for_byte() {
     let specs = default_specs(&root()).unwrap();
     assert_eq!(specs.len(), 3, "{specs:?}");
     let mut cache = DataCache::default();
+    let mut gallery = Vec::new();
     for path in specs {
         let s = spec::load(&path).unwrap();
         let r = render_in_memory(&s, &[Format::Png], 2.0, &mut cache).unwrap();
+        gallery.push(GalleryEntry::new(&path, &s.output, &r.layout.scene));
         let svg_name = format!("{}.svg", s.output);
         let png_name = format!("{}.png", s.output);
         assert!(
@@ -54,6 +57,11 @@ fn fresh_render_reproduces_out_byte_for_byte() {
         let again = render_in_memory(&s, &[], 2.0, &mut cache).unwrap();
         assert_eq!(again.svg, r.svg);
     }
+    let page = gallery_html(&root().join("out"), &gallery).unwrap();
+    assert!(
+        page.as_bytes() == read_out("index.html").as_slice(),
+        "index.html differs from a fresh render"
+    );
 }
 
 #[test]
