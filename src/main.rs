@@ -67,6 +67,10 @@ enum Command {
         /// Write SVG text as glyph outlines, for SVGs that must look the same without the font.
         #[arg(long)]
         text_as_paths: bool,
+        /// Also write the dark theme's colours into each SVG, shown by browsers when the
+        /// reader prefers a dark colour scheme (as the spec key `dark_variant = true`).
+        #[arg(long)]
+        dark_variant: bool,
         /// Print each stage's wall time and the peak memory to stderr.
         #[arg(long)]
         timings: bool,
@@ -168,6 +172,7 @@ fn run(cli: Cli) -> Result<()> {
             strict_labels,
             theme,
             text_as_paths,
+            dark_variant,
             timings,
             limits,
         }) => {
@@ -198,6 +203,7 @@ fn run(cli: Cli) -> Result<()> {
                     strict_labels,
                     theme,
                     text_as_paths,
+                    dark_variant,
                 },
                 limits.limits(),
                 timings,

@@ -23,6 +23,7 @@ struct RawManifest {
     scale: Option<f64>,
     theme: Option<String>,
     strict_labels: Option<bool>,
+    dark_variant: Option<bool>,
 }
 
 /// Specs to render and how.
@@ -85,6 +86,7 @@ impl Manifest {
             options.theme = Some(crate::theme::Theme::parse(t).map_err(|m| spec_err(0, m))?);
         }
         options.strict_labels = raw.strict_labels.unwrap_or(false);
+        options.dark_variant = raw.dark_variant.unwrap_or(false);
         Ok(Manifest { specs, options })
     }
 

@@ -52,6 +52,8 @@ pub struct Options {
     pub theme: Option<crate::theme::Theme>,
     /// Write SVG text as glyph outlines (for SVGs that must look the same without the font).
     pub text_as_paths: bool,
+    /// Give every SVG a dark variant (`prefers-color-scheme: dark`), whatever its spec says.
+    pub dark_variant: bool,
 }
 
 impl Default for Options {
@@ -63,6 +65,7 @@ impl Default for Options {
             strict_labels: false,
             theme: None,
             text_as_paths: false,
+            dark_variant: false,
         }
     }
 }
@@ -123,7 +126,12 @@ pub fn render_formats(
         None
     };
     let pdf = if formats.contains(&Format::Pdf) {
-        let p = pdf::render(&svg, &spec.file)?;
+        // Print has no colour scheme: the PDF gets the SVG without its dark variant.
+        let p = if layout.scene.dark_variant {
+            pdf::render(&svg::to_svg_single_scheme(&layout.scene), &spec.file)?
+        } else {
+            pdf::render(&svg, &spec.file)?
+        };
         layout.timings.lap("convert to PDF");
         Some(p)
     } else {
@@ -166,6 +174,7 @@ pub fn encode_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
     if let Some(t) = options.theme {
         spec.theme = t;
     }
+    spec.dark_variant |= options.dark_variant;
     let out = render_in_memory(&spec, &options.formats, options.scale, cache)?;
     if options.strict_labels {
         if let Some(d) = out.layout.dropped_labels.iter().find(|d| d.required) {
@@ -311,6 +320,7 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
         },
         background: o.background,
         theme: crate::theme::Theme::Light,
+        dark_variant: false,
         simplify: o.simplify,
         panel: false,
         layers: vec![Layer {

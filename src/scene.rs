@@ -17,6 +17,9 @@ pub struct Scene {
     /// map frame.
     pub clips: Vec<(String, [f64; 4])>,
     pub nodes: Vec<Node>,
+    /// The SVG also carries the dark theme's colours, applied by a browser when the reader
+    /// prefers a dark colour scheme. Other outputs ignore it.
+    pub dark_variant: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -26,6 +26,9 @@ struct RawSpec {
     background: Option<Spanned<String>>,
     /// "light" (default), "dark" or "print".
     theme: Option<Spanned<String>>,
+    /// Also write the dark theme's colours into the SVG, used where the reader's system
+    /// prefers a dark colour scheme (CSS `prefers-color-scheme`).
+    dark_variant: Option<bool>,
     /// Share of removable polygon vertices to keep, e.g. "10%" (topology-preserving).
     simplify: Option<Spanned<String>>,
     /// Room kept free beside the map for badges: "right" (default when badges exist) or "none".
@@ -153,6 +156,9 @@ pub struct Spec {
     pub extent: Extent,
     pub background: Paint,
     pub theme: crate::theme::Theme,
+    /// Write a dark variant into the SVG for readers whose system prefers dark (see
+    /// [`crate::scene::Scene::dark_variant`]).
+    pub dark_variant: bool,
     /// Share of vertices kept by topology-preserving simplification (all polygon layers
     /// together, so shared borders stay shared).
     pub simplify: Option<f64>,
@@ -574,6 +580,7 @@ impl Validator<'_> {
                 }
                 None => crate::theme::Theme::Light,
             },
+            dark_variant: raw.dark_variant.unwrap_or(false),
             simplify: match &raw.simplify {
                 Some(v) => Some(
                     crate::topology::parse_share(v.get_ref()).map_err(|m| self.err(v.span(), m))?,

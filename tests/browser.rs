@@ -4,11 +4,10 @@
 //!
 //! Both renderers draw the same geometry, but not with the same code: Chromium rasterizes
 //! glyphs through FreeType with hinting, its own text gamma and baselines snapped to whole
-//! device pixels, resvg fills unhinted outlines at fractional positions (letter-spaced,
-//! centred labels also sit about half a letter-space apart, as if Chromium counted spacing
-//! after the last letter), and their path anti-aliasing differs in the last few levels. So the images never match exactly: text edges sit up to a device
-//! pixel apart. What must match is everything a reader would notice: every fill, line, label
-//! and marker, in its place and in the bundled font. Three measures, each with a limit set
+//! device pixels, mapfig's PNG fills unhinted outlines at fractional positions, and their
+//! path anti-aliasing differs in the last few levels. So the images never match exactly:
+//! text edges sit up to a device pixel apart. What must match is everything a reader would
+//! notice: every fill, line, label and marker, in its place and in the bundled font. Three measures, each with a limit set
 //! from what Chromium 156 measured here (see the test's output) and from what broke it:
 //!
 //! - **mean**: the mean absolute difference per channel over the whole image, at most
@@ -118,10 +117,18 @@ fn wrapper(family: &str, width: u32, height: u32, body: &str) -> String {
 /// Screenshots `html` (written to `name`.html) in headless Chromium at `width`×`height` CSS
 /// pixels and [`SCALE`]× device pixels.
 fn screenshot(name: &str, html: &str, width: u32, height: u32) -> Pixmap {
+    screenshot_in(name, html, width, height, false)
+}
+
+/// [`screenshot`], in a browser whose reader prefers a dark colour scheme when `dark`.
+fn screenshot_in(name: &str, html: &str, width: u32, height: u32, dark: bool) -> Pixmap {
+    // Tests run in parallel threads: each browser gets a profile of its own (names differ).
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = work_dir();
     let page = dir.join(format!("{name}.html"));
     let shot = dir.join(format!("{name}-chromium.png"));
-    let profile = dir.join(format!("profile-{name}-{}", std::process::id()));
+    let profile = dir.join(format!("profile-{name}-{}-{run}", std::process::id()));
     std::fs::write(&page, html).unwrap();
     let _ = std::fs::remove_file(&shot);
     let mut child = Command::new(chromium())
@@ -142,6 +149,8 @@ fn screenshot(name: &str, html: &str, width: u32, height: u32) -> Pixmap {
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--force-device-scale-factor={SCALE}"))
         .arg(format!("--window-size={width},{height}"))
+        // What a reader's system dark mode does to `prefers-color-scheme`.
+        .args(dark.then_some("--force-dark-mode"))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(file_url(&page))
         .stdin(Stdio::null())
@@ -280,7 +289,7 @@ fn box_sums(v: &[i32], w: usize, h: usize, r: usize) -> Vec<i32> {
 
 /// The bundled font loads from file:// in the wrapper: a line in a family that exists only
 /// through our `@font-face` must not look like the same line in the fallback font.
-fn assert_bundled_font_loads() {
+fn assert_bundled_font_loads(test: &str) {
     let text = "Kunduz Badakhshan 25 of 34 Dushanbe";
     let line = |y: u32, family: &str| {
         format!("<text x=\"4\" y=\"{y}\" font-size=\"24\" font-family=\"{family}\">{text}</text>")
@@ -291,7 +300,7 @@ fn assert_bundled_font_loads() {
         line(70, "monospace")
     );
     let shot = screenshot(
-        "font-probe",
+        &format!("font-probe-{test}"),
         &wrapper("mapfig probe", 500, 80, &body),
         500,
         80,
@@ -303,14 +312,9 @@ fn assert_bundled_font_loads() {
     );
 }
 
-/// Screenshots one map's committed SVG and compares it with its committed PNG; returns the
-/// report line and whether the map is within the limits.
-fn compare_map(spec_file: &Path) -> (String, bool) {
-    let spec = mapfig::spec::load(spec_file).unwrap();
-    let name = spec.output;
-    let svg = std::fs::read_to_string(root().join("out").join(format!("{name}.svg")))
-        .unwrap_or_else(|e| panic!("out/{name}.svg: {e} (run `cargo run --release`)"));
-    let view_box = roxmltree::Document::parse(&svg)
+/// The size of a map SVG's viewBox, in whole CSS pixels.
+fn svg_size(name: &str, svg: &str) -> (u32, u32) {
+    let view_box = roxmltree::Document::parse(svg)
         .unwrap()
         .root_element()
         .attribute("viewBox")
@@ -324,11 +328,13 @@ fn compare_map(spec_file: &Path) -> (String, bool) {
         panic!("{name}: unexpected viewBox {view_box:?}")
     };
     assert!(w.fract() == 0.0 && h.fract() == 0.0, "{name}: {view_box}");
-    let (w, h) = (w as u32, h as u32);
+    (w as u32, h as u32)
+}
 
-    let actual = screenshot(&name, &wrapper("Noto Sans", w, h, &svg), w, h);
-    let png = std::fs::read(root().join("out").join(format!("{name}.png"))).unwrap();
-    let d = difference(&Pixmap::decode_png(&png).unwrap(), &actual);
+/// Compares a screenshot with the PNG mapfig rendered; returns the report line and whether
+/// the two are within the limits.
+fn judge(name: &str, expected_png: &[u8], actual: &Pixmap) -> (String, bool) {
+    let d = difference(&Pixmap::decode_png(expected_png).unwrap(), actual);
     let diff_file = work_dir().join(format!("{name}-diff.png"));
     d.picture.save_png(&diff_file).unwrap();
     let line = format!(
@@ -345,10 +351,23 @@ fn compare_map(spec_file: &Path) -> (String, bool) {
     (line, within)
 }
 
+/// Screenshots one map's committed SVG and compares it with its committed PNG; returns the
+/// report line and whether the map is within the limits.
+fn compare_map(spec_file: &Path) -> (String, bool) {
+    let spec = mapfig::spec::load(spec_file).unwrap();
+    let name = spec.output;
+    let svg = std::fs::read_to_string(root().join("out").join(format!("{name}.svg")))
+        .unwrap_or_else(|e| panic!("out/{name}.svg: {e} (run `cargo run --release`)"));
+    let (w, h) = svg_size(&name, &svg);
+    let actual = screenshot(&name, &wrapper("Noto Sans", w, h, &svg), w, h);
+    let png = std::fs::read(root().join("out").join(format!("{name}.png"))).unwrap();
+    judge(&name, &png, &actual)
+}
+
 #[test]
 fn chromium_draws_every_map_like_the_committed_png() {
     let start = Instant::now();
-    assert_bundled_font_loads();
+    assert_bundled_font_loads("maps");
     let specs = mapfig::render::default_specs(&root()).unwrap();
     // One thread a map: one map's comparison overlaps the next one's browser start.
     let results: Vec<(String, bool)> = std::thread::scope(|s| {
@@ -377,4 +396,64 @@ fn chromium_draws_every_map_like_the_committed_png() {
         "chromium draws these maps differently from the committed PNGs:\n{}",
         failures.join("\n")
     );
+}
+
+/// An SVG with a dark variant (`dark_variant = true`) is the light map in a light browser
+/// and, in a browser whose reader prefers dark, the map `--theme dark` renders: the variant's
+/// CSS reaches every colour, and nothing else changes.
+#[test]
+fn chromium_in_dark_mode_draws_the_dark_variant_like_the_dark_theme() {
+    use mapfig::render::{Format, Options};
+    assert_bundled_font_loads("dark");
+    let spec = root().join("maps/afghanistan-provinces.toml");
+    let name = "afghanistan-provinces";
+    let render = |options: Options, format: Format| {
+        let mut cache = mapfig::data::DataCache::default();
+        let encoded = mapfig::render::encode_spec(&spec, &options, &mut cache).unwrap();
+        let (_, bytes) = encoded
+            .files
+            .into_iter()
+            .find(|(f, _)| f.extension() == Some(std::ffi::OsStr::new(format.extension())))
+            .unwrap();
+        bytes
+    };
+    let svg = String::from_utf8(render(
+        Options {
+            formats: vec![Format::Svg],
+            dark_variant: true,
+            ..Options::default()
+        },
+        Format::Svg,
+    ))
+    .unwrap();
+    assert!(svg.contains("prefers-color-scheme: dark"));
+    let dark_png = render(
+        Options {
+            formats: vec![Format::Png],
+            theme: Some(mapfig::theme::Theme::Dark),
+            ..Options::default()
+        },
+        Format::Png,
+    );
+    let light_png = std::fs::read(root().join("out").join(format!("{name}.png"))).unwrap();
+    let (w, h) = svg_size(name, &svg);
+    let page = wrapper("Noto Sans", w, h, &svg);
+    let results = [
+        judge(
+            "dark-variant-in-light-browser",
+            &light_png,
+            &screenshot_in("dark-variant-light", &page, w, h, false),
+        ),
+        judge(
+            "dark-variant-in-dark-browser",
+            &dark_png,
+            &screenshot_in("dark-variant-dark", &page, w, h, true),
+        ),
+    ];
+    for (line, _) in &results {
+        eprintln!("{line}");
+    }
+    for (line, within) in &results {
+        assert!(within, "{line}");
+    }
 }

@@ -86,6 +86,68 @@ fn a_good_spec_renders_both_formats() {
     assert_eq!(files_in(&dir.join("o")), ["map.png", "map.svg"]);
 }
 
+/// `dark_variant = true` (or `--dark-variant`) puts the dark theme's colours in the SVG for
+/// readers who prefer dark; PNG and PDF stay light, and a typo in the key is a spec error.
+#[test]
+fn dark_variant_from_spec_or_flag() {
+    let dir = scratch("dark");
+    std::fs::write(dir.join("a.geojson"), POLY).unwrap();
+    let spec = format!(
+        "dark_variant = true\n{}fill = \"#c0392b\"\n",
+        spec_for("a.geojson")
+    );
+    std::fs::write(dir.join("dark.toml"), spec).unwrap();
+    std::fs::write(dir.join("plain.toml"), spec_for("a.geojson")).unwrap();
+    let render = |args: &[&str]| {
+        let o = mapfig()
+            .args([
+                "render",
+                "--scale",
+                "1",
+                "--format",
+                "svg,png,pdf",
+                "-o",
+                "o",
+            ])
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    render(&["dark.toml", "plain.toml"]);
+    let dark = std::fs::read_to_string(dir.join("o/dark.svg")).unwrap();
+    let plain = std::fs::read_to_string(dir.join("o/plain.svg")).unwrap();
+    assert!(
+        dark.contains("@media (prefers-color-scheme: dark)"),
+        "{dark}"
+    );
+    assert!(
+        dark.contains("svg.mapfig [fill=\"#c0392b\"] { fill: #"),
+        "{dark}"
+    );
+    assert!(!plain.contains("<style"), "{plain}");
+    assert!(std::fs::metadata(dir.join("o/dark.pdf")).unwrap().len() > 1000);
+    render(&["plain.toml", "--dark-variant"]);
+    let flagged = std::fs::read_to_string(dir.join("o/plain.svg")).unwrap();
+    assert!(flagged.contains("prefers-color-scheme: dark"));
+    // A map already dark has no variant to add.
+    render(&["dark.toml", "--theme", "dark"]);
+    assert!(!std::fs::read_to_string(dir.join("o/dark.svg"))
+        .unwrap()
+        .contains("<style"));
+    let err = render_fails(
+        "dark-typo",
+        &format!("dark_varient = true\n{}", spec_for("a.geojson")),
+        &[("a.geojson", POLY)],
+        2,
+    );
+    assert!(
+        err.contains("map.toml:1:1") && err.contains("dark_varient"),
+        "{err}"
+    );
+}
+
 #[test]
 fn missing_source_file_names_it() {
     let err = render_fails("missing", &spec_for("nowhere.geojson"), &[], 1);

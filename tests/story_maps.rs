@@ -268,3 +268,73 @@ fn the_spec_files_are_the_default_job() {
     );
     assert!(Path::new(&root()).join("README.md").exists());
 }
+
+/// The PNG is drawn straight from the scene (no SVG written and parsed again), and must be
+/// what resvg draws from the committed SVG: the same shapes, colours and text. The two
+/// differ in anti-aliasing at edges, and resvg centres letter-spaced text without the
+/// spacing after its last letter while mapfig (like Chromium, see tests/browser.rs) keeps
+/// it, so those labels sit half a letter-space (one device pixel) apart. Two measures:
+///
+/// - **off**: after a 3×3 box blur, the share of pixels with a channel more than 32 levels
+///   apart: at most 0.2% (measured 0.02–0.08%, all along text edges);
+/// - **local**: the largest difference of 17×17-pixel box means of a channel: at most 16
+///   levels (measured 7–10). A shifted edge cancels against itself in a box that wide; a
+///   missing label, a missing marker or a colour changed over an area does not.
+#[test]
+fn png_matches_resvg_rendering_of_the_svg() {
+    use resvg::tiny_skia::Pixmap;
+    let limits = mapfig::limits::Limits::default();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    for path in default_specs(&root()).unwrap() {
+        let s = spec::load(&path).unwrap();
+        let svg = svg_text(&format!("{}.svg", s.output));
+        let via_resvg = mapfig::emit::png::render(&svg, 2.0, &path, &limits).unwrap();
+        std::fs::write(dir.join(format!("{}-resvg.png", s.output)), &via_resvg).unwrap();
+        let a = Pixmap::decode_png(&via_resvg).unwrap();
+        let b = Pixmap::decode_png(&read_out(&format!("{}.png", s.output))).unwrap();
+        assert_eq!((a.width(), a.height()), (b.width(), b.height()));
+        let (w, h) = (a.width() as usize, a.height() as usize);
+        let mut off = vec![false; w * h];
+        let mut local = 0.0f64;
+        for c in 0..3 {
+            // Integral image of the signed differences: any box sum in four lookups.
+            let mut sat = vec![0i64; (w + 1) * (h + 1)];
+            for y in 0..h {
+                let mut row = 0i64;
+                for x in 0..w {
+                    let i = (y * w + x) * 4 + c;
+                    row += i64::from(a.data()[i]) - i64::from(b.data()[i]);
+                    sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
+                }
+            }
+            let box_sum = |x: usize, y: usize, r: usize| {
+                let (x0, y0) = (x.saturating_sub(r), y.saturating_sub(r));
+                let (x1, y1) = ((x + r + 1).min(w), (y + r + 1).min(h));
+                let s = sat[y1 * (w + 1) + x1] - sat[y0 * (w + 1) + x1] - sat[y1 * (w + 1) + x0]
+                    + sat[y0 * (w + 1) + x0];
+                (s, ((x1 - x0) * (y1 - y0)) as f64)
+            };
+            for y in 0..h {
+                for x in 0..w {
+                    let (s3, n3) = box_sum(x, y, 1);
+                    off[y * w + x] |= (s3 as f64 / n3).abs() > 32.0;
+                    let (s17, n17) = box_sum(x, y, 8);
+                    local = local.max((s17 as f64 / n17).abs());
+                }
+            }
+        }
+        let off_share = off.iter().filter(|&&o| o).count() as f64 / (w * h) as f64;
+        eprintln!(
+            "{}: off {:.3}%, local {local:.1}",
+            s.output,
+            off_share * 100.0
+        );
+        assert!(
+            off_share <= 0.002 && local <= 16.0,
+            "{}: the PNG differs from resvg's rendering of the SVG: off {:.3}% (max 0.2%), local {local:.1} (max 16); resvg's is in {}",
+            s.output,
+            off_share * 100.0,
+            dir.display()
+        );
+    }
+}

@@ -8,18 +8,25 @@ use crate::scene::{num, Group, Node, Scene, Shape, ShapeGeometry, Style, Text, T
 use svg::node::element::{self as el, Element};
 use svg::Node as _;
 
-/// Renders the scene as a standalone SVG document.
+/// Renders the scene as a standalone SVG document (with its dark variant when the scene
+/// asks for one).
 pub fn to_svg(scene: &Scene) -> String {
-    write(scene, false)
+    write(scene, false, scene.dark_variant)
 }
 
 /// Like [`to_svg`], with text written as glyph outlines (each text keeps its words as an
 /// `aria-label`), for SVGs that must look identical where the font is missing.
 pub fn to_svg_outlined(scene: &Scene) -> String {
-    write(scene, true)
+    write(scene, true, scene.dark_variant)
 }
 
-fn write(scene: &Scene, outlines: bool) -> String {
+/// Like [`to_svg`], always without the dark variant: for converters that have no colour
+/// scheme (the PDF), and that warn about CSS media rules.
+pub fn to_svg_single_scheme(scene: &Scene) -> String {
+    write(scene, false, false)
+}
+
+fn write(scene: &Scene, outlines: bool, dark_variant: bool) -> String {
     let mut root = el::SVG::new()
         .set(
             "viewBox",
@@ -35,6 +42,9 @@ fn write(scene: &Scene, outlines: bool) -> String {
             .set("id", "map-desc")
             .add(svg::node::Text::new(clean_text(&scene.description))),
     );
+    if dark_variant {
+        root.append(el::Style::new(dark_style(scene)));
+    }
     let mut defs = el::Definitions::new();
     for (id, [x, y, w, h]) in &scene.clips {
         defs = defs.add(
@@ -85,7 +95,7 @@ fn node(n: &Node, outlines: bool) -> Box<dyn svg::Node> {
         Node::Group(g) => Box::new(group(g, outlines)),
         Node::Shape(s) => shape(s),
         Node::Text(t) if outlines => Box::new(text_outlined(t)),
-        Node::Text(t) => Box::new(text(t)),
+        Node::Text(t) => text(t),
     }
 }
 
@@ -143,8 +153,8 @@ fn shape(s: &Shape) -> Box<dyn svg::Node> {
     }
 }
 
-fn text(t: &Text) -> Element {
-    let mut e: Element = el::Text::new("").into();
+fn text(t: &Text) -> Box<dyn svg::Node> {
+    let mut e = Element::new("text");
     set_common(&mut e, &t.id, &t.class, &None);
     e.assign("x", num(t.x));
     e.assign("y", num(t.y));
@@ -178,16 +188,22 @@ fn text(t: &Text) -> Element {
     }
     if t.lines.len() == 1 {
         e.append(svg::node::Text::new(clean_text(&t.lines[0])));
-    } else {
-        for (i, line) in t.lines.iter().enumerate() {
-            let mut span = el::TSpan::new(clean_text(line)).set("x", num(t.x));
-            if i > 0 {
-                span = span.set("dy", num(t.line_height));
-            }
-            e.append(span);
-        }
+        return Box::new(e);
     }
-    e
+    // Lines are tspans written with nothing between them: whitespace between them would be
+    // a space at the end of each line (XML space handling), which browsers and resvg count
+    // when they centre or end-align the line, moving it by half a space.
+    let mut spans = String::new();
+    for (i, line) in t.lines.iter().enumerate() {
+        let mut span = el::TSpan::new(clean_text(line)).set("x", num(t.x));
+        if i > 0 {
+            span = span.set("dy", num(t.line_height));
+        }
+        spans.push_str(&span.to_string());
+    }
+    let open = e.to_string();
+    let open = open.strip_suffix("/>").unwrap_or(&open);
+    Box::new(svg::node::Blob::new(format!("{open}>{spans}</text>")))
 }
 
 fn text_outlined(t: &Text) -> Element {
@@ -285,6 +301,65 @@ fn set_style(e: &mut Element, s: &Style) {
     }
 }
 
+/// The dark variant: a CSS rule per colour in the scene, giving it the dark theme's colour
+/// ([`Theme::Dark`](crate::theme::Theme::Dark)) when the reader prefers a dark scheme. The
+/// colours are presentation attributes, which any CSS rule overrides, so the rules select
+/// them by value: `[fill="#ffffff"] { fill: #21252b }`. The dark theme recolours colour by
+/// colour, so a browser in dark mode shows what `--theme dark` renders. The rules are
+/// scoped to mapfig SVGs, and one map's rules agree with another's on a page holding both.
+fn dark_style(scene: &Scene) -> String {
+    use std::collections::BTreeSet;
+    fn style(s: &Style, out: &mut BTreeSet<(&'static str, String)>) {
+        for (attr, p) in [("fill", s.fill), ("stroke", s.stroke)] {
+            if let Paint::Color(c) = p {
+                out.insert((attr, c.hex()));
+            }
+        }
+    }
+    fn walk(nodes: &[Node], out: &mut BTreeSet<(&'static str, String)>) {
+        for n in nodes {
+            match n {
+                Node::Group(g) => {
+                    if let Some(s) = &g.style {
+                        style(s, out);
+                    }
+                    walk(&g.children, out);
+                }
+                Node::Shape(s) => {
+                    if let Some(s) = &s.style {
+                        style(s, out);
+                    }
+                }
+                Node::Text(t) => {
+                    if let Paint::Color(c) = t.fill {
+                        out.insert(("fill", c.hex()));
+                    }
+                    if let Some((Paint::Color(c), _)) = t.halo {
+                        out.insert(("stroke", c.hex()));
+                    }
+                }
+            }
+        }
+    }
+    let mut colours = BTreeSet::new();
+    if let Paint::Color(c) = scene.background {
+        colours.insert(("fill", c.hex()));
+    }
+    walk(&scene.nodes, &mut colours);
+    let mut css = String::from("@media (prefers-color-scheme: dark) {\n");
+    for (attr, hex) in colours {
+        let Ok(Paint::Color(c)) = Paint::parse(&hex) else {
+            continue;
+        };
+        let dark = crate::theme::Theme::Dark.paint(Paint::Color(c));
+        css.push_str(&format!(
+            "svg.mapfig [{attr}=\"{hex}\"] {{ {attr}: {dark}; }}\n"
+        ));
+    }
+    css.push('}');
+    css
+}
+
 /// Text from data made safe for XML: control characters (invalid in XML 1.0) and bidi
 /// override/isolate controls (which can visually reorder a label) are removed. Escaping of
 /// `<`, `&` and quotes is done by the svg crate.
@@ -312,6 +387,7 @@ mod tests {
             background: Paint::rgb(255, 255, 255),
             clips: vec![("map-frame".into(), [0.0, 0.0, 100.0, 50.0])],
             nodes,
+            dark_variant: false,
         }
     }
 
@@ -327,6 +403,54 @@ mod tests {
             s.contains("<title id=\"map-title\">T &lt;b&gt;</title>"),
             "{s}"
         );
+    }
+
+    #[test]
+    fn dark_variant_recolours_every_colour_by_the_dark_theme() {
+        let shape = |fill: Paint, stroke: Paint| {
+            Node::Shape(Shape {
+                id: None,
+                class: None,
+                label: None,
+                geometry: ShapeGeometry::Circle {
+                    cx: 1.0,
+                    cy: 1.0,
+                    r: 1.0,
+                },
+                style: Some(Style {
+                    fill,
+                    fill_opacity: 1.0,
+                    stroke,
+                    stroke_width: 1.0,
+                    dash: vec![],
+                    opacity: 1.0,
+                    round: false,
+                }),
+            })
+        };
+        let red = Paint::rgb(0xc0, 0x39, 0x2b);
+        let mut scene = scene_with(vec![shape(red, Paint::None), shape(Paint::None, red)]);
+        assert!(!to_svg(&scene).contains("<style"));
+        scene.dark_variant = true;
+        let s = to_svg(&scene);
+        assert_eq!(s.matches("<style>").count(), 1, "{s}");
+        assert!(s.contains("@media (prefers-color-scheme: dark)"), "{s}");
+        let dark = |p: Paint| crate::theme::Theme::Dark.paint(p).to_string();
+        for rule in [
+            format!(
+                "svg.mapfig [fill=\"#ffffff\"] {{ fill: {}; }}",
+                dark(Paint::rgb(255, 255, 255))
+            ),
+            format!("svg.mapfig [fill=\"#c0392b\"] {{ fill: {}; }}", dark(red)),
+            format!(
+                "svg.mapfig [stroke=\"#c0392b\"] {{ stroke: {}; }}",
+                dark(red)
+            ),
+        ] {
+            assert!(s.contains(&rule), "{rule} missing from {s}");
+        }
+        assert!(!s.contains("\"none\"]"), "no rule for none: {s}");
+        assert!(!to_svg_single_scheme(&scene).contains("<style"));
     }
 
     #[test]

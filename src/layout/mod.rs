@@ -1043,6 +1043,8 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         background: spec.background,
         clips,
         nodes,
+        // A dark map needs no dark variant.
+        dark_variant: spec.dark_variant && spec.theme != crate::theme::Theme::Dark,
     };
     spec.theme.apply(&mut scene);
     Ok(Layout {
