@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mapfig side by side with its peers (mapshaper, mapshaper + resvg, geopandas + matplotlib)
-# on the shared benchmark datasets, in one run, then the ratios the project promises.
+# on the shared benchmark datasets, in one run, then the ratios the project promises; also
+# mapfig writing SVG and PNG from one command.
 #
 #   bench/compare.sh                 # all three datasets
 #   bench/compare.sh afg.geojson     # some of them (names under $BENCH_DATA)
@@ -30,5 +31,19 @@ export CANDIDATE_NAME=mapfig
 export CANDIDATE_SVG="$BIN draw {in} -o {out} --proj {proj} --size {w}x{h} --fill '#dddddd' --stroke '#333333' --stroke-width 0.5"
 export CANDIDATE_PNG="$BIN draw {in} -o {out} --proj {proj} --size {w}x{h} --fill '#dddddd' --stroke '#333333' --stroke-width 0.5"
 PEERS="${PEERS:-ms-svg ms+resvg-png candidate-svg candidate-png}" bash "$SHARED/peers.sh" "${datasets[@]}"
+
+# Both files from one command (`-o a.svg -o a.png`: read, project and lay out once), timed
+# by the same harness and settings as peers.sh.
+for IN in "${datasets[@]}"; do
+  DS="$(basename "$IN")"
+  P="${PROJ:-$(python3 "$SHARED/runbench.py" proj "$IN")}"
+  O="$BENCH_OUT/$DS"
+  mkdir -p "$O"
+  python3 "$SHARED/runbench.py" time --results "$BENCH_OUT/results.tsv" --dataset "$DS" \
+    --peer mapfig --task svg+png --out "$O/candidate-both.png" --runs "${RUNS:-5}" \
+    --warmup "${WARMUP:-1}" -- "$BIN" draw "$IN" -o "$O/candidate-both.svg" \
+    -o "$O/candidate-both.png" --proj "$P" --size "${WIDTH:-1600}x${HEIGHT:-1200}" \
+    --fill '#dddddd' --stroke '#333333' --stroke-width 0.5 || true
+done
 
 python3 "$HERE/ratios.py" "$BENCH_OUT/results.tsv" "${datasets[@]}"

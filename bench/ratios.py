@@ -32,6 +32,20 @@ def main():
         png_x = f"{mr[0] / mp[0]:.1f}×" if mr and mp else "–"
         print(f"| {ds} | {cell(mf)} | {cell(ms)} | {svg_x} | {rss_x} | {cell(mp)} | {cell(mr)} | {png_x} |")
 
+    print()
+    print("| dataset | mapfig SVG + PNG, one command | two commands (sum) | mapshaper SVG alone | speed-up (one command) | speed-up (two) |")
+    print("|---|---|---|---|---|---|")
+    for ds in datasets:
+        ms, mf, mp = get(ds, "mapshaper", "svg"), get(ds, "mapfig", "svg"), get(ds, "mapfig", "png")
+        both = get(ds, "mapfig", "svg+png")
+        two = mf[0] + mp[0] if mf and mp else None
+        one_x = f"{ms[0] / both[0]:.1f}×" if ms and both else "–"
+        two_x = f"{ms[0] / two:.1f}×" if ms and two else "–"
+        both_s = f"{both[0]:.3f} s" if both else "–"
+        two_s = f"{two:.3f} s" if two else "–"
+        ms_s = f"{ms[0]:.3f} s" if ms else "–"
+        print(f"| {ds} | {both_s} | {two_s} | {ms_s} | {one_x} | {two_x} |")
+
 
 if __name__ == "__main__":
     main()

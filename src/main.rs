@@ -81,9 +81,10 @@ enum Command {
     Draw {
         /// The GeoJSON file.
         data: PathBuf,
-        /// Output file, .svg, .png or .pdf.
-        #[arg(short, long)]
-        output: PathBuf,
+        /// Output file, .svg, .png or .pdf; repeat for several formats from one render
+        /// (`-o map.svg -o map.png`).
+        #[arg(short, long, required = true)]
+        output: Vec<PathBuf>,
         /// Projection: "auto", "EPSG:nnnn" or a proj string.
         #[arg(long)]
         proj: Option<String>,
@@ -240,7 +241,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             let t = render::draw(&DrawOptions {
                 input: data.clone(),
-                output,
+                outputs: output,
                 projection: proj,
                 size,
                 fill: paint("fill", &fill)?,

@@ -253,7 +253,8 @@ pub fn default_specs(root: &Path) -> Result<Vec<PathBuf>> {
 #[derive(Debug, Clone)]
 pub struct DrawOptions {
     pub input: PathBuf,
-    pub output: PathBuf,
+    /// Files to write, each in the format its extension names; one render feeds them all.
+    pub outputs: Vec<PathBuf>,
     pub projection: Option<String>,
     pub size: (f64, f64),
     pub fill: Paint,
@@ -266,25 +267,35 @@ pub struct DrawOptions {
     pub limits: crate::limits::Limits,
 }
 
-/// Renders any GeoJSON file to SVG or PNG (chosen by the output's extension).
-pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
-    let format = match o
-        .output
+/// The output format an output file's extension names.
+fn format_of(file: &Path) -> Result<Format> {
+    match file
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("svg") => Format::Svg,
-        Some("png") => Format::Png,
-        Some("pdf") => Format::Pdf,
-        _ => {
-            return Err(Error::Usage(format!(
-                "{}: output must end in .svg, .png or .pdf",
-                o.output.display()
-            )))
-        }
-    };
+        Some("svg") => Ok(Format::Svg),
+        Some("png") => Ok(Format::Png),
+        Some("pdf") => Ok(Format::Pdf),
+        _ => Err(Error::Usage(format!(
+            "{}: output must end in .svg, .png or .pdf",
+            file.display()
+        ))),
+    }
+}
+
+/// Renders any GeoJSON file to SVG, PNG or PDF (chosen by each output's extension). Data
+/// is read, projected and laid out once however many outputs there are.
+pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
+    if o.outputs.is_empty() {
+        return Err(Error::Usage("draw needs an output file (-o FILE)".into()));
+    }
+    let formats = o
+        .outputs
+        .iter()
+        .map(|f| format_of(f))
+        .collect::<Result<Vec<_>>>()?;
     let (w, h) = o.size;
     if !(w >= 1.0 && h >= 1.0 && w <= spec::MAX_SIDE && h <= spec::MAX_SIDE) {
         return Err(Error::Usage(format!(
@@ -354,9 +365,17 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
     };
     let mut cache = DataCache::new(o.limits);
     cache.one_shot = true;
-    let mut out = render_formats(&spec, false, &[format], o.scale, &mut cache)?;
+    let mut out = render_formats(&spec, false, &formats, o.scale, &mut cache)?;
     out.layout.timings.restart();
-    write_atomic(&o.output, out.bytes(format).unwrap_or_default())?;
-    out.layout.timings.lap("write file");
+    for (i, (file, format)) in o.outputs.iter().zip(&formats).enumerate() {
+        if let Err(e) = write_atomic(file, out.bytes(*format).unwrap_or_default()) {
+            // All or nothing: take back the files this run already wrote.
+            for done in &o.outputs[..i] {
+                let _ = std::fs::remove_file(done);
+            }
+            return Err(e);
+        }
+    }
+    out.layout.timings.lap("write files");
     Ok(out.layout.timings)
 }

@@ -305,6 +305,43 @@ fn draw_renders_natural_earth_admin1_to_svg_png_and_pdf() {
     assert!(svg.contains("stroke=\"none\""));
 }
 
+/// Several `-o` files come from one render: the same bytes as separate runs, and when one
+/// cannot be written none is left behind.
+#[test]
+fn draw_writes_several_formats_from_one_render() {
+    let dir = scratch("draw-multi");
+    std::fs::write(dir.join("a.geojson"), POLY).unwrap();
+    let draw = |outs: &[&str]| {
+        let mut c = mapfig();
+        c.args(["draw", "a.geojson", "--size", "300x200"])
+            .current_dir(&dir);
+        for o in outs {
+            c.args(["-o", o]);
+        }
+        c.output().unwrap()
+    };
+    assert!(draw(&["both.svg", "both.png", "both.pdf"]).status.success());
+    assert!(draw(&["one.svg"]).status.success());
+    assert!(draw(&["one.png"]).status.success());
+    for ext in ["svg", "png"] {
+        assert_eq!(
+            std::fs::read(dir.join(format!("both.{ext}"))).unwrap(),
+            std::fs::read(dir.join(format!("one.{ext}"))).unwrap(),
+            "{ext}"
+        );
+    }
+    assert!(std::fs::read(dir.join("both.pdf"))
+        .unwrap()
+        .starts_with(b"%PDF"));
+    let o = draw(&["x.svg", "missing-dir/x.png"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("missing-dir/x.png"), "{}", stderr(&o));
+    assert!(!dir.join("x.svg").exists(), "the SVG of a failed run stays");
+    let o = draw(&["y.svg", "y.gif"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!dir.join("y.svg").exists());
+}
+
 #[test]
 fn draw_rejects_bad_flags_without_writing() {
     let dir = scratch("drawbad");
