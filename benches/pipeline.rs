@@ -103,6 +103,23 @@ fn pixels_and_path_data(bencher: divan::Bencher, path: &PathBuf) {
     });
 }
 
+/// Topology-preserving simplification to 10% of the vertices: shared arcs built from the
+/// projected polygons, Visvalingam on the arcs, polygons rebuilt.
+#[allow(clippy::ptr_arg)]
+#[divan::bench(args = datasets(), sample_count = 10)]
+fn simplify(bencher: divan::Bencher, path: &PathBuf) {
+    let p = Projection::parse("+proj=robin +datum=WGS84 +units=m").expect("robinson");
+    let polygons: Vec<mapfig::topology::Polygons> = flats(path)
+        .iter()
+        .map(|f| geometry::project(f, &p).polygons)
+        .collect();
+    bencher.bench(|| {
+        let mut t = mapfig::topology::Topology::build(&polygons);
+        t.simplify(0.1);
+        t.polygons().len()
+    });
+}
+
 fn story_specs() -> Vec<String> {
     [
         "afghanistan-provinces",
