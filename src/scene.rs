@@ -127,6 +127,28 @@ pub struct Text {
 }
 
 impl Scene {
+    /// Bytes of SVG path data in the scene, and how many paths hold them.
+    pub fn path_data_size(&self) -> (usize, usize) {
+        fn walk(nodes: &[Node], acc: &mut (usize, usize)) {
+            for n in nodes {
+                match n {
+                    Node::Group(g) => walk(&g.children, acc),
+                    Node::Shape(Shape {
+                        geometry: ShapeGeometry::Path(d),
+                        ..
+                    }) => {
+                        acc.0 += d.len();
+                        acc.1 += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut acc = (0, 0);
+        walk(&self.nodes, &mut acc);
+        acc
+    }
+
     /// Applies `f` to every colour in the scene (themes recolour a finished scene).
     pub fn map_paints(&mut self, f: &impl Fn(Paint) -> Paint) {
         self.background = f(self.background);

@@ -32,7 +32,7 @@ pub fn render_png(
     crate::limits::check_pixels(w, h, limits, name)?;
     // Small scenes draw in one pass: bands would repeat each big polygon's edge setup for
     // little pixel work saved.
-    let vertices_ish: usize = path_bytes(&scene.nodes) / 12;
+    let vertices_ish: usize = scene.path_data_size().0 / 12;
     let band_count = if vertices_ish < BANDED_FROM { 1 } else { BANDS };
     let (wi, hi) = (w as u32, h as u32);
     let bands = draw_bands(scene, wi, hi, band_count)
@@ -62,21 +62,6 @@ fn draw_bands(scene: &Scene, w: u32, h: u32, band_count: u32) -> Option<Vec<Pixm
             })
         })
         .collect()
-}
-
-/// Bytes of path data in the scene.
-fn path_bytes(nodes: &[Node]) -> usize {
-    nodes
-        .iter()
-        .map(|n| match n {
-            Node::Group(g) => path_bytes(&g.children),
-            Node::Shape(Shape {
-                geometry: ShapeGeometry::Path(d),
-                ..
-            }) => d.len(),
-            _ => 0,
-        })
-        .sum()
 }
 
 /// Big scenes are drawn as this many horizontal bands, in parallel. A constant, not the

@@ -70,24 +70,11 @@ fn write(scene: &Scene, outlines: bool, dark_variant: bool) -> String {
         root.append(node(n, outlines));
     }
     // Sized once: path data is nearly all of a big map's bytes.
-    let mut out = String::with_capacity(path_bytes(&scene.nodes) + 64 * 1024);
+    let (bytes, paths) = scene.path_data_size();
+    let mut out = String::with_capacity(bytes + 64 * paths + 64 * 1024);
     let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{root}"));
     out.push('\n');
     out
-}
-
-fn path_bytes(nodes: &[Node]) -> usize {
-    nodes
-        .iter()
-        .map(|n| match n {
-            Node::Group(g) => path_bytes(&g.children),
-            Node::Shape(Shape {
-                geometry: ShapeGeometry::Path(d),
-                ..
-            }) => d.len() + 64,
-            _ => 0,
-        })
-        .sum()
 }
 
 fn node(n: &Node, outlines: bool) -> Box<dyn svg::Node> {
