@@ -26,8 +26,12 @@ pub fn to_svg_single_scheme(scene: &Scene) -> String {
     write(scene, false, false)
 }
 
+/// Writes the document straight into one string. The svg crate makes each element's tag;
+/// children are written in place rather than collected into a tree first, so path data
+/// (nearly all of a big map's bytes) is copied once, from the scene into the output. The
+/// layout is the svg crate's own: each child on a new line.
 fn write(scene: &Scene, outlines: bool, dark_variant: bool) -> String {
-    let mut root = el::SVG::new()
+    let root = el::SVG::new()
         .set(
             "viewBox",
             format!("0 0 {} {}", num(scene.width), num(scene.height)),
@@ -36,14 +40,25 @@ fn write(scene: &Scene, outlines: bool, dark_variant: bool) -> String {
         .set("aria-labelledby", "map-title map-desc")
         .set("font-family", fonts::CSS_FAMILY)
         .set("class", "mapfig");
-    root.append(el::Title::new(clean_text(&scene.title)).set("id", "map-title"));
-    root.append(
-        el::Description::new()
+    let (bytes, paths) = scene.path_data_size();
+    let mut out = String::with_capacity(bytes + 64 * paths + 64 * 1024);
+    open_tag(&mut out, &root.into());
+    let child = |out: &mut String, n: &dyn std::fmt::Display| {
+        out.push('\n');
+        let _ = std::fmt::Write::write_fmt(out, format_args!("{n}"));
+    };
+    child(
+        &mut out,
+        &el::Title::new(clean_text(&scene.title)).set("id", "map-title"),
+    );
+    child(
+        &mut out,
+        &el::Description::new()
             .set("id", "map-desc")
             .add(svg::node::Text::new(clean_text(&scene.description))),
     );
     if dark_variant {
-        root.append(el::Style::new(dark_style(scene)));
+        child(&mut out, &el::Style::new(dark_style(scene)));
     }
     let mut defs = el::Definitions::new();
     for (id, [x, y, w, h]) in &scene.clips {
@@ -57,36 +72,40 @@ fn write(scene: &Scene, outlines: bool, dark_variant: bool) -> String {
             ),
         );
     }
-    root.append(defs);
+    child(&mut out, &defs);
     if !scene.background.is_none() {
         let mut bg = el::Rectangle::new()
             .set("class", "background")
             .set("width", num(scene.width))
             .set("height", num(scene.height));
         set_paint(&mut bg, "fill", scene.background);
-        root.append(bg);
+        child(&mut out, &bg);
     }
     for n in &scene.nodes {
-        root.append(node(n, outlines));
+        out.push('\n');
+        node(&mut out, n, outlines);
     }
-    // Sized once: path data is nearly all of a big map's bytes.
-    let (bytes, paths) = scene.path_data_size();
-    let mut out = String::with_capacity(bytes + 64 * paths + 64 * 1024);
-    let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{root}"));
-    out.push('\n');
+    out.push_str("\n</svg>\n");
     out
 }
 
-fn node(n: &Node, outlines: bool) -> Box<dyn svg::Node> {
+/// `<name attributes>` of an element that has no children yet.
+fn open_tag(out: &mut String, e: &Element) {
+    let tag = e.to_string();
+    out.push_str(tag.strip_suffix("/>").unwrap_or(&tag));
+    out.push('>');
+}
+
+fn node(out: &mut String, n: &Node, outlines: bool) {
     match n {
-        Node::Group(g) => Box::new(group(g, outlines)),
-        Node::Shape(s) => shape(s),
-        Node::Text(t) if outlines => Box::new(text_outlined(t)),
-        Node::Text(t) => text(t),
+        Node::Group(g) => group(out, g, outlines),
+        Node::Shape(s) => shape(out, s),
+        Node::Text(t) if outlines => out.push_str(&text_outlined(t).to_string()),
+        Node::Text(t) => out.push_str(&text(t).to_string()),
     }
 }
 
-fn group(g: &Group, outlines: bool) -> Element {
+fn group(out: &mut String, g: &Group, outlines: bool) {
     let mut e: Element = el::Group::new().into();
     set_common(&mut e, &g.id, &g.class, &g.label);
     if let Some(id) = &g.clip {
@@ -95,13 +114,19 @@ fn group(g: &Group, outlines: bool) -> Element {
     if let Some(s) = &g.style {
         set_style(&mut e, s);
     }
-    for c in &g.children {
-        e.append(node(c, outlines));
+    if g.children.is_empty() {
+        out.push_str(&e.to_string());
+        return;
     }
-    e
+    open_tag(out, &e);
+    for c in &g.children {
+        out.push('\n');
+        node(out, c, outlines);
+    }
+    out.push_str("\n</g>");
 }
 
-fn shape(s: &Shape) -> Box<dyn svg::Node> {
+fn shape(out: &mut String, s: &Shape) {
     let mut e: Element = match &s.geometry {
         // Path data is written without the svg crate's escaping passes (it holds only
         // digits, signs, separators and command letters) and spliced in below.
@@ -127,16 +152,21 @@ fn shape(s: &Shape) -> Box<dyn svg::Node> {
     if let Some(st) = &s.style {
         set_style(&mut e, st);
     }
+    let tag = e.to_string();
     match &s.geometry {
         ShapeGeometry::Path(d) => {
             debug_assert!(d
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b".-, ".contains(&b)));
-            let tag = e.to_string();
-            let spliced = tag.replacen(" d=\"\"", &format!(" d=\"{d}\""), 1);
-            Box::new(svg::node::Blob::new(spliced))
+            // Attribute values are escaped, so ` d=""` can only be the empty d itself.
+            let (before, after) = tag.split_once(" d=\"\"").unwrap_or((&tag, ""));
+            out.push_str(before);
+            out.push_str(" d=\"");
+            out.push_str(d);
+            out.push('"');
+            out.push_str(after);
         }
-        _ => Box::new(e),
+        _ => out.push_str(&tag),
     }
 }
 
