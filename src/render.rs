@@ -269,20 +269,15 @@ pub struct DrawOptions {
 
 /// The output format an output file's extension names.
 fn format_of(file: &Path) -> Result<Format> {
-    match file
-        .extension()
+    file.extension()
         .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("svg") => Ok(Format::Svg),
-        Some("png") => Ok(Format::Png),
-        Some("pdf") => Ok(Format::Pdf),
-        _ => Err(Error::Usage(format!(
-            "{}: output must end in .svg, .png or .pdf",
-            file.display()
-        ))),
-    }
+        .and_then(|e| Format::parse(e).ok())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: output must end in .svg, .png or .pdf",
+                file.display()
+            ))
+        })
 }
 
 /// Renders any GeoJSON file to SVG, PNG or PDF (chosen by each output's extension). Data

@@ -127,25 +127,32 @@ pub struct Text {
 }
 
 impl Scene {
-    /// Bytes of SVG path data in the scene, and how many paths hold them.
-    pub fn path_data_size(&self) -> (usize, usize) {
-        fn walk(nodes: &[Node], acc: &mut (usize, usize)) {
+    /// Calls `f` on every node, depth first in drawing order (a group before its children).
+    pub fn for_each_node<'a>(&'a self, f: &mut impl FnMut(&'a Node)) {
+        fn walk<'a>(nodes: &'a [Node], f: &mut impl FnMut(&'a Node)) {
             for n in nodes {
-                match n {
-                    Node::Group(g) => walk(&g.children, acc),
-                    Node::Shape(Shape {
-                        geometry: ShapeGeometry::Path(d),
-                        ..
-                    }) => {
-                        acc.0 += d.len();
-                        acc.1 += 1;
-                    }
-                    _ => {}
+                f(n);
+                if let Node::Group(g) = n {
+                    walk(&g.children, f);
                 }
             }
         }
+        walk(&self.nodes, f);
+    }
+
+    /// Bytes of SVG path data in the scene, and how many paths hold them.
+    pub fn path_data_size(&self) -> (usize, usize) {
         let mut acc = (0, 0);
-        walk(&self.nodes, &mut acc);
+        self.for_each_node(&mut |n| {
+            if let Node::Shape(Shape {
+                geometry: ShapeGeometry::Path(d),
+                ..
+            }) = n
+            {
+                acc.0 += d.len();
+                acc.1 += 1;
+            }
+        });
         acc
     }
 

@@ -49,7 +49,11 @@ fn draw_bands(scene: &Scene, w: u32, h: u32, band_count: u32) -> Option<Vec<Pixm
     );
     // Path data is read once, in parallel, in scene order; every band draws from it.
     let mut geometries = Vec::new();
-    collect_geometry(&scene.nodes, &mut geometries);
+    scene.for_each_node(&mut |n| {
+        if let Node::Shape(s) = n {
+            geometries.push(&s.geometry);
+        }
+    });
     let paths: Vec<Option<SkPath>> = geometries.par_iter().map(|g| sk_path(g)).collect();
     let band_h = h.div_ceil(band_count.max(1)).max(1);
     (0..band_count.max(1))
@@ -98,17 +102,6 @@ fn draw_band(
         r.node(&mut pixmap, n, &base, None);
     }
     Some(pixmap)
-}
-
-/// Every shape's geometry, in the order the renderer meets them.
-fn collect_geometry<'a>(nodes: &'a [Node], out: &mut Vec<&'a ShapeGeometry>) {
-    for n in nodes {
-        match n {
-            Node::Group(g) => collect_geometry(&g.children, out),
-            Node::Shape(s) => out.push(&s.geometry),
-            Node::Text(_) => {}
-        }
-    }
 }
 
 /// PNG with fdeflate's fast mode (several times faster than the default level, files a
@@ -163,7 +156,8 @@ struct Renderer<'a> {
     scene: &'a Scene,
     /// Clip masks made so far, by clip id.
     masks: Vec<(String, Mask)>,
-    /// Every shape's path, in scene order ([`collect_geometry`]), and the next one's index.
+    /// Every shape's path, in drawing order ([`Scene::for_each_node`]), and the next one's
+    /// index.
     paths: &'a [Option<SkPath>],
     next_path: usize,
 }

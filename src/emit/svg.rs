@@ -5,6 +5,7 @@
 use crate::color::Paint;
 use crate::fonts;
 use crate::scene::{num, Group, Node, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor};
+use std::collections::BTreeMap;
 use svg::node::element::{self as el, Element};
 use svg::Node as _;
 
@@ -101,7 +102,7 @@ fn node(out: &mut String, n: &Node, outlines: bool) {
         Node::Group(g) => group(out, g, outlines),
         Node::Shape(s) => shape(out, s),
         Node::Text(t) if outlines => out.push_str(&text_outlined(t).to_string()),
-        Node::Text(t) => out.push_str(&text(t).to_string()),
+        Node::Text(t) => text(out, t),
     }
 }
 
@@ -170,7 +171,7 @@ fn shape(out: &mut String, s: &Shape) {
     }
 }
 
-fn text(t: &Text) -> Box<dyn svg::Node> {
+fn text(out: &mut String, t: &Text) {
     let mut e = Element::new("text");
     set_common(&mut e, &t.id, &t.class, &None);
     e.assign("x", num(t.x));
@@ -205,22 +206,21 @@ fn text(t: &Text) -> Box<dyn svg::Node> {
     }
     if t.lines.len() == 1 {
         e.append(svg::node::Text::new(clean_text(&t.lines[0])));
-        return Box::new(e);
+        out.push_str(&e.to_string());
+        return;
     }
     // Lines are tspans written with nothing between them: whitespace between them would be
     // a space at the end of each line (XML space handling), which browsers and resvg count
     // when they centre or end-align the line, moving it by half a space.
-    let mut spans = String::new();
+    open_tag(out, &e);
     for (i, line) in t.lines.iter().enumerate() {
         let mut span = el::TSpan::new(clean_text(line)).set("x", num(t.x));
         if i > 0 {
             span = span.set("dy", num(t.line_height));
         }
-        spans.push_str(&span.to_string());
+        out.push_str(&span.to_string());
     }
-    let open = e.to_string();
-    let open = open.strip_suffix("/>").unwrap_or(&open);
-    Box::new(svg::node::Blob::new(format!("{open}>{spans}</text>")))
+    out.push_str("</text>");
 }
 
 fn text_outlined(t: &Text) -> Element {
@@ -325,50 +325,30 @@ fn set_style(e: &mut Element, s: &Style) {
 /// colour, so a browser in dark mode shows what `--theme dark` renders. The rules are
 /// scoped to mapfig SVGs, and one map's rules agree with another's on a page holding both.
 fn dark_style(scene: &Scene) -> String {
-    use std::collections::BTreeSet;
-    fn style(s: &Style, out: &mut BTreeSet<(&'static str, String)>) {
-        for (attr, p) in [("fill", s.fill), ("stroke", s.stroke)] {
-            if let Paint::Color(c) = p {
-                out.insert((attr, c.hex()));
+    // Each colour once per attribute, in a stable order (by attribute, then hex).
+    let mut colours: BTreeMap<(&str, String), Paint> = BTreeMap::new();
+    let mut add = |attr: &'static str, p: Paint| {
+        if let Paint::Color(c) = p {
+            colours.insert((attr, c.hex()), p);
+        }
+    };
+    add("fill", scene.background);
+    scene.for_each_node(&mut |n| match n {
+        Node::Group(Group { style: Some(s), .. }) | Node::Shape(Shape { style: Some(s), .. }) => {
+            add("fill", s.fill);
+            add("stroke", s.stroke);
+        }
+        Node::Text(t) => {
+            add("fill", t.fill);
+            if let Some((halo, _)) = t.halo {
+                add("stroke", halo);
             }
         }
-    }
-    fn walk(nodes: &[Node], out: &mut BTreeSet<(&'static str, String)>) {
-        for n in nodes {
-            match n {
-                Node::Group(g) => {
-                    if let Some(s) = &g.style {
-                        style(s, out);
-                    }
-                    walk(&g.children, out);
-                }
-                Node::Shape(s) => {
-                    if let Some(s) = &s.style {
-                        style(s, out);
-                    }
-                }
-                Node::Text(t) => {
-                    if let Paint::Color(c) = t.fill {
-                        out.insert(("fill", c.hex()));
-                    }
-                    if let Some((Paint::Color(c), _)) = t.halo {
-                        out.insert(("stroke", c.hex()));
-                    }
-                }
-            }
-        }
-    }
-    let mut colours = BTreeSet::new();
-    if let Paint::Color(c) = scene.background {
-        colours.insert(("fill", c.hex()));
-    }
-    walk(&scene.nodes, &mut colours);
+        _ => {}
+    });
     let mut css = String::from("@media (prefers-color-scheme: dark) {\n");
-    for (attr, hex) in colours {
-        let Ok(Paint::Color(c)) = Paint::parse(&hex) else {
-            continue;
-        };
-        let dark = crate::theme::Theme::Dark.paint(Paint::Color(c));
+    for ((attr, hex), paint) in colours {
+        let dark = crate::theme::Theme::Dark.paint(paint);
         css.push_str(&format!(
             "svg.mapfig [{attr}=\"{hex}\"] {{ {attr}: {dark}; }}\n"
         ));
