@@ -121,7 +121,11 @@ fn number_formats_in_labels_follow_d3_format() {
 
 #[test]
 fn missing_or_non_numeric_values_are_errors_naming_layer_feature_and_field() {
-    for (value, what) in [("null", "missing"), ("\"abc\"", "\"abc\""), ("true", "true")] {
+    for (value, what) in [
+        ("null", "missing"),
+        ("\"abc\"", "\"abc\""),
+        ("true", "true"),
+    ] {
         let (o, svg, dir) = render(
             "missing",
             &label_spec("{name}: {v:,.1f}"),
@@ -133,7 +137,10 @@ fn missing_or_non_numeric_values_are_errors_naming_layer_feature_and_field() {
         for part in ["layer \"pts\"", "feature \"f1\"", "property \"v\"", what] {
             assert!(err.contains(part), "{value}: {part} missing from {err}");
         }
-        assert!(err.contains(&dir.join("m.toml").display().to_string()) || err.contains("m.toml"), "{err}");
+        assert!(
+            err.contains(&dir.join("m.toml").display().to_string()) || err.contains("m.toml"),
+            "{err}"
+        );
     }
 }
 
@@ -173,7 +180,10 @@ fn badges_and_callouts_format_numbers() {
     let (o, _, _) = render("badge-missing", &spec, &points(&["0.256", "null"]));
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("badge 1") && err.contains("\"f1\"") && err.contains("\"v\""), "{err}");
+    assert!(
+        err.contains("badge 1") && err.contains("\"f1\"") && err.contains("\"v\""),
+        "{err}"
+    );
 }
 
 /// Template syntax errors are spec errors: exit 2, `file:line:column` of the template.
@@ -182,22 +192,35 @@ fn template_syntax_errors_are_spec_errors_with_line_and_column() {
     let data = points(&["1"]);
     for (spec, place, words) in [
         (label_spec("{name"), "m.toml:8:9:", "unclosed"),
-        (label_spec("{v:,.1q}"), "m.toml:8:9:", "unknown format type 'q'"),
+        (
+            label_spec("{v:,.1q}"),
+            "m.toml:8:9:",
+            "unknown format type 'q'",
+        ),
         (label_spec("{v:.99f}"), "m.toml:8:9:", "precision"),
         (label_spec("name}"), "m.toml:8:9:", "unmatched"),
         (label_spec("{:,}"), "m.toml:8:9:", "property name"),
         (
-            format!("{}[[callout]]\nat = [60, 30]\ntext = \"{{v:%%}}\"\n", label_spec("{name}")),
+            format!(
+                "{}[[callout]]\nat = [60, 30]\ntext = \"{{v:%%}}\"\n",
+                label_spec("{name}")
+            ),
             "m.toml:11:8:",
             "number format",
         ),
         (
-            format!("{}[[badge]]\nvalue = 3\ncaption = \"of {{x\"\n", label_spec("{name}")),
+            format!(
+                "{}[[badge]]\nvalue = 3\ncaption = \"of {{x\"\n",
+                label_spec("{name}")
+            ),
             "m.toml:11:11:",
             "unclosed",
         ),
         (
-            format!("{}[[badge]]\nvalue = \"{{n:bad}}\"\ncaption = \"x\"\n", label_spec("{name}")),
+            format!(
+                "{}[[badge]]\nvalue = \"{{n:bad}}\"\ncaption = \"x\"\n",
+                label_spec("{name}")
+            ),
             "m.toml:10:9:",
             "format",
         ),

@@ -84,7 +84,11 @@ fn render(dir: &Path, specs: &[(&str, String)], args: &[&str]) {
     for (name, _) in specs {
         cmd.arg(format!("{name}.toml"));
     }
-    let o = cmd.args(["-o", "out", "--format", "svg"]).args(args).output().unwrap();
+    let o = cmd
+        .args(["-o", "out", "--format", "svg"])
+        .args(args)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
@@ -140,7 +144,10 @@ fn check_svg(name: &str, svg: &str, prefix: &str) -> BTreeSet<String> {
             && id
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        assert!(valid, "{name}: {id:?} is not a plain XML id / CSS identifier");
+        assert!(
+            valid,
+            "{name}: {id:?} is not a plain XML id / CSS identifier"
+        );
         if id != prefix {
             assert!(
                 id.starts_with(&format!("{prefix}_")),
@@ -153,7 +160,10 @@ fn check_svg(name: &str, svg: &str, prefix: &str) -> BTreeSet<String> {
         "{name}: expected title, desc and clip references: {refs:?}"
     );
     for r in &refs {
-        assert!(set.contains(r), "{name}: reference #{r} points outside the map");
+        assert!(
+            set.contains(r),
+            "{name}: reference #{r} points outside the map"
+        );
     }
     set
 }
@@ -185,7 +195,11 @@ fn svg_ids_collide_between_maps_no_more() {
         let shared: Vec<&String> = ia.intersection(&ib).collect();
         assert!(shared.is_empty(), "{variant}: shared ids {shared:?}");
         // Inlined in one page, the two documents still parse and keep their ids apart.
-        let page = format!("<html><body>{}{}</body></html>", strip_decl(&a), strip_decl(&b));
+        let page = format!(
+            "<html><body>{}{}</body></html>",
+            strip_decl(&a),
+            strip_decl(&b)
+        );
         let (ids, _) = ids_and_references(&page);
         let unique: BTreeSet<&String> = ids.iter().collect();
         assert_eq!(unique.len(), ids.len(), "{variant}: the page repeats an id");
@@ -213,7 +227,12 @@ fn data_ids_cannot_take_mapfig_ids() {
     assert!(by_id(&d, "m_map-frame").has_tag_name("clipPath"));
     assert_eq!(by_id(&d, "m_frame").attribute("class"), Some("frame"));
     assert_eq!(by_id(&d, "m_map").attribute("class"), Some("map"));
-    assert_eq!(by_id(&d, "m_callout-1").parent().and_then(|p| p.attribute("class")), Some("callouts"));
+    assert_eq!(
+        by_id(&d, "m_callout-1")
+            .parent()
+            .and_then(|p| p.attribute("class")),
+        Some("callouts")
+    );
     for layer in ["layer", "x", "map", "label"] {
         let g = by_id(&d, &format!("m_layer-{layer}"));
         assert_eq!(
@@ -262,7 +281,9 @@ fn id_prefix_key_sets_and_validates_the_prefix() {
         assert_eq!(o.status.code(), Some(2), "{bad:?}: {err}");
         assert!(err.contains("m.toml:3:13:"), "{bad:?}: {err}");
         assert!(err.contains("id_prefix"), "{bad:?}: {err}");
-        assert!(!d.join("out").exists() || std::fs::read_dir(d.join("out")).unwrap().next().is_none());
+        assert!(
+            !d.join("out").exists() || std::fs::read_dir(d.join("out")).unwrap().next().is_none()
+        );
     }
 }
 
@@ -395,7 +416,11 @@ fn inlined_maps_do_not_clip_each_other_in_chromium() {
     let specs = [
         (
             "first",
-            spec("A map with a long title that wraps onto two lines", [wa, ha], ""),
+            spec(
+                "A map with a long title that wraps onto two lines",
+                [wa, ha],
+                "",
+            ),
         ),
         ("second", spec("B", [wb, hb], "")),
     ];
@@ -413,9 +438,21 @@ fn inlined_maps_do_not_clip_each_other_in_chromium() {
     let alone_b = screenshot(&dir, "second-alone", &page(&[(&b, wb, hb)]), wb, hb);
     let da = region_difference(&both, 0, &alone_a, wa, ha);
     let db = region_difference(&both, wa, &alone_b, wb, hb);
-    eprintln!("first map differs in {:.4}% of pixels, second in {:.4}%", da * 100.0, db * 100.0);
-    assert!(da <= MAX_DIFFERENT, "the first map looks different beside the second: {:.3}% of pixels", da * 100.0);
-    assert!(db <= MAX_DIFFERENT, "the second map is clipped or changed by the first: {:.3}% of pixels", db * 100.0);
+    eprintln!(
+        "first map differs in {:.4}% of pixels, second in {:.4}%",
+        da * 100.0,
+        db * 100.0
+    );
+    assert!(
+        da <= MAX_DIFFERENT,
+        "the first map looks different beside the second: {:.3}% of pixels",
+        da * 100.0
+    );
+    assert!(
+        db <= MAX_DIFFERENT,
+        "the second map is clipped or changed by the first: {:.3}% of pixels",
+        db * 100.0
+    );
     // The map drew something (a blank page would pass the comparison).
     let inked = (0..wb * hb)
         .filter(|i| {
