@@ -318,6 +318,34 @@ mod tests {
     }
 
     #[test]
+    fn fallbacks_and_number_errors() {
+        let f = feature();
+        assert_eq!(fill("{none|n/a}", Some(&f)).unwrap(), "n/a");
+        assert_eq!(fill("{name:.1f|?}", Some(&f)).unwrap(), "?");
+        assert_eq!(fill("{n:.1f|a:b}", Some(&f)).unwrap(), "1000.0");
+        assert_eq!(fill("{x|a:b}", Some(&f)).unwrap(), "a:b");
+        assert_eq!(
+            fill("{name:,}", Some(&f)),
+            Err(TemplateError::NotNumber {
+                field: "name".into(),
+                value: Some("\"Kunduz\"".into())
+            })
+        );
+        assert_eq!(
+            fill("{none:,}", Some(&f)),
+            Err(TemplateError::NotNumber {
+                field: "none".into(),
+                value: None
+            })
+        );
+        let t = Template::parse("{a} and {b:.1f|-}").unwrap();
+        assert_eq!(t.fields().collect::<Vec<_>>(), ["a", "b"]);
+        for bad in ["{a", "a}", "{}", "{:,}", "{a:q}", "{a{b}}", "{a:.1f,}"] {
+            assert!(check(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn thousands_separators() {
         assert_eq!(thousands("1000"), "1,000");
         assert_eq!(thousands("-1234567"), "-1,234,567");
