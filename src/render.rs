@@ -310,9 +310,16 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
         .input
         .file_name()
         .map_or_else(|| "map".into(), |n| n.to_string_lossy().into_owned());
+    // Ids are named after the (first) output, as a spec's are after its output name.
+    let output_name = o
+        .outputs
+        .first()
+        .and_then(|f| f.file_stem())
+        .map_or_else(|| "map".into(), |n| n.to_string_lossy().into_owned());
     let spec = Spec {
         file: o.input.clone(),
         output: name.clone(),
+        id_prefix: crate::scene::id_prefix_for(&output_name),
         title: None,
         subtitle: None,
         credit: None,

@@ -20,6 +20,10 @@ pub struct Scene {
     /// The SVG also carries the dark theme's colours, applied by a browser when the reader
     /// prefers a dark colour scheme. Other outputs ignore it.
     pub dark_variant: bool,
+    /// Starts every id the SVG writes (`{id_prefix}_{id}`), and is the root element's own
+    /// id, so any number of maps inlined in one page never share an id. Ids in the scene
+    /// itself are local to the map; the SVG writer adds the prefix to ids and references.
+    pub id_prefix: String,
 }
 
 #[derive(Debug, Clone)]
@@ -198,6 +202,92 @@ impl Style {
     }
 }
 
+/// Joins a map's id prefix to its local ids. A prefix never holds it (see
+/// [`check_id_prefix`]), so the first one in an id ends the prefix: maps with different
+/// prefixes cannot write the same id, whatever their layer and feature ids are.
+pub const ID_SEPARATOR: char = '_';
+
+/// Longest `id_prefix`, in characters.
+pub const MAX_ID_PREFIX: usize = 64;
+
+/// Checks an `id_prefix` written in a spec: an ASCII letter, then letters, digits and '-'
+/// (a valid XML id and CSS identifier, without [`ID_SEPARATOR`]).
+pub fn check_id_prefix(prefix: &str) -> Result<(), String> {
+    let ok = prefix.chars().count() <= MAX_ID_PREFIX
+        && prefix.starts_with(|c: char| c.is_ascii_alphabetic())
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("id_prefix must start with a letter and hold only letters, digits and '-', at most {MAX_ID_PREFIX} (it starts every SVG id), got {prefix:?}"))
+    }
+}
+
+/// The id prefix of a map named `name` (its output file name): every character other
+/// than an ASCII letter, digit or '-' becomes '-', and a name that does not start with a
+/// letter gets `m-` in front. The result always passes [`check_id_prefix`].
+pub fn id_prefix_for(name: &str) -> String {
+    let mut p: String = name
+        .chars()
+        .take(MAX_ID_PREFIX - 2)
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    if !p.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        p.insert_str(0, "m-");
+    }
+    p
+}
+
+/// `raw` with every character that is not an ASCII letter, digit, '-' or '_' replaced by
+/// '_': safe in an XML id, a CSS identifier (after the prefix) and a URL fragment.
+pub fn safe_id(raw: &str) -> String {
+    raw.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Hands out ids unique among all it has handed out or reserved. A taken id gets the
+/// first free `-2`, `-3`… suffix; the next free number is remembered per id, so n copies
+/// of one id cost O(n), not O(n²).
+#[derive(Debug, Default)]
+pub struct IdRegistry {
+    used: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl IdRegistry {
+    /// Marks `id` as taken without handing it out (ids another part of the scene owns).
+    pub fn reserve(&mut self, id: &str) {
+        self.used.insert(id.to_string());
+    }
+
+    /// `raw` made safe ([`safe_id`]) and unique.
+    pub fn claim(&mut self, raw: &str) -> String {
+        let base = safe_id(raw);
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let mut n = self.next.get(&base).copied().unwrap_or(2);
+        let id = loop {
+            let candidate = format!("{base}-{n}");
+            n += 1;
+            if self.used.insert(candidate.clone()) {
+                break candidate;
+            }
+        };
+        self.next.insert(base, n);
+        id
+    }
+}
+
 /// Writes coordinates at fixed precision so output is byte-stable.
 #[derive(Debug, Default)]
 pub struct PathData {
@@ -338,6 +428,38 @@ mod tests {
         ] {
             assert_eq!(num(v), want, "{v}");
         }
+    }
+
+    #[test]
+    fn id_prefixes_are_valid_and_never_hold_the_separator() {
+        for (name, want) in [
+            ("kunduz-districts", "kunduz-districts"),
+            ("map_2.v1", "map-2-v1"),
+            ("2024", "m-2024"),
+            ("", "m-"),
+            ("_x", "m--x"),
+        ] {
+            let p = id_prefix_for(name);
+            assert_eq!(p, want, "{name}");
+            assert!(check_id_prefix(&p).is_ok(), "{p}");
+        }
+        assert!(check_id_prefix("a_b").is_err());
+        assert!(check_id_prefix("1a").is_err());
+        assert!(check_id_prefix("").is_err());
+        assert!(check_id_prefix(&"a".repeat(MAX_ID_PREFIX + 1)).is_err());
+        assert!(check_id_prefix(&id_prefix_for(&"a".repeat(500))).is_ok());
+    }
+
+    #[test]
+    fn registry_ids_are_safe_and_unique() {
+        let mut ids = IdRegistry::default();
+        ids.reserve("frame");
+        assert_eq!(ids.claim("frame"), "frame-2");
+        assert_eq!(ids.claim("p-AF"), "p-AF");
+        assert_eq!(ids.claim("p-AF"), "p-AF-2");
+        assert_eq!(ids.claim("p-AF-3"), "p-AF-3");
+        assert_eq!(ids.claim("p-AF"), "p-AF-4");
+        assert_eq!(ids.claim("x-<b> \"q\""), "x-_b___q_");
     }
 
     #[test]

@@ -20,6 +20,8 @@ struct RawSpec {
     description: Option<String>,
     /// Output file name without extension; defaults to the spec file's name.
     output: Option<Spanned<String>>,
+    /// Starts every SVG id; defaults to the output name made into an id.
+    id_prefix: Option<Spanned<String>>,
     size: Option<Spanned<[f64; 2]>>,
     projection: Option<Spanned<String>>,
     extent: Option<Spanned<RawExtent>>,
@@ -69,7 +71,7 @@ struct RawLayer {
     stroke_width: Option<Spanned<f64>>,
     dash: Option<Spanned<Vec<f64>>>,
     opacity: Option<Spanned<f64>>,
-    label: Option<String>,
+    label: Option<Spanned<String>>,
     label_size: Option<Spanned<f64>>,
     label_color: Option<Spanned<String>>,
     label_weight: Option<Spanned<String>>,
@@ -107,7 +109,7 @@ struct RawCallout {
     #[serde(rename = "where")]
     filter: Option<Spanned<BTreeMap<String, toml::Value>>>,
     text: Spanned<String>,
-    title: Option<String>,
+    title: Option<Spanned<String>>,
     offset: Option<Spanned<[f64; 2]>>,
     color: Option<Spanned<String>>,
 }
@@ -117,8 +119,8 @@ struct RawCallout {
 struct RawBadge {
     value: Spanned<toml::Value>,
     total: Option<Spanned<toml::Value>>,
-    caption: String,
-    note: Option<String>,
+    caption: Spanned<String>,
+    note: Option<Spanned<String>>,
     source: Option<Spanned<String>>,
     #[serde(rename = "where")]
     filter: Option<Spanned<BTreeMap<String, toml::Value>>>,
@@ -146,6 +148,8 @@ struct RawFurniture {
 pub struct Spec {
     pub file: PathBuf,
     pub output: String,
+    /// Starts every id in the SVG ([`crate::scene::Scene::id_prefix`]).
+    pub id_prefix: String,
     pub title: Option<String>,
     pub subtitle: Option<String>,
     pub credit: Option<String>,
@@ -355,6 +359,17 @@ impl Validator<'_> {
         Paint::parse(v.get_ref()).map_err(|m| self.err(v.span(), m))
     }
 
+    /// A label, callout or badge text, checked as a template: a malformed one is an error
+    /// at the string.
+    fn template(&self, v: &Spanned<String>) -> Result<String> {
+        crate::layout::template::check(v.get_ref()).map_err(|m| self.err(v.span(), m))?;
+        Ok(v.get_ref().clone())
+    }
+
+    fn opt_template(&self, v: &Option<Spanned<String>>) -> Result<Option<String>> {
+        v.as_ref().map(|v| self.template(v)).transpose()
+    }
+
     fn opt_paint(&self, v: &Option<Spanned<String>>) -> Result<Option<Paint>> {
         v.as_ref().map(|v| self.paint(v)).transpose()
     }
@@ -558,10 +573,18 @@ impl Validator<'_> {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "map".into()),
         };
+        let id_prefix = match &raw.id_prefix {
+            Some(p) => {
+                crate::scene::check_id_prefix(p.get_ref()).map_err(|m| self.err(p.span(), m))?;
+                p.get_ref().clone()
+            }
+            None => crate::scene::id_prefix_for(&output),
+        };
         let f = raw.furniture.unwrap_or_default();
         Ok(Spec {
             file: self.path.to_path_buf(),
             output,
+            id_prefix,
             title: raw.title,
             subtitle: raw.subtitle,
             credit: raw.credit,
@@ -735,7 +758,7 @@ impl Validator<'_> {
             },
             dash,
             opacity,
-            label: l.label.clone(),
+            label: self.opt_template(&l.label)?,
             label_size: self
                 .positive(&l.label_size, "label_size", 200.0)?
                 .unwrap_or(11.0),
@@ -795,8 +818,8 @@ impl Validator<'_> {
         }
         Ok(Callout {
             anchor,
-            text: c.text.get_ref().clone(),
-            title: c.title.clone(),
+            text: self.template(&c.text)?,
+            title: self.opt_template(&c.title)?,
             offset: c.offset.as_ref().map(|o| *o.get_ref()),
             color: match &c.color {
                 Some(col) => self.paint(col)?,
@@ -808,7 +831,10 @@ impl Validator<'_> {
     fn badge(&self, b: &RawBadge) -> Result<Badge> {
         let as_text = |v: &Spanned<toml::Value>| -> Result<String> {
             match v.get_ref() {
-                toml::Value::String(s) => Ok(s.clone()),
+                toml::Value::String(s) => {
+                    crate::layout::template::check(s).map_err(|m| self.err(v.span(), m))?;
+                    Ok(s.clone())
+                }
                 toml::Value::Integer(i) => Ok(i.to_string()),
                 toml::Value::Float(f) => Ok(f.to_string()),
                 _ => Err(self.err(v.span(), "badge value and total must be a number or a template string such as \"{count}\"")),
@@ -821,8 +847,8 @@ impl Validator<'_> {
         Ok(Badge {
             value: as_text(&b.value)?,
             total: b.total.as_ref().map(as_text).transpose()?,
-            caption: b.caption.clone(),
-            note: b.note.clone(),
+            caption: self.template(&b.caption)?,
+            note: self.opt_template(&b.note)?,
             source,
             units: b.units.unwrap_or(false),
             color: match &b.color {

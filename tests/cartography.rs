@@ -300,7 +300,11 @@ fn path_points(svg: &str, group: &str) -> Vec<(String, String)> {
     let d = roxmltree::Document::parse(svg).unwrap();
     let g = d
         .descendants()
-        .find(|n| n.attribute("id") == Some(group))
+        .find(|n| {
+            n.attribute("id")
+                .and_then(|id| id.split_once('_'))
+                .is_some_and(|(_, local)| local == group)
+        })
         .unwrap_or_else(|| panic!("no #{group}"));
     let mut pts = Vec::new();
     for p in g.descendants().filter(|n| n.has_tag_name("path")) {

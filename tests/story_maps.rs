@@ -123,10 +123,17 @@ fn doc(text: &str) -> roxmltree::Document<'_> {
     roxmltree::Document::parse(text).expect("well-formed XML")
 }
 
+/// The element whose id is `id` after the map's prefix (`{prefix}_{id}`, the prefix being
+/// the root element's id).
 fn by_id<'a>(d: &'a roxmltree::Document, id: &str) -> roxmltree::Node<'a, 'a> {
+    let prefix = d
+        .root_element()
+        .attribute("id")
+        .expect("the root has the id prefix");
+    let full = format!("{prefix}_{id}");
     d.descendants()
-        .find(|n| n.attribute("id") == Some(id))
-        .unwrap_or_else(|| panic!("no element #{id}"))
+        .find(|n| n.attribute("id") == Some(full.as_str()))
+        .unwrap_or_else(|| panic!("no element #{full}"))
 }
 
 #[test]
@@ -144,8 +151,8 @@ fn provinces_map_has_34_iso_coded_provinces_and_kunduz_highlighted() {
         .iter()
         .map(|n| {
             n.attribute("id")
-                .and_then(|id| id.strip_prefix("provinces-"))
-                .expect("provinces-{code}")
+                .and_then(|id| id.strip_prefix("afghanistan-provinces_provinces-"))
+                .expect("afghanistan-provinces_provinces-{code}")
         })
         .collect();
     codes.sort();

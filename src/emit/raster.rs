@@ -481,6 +481,7 @@ mod tests {
                 }),
             ],
             dark_variant: false,
+            id_prefix: "m".into(),
         };
         let one = draw_bands(&scene, 600, 400, 1).unwrap();
         let banded = draw_bands(&scene, 600, 400, BANDS).unwrap();

@@ -4,8 +4,11 @@
 
 use crate::color::Paint;
 use crate::fonts;
-use crate::scene::{num, Group, Node, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor};
-use std::collections::BTreeMap;
+use crate::scene::{
+    num, Group, IdRegistry, Node, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor,
+    ID_SEPARATOR,
+};
+use std::collections::{BTreeMap, HashMap};
 use svg::node::element::{self as el, Element};
 use svg::Node as _;
 
@@ -32,13 +35,20 @@ pub fn to_svg_single_scheme(scene: &Scene) -> String {
 /// (nearly all of a big map's bytes) is copied once, from the scene into the output. The
 /// layout is the svg crate's own: each child on a new line.
 fn write(scene: &Scene, outlines: bool, dark_variant: bool) -> String {
+    let mut ids = DocumentIds::new(&scene.id_prefix);
+    // Referenced ids are claimed first, so they keep their names whatever else the scene
+    // holds.
+    let title_id = ids.claim(TITLE_ID);
+    let desc_id = ids.claim(DESC_ID);
+    let clip_ids: Vec<String> = scene.clips.iter().map(|(id, _)| ids.target(id)).collect();
     let root = el::SVG::new()
+        .set("id", scene.id_prefix.as_str())
         .set(
             "viewBox",
             format!("0 0 {} {}", num(scene.width), num(scene.height)),
         )
         .set("role", "img")
-        .set("aria-labelledby", "map-title map-desc")
+        .set("aria-labelledby", format!("{title_id} {desc_id}"))
         .set("font-family", fonts::CSS_FAMILY)
         .set("class", "mapfig");
     let (bytes, paths) = scene.path_data_size();
@@ -50,19 +60,19 @@ fn write(scene: &Scene, outlines: bool, dark_variant: bool) -> String {
     };
     child(
         &mut out,
-        &el::Title::new(clean_text(&scene.title)).set("id", "map-title"),
+        &el::Title::new(clean_text(&scene.title)).set("id", title_id),
     );
     child(
         &mut out,
         &el::Description::new()
-            .set("id", "map-desc")
+            .set("id", desc_id)
             .add(svg::node::Text::new(clean_text(&scene.description))),
     );
     if dark_variant {
         child(&mut out, &el::Style::new(dark_style(scene)));
     }
     let mut defs = el::Definitions::new();
-    for (id, [x, y, w, h]) in &scene.clips {
+    for (id, (_, [x, y, w, h])) in clip_ids.iter().zip(&scene.clips) {
         defs = defs.add(
             el::ClipPath::new().set("id", id.as_str()).add(
                 el::Rectangle::new()
@@ -84,10 +94,62 @@ fn write(scene: &Scene, outlines: bool, dark_variant: bool) -> String {
     }
     for n in &scene.nodes {
         out.push('\n');
-        node(&mut out, n, outlines);
+        node(&mut out, n, outlines, &mut ids);
     }
     out.push_str("\n</svg>\n");
     out
+}
+
+/// Local id of the document's `<title>` (referenced by `aria-labelledby`).
+const TITLE_ID: &str = "map-title";
+/// Local id of the document's `<desc>`.
+const DESC_ID: &str = "map-desc";
+
+/// The ids of one document. Every id and every reference goes through here: the scene's
+/// local ids get the map's prefix (`{prefix}_{id}`), and an id the document already holds
+/// gets a number, so the document's ids are unique whatever the layout made of its data,
+/// and unique among all maps on a page whose prefixes differ.
+struct DocumentIds<'a> {
+    prefix: &'a str,
+    claimed: IdRegistry,
+    /// Document ids of the elements references point at, by local id.
+    targets: HashMap<String, String>,
+}
+
+impl<'a> DocumentIds<'a> {
+    fn new(prefix: &'a str) -> Self {
+        DocumentIds {
+            prefix,
+            claimed: IdRegistry::default(),
+            targets: HashMap::new(),
+        }
+    }
+
+    /// Like [`claim`](Self::claim), for an element that [`reference`](Self::reference)
+    /// points at.
+    fn target(&mut self, local: &str) -> String {
+        let id = self.claim(local);
+        self.targets.insert(local.to_string(), id.clone());
+        id
+    }
+
+    /// The document id of the element with this local id.
+    fn claim(&mut self, local: &str) -> String {
+        let local = self.claimed.claim(local);
+        format!("{}{ID_SEPARATOR}{local}", self.prefix)
+    }
+
+    /// The document id of the target with this local id. A reference to an id the scene
+    /// never defined still gets the prefix, so it cannot point into another map.
+    fn reference(&self, local: &str) -> String {
+        self.targets.get(local).cloned().unwrap_or_else(|| {
+            format!(
+                "{}{ID_SEPARATOR}{}",
+                self.prefix,
+                crate::scene::safe_id(local)
+            )
+        })
+    }
 }
 
 /// `<name attributes>` of an element that has no children yet.
@@ -97,20 +159,20 @@ fn open_tag(out: &mut String, e: &Element) {
     out.push('>');
 }
 
-fn node(out: &mut String, n: &Node, outlines: bool) {
+fn node(out: &mut String, n: &Node, outlines: bool, ids: &mut DocumentIds) {
     match n {
-        Node::Group(g) => group(out, g, outlines),
-        Node::Shape(s) => shape(out, s),
-        Node::Text(t) if outlines => out.push_str(&text_outlined(t).to_string()),
-        Node::Text(t) => text(out, t),
+        Node::Group(g) => group(out, g, outlines, ids),
+        Node::Shape(s) => shape(out, s, ids),
+        Node::Text(t) if outlines => out.push_str(&text_outlined(t, ids).to_string()),
+        Node::Text(t) => text(out, t, ids),
     }
 }
 
-fn group(out: &mut String, g: &Group, outlines: bool) {
+fn group(out: &mut String, g: &Group, outlines: bool, ids: &mut DocumentIds) {
     let mut e: Element = el::Group::new().into();
-    set_common(&mut e, &g.id, &g.class, &g.label);
+    set_common(&mut e, &g.id, &g.class, &g.label, ids);
     if let Some(id) = &g.clip {
-        e.assign("clip-path", format!("url(#{id})"));
+        e.assign("clip-path", format!("url(#{})", ids.reference(id)));
     }
     if let Some(s) = &g.style {
         set_style(&mut e, s);
@@ -122,12 +184,12 @@ fn group(out: &mut String, g: &Group, outlines: bool) {
     open_tag(out, &e);
     for c in &g.children {
         out.push('\n');
-        node(out, c, outlines);
+        node(out, c, outlines, ids);
     }
     out.push_str("\n</g>");
 }
 
-fn shape(out: &mut String, s: &Shape) {
+fn shape(out: &mut String, s: &Shape, ids: &mut DocumentIds) {
     let mut e: Element = match &s.geometry {
         // Path data is written without the svg crate's escaping passes (it holds only
         // digits, signs, separators and command letters) and spliced in below.
@@ -149,7 +211,7 @@ fn shape(out: &mut String, s: &Shape) {
             r.into()
         }
     };
-    set_common(&mut e, &s.id, &s.class, &s.label);
+    set_common(&mut e, &s.id, &s.class, &s.label, ids);
     if let Some(st) = &s.style {
         set_style(&mut e, st);
     }
@@ -171,9 +233,9 @@ fn shape(out: &mut String, s: &Shape) {
     }
 }
 
-fn text(out: &mut String, t: &Text) {
+fn text(out: &mut String, t: &Text, ids: &mut DocumentIds) {
     let mut e = Element::new("text");
-    set_common(&mut e, &t.id, &t.class, &None);
+    set_common(&mut e, &t.id, &t.class, &None, ids);
     e.assign("x", num(t.x));
     e.assign("y", num(t.y));
     e.assign("font-size", num(t.size));
@@ -223,7 +285,7 @@ fn text(out: &mut String, t: &Text) {
     out.push_str("</text>");
 }
 
-fn text_outlined(t: &Text) -> Element {
+fn text_outlined(t: &Text, ids: &mut DocumentIds) -> Element {
     let mut d = String::new();
     for (i, line) in t.lines.iter().enumerate() {
         let line = clean_text(line);
@@ -245,7 +307,7 @@ fn text_outlined(t: &Text) -> Element {
     }
     let words: Vec<String> = t.lines.iter().map(|l| clean_text(l)).collect();
     let mut e: Element = el::Group::new().into();
-    set_common(&mut e, &t.id, &t.class, &Some(words.join(" ")));
+    set_common(&mut e, &t.id, &t.class, &Some(words.join(" ")), ids);
     e.assign("role", "img");
     if t.rotate != 0.0 {
         e.assign(
@@ -272,9 +334,10 @@ fn set_common(
     id: &Option<String>,
     class: &Option<String>,
     label: &Option<String>,
+    ids: &mut DocumentIds,
 ) {
     if let Some(id) = id {
-        e.assign("id", id.as_str());
+        e.assign("id", ids.claim(id));
     }
     if let Some(c) = class {
         e.assign("class", c.as_str());
@@ -385,6 +448,7 @@ mod tests {
             clips: vec![("map-frame".into(), [0.0, 0.0, 100.0, 50.0])],
             nodes,
             dark_variant: false,
+            id_prefix: "m".into(),
         }
     }
 
@@ -397,7 +461,11 @@ mod tests {
         let root = &s[..s.find('>').unwrap_or(0)];
         assert!(!root.contains("width="), "no fixed width: {root}");
         assert!(
-            s.contains("<title id=\"map-title\">T &lt;b&gt;</title>"),
+            s.contains("<title id=\"m_map-title\">T &lt;b&gt;</title>"),
+            "{s}"
+        );
+        assert!(
+            s.contains(r#"aria-labelledby="m_map-title m_map-desc""#),
             "{s}"
         );
     }

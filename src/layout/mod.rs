@@ -7,13 +7,16 @@ pub mod furniture;
 pub mod geometry;
 pub mod inset;
 pub mod labels;
+pub mod number_format;
 pub mod template;
 
 use crate::color::Paint;
 use crate::data::{DataCache, Dataset, Feature};
 use crate::error::{Error, Result};
 use crate::projection::{Fit, Projection};
-use crate::scene::{Group, Node, PathData, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor};
+use crate::scene::{
+    Group, IdRegistry, Node, PathData, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor,
+};
 use crate::spec::{Anchor, Extent, Filter, Layer, LayerGeometry, Marker, ProjectionChoice, Spec};
 use crate::topology::Topology;
 use annotations::{badge_node, callout_node, callout_text, place_callout, BadgeContent};
@@ -22,9 +25,8 @@ use geo::BoundingRect;
 use geometry::{Bounds, Flat, Pt};
 use labels::{BoxPx, Dropped, Occupied, Request, Target};
 use rayon::prelude::*;
-use std::collections::HashSet;
 use std::sync::Arc;
-use template::{fill, wrap, TemplateError};
+use template::{fill, wrap, Template, TemplateError};
 
 /// A laid-out map and what layout had to leave out.
 #[derive(Debug)]
@@ -440,14 +442,23 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         || f.north_arrow
         || f.locator_inset;
     let keep_projected = spec.furniture.locator_inset;
+    let mut ids = own_ids(spec);
     for ld in layers.iter_mut() {
         let l = ld.spec;
         let kind = layer_kind(ld);
         let style = layer_style(l, kind);
         let mut children = Vec::new();
-        let mut used_ids = HashSet::new();
         let mut label_missing = 0usize;
         let mut label_total = 0usize;
+        let mut missing_field = None;
+        let label_template = l
+            .label
+            .as_deref()
+            .map(|t| {
+                Template::parse(t)
+                    .map_err(|m| Error::render(&spec.file, format!("layer {:?}: {m}", l.id)))
+            })
+            .transpose()?;
         // The heavy part, per feature and in parallel: pixels, clipping, polygon path data.
         // Pixel polygons are kept only where labels or furniture placement need them.
         let keep_polygons =
@@ -491,7 +502,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 (None, LayerGeometry::OuterLines) => "outer".into(),
                 (None, _) => "border".into(),
             };
-            let id = unique_id(&format!("{}-{feature_id}", l.id), &mut used_ids);
+            let id = ids.claim(&format!("{}-{feature_id}", l.id));
             let name = match f {
                 Some(f) => f.property_text("name"),
                 None => l.description.clone().or_else(|| l.legend.clone()),
@@ -564,7 +575,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                         },
                     };
                     let pid = if has_path || k > 0 {
-                        format!("{id}-{k}")
+                        ids.claim(&format!("{id}-{k}"))
                     } else {
                         id.clone()
                     };
@@ -580,16 +591,28 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                     markers.push(mb);
                 }
             }
-            if let (Some(tpl), Some(f)) = (&l.label, f) {
+            if let (Some(tpl), Some(f)) = (&label_template, f) {
                 label_total += 1;
-                let text = match fill(tpl, Some(f)) {
+                let text = match tpl.fill(Some(f)) {
                     Ok(t) => t,
-                    Err(TemplateError::Missing(_)) => {
+                    // A feature without the property gets no label (the layer fails below
+                    // when none of its features has it).
+                    Err(TemplateError::Missing(k)) => {
                         label_missing += 1;
+                        missing_field = Some(k);
                         continue;
                     }
-                    Err(TemplateError::Syntax(m)) => {
-                        return Err(Error::render(&spec.file, format!("layer {:?}: {m}", l.id)))
+                    Err(e) => {
+                        return Err(Error::render(
+                            &spec.file,
+                            format!(
+                                "layer {:?}, feature {:?}: label {:?}: {}",
+                                l.id,
+                                f.id,
+                                l.label.as_deref().unwrap_or_default(),
+                                e.describe()
+                            ),
+                        ))
                     }
                 };
                 let text = if l.label_upper {
@@ -662,10 +685,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         }
         if let Some(tpl) = &l.label {
             if label_total > 0 && label_missing == label_total {
-                let key = match fill(tpl, None) {
-                    Err(TemplateError::Missing(k)) => k,
-                    _ => tpl.clone(),
-                };
+                let key = missing_field.unwrap_or_else(|| tpl.clone());
                 return Err(Error::render(
                     &spec.file,
                     format!("layer {:?}: label template {tpl:?} names property {key:?}, which none of its features has", l.id),
@@ -825,14 +845,15 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 (p, Some(f))
             }
         };
+        let what = format!("callout {}", k + 1);
         let text = fill(&c.text, feature.as_ref())
-            .map_err(|e| template_error(spec, &format!("callout {}", k + 1), e))?;
+            .map_err(|e| template_error(spec, &what, feature.as_ref(), e))?;
         let title = c
             .title
             .as_ref()
             .map(|t| {
                 fill(t, feature.as_ref())
-                    .map_err(|e| template_error(spec, &format!("callout {}", k + 1), e))
+                    .map_err(|e| template_error(spec, &what, feature.as_ref(), e))
             })
             .transpose()?;
         let p = projection
@@ -872,12 +893,11 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     let (placed, dropped) = labels::place(&requests, frame_box, &mut occupied);
     let mut label_nodes = Vec::new();
     let mut leader_nodes = Vec::new();
-    let mut label_ids = HashSet::new();
     let mut placed = placed;
     placed.sort_by_key(|p| p.request);
     for p in &placed {
         let r = &requests[p.request];
-        let id = unique_id(&format!("label-{}-{}", r.layer, r.feature), &mut label_ids);
+        let id = ids.claim(&format!("label-{}-{}", r.layer, r.feature));
         // The first baseline's middle, relative to the box centre, turned with the label.
         let dy = -(p.metrics.bottom - p.metrics.top) / 2.0 - p.metrics.top;
         let (sin, cos) = p.rotate.to_radians().sin_cos();
@@ -1045,6 +1065,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         nodes,
         // A dark map needs no dark variant.
         dark_variant: spec.dark_variant && spec.theme != crate::theme::Theme::Dark,
+        id_prefix: spec.id_prefix.clone(),
     };
     spec.theme.apply(&mut scene);
     Ok(Layout {
@@ -1105,14 +1126,19 @@ fn end_sentence(s: &str) -> String {
     }
 }
 
-fn template_error(spec: &Spec, what: &str, e: TemplateError) -> Error {
-    match e {
-        TemplateError::Missing(k) => Error::render(
-            &spec.file,
-            format!("{what}: its text names property {k:?}, which its feature does not have"),
+fn template_error(spec: &Spec, what: &str, feature: Option<&Feature>, e: TemplateError) -> Error {
+    let message = match (&e, feature) {
+        (TemplateError::Missing(k), Some(f)) => {
+            format!("{what}: its text names property {k:?}, which its feature {:?} does not have", f.id)
+        }
+        (TemplateError::Missing(k), None) => format!(
+            "{what}: its text names property {k:?}, but it has no feature (set `source` and `where`)"
         ),
-        TemplateError::Syntax(m) => Error::render(&spec.file, format!("{what}: {m}")),
-    }
+        (TemplateError::Syntax(m), _) => format!("{what}: {m}"),
+        (_, Some(f)) => format!("{what}, feature {:?}: {}", f.id, e.describe()),
+        (_, None) => format!("{what}: {}", e.describe()),
+    };
+    Error::render(&spec.file, message)
 }
 
 fn resolve_badge(
@@ -1139,17 +1165,23 @@ fn resolve_badge(
         }
         None => None,
     };
-    let value = fill(&b.value, feature.as_ref()).map_err(|e| template_error(spec, &what, e))?;
+    let value = fill(&b.value, feature.as_ref())
+        .map_err(|e| template_error(spec, &what, feature.as_ref(), e))?;
     let total = b
         .total
         .as_ref()
-        .map(|t| fill(t, feature.as_ref()).map_err(|e| template_error(spec, &what, e)))
+        .map(|t| {
+            fill(t, feature.as_ref()).map_err(|e| template_error(spec, &what, feature.as_ref(), e))
+        })
         .transpose()?;
-    let caption = fill(&b.caption, feature.as_ref()).map_err(|e| template_error(spec, &what, e))?;
+    let caption = fill(&b.caption, feature.as_ref())
+        .map_err(|e| template_error(spec, &what, feature.as_ref(), e))?;
     let note = b
         .note
         .as_ref()
-        .map(|t| fill(t, feature.as_ref()).map_err(|e| template_error(spec, &what, e)))
+        .map(|t| {
+            fill(t, feature.as_ref()).map_err(|e| template_error(spec, &what, feature.as_ref(), e))
+        })
         .transpose()?;
     let units = if b.units {
         let parse = |s: &str| s.replace(',', "").trim().parse::<u32>().ok();
@@ -1237,26 +1269,50 @@ fn layer_style(l: &Layer, kind: Kind) -> Style {
     }
 }
 
-/// An id made of safe characters, unique among `used`.
-fn unique_id(raw: &str, used: &mut HashSet<String>) -> String {
-    let base: String = raw
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut id = base.clone();
-    let mut n = 2;
-    while used.contains(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// Local ids of the scene's own elements (and of the SVG's `<title>` and `<desc>`).
+const OWN_IDS: &[&str] = &[
+    "map-title",
+    "map-desc",
+    "map-frame",
+    "inset-clip",
+    "title-block",
+    "title",
+    "subtitle",
+    "credit",
+    "map",
+    "graticule",
+    "label-leaders",
+    "labels",
+    "callouts",
+    "furniture",
+    "legend",
+    "scale-bar",
+    "north-arrow",
+    "inset",
+    "frame",
+    "badges",
+];
+
+/// The scene's id registry with mapfig's own ids reserved, before any id made from data:
+/// a layer or feature id can then never take one (feature "clip" of a layer "frame" is
+/// `frame-clip`, but feature "x" of a layer "layer" becomes `layer-x-2` when a layer "x"
+/// exists, whose group keeps `layer-x`).
+fn own_ids(spec: &Spec) -> IdRegistry {
+    let mut ids = IdRegistry::default();
+    for id in OWN_IDS {
+        ids.reserve(id);
     }
-    used.insert(id.clone());
-    id
+    for l in &spec.layers {
+        ids.reserve(&format!("layer-{}", l.id));
+    }
+    for k in 1..=spec.callouts.len() {
+        ids.reserve(&format!("callout-{k}"));
+    }
+    for k in 1..=spec.badges.len() {
+        ids.reserve(&format!("badge-{k}"));
+        ids.reserve(&format!("badge-{k}-units"));
+    }
+    ids
 }
 
 /// Shortens a line so its stroke ends under an arrowhead, and returns the head's triangle.
@@ -1327,14 +1383,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_safe_and_unique() {
-        let mut used = HashSet::new();
-        assert_eq!(unique_id("provinces-AF-KDZ", &mut used), "provinces-AF-KDZ");
-        assert_eq!(
-            unique_id("provinces-AF-KDZ", &mut used),
-            "provinces-AF-KDZ-2"
-        );
-        assert_eq!(unique_id("x-<b> \"q\"", &mut used), "x-_b___q_");
+    fn own_ids_are_reserved_before_data_ids() {
+        let spec = crate::spec::parse(
+            "[[layer]]\nid = \"layer\"\nsource = \"a\"\n[[layer]]\nid = \"x\"\nsource = \"a\"\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let mut ids = own_ids(&spec);
+        assert_eq!(ids.claim("layer-x"), "layer-x-2");
+        assert_eq!(ids.claim("map-frame"), "map-frame-2");
+        assert_eq!(ids.claim("x-frame"), "x-frame");
     }
 
     #[test]

@@ -1,76 +1,242 @@
-//! Text templates over feature properties (`"{name}"`, `"{fighters_min:,}"`) and word wrap.
+//! Text templates over feature properties (`"{name}"`, `"{pop:,.1f}"`, `"{share:.0%|n/a}"`)
+//! and word wrap. A template is parsed once (the spec checks every template when it is
+//! loaded, so a malformed one is a spec error with its line and column) and filled per
+//! feature.
 
+use super::number_format::{Decimal, NumberFormat};
 use crate::data::Feature;
 use crate::fonts;
 
 /// Why a template could not be filled.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TemplateError {
-    /// The feature has no such property (or it is null).
+    /// The feature has no such property (or it is null), and the field has no fallback.
     Missing(String),
+    /// A field with a number format found no number, and has no fallback: `value` is what
+    /// it found instead (`None` when the property is missing or null).
+    NotNumber {
+        field: String,
+        value: Option<String>,
+    },
     /// The template itself is malformed.
     Syntax(String),
 }
 
-/// Fills `{key}` and `{key:,}` (number with thousands separators) from the feature's
-/// properties; `{{` and `}}` are literal braces. Without a feature, only literal text works.
-pub fn fill(template: &str, feature: Option<&Feature>) -> Result<String, TemplateError> {
-    let mut out = String::new();
-    let mut chars = template.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                out.push('{');
-            }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                out.push('}');
-            }
-            '{' => {
-                let mut key = String::new();
-                loop {
-                    match chars.next() {
-                        Some('}') => break,
-                        Some(c) => key.push(c),
-                        None => {
-                            return Err(TemplateError::Syntax(format!(
-                                "unclosed '{{' in template {template:?}"
-                            )))
-                        }
-                    }
-                }
-                let (name, format) = match key.split_once(':') {
-                    Some((n, f)) => (n.trim(), f.trim()),
-                    None => (key.trim(), ""),
-                };
-                if name.is_empty() {
-                    return Err(TemplateError::Syntax(format!(
-                        "empty '{{}}' in template {template:?}"
-                    )));
-                }
-                let value = feature
-                    .and_then(|f| f.property_text(name))
-                    .ok_or_else(|| TemplateError::Missing(name.to_string()))?;
-                match format {
-                    "" => out.push_str(&value),
-                    "," => out.push_str(&thousands(&value)),
-                    other => {
-                        return Err(TemplateError::Syntax(format!(
-                            "unknown format ':{other}' in template {template:?} (only ':,' for thousands separators)"
-                        )))
-                    }
-                }
-            }
-            '}' => {
-                return Err(TemplateError::Syntax(format!(
-                    "unmatched '}}' in template {template:?}"
-                )))
-            }
-            c => out.push(c),
+impl TemplateError {
+    /// The property the error is about (none for syntax errors).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            TemplateError::Missing(f) | TemplateError::NotNumber { field: f, .. } => Some(f),
+            TemplateError::Syntax(_) => None,
         }
     }
-    Ok(out)
+
+    /// Says what went wrong, for a message that already names the template's owner and
+    /// feature.
+    pub fn describe(&self) -> String {
+        match self {
+            TemplateError::Missing(f) => format!("property {f:?} is missing"),
+            TemplateError::NotNumber { field, value: None } => format!(
+                "property {field:?} has a number format but is missing; add a fallback such as {{{field}|n/a}}"
+            ),
+            TemplateError::NotNumber {
+                field,
+                value: Some(v),
+            } => format!(
+                "property {field:?} has a number format but is {v}, not a number; add a fallback such as {{{field}|n/a}}"
+            ),
+            TemplateError::Syntax(m) => m.clone(),
+        }
+    }
+}
+
+/// A parsed template: literal text and fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    Literal(String),
+    Field(Field),
+}
+
+/// `{name:format|fallback}`.
+#[derive(Debug, Clone, PartialEq)]
+struct Field {
+    name: String,
+    format: Option<NumberFormat>,
+    /// Written instead of the value when it is missing (or, with a format, not a number).
+    fallback: Option<String>,
+}
+
+impl Template {
+    /// Parses `{key}`, `{key:format}` and `{key|fallback}` fields (both may be combined,
+    /// format first); `{{` and `}}` are literal braces. The error says what is wrong and
+    /// quotes the template.
+    pub fn parse(template: &str) -> Result<Template, String> {
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut chars = template.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    literal.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    literal.push('}');
+                }
+                '{' => {
+                    let mut inside = String::new();
+                    loop {
+                        match chars.next() {
+                            Some('}') => break,
+                            Some('{') => {
+                                return Err(format!(
+                                    "'{{' inside a field in template {template:?} (write {{{{ for a literal brace)"
+                                ))
+                            }
+                            Some(c) => inside.push(c),
+                            None => {
+                                return Err(format!(
+                                    "unclosed '{{' in template {template:?}"
+                                ))
+                            }
+                        }
+                    }
+                    if !literal.is_empty() {
+                        parts.push(Part::Literal(std::mem::take(&mut literal)));
+                    }
+                    parts.push(Part::Field(Field::parse(&inside, template)?));
+                }
+                '}' => {
+                    return Err(format!(
+                        "unmatched '}}' in template {template:?} (write }}}} for a literal brace)"
+                    ))
+                }
+                c => literal.push(c),
+            }
+        }
+        if !literal.is_empty() {
+            parts.push(Part::Literal(literal));
+        }
+        Ok(Template { parts })
+    }
+
+    /// The properties the template names, in order.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Field(f) => Some(f.name.as_str()),
+            Part::Literal(_) => None,
+        })
+    }
+
+    /// Fills the fields from the feature's properties. Without a feature, only literal
+    /// text and fallbacks work.
+    pub fn fill(&self, feature: Option<&Feature>) -> Result<String, TemplateError> {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Literal(s) => out.push_str(s),
+                Part::Field(f) => out.push_str(&f.fill(feature)?),
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Field {
+    fn parse(inside: &str, template: &str) -> Result<Field, String> {
+        let (head, fallback) = match inside.split_once('|') {
+            Some((h, f)) => (h, Some(f.to_string())),
+            None => (inside, None),
+        };
+        let (name, format) = match head.split_once(':') {
+            Some((n, f)) => (n.trim(), f.trim()),
+            None => (head.trim(), ""),
+        };
+        if name.is_empty() {
+            return Err(format!(
+                "a field without a property name ({{{inside}}}) in template {template:?}"
+            ));
+        }
+        let format = if format.is_empty() {
+            None
+        } else {
+            Some(
+                NumberFormat::parse(format)
+                    .map_err(|m| format!("{m}, in template {template:?}"))?,
+            )
+        };
+        Ok(Field {
+            name: name.to_string(),
+            format,
+            fallback,
+        })
+    }
+
+    fn fill(&self, feature: Option<&Feature>) -> Result<String, TemplateError> {
+        let value = feature.and_then(|f| property(f, &self.name));
+        let Some(format) = &self.format else {
+            return match (value, &self.fallback) {
+                (Some(v), _) => Ok(text(v)),
+                (None, Some(fallback)) => Ok(fallback.clone()),
+                (None, None) => Err(TemplateError::Missing(self.name.clone())),
+            };
+        };
+        match (value.as_ref().and_then(Decimal::from_json), &self.fallback) {
+            (Some(n), _) => Ok(format.format(&n)),
+            (None, Some(fallback)) => Ok(fallback.clone()),
+            (None, None) => Err(TemplateError::NotNumber {
+                field: self.name.clone(),
+                value: value.map(|v| shorten(&v.to_string())),
+            }),
+        }
+    }
+}
+
+/// A property's value; `id` falls back to the feature id; null is missing.
+fn property(f: &Feature, key: &str) -> Option<serde_json::Value> {
+    match f.properties.member(key) {
+        Some(serde_json::Value::Null) | None if key == "id" => {
+            Some(serde_json::Value::String(f.id.clone()))
+        }
+        Some(serde_json::Value::Null) | None => None,
+        Some(v) => Some(v),
+    }
+}
+
+/// A value as label text: strings as they are, anything else as JSON.
+fn text(v: serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// A value quoted in an error message, cut to a readable length.
+fn shorten(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
+    }
+}
+
+/// Parses and fills a template in one go (for texts filled once, such as a callout's).
+pub fn fill(template: &str, feature: Option<&Feature>) -> Result<String, TemplateError> {
+    Template::parse(template)
+        .map_err(TemplateError::Syntax)?
+        .fill(feature)
+}
+
+/// Checks a template's syntax, as the spec does when it is loaded.
+pub fn check(template: &str) -> Result<(), String> {
+    Template::parse(template).map(|_| ())
 }
 
 /// `1234567` → `1,234,567`; non-integers are returned as they are.
@@ -149,6 +315,34 @@ mod tests {
             Err(TemplateError::Syntax(_))
         ));
         assert_eq!(fill("plain", None).unwrap(), "plain");
+    }
+
+    #[test]
+    fn fallbacks_and_number_errors() {
+        let f = feature();
+        assert_eq!(fill("{none|n/a}", Some(&f)).unwrap(), "n/a");
+        assert_eq!(fill("{name:.1f|?}", Some(&f)).unwrap(), "?");
+        assert_eq!(fill("{n:.1f|a:b}", Some(&f)).unwrap(), "1000.0");
+        assert_eq!(fill("{x|a:b}", Some(&f)).unwrap(), "a:b");
+        assert_eq!(
+            fill("{name:,}", Some(&f)),
+            Err(TemplateError::NotNumber {
+                field: "name".into(),
+                value: Some("\"Kunduz\"".into())
+            })
+        );
+        assert_eq!(
+            fill("{none:,}", Some(&f)),
+            Err(TemplateError::NotNumber {
+                field: "none".into(),
+                value: None
+            })
+        );
+        let t = Template::parse("{a} and {b:.1f|-}").unwrap();
+        assert_eq!(t.fields().collect::<Vec<_>>(), ["a", "b"]);
+        for bad in ["{a", "a}", "{}", "{:,}", "{a:q}", "{a{b}}", "{a:.1f,}"] {
+            assert!(check(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
