@@ -255,7 +255,13 @@ impl Transaction {
                         },
                     })
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // Missing, or under a file (`NotADirectory`): look further up for the cause.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                    ) =>
+                {
                     if std::fs::symlink_metadata(d).is_ok() {
                         return Err(Error::Io {
                             path: d.to_path_buf(),
