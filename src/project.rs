@@ -420,6 +420,7 @@ pub fn check(
         .map(|s| encode_spec(s, options, &mut DataCache::new(*limits)))
         .collect();
     let mut tx = Transaction::new();
+    tx.allow_folder(report_dir);
     let mut checked = Vec::new();
     for (spec, e) in specs.iter().zip(encoded) {
         let e = e?;

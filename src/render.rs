@@ -273,6 +273,10 @@ pub fn stage_encoded(tx: &mut Transaction, encoded: &Encoded) -> Result<()> {
         tx.protect(input);
     }
     for (file, bytes) in &encoded.files {
+        // Specs write into the out folder, made if missing.
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            tx.allow_folder(dir);
+        }
         tx.stage(file, bytes)?;
     }
     Ok(())

@@ -41,6 +41,9 @@ pub struct Transaction {
     made_dirs: Vec<PathBuf>,
     /// Folders already checked, created and swept.
     ready_dirs: Vec<PathBuf>,
+    /// Folders the command may create when missing (an out folder, a report folder);
+    /// any other output's folder must exist.
+    creatable: Vec<PathBuf>,
     /// The files this command reads: no output may be one of them.
     inputs: Vec<(PathBuf, FileId)>,
     committed: bool,
@@ -92,6 +95,11 @@ impl Transaction {
         }
     }
 
+    /// Lets staging create `dir` (and its missing parents) when it does not exist.
+    pub fn allow_folder(&mut self, dir: &Path) {
+        self.creatable.push(dir.to_path_buf());
+    }
+
     /// Whether `path` will hold a file once the transaction commits: staged here, or a
     /// regular file already there.
     pub fn will_exist(&self, path: &Path) -> bool {
@@ -114,7 +122,7 @@ impl Transaction {
             ))
         })?;
         let dir = folder_of(target);
-        self.prepare_dir(&dir)?;
+        self.prepare_dir(&dir, target)?;
         self.check_output(target)?;
         let key = std::fs::canonicalize(&dir)
             .unwrap_or_else(|_| dir.clone())
@@ -233,7 +241,7 @@ impl Transaction {
 
     /// Makes sure `dir` is a folder (creating it and any missing parents, remembered so a
     /// failed run removes them) and sweeps it of stale temporary files.
-    fn prepare_dir(&mut self, dir: &Path) -> Result<()> {
+    fn prepare_dir(&mut self, dir: &Path, target: &Path) -> Result<()> {
         if self.ready_dirs.iter().any(|d| d == dir) {
             return Ok(());
         }
@@ -273,6 +281,12 @@ impl Transaction {
                 }
                 Err(e) => return Err(io_error(d, "cannot open the output folder", &e)),
             }
+        }
+        if !missing.is_empty() && !self.creatable.iter().any(|c| c == dir) {
+            return Err(Error::Io {
+                path: target.to_path_buf(),
+                message: format!("cannot write: the folder {} does not exist", dir.display()),
+            });
         }
         for d in missing.into_iter().rev() {
             match std::fs::create_dir(&d) {
@@ -446,12 +460,18 @@ mod tests {
         let d = scratch("tx");
         let sub = d.join("a").join("b");
         let mut t = Transaction::new();
+        assert!(
+            t.stage(&sub.join("x.svg"), b"x").is_err(),
+            "not a creatable folder"
+        );
+        t.allow_folder(&sub);
         t.stage(&sub.join("x.svg"), b"x").unwrap();
         t.stage(&sub.join("y.svg"), b"y").unwrap();
         assert!(!sub.join("x.svg").exists());
         drop(t);
         assert!(!d.join("a").exists(), "folders made by the run are removed");
         let mut t = Transaction::new();
+        t.allow_folder(&sub);
         t.stage(&sub.join("x.svg"), b"x").unwrap();
         assert!(t.stage(&sub.join("x.svg"), b"again").is_err());
         let written = t.commit().unwrap();
