@@ -324,7 +324,7 @@ fn build_project(
     allow_outside: bool,
     limits: Limits,
 ) -> Result<()> {
-    let m = manifest(manifest_path, allow_outside)?;
+    let m = manifest(manifest_path.clone(), allow_outside)?;
     let shard = shard.map(|s| Shard::parse(&s)).transpose()?;
     let specs = match shard {
         Some(s) => s.select(&m.specs),
@@ -338,6 +338,8 @@ fn build_project(
     };
     // Every file of the build (maps, gallery, report) is written together or not at all.
     let mut tx = Transaction::new();
+    // `--report` must not land on the manifest (the specs and data are protected too).
+    tx.protect(&manifest_path.unwrap_or_else(|| PathBuf::from(project::MANIFEST)));
     let built = project::build_staged(&specs, &m.options, &limits, &progress, &mut tx)?;
     if show {
         eprintln!();

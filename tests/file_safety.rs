@@ -348,6 +348,14 @@ fn an_output_is_never_one_of_the_inputs() {
         SQUARE
     );
     assert!(!dir.join("ok.png").exists());
+    // `--report` onto the manifest or a spec.
+    let manifest = std::fs::read(dir.join("mapfig.toml")).unwrap();
+    for target in ["mapfig.toml", "maps/a.toml"] {
+        let o = mapfig(&dir, &["build", "--report", target]);
+        assert_eq!(o.status.code(), Some(2), "{target}: {}", stderr(&o));
+    }
+    assert_eq!(std::fs::read(dir.join("mapfig.toml")).unwrap(), manifest);
+    assert!(!dir.join("out").exists());
     // A spec whose output would replace its own data.
     std::fs::write(
         dir.join("maps/self.toml"),
