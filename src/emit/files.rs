@@ -447,6 +447,29 @@ mod tests {
     }
 
     #[test]
+    fn a_rename_failing_half_way_puts_back_what_was_replaced() {
+        let d = scratch("rollback");
+        let (one, two) = (d.join("one"), d.join("two"));
+        std::fs::create_dir_all(&one).unwrap();
+        std::fs::create_dir_all(&two).unwrap();
+        std::fs::write(one.join("x.svg"), "old x").unwrap();
+        let mut t = Transaction::new();
+        t.stage(&one.join("x.svg"), b"new x").unwrap();
+        t.stage(&one.join("new.svg"), b"new file").unwrap();
+        t.stage(&two.join("y.svg"), b"new y").unwrap();
+        // The second folder vanishes with its temporary file: the last rename fails.
+        std::fs::remove_dir_all(&two).unwrap();
+        assert!(t.commit().is_err());
+        assert_eq!(std::fs::read_to_string(one.join("x.svg")).unwrap(), "old x");
+        assert!(
+            !one.join("new.svg").exists(),
+            "a file the run made is taken back"
+        );
+        let left: Vec<_> = std::fs::read_dir(&one).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file or backup left");
+    }
+
+    #[test]
     fn temp_names_are_recognised_exactly() {
         assert_eq!(temp_pid(".mapfig-123-abcdefABCDEF.tmp"), Some(123));
         assert_eq!(temp_pid(".mapfig-123-abc.tmp"), None);
