@@ -10,7 +10,7 @@
 //! without Noto Sans installed see the SVG's fallback fonts there. The PNG links show the
 //! exact rendering.
 
-use crate::emit::{svg::clean_text, write_atomic};
+use crate::emit::{svg::clean_text, write_atomic, Transaction};
 use crate::error::{Error, Result};
 use crate::scene::Scene;
 use std::path::Path;
@@ -69,14 +69,30 @@ pub fn write_gallery(out_dir: &Path, maps: &[GalleryEntry]) -> Result<()> {
     write_atomic(&out_dir.join("index.html"), html.as_bytes())
 }
 
+/// Stages `out_dir/index.html` into `tx`, listing `maps`, whose SVGs must be in `out_dir`
+/// or staged in `tx`; PNG and PDF links appear for the files that will be there.
+pub fn stage_gallery(tx: &mut Transaction, out_dir: &Path, maps: &[GalleryEntry]) -> Result<()> {
+    let html = gallery_html_with(out_dir, maps, &|p| tx.will_exist(p))?;
+    tx.stage(&out_dir.join("index.html"), html.as_bytes())
+}
+
 /// The page [`write_gallery`] writes, as text.
 pub fn gallery_html(out_dir: &Path, maps: &[GalleryEntry]) -> Result<String> {
+    gallery_html_with(out_dir, maps, &|p| p.is_file())
+}
+
+/// The page, linking the files for which `exists` holds.
+pub fn gallery_html_with(
+    out_dir: &Path,
+    maps: &[GalleryEntry],
+    exists: &dyn Fn(&Path) -> bool,
+) -> Result<String> {
     let mut maps: Vec<&GalleryEntry> = maps.iter().collect();
     maps.sort_by(|a, b| (&a.spec, &a.output).cmp(&(&b.spec, &b.output)));
     let mut html = String::from(HEAD);
     for m in maps {
         let svg = format!("{}.svg", m.output);
-        if !out_dir.join(&svg).is_file() {
+        if !exists(&out_dir.join(&svg)) {
             return Err(Error::render(
                 &out_dir.join(&svg),
                 "the gallery shows each map's SVG, but it is missing; render with --format svg",
@@ -85,7 +101,7 @@ pub fn gallery_html(out_dir: &Path, maps: &[GalleryEntry]) -> Result<String> {
         let mut links = vec![format!(r#"<a href="{}">SVG</a>"#, escape(&url_path(&svg)))];
         for (ext, label) in [("png", "PNG"), ("pdf", "PDF")] {
             let file = format!("{}.{ext}", m.output);
-            if out_dir.join(&file).is_file() {
+            if exists(&out_dir.join(&file)) {
                 links.push(format!(
                     r#"<a href="{}">{label}</a>"#,
                     escape(&url_path(&file))

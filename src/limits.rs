@@ -59,6 +59,63 @@ pub fn read_spec(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
+/// Reads a file of at most `max` bytes that must be a regular file: checked before it is
+/// opened (so a FIFO is never opened, which would block), opened without blocking, and
+/// checked again on the open handle (so a swap between the two is caught too). Binary
+/// content is allowed (committed PNGs); `max` is the limit in bytes.
+pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
+    let fail = |message: String| Error::Io {
+        path: path.to_path_buf(),
+        message,
+    };
+    let not_regular =
+        || fail("is not a regular file (a folder, device, FIFO or socket): refused".into());
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "aarch64",
+            target_arch = "x86",
+            target_arch = "arm",
+            target_arch = "riscv64"
+        )
+    ))]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: opening a FIFO swapped in after the check above returns at once.
+        options.custom_flags(0o4000);
+    }
+    let file = options.open(path).map_err(|e| Error::io(path, &e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, &e))?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    if meta.len() > max {
+        return Err(fail(format!(
+            "{} is larger than the limit of {}; raise it with --max-input-bytes",
+            human_bytes(meta.len()),
+            human_bytes(max)
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, &e))?;
+    if bytes.len() as u64 > max {
+        return Err(fail(format!(
+            "larger than the limit of {}; raise it with --max-input-bytes",
+            human_bytes(max)
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Reads at most `max + 1` bytes, so an endless source (`/dev/zero`, a pipe) stops at the
 /// limit; and looks at the first bytes before reading on, so a binary file or a device
 /// is refused at once instead of after `max` bytes. `too_big` says what the limit is.

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use mapfig::color::Paint;
 use mapfig::data::DataCache;
+use mapfig::emit::Transaction;
 use mapfig::layout::{peak_memory, Timings};
 use mapfig::limits::{self, Limits};
 use mapfig::project::{self, FileStatus, Manifest, Shard};
@@ -35,6 +36,11 @@ enum Command {
         /// Write a JSON summary: maps rendered, dropped labels, timings.
         #[arg(long)]
         report: Option<PathBuf>,
+        /// Let the manifest's specs and out folder lie outside the manifest's folder.
+        #[arg(long)]
+        allow_outside: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Re-render and compare with the committed files; exit 1 if any map changed.
     Check {
@@ -44,6 +50,11 @@ enum Command {
         /// Where to write the HTML report and diff images.
         #[arg(long, default_value = "check-report")]
         report_dir: PathBuf,
+        /// Let the manifest's specs and out folder lie outside the manifest's folder.
+        #[arg(long)]
+        allow_outside: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Render map specs (TOML) to SVG, PNG and PDF.
     Render {
@@ -155,16 +166,20 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        None => build_project(None, None, None),
+        None => build_project(None, None, None, false, Limits::default()),
         Some(Command::Build {
             manifest,
             shard,
             report,
-        }) => build_project(manifest, shard, report),
+            allow_outside,
+            limits,
+        }) => build_project(manifest, shard, report, allow_outside, limits.limits()),
         Some(Command::Check {
             manifest,
             report_dir,
-        }) => check_project(manifest, &report_dir),
+            allow_outside,
+            limits,
+        }) => check_project(manifest, &report_dir, allow_outside, &limits.limits()),
         Some(Command::Render {
             specs,
             out,
@@ -276,10 +291,10 @@ fn print_timings(what: &str, t: &Timings) {
     }
 }
 
-fn manifest(path: Option<PathBuf>) -> Result<Manifest> {
+fn manifest(path: Option<PathBuf>, allow_outside: bool) -> Result<Manifest> {
     match path {
-        Some(p) => Manifest::load(&p),
-        None => Manifest::discover(std::path::Path::new(".")),
+        Some(p) => Manifest::load_with(&p, allow_outside),
+        None => Manifest::discover_with(std::path::Path::new("."), allow_outside),
     }
 }
 
@@ -306,8 +321,10 @@ fn build_project(
     manifest_path: Option<PathBuf>,
     shard: Option<String>,
     report: Option<PathBuf>,
+    allow_outside: bool,
+    limits: Limits,
 ) -> Result<()> {
-    let m = manifest(manifest_path)?;
+    let m = manifest(manifest_path.clone(), allow_outside)?;
     let shard = shard.map(|s| Shard::parse(&s)).transpose()?;
     let specs = match shard {
         Some(s) => s.select(&m.specs),
@@ -319,10 +336,23 @@ fn build_project(
             eprint!("\r\x1b[K[{done}/{total}] {}", spec.display());
         }
     };
-    let built = project::build(&specs, &m.options, &progress)?;
+    // Every file of the build (maps, gallery, report) is written together or not at all.
+    let mut tx = Transaction::new();
+    // `--report` must not land on the manifest (the specs and data are protected too).
+    tx.protect(&manifest_path.unwrap_or_else(|| PathBuf::from(project::MANIFEST)));
+    let built = project::build_staged(&specs, &m.options, &limits, &progress, &mut tx)?;
     if show {
         eprintln!();
     }
+    if shard.is_none() && m.options.formats.contains(&Format::Svg) {
+        // The whole project went into one folder: its gallery page lists every map.
+        let entries: Vec<_> = built.iter().map(|b| b.gallery.clone()).collect();
+        mapfig::gallery::stage_gallery(&mut tx, &m.options.out_dir, &entries)?;
+    }
+    if let Some(r) = report {
+        tx.stage(&r, project::report_json(&built, shard).as_bytes())?;
+    }
+    tx.commit()?;
     let mut files = 0;
     for b in &built {
         warn_dropped(&b.spec, &b.dropped_labels);
@@ -333,20 +363,17 @@ fn build_project(
         built.len(),
         m.options.out_dir.display()
     );
-    if shard.is_none() && m.options.formats.contains(&Format::Svg) {
-        // The whole project went into one folder: its gallery page lists every map.
-        let entries: Vec<_> = built.iter().map(|b| b.gallery.clone()).collect();
-        mapfig::gallery::write_gallery(&m.options.out_dir, &entries)?;
-    }
-    if let Some(r) = report {
-        mapfig::emit::write_atomic(&r, project::report_json(&built, shard).as_bytes())?;
-    }
     Ok(())
 }
 
-fn check_project(manifest_path: Option<PathBuf>, report_dir: &std::path::Path) -> Result<()> {
-    let m = manifest(manifest_path)?;
-    let checked = project::check(&m.specs, &m.options, report_dir)?;
+fn check_project(
+    manifest_path: Option<PathBuf>,
+    report_dir: &std::path::Path,
+    allow_outside: bool,
+    limits: &Limits,
+) -> Result<()> {
+    let m = manifest(manifest_path, allow_outside)?;
+    let checked = project::check(&m.specs, &m.options, limits, report_dir)?;
     let mut changed = 0;
     for c in &checked {
         match &c.status {
@@ -395,20 +422,23 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
         specs
     };
     let mut cache = DataCache::new(limits);
+    // Every spec's files are staged as it renders (so their bytes need not stay in
+    // memory) and renamed into place only when all specs rendered.
+    let mut tx = Transaction::new();
+    let mut claims = render::OutputClaims::default();
     for spec in &specs {
-        let r = render::render_spec(spec, &options, &mut cache)?;
+        let r = render::stage_spec(spec, &options, &mut cache, &mut tx, &mut claims)?;
         warn_dropped(spec, &r.dropped_labels);
-        for f in &r.files {
-            eprintln!("wrote {}", f.display());
-        }
         if timings {
             print_timings(&spec.display().to_string(), &r.timings);
         }
         gallery.push(r.gallery);
     }
     if default_job && options.formats.contains(&Format::Svg) {
-        mapfig::gallery::write_gallery(&options.out_dir, &gallery)?;
-        eprintln!("wrote {}", options.out_dir.join("index.html").display());
+        mapfig::gallery::stage_gallery(&mut tx, &options.out_dir, &gallery)?;
+    }
+    for f in tx.commit()? {
+        eprintln!("wrote {}", f.display());
     }
     Ok(())
 }

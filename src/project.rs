@@ -3,7 +3,9 @@
 //! with the committed files, so a pull request shows exactly how its maps moved.
 
 use crate::data::DataCache;
+use crate::emit::Transaction;
 use crate::error::{line_column, Error, Result};
+use crate::limits::Limits;
 use crate::render::{encode_spec, Format, Options};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -17,8 +19,8 @@ pub const MANIFEST: &str = "mapfig.toml";
 #[serde(deny_unknown_fields)]
 struct RawManifest {
     /// Spec files or patterns (`maps/*.toml`), relative to the manifest.
-    specs: Vec<String>,
-    out: Option<String>,
+    specs: toml::Spanned<Vec<String>>,
+    out: Option<toml::Spanned<String>>,
     formats: Option<Vec<String>>,
     scale: Option<f64>,
     theme: Option<String>,
@@ -34,9 +36,28 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// Reads `mapfig.toml`.
+    /// Reads `mapfig.toml`; its specs and out folder must lie inside its folder.
     pub fn load(path: &Path) -> Result<Manifest> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+        Manifest::load_with(path, false)
+    }
+
+    /// Reads `mapfig.toml`. Unless `allow_outside`, a spec or out folder that resolves
+    /// (after `..` and symlinks) outside the manifest's folder is an error: a manifest
+    /// from a cloned repository must not make `build` replace files elsewhere.
+    pub fn load_with(path: &Path, allow_outside: bool) -> Result<Manifest> {
+        let bytes = crate::limits::read_regular(path, crate::limits::MAX_SPEC_BYTES)?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let (line, column) = line_column(
+                &String::from_utf8_lossy(e.as_bytes()),
+                e.utf8_error().valid_up_to(),
+            );
+            Error::Spec {
+                file: path.to_path_buf(),
+                line,
+                column,
+                message: "not UTF-8 text".into(),
+            }
+        })?;
         let spec_err = |offset: usize, message: String| {
             let (line, column) = line_column(&text, offset);
             Error::Spec {
@@ -54,7 +75,7 @@ impl Manifest {
         })?;
         let root = path.parent().unwrap_or(Path::new(""));
         let mut specs = Vec::new();
-        for pattern in &raw.specs {
+        for pattern in raw.specs.get_ref() {
             let found = expand(root, pattern)?;
             if found.is_empty() {
                 return Err(spec_err(
@@ -67,9 +88,20 @@ impl Manifest {
         specs.sort();
         specs.dedup();
         let mut options = Options {
-            out_dir: root.join(raw.out.as_deref().unwrap_or("out")),
+            out_dir: root.join(raw.out.as_ref().map_or("out", |o| o.get_ref().as_str())),
             ..Options::default()
         };
+        if !allow_outside {
+            let inside = Confinement::new(root)?;
+            for s in &specs {
+                inside
+                    .check(s, "spec")
+                    .map_err(|m| spec_err(raw.specs.span().start, m))?;
+            }
+            inside
+                .check(&options.out_dir, "out folder")
+                .map_err(|m| spec_err(raw.out.as_ref().map_or(0, |o| o.span().start), m))?;
+        }
         if let Some(f) = &raw.formats {
             options.formats = f.iter().map(|s| Format::parse(s)).collect::<Result<_>>()?;
         }
@@ -92,18 +124,92 @@ impl Manifest {
 
     /// `mapfig.toml` in `root` if there is one, else every `maps/*.toml` with default options.
     pub fn discover(root: &Path) -> Result<Manifest> {
-        let m = root.join(MANIFEST);
-        if m.exists() {
-            return Manifest::load(&m);
-        }
-        Ok(Manifest {
-            specs: crate::render::default_specs(root)?,
-            options: Options {
-                out_dir: root.join("out"),
-                ..Options::default()
-            },
-        })
+        Manifest::discover_with(root, false)
     }
+
+    /// [`discover`](Self::discover), confined to `root` unless `allow_outside`.
+    pub fn discover_with(root: &Path, allow_outside: bool) -> Result<Manifest> {
+        let m = root.join(MANIFEST);
+        if std::fs::symlink_metadata(&m).is_ok() {
+            return Manifest::load_with(&m, allow_outside);
+        }
+        let specs = crate::render::default_specs(root)?;
+        let options = Options {
+            out_dir: root.join("out"),
+            ..Options::default()
+        };
+        if !allow_outside {
+            let inside = Confinement::new(root)?;
+            let fail = |p: &Path, m: String| Error::Usage(format!("{}: {m}", p.display()));
+            for s in &specs {
+                inside.check(s, "spec").map_err(|m| fail(s, m))?;
+            }
+            inside
+                .check(&options.out_dir, "out folder")
+                .map_err(|m| fail(&options.out_dir, m))?;
+        }
+        Ok(Manifest { specs, options })
+    }
+}
+
+/// The project folder, resolved: specs and outputs must lie inside it.
+struct Confinement {
+    root: PathBuf,
+}
+
+impl Confinement {
+    fn new(root: &Path) -> Result<Confinement> {
+        let dir = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
+        let root = std::fs::canonicalize(dir).map_err(|e| Error::io(dir, &e))?;
+        Ok(Confinement { root })
+    }
+
+    /// `Err(message)` when `path` resolves outside the project folder.
+    fn check(&self, path: &Path, what: &str) -> std::result::Result<(), String> {
+        let real = resolve(path);
+        if real.starts_with(&self.root) {
+            return Ok(());
+        }
+        Err(format!(
+            "the {what} {} resolves to {}, outside the project folder {} (the manifest's folder); mapfig reads specs and writes outputs only inside it unless run with --allow-outside",
+            path.display(),
+            real.display(),
+            self.root.display()
+        ))
+    }
+}
+
+/// `path` with symlinks and `..` resolved, whether or not it exists: the longest part that
+/// exists is resolved by the file system, the rest (which holds no symlink, as it does not
+/// exist) by its components.
+fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let parts: Vec<Component> = path.components().collect();
+    for k in (0..=parts.len()).rev() {
+        let prefix: PathBuf = if k == 0 {
+            PathBuf::from(".")
+        } else {
+            parts[..k].iter().collect()
+        };
+        let Ok(mut real) = std::fs::canonicalize(&prefix) else {
+            continue;
+        };
+        for c in &parts[k..] {
+            match c {
+                Component::ParentDir => {
+                    real.pop();
+                }
+                Component::CurDir => {}
+                other => real.push(other.as_os_str()),
+            }
+        }
+        return real;
+    }
+    path.to_path_buf()
 }
 
 /// `dir/*.toml`-style patterns: `*` and `?` in the last path component only.
@@ -193,31 +299,49 @@ pub struct Built {
     pub gallery: crate::gallery::GalleryEntry,
 }
 
-/// Renders `specs` with `options`, in parallel, every spec complete before any file is
-/// written; results in spec order. `progress` is called after each spec finishes.
+/// Renders `specs` with `options`, in parallel, and writes their files only when every
+/// spec rendered (all or nothing); results in spec order. `progress` is called after each
+/// spec finishes.
 pub fn build(
     specs: &[PathBuf],
     options: &Options,
+    limits: &Limits,
     progress: &(dyn Fn(usize, usize, &Path) + Sync),
+) -> Result<Vec<Built>> {
+    let mut tx = Transaction::new();
+    let built = build_staged(specs, options, limits, progress, &mut tx)?;
+    tx.commit()?;
+    Ok(built)
+}
+
+/// Like [`build`], but stages the files into `tx` (with anything else the command writes,
+/// such as the gallery page and the report) instead of writing them.
+pub fn build_staged(
+    specs: &[PathBuf],
+    options: &Options,
+    limits: &Limits,
+    progress: &(dyn Fn(usize, usize, &Path) + Sync),
+    tx: &mut Transaction,
 ) -> Result<Vec<Built>> {
     let done = std::sync::atomic::AtomicUsize::new(0);
     let encoded: Vec<Result<_>> = specs
         .par_iter()
         .map(|spec| {
             let start = std::time::Instant::now();
-            let e = encode_spec(spec, options, &mut DataCache::default());
+            let e = encode_spec(spec, options, &mut DataCache::new(*limits));
             let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
             progress(n, specs.len(), spec);
             e.map(|e| (e, start.elapsed().as_secs_f64() * 1000.0))
         })
         .collect();
     let encoded: Vec<_> = encoded.into_iter().collect::<Result<_>>()?;
-    std::fs::create_dir_all(&options.out_dir).map_err(|e| Error::io(&options.out_dir, &e))?;
+    let mut claims = crate::render::OutputClaims::default();
+    for (spec, (e, _)) in specs.iter().zip(&encoded) {
+        claims.claim(spec, e)?;
+    }
     let mut built = Vec::new();
     for (spec, (e, millis)) in specs.iter().zip(encoded) {
-        for (file, bytes) in &e.files {
-            crate::emit::write_atomic(file, bytes)?;
-        }
+        crate::render::stage_encoded(tx, &e)?;
         built.push(Built {
             spec: spec.clone(),
             files: e.files.into_iter().map(|(f, _)| f).collect(),
@@ -280,24 +404,41 @@ pub const PIXEL_TOLERANCE: u8 = 24;
 pub const CHANGED_SHARE: f64 = 0.0005;
 
 /// Re-renders every spec and compares with the files on disk: SVG by structure (elements,
-/// attributes, text), PNG by pixels with a tolerance. Writes diff images and `index.html`
-/// into `report_dir`.
-pub fn check(specs: &[PathBuf], options: &Options, report_dir: &Path) -> Result<Vec<Checked>> {
+/// attributes, text); PNG by its outline (texts and structure, exactly: see
+/// [`crate::emit::outline`]) and by pixels with a tolerance. Committed files are read
+/// bounded by `limits` and only if regular; a PNG's size is checked against the pixel limit
+/// before it is decoded. Writes diff images and `index.html` into `report_dir`, all or
+/// nothing.
+pub fn check(
+    specs: &[PathBuf],
+    options: &Options,
+    limits: &Limits,
+    report_dir: &Path,
+) -> Result<Vec<Checked>> {
     let encoded: Vec<Result<_>> = specs
         .par_iter()
-        .map(|s| encode_spec(s, options, &mut DataCache::default()))
+        .map(|s| encode_spec(s, options, &mut DataCache::new(*limits)))
         .collect();
-    std::fs::create_dir_all(report_dir).map_err(|e| Error::io(report_dir, &e))?;
+    let mut tx = Transaction::new();
+    tx.allow_folder(report_dir);
     let mut checked = Vec::new();
     for (spec, e) in specs.iter().zip(encoded) {
         let e = e?;
+        for input in &e.inputs {
+            tx.protect(input);
+        }
         for (file, fresh) in &e.files {
-            let (status, diff_image) = match std::fs::read(file) {
-                Err(_) => (FileStatus::Missing, None),
-                Ok(old) if &old == fresh => (FileStatus::Same, None),
-                Ok(old) => match file.extension().and_then(|x| x.to_str()) {
+            tx.protect(file);
+            let old = match std::fs::metadata(file) {
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+                _ => Some(crate::limits::read_regular(file, limits.max_input_bytes)?),
+            };
+            let (status, diff_image) = match old {
+                None => (FileStatus::Missing, None),
+                Some(old) if &old == fresh => (FileStatus::Same, None),
+                Some(old) => match file.extension().and_then(|x| x.to_str()) {
                     Some("svg") => (svg_changes(&old, fresh), None),
-                    Some("png") => png_changes(&old, fresh, file, report_dir)?,
+                    Some("png") => png_changes(&old, fresh, file, report_dir, limits, &mut tx)?,
                     _ => (FileStatus::Changed(vec!["bytes differ".into()]), None),
                 },
             };
@@ -309,10 +450,11 @@ pub fn check(specs: &[PathBuf], options: &Options, report_dir: &Path) -> Result<
             });
         }
     }
-    crate::emit::write_atomic(
+    tx.stage(
         &report_dir.join("index.html"),
         check_html(&checked, report_dir).as_bytes(),
     )?;
+    tx.commit()?;
     Ok(checked)
 }
 
@@ -398,42 +540,61 @@ fn decode(bytes: &[u8]) -> Option<resvg::tiny_skia::Pixmap> {
     resvg::tiny_skia::Pixmap::decode_png(bytes).ok()
 }
 
-/// Pixel comparison with a tolerance; a diff image (changed pixels red over a faded copy of
-/// the new render) goes into the report folder.
+/// A PNG compared with its fresh render: the outline exactly (a changed text or structure
+/// is always a change), the pixels with a tolerance. The committed PNG's size is read from
+/// its header and checked before any pixel is decoded. A diff image (changed pixels red
+/// over a faded copy of the new render) goes into the report folder.
 fn png_changes(
     old: &[u8],
     new: &[u8],
     file: &Path,
     report_dir: &Path,
+    limits: &Limits,
+    tx: &mut Transaction,
 ) -> Result<(FileStatus, Option<PathBuf>)> {
-    let (Some(a), Some(b)) = (decode(old), decode(new)) else {
-        return Ok((
-            FileStatus::Changed(vec!["the committed PNG does not decode".into()]),
+    use crate::emit::outline;
+    let undecodable = |m: String| {
+        Ok((
+            FileStatus::Changed(vec![format!("the committed PNG does not decode: {m}")]),
             None,
-        ));
+        ))
     };
-    if (a.width(), a.height()) != (b.width(), b.height()) {
+    let old_header = match outline::read_header(old) {
+        Ok(h) => h,
+        Err(m) => return undecodable(m),
+    };
+    let new_header = outline::read_header(new).map_err(|m| Error::render(file, m))?;
+    let (w, h) = (old_header.width, old_header.height);
+    if (w, h) != (new_header.width, new_header.height) {
         return Ok((
             FileStatus::Changed(vec![format!(
-                "size {}×{} → {}×{}",
-                a.width(),
-                a.height(),
-                b.width(),
-                b.height()
+                "size {w}×{h} → {}×{}",
+                new_header.width, new_header.height
             )]),
             None,
         ));
     }
+    crate::limits::check_pixels(f64::from(w), f64::from(h), limits, file)?;
+    let mut changes: Vec<String> = match (&old_header.outline, &new_header.outline) {
+        (Some(a), Some(b)) => outline::differences(a, b)
+            .into_iter()
+            .map(|d| format!("text or structure: {d}"))
+            .collect(),
+        (None, Some(_)) => vec!["the committed PNG carries no mapfig outline (made by an older mapfig or another tool), so its texts cannot be compared: re-render and commit it".into()],
+        _ => Vec::new(),
+    };
+    let (Some(a), Some(b)) = (decode(old), decode(new)) else {
+        return undecodable("its pixels do not decode".into());
+    };
     let mut diff = b.clone();
     let mut changed = 0usize;
-    for (i, (pa, pb)) in a.pixels().iter().zip(b.pixels()).enumerate() {
+    for ((pa, pb), px) in a.pixels().iter().zip(b.pixels()).zip(diff.pixels_mut()) {
         let d = [
             pa.red().abs_diff(pb.red()),
             pa.green().abs_diff(pb.green()),
             pa.blue().abs_diff(pb.blue()),
             pa.alpha().abs_diff(pb.alpha()),
         ];
-        let px = &mut diff.pixels_mut()[i];
         if d.iter().any(|&v| v > PIXEL_TOLERANCE) {
             changed += 1;
             *px =
@@ -446,8 +607,14 @@ fn png_changes(
                 .unwrap_or(*px);
         }
     }
-    let share = changed as f64 / (a.width() as f64 * a.height() as f64);
-    if share <= CHANGED_SHARE {
+    let share = changed as f64 / (f64::from(a.width()) * f64::from(a.height())).max(1.0);
+    if share > CHANGED_SHARE {
+        changes.push(format!(
+            "{changed} pixels ({:.2}%) differ by more than {PIXEL_TOLERANCE}/255",
+            share * 100.0
+        ));
+    }
+    if changes.is_empty() {
         return Ok((FileStatus::Same, None));
     }
     let stem = file
@@ -458,16 +625,10 @@ fn png_changes(
     let png = diff
         .encode_png()
         .map_err(|e| Error::render(file, format!("diff image: {e}")))?;
-    crate::emit::write_atomic(&diff_path, &png)?;
-    crate::emit::write_atomic(&report_dir.join(format!("{stem}.new.png")), new)?;
-    crate::emit::write_atomic(&report_dir.join(format!("{stem}.old.png")), old)?;
-    Ok((
-        FileStatus::Changed(vec![format!(
-            "{changed} pixels ({:.2}%) differ by more than {PIXEL_TOLERANCE}/255",
-            share * 100.0
-        )]),
-        Some(diff_path),
-    ))
+    tx.stage(&diff_path, &png)?;
+    tx.stage(&report_dir.join(format!("{stem}.new.png")), new)?;
+    tx.stage(&report_dir.join(format!("{stem}.old.png")), old)?;
+    Ok((FileStatus::Changed(changes), Some(diff_path)))
 }
 
 fn esc(s: &str) -> String {

@@ -1,13 +1,15 @@
 //! The whole pipeline as library calls: spec file → SVG/PNG files, and the spec-less
-//! `draw` quick look. Everything is rendered in memory first and then written atomically,
-//! so a failure leaves no output file behind.
+//! `draw` quick look. Everything is rendered in memory first and then written through one
+//! [`Transaction`] per command, so a failure leaves no output file behind and never
+//! replaces some outputs but not others.
 
 use crate::color::Paint;
 use crate::data::DataCache;
-use crate::emit::{pdf, svg, write_atomic};
+use crate::emit::{pdf, svg, Transaction};
 use crate::error::{Error, Result};
 use crate::layout::{self, labels::Dropped};
 use crate::spec::{self, Extent, Filter, Furniture, Layer, Marker, ProjectionChoice, Spec};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// An output format.
@@ -120,6 +122,10 @@ pub fn render_formats(
     };
     let png = if formats.contains(&Format::Png) {
         let p = crate::emit::raster::render_png(&layout.scene, scale, &spec.file, cache.limits())?;
+        // The scene's texts and structure ride along, so `check` can catch a changed
+        // number that moves too few pixels to count as a pixel change.
+        let p = crate::emit::outline::embed(p, &crate::emit::outline::outline(&layout.scene))
+            .map_err(|m| Error::render(&spec.file, m))?;
         layout.timings.lap("rasterize PNG");
         Some(p)
     } else {
@@ -165,6 +171,32 @@ pub struct Encoded {
     pub timings: layout::Timings,
     pub title: String,
     pub description: String,
+    /// Every file the render read (the spec and its data): no output may replace one.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// The files a spec reads: itself and every data source it names.
+pub fn spec_inputs(spec: &Spec) -> Vec<PathBuf> {
+    let mut files = vec![spec.file.clone()];
+    for l in &spec.layers {
+        files.push(l.source.clone());
+        if let spec::LayerGeometry::BorderWith { source, .. } = &l.geometry {
+            files.push(source.clone());
+        }
+    }
+    for c in &spec.callouts {
+        if let spec::Anchor::Feature { source, .. } = &c.anchor {
+            files.push(source.clone());
+        }
+    }
+    files.extend(
+        spec.badges
+            .iter()
+            .filter_map(|b| b.source.as_ref().map(|(p, _)| p.clone())),
+    );
+    files.sort();
+    files.dedup();
+    files
 }
 
 /// Renders one spec into bytes for each requested format, named as `render_spec` would
@@ -204,21 +236,79 @@ pub fn encode_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
         timings: out.layout.timings,
         title: out.layout.scene.title.clone(),
         description: out.layout.scene.description.clone(),
+        inputs: spec_inputs(&spec),
     })
+}
+
+/// Which spec writes each output file of a command, so two specs that would write one file
+/// fail with both named instead of one silently replacing the other.
+#[derive(Default)]
+pub struct OutputClaims(HashMap<PathBuf, PathBuf>);
+
+impl OutputClaims {
+    /// Claims `encoded`'s files for `spec`; an error names both specs on a clash.
+    pub fn claim(&mut self, spec: &Path, encoded: &Encoded) -> Result<()> {
+        for (file, _) in &encoded.files {
+            match self.0.get(file) {
+                Some(other) if other != spec => {
+                    return Err(Error::Usage(format!(
+                        "{} and {} both write {}: two specs cannot share an output name (change `output` in one of them)",
+                        other.display(),
+                        spec.display(),
+                        file.display()
+                    )))
+                }
+                _ => {
+                    self.0.insert(file.clone(), spec.to_path_buf());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Stages one rendered spec's files into `tx`, its inputs protected from being replaced.
+pub fn stage_encoded(tx: &mut Transaction, encoded: &Encoded) -> Result<()> {
+    for input in &encoded.inputs {
+        tx.protect(input);
+    }
+    for (file, bytes) in &encoded.files {
+        // Specs write into the out folder, made if missing.
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            tx.allow_folder(dir);
+        }
+        tx.stage(file, bytes)?;
+    }
+    Ok(())
 }
 
 /// Renders one spec file into `options.out_dir`.
 pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Result<Rendered> {
+    let mut tx = Transaction::new();
+    let mut rendered = stage_spec(path, options, cache, &mut tx, &mut OutputClaims::default())?;
+    rendered.timings.restart();
+    rendered.files = tx.commit()?;
+    rendered.timings.lap("write files");
+    Ok(rendered)
+}
+
+/// Renders one spec and stages its files into `tx` (written when `tx` commits); the result
+/// lists the files staged. `claims` catches another spec of the command writing the same file.
+pub fn stage_spec(
+    path: &Path,
+    options: &Options,
+    cache: &mut DataCache,
+    tx: &mut Transaction,
+    claims: &mut OutputClaims,
+) -> Result<Rendered> {
     let encoded = encode_spec(path, options, cache)?;
+    claims.claim(path, &encoded)?;
+    let start = std::time::Instant::now();
+    stage_encoded(tx, &encoded)?;
     let mut timings = encoded.timings;
+    timings.stages.push(("stage files".into(), start.elapsed()));
     timings.restart();
-    std::fs::create_dir_all(&options.out_dir).map_err(|e| Error::io(&options.out_dir, &e))?;
-    let mut files = Vec::new();
-    for (file, bytes) in &encoded.files {
-        write_atomic(file, bytes)?;
-        files.push(file.clone());
-    }
-    timings.lap("write files");
+    let files = encoded.files.into_iter().map(|(f, _)| f).collect();
     Ok(Rendered {
         spec: path.to_path_buf(),
         files,
@@ -291,6 +381,12 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
         .iter()
         .map(|f| format_of(f))
         .collect::<Result<Vec<_>>>()?;
+    // Refuse an output that is the input, or no place for a file, before the work.
+    let mut preflight = Transaction::new();
+    preflight.protect(&o.input);
+    for f in &o.outputs {
+        preflight.check_output(f)?;
+    }
     let (w, h) = o.size;
     if !(w >= 1.0 && h >= 1.0 && w <= spec::MAX_SIDE && h <= spec::MAX_SIDE) {
         return Err(Error::Usage(format!(
@@ -369,15 +465,13 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
     cache.one_shot = true;
     let mut out = render_formats(&spec, false, &formats, o.scale, &mut cache)?;
     out.layout.timings.restart();
-    for (i, (file, format)) in o.outputs.iter().zip(&formats).enumerate() {
-        if let Err(e) = write_atomic(file, out.bytes(*format).unwrap_or_default()) {
-            // All or nothing: take back the files this run already wrote.
-            for done in &o.outputs[..i] {
-                let _ = std::fs::remove_file(done);
-            }
-            return Err(e);
-        }
+    // All or nothing: every output is staged before any replaces what is there.
+    let mut tx = Transaction::new();
+    tx.protect(&o.input);
+    for (file, format) in o.outputs.iter().zip(&formats) {
+        tx.stage(file, out.bytes(*format).unwrap_or_default())?;
     }
+    tx.commit()?;
     out.layout.timings.lap("write files");
     Ok(out.layout.timings)
 }
