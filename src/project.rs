@@ -438,7 +438,16 @@ pub fn check(
                 Some(old) if &old == fresh => (FileStatus::Same, None),
                 Some(old) => match file.extension().and_then(|x| x.to_str()) {
                     Some("svg") => (svg_changes(&old, fresh), None),
-                    Some("png") => png_changes(&old, fresh, file, report_dir, limits, &mut tx)?,
+                    Some("png") => {
+                        let (status, diff) = png_changes(&old, fresh, file, limits)?;
+                        match diff {
+                            Some(diff) => {
+                                let path = stage_png_diff(&diff, &old, fresh, file, report_dir, &mut tx)?;
+                                (status, Some(path))
+                            }
+                            None => (status, None),
+                        }
+                    }
                     _ => (FileStatus::Changed(vec!["bytes differ".into()]), None),
                 },
             };
@@ -460,7 +469,7 @@ pub fn check(
 
 /// Differences between two SVG documents element by element (in document order, by id
 /// where elements have one).
-fn svg_changes(old: &[u8], new: &[u8]) -> FileStatus {
+pub fn svg_changes(old: &[u8], new: &[u8]) -> FileStatus {
     let (Ok(a), Ok(b)) = (std::str::from_utf8(old), std::str::from_utf8(new)) else {
         return FileStatus::Changed(vec!["not UTF-8".into()]);
     };
@@ -542,16 +551,16 @@ fn decode(bytes: &[u8]) -> Option<resvg::tiny_skia::Pixmap> {
 
 /// A PNG compared with its fresh render: the outline exactly (a changed text or structure
 /// is always a change), the pixels with a tolerance. The committed PNG's size is read from
-/// its header and checked before any pixel is decoded. A diff image (changed pixels red
-/// over a faded copy of the new render) goes into the report folder.
-fn png_changes(
+/// its header and checked before any pixel is decoded. When they differ, also returns a
+/// diff image (changed pixels red over a faded copy of the new render). Reads nothing but
+/// its arguments and writes nothing: `check` stages the images, the fuzz target calls it
+/// directly.
+pub fn png_changes(
     old: &[u8],
     new: &[u8],
     file: &Path,
-    report_dir: &Path,
     limits: &Limits,
-    tx: &mut Transaction,
-) -> Result<(FileStatus, Option<PathBuf>)> {
+) -> Result<(FileStatus, Option<resvg::tiny_skia::Pixmap>)> {
     use crate::emit::outline;
     let undecodable = |m: String| {
         Ok((
@@ -617,6 +626,19 @@ fn png_changes(
     if changes.is_empty() {
         return Ok((FileStatus::Same, None));
     }
+    Ok((FileStatus::Changed(changes), Some(diff)))
+}
+
+/// Stages the diff, new and old images of a changed PNG in the report folder; returns the
+/// diff image's path.
+fn stage_png_diff(
+    diff: &resvg::tiny_skia::Pixmap,
+    old: &[u8],
+    new: &[u8],
+    file: &Path,
+    report_dir: &Path,
+    tx: &mut Transaction,
+) -> Result<PathBuf> {
     let stem = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -628,7 +650,7 @@ fn png_changes(
     tx.stage(&diff_path, &png)?;
     tx.stage(&report_dir.join(format!("{stem}.new.png")), new)?;
     tx.stage(&report_dir.join(format!("{stem}.old.png")), old)?;
-    Ok((FileStatus::Changed(changes), Some(diff_path)))
+    Ok(diff_path)
 }
 
 fn esc(s: &str) -> String {
