@@ -504,7 +504,7 @@ mod tests {
 
     #[test]
     fn scale_bar_is_round_and_true_at_the_centre() {
-        let p = Projection::auto([60.0, 29.0, 75.0, 39.0]);
+        let p = Projection::auto([60.0, 29.0, 75.0, 39.0]).unwrap();
         let bounds_a = p.forward(60.0, 29.0).unwrap();
         let bounds_b = p.forward(75.0, 39.0).unwrap();
         let fit = Fit::new(

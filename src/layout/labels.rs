@@ -5,7 +5,7 @@
 use super::geometry::{contains, edge_distance, polygon_area, Pt, Ring};
 use crate::color::Paint;
 use crate::fonts;
-use rstar::primitives::Rectangle;
+use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
 /// An axis-aligned box in pixels.
@@ -55,6 +55,11 @@ impl BoxPx {
         self.y1 - self.y0
     }
 
+    /// Is `p` strictly inside the box?
+    pub fn contains_point(&self, p: Pt) -> bool {
+        p[0] > self.x0 && p[0] < self.x1 && p[1] > self.y0 && p[1] < self.y1
+    }
+
     /// The point of the box nearest to `p`.
     pub fn nearest(&self, p: Pt) -> Pt {
         [p[0].clamp(self.x0, self.x1), p[1].clamp(self.y0, self.y1)]
@@ -75,40 +80,170 @@ impl BoxPx {
     }
 }
 
-/// Everything already on the map that a label must not cover.
+/// What an entry of the collision index is, so a failed placement can say what blocked it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum What {
+    Marker,
+    Arrowhead,
+    /// Legend, scale bar, north arrow, inset, graticule labels.
+    Furniture,
+    Callout,
+    Leader,
+    Label,
+}
+
+impl What {
+    pub fn name(self) -> &'static str {
+        match self {
+            What::Marker => "markers",
+            What::Arrowhead => "arrowheads",
+            What::Furniture => "furniture (legend, scale bar, north arrow, inset or graticule labels)",
+            What::Callout => "other callouts",
+            What::Leader => "leader lines",
+            What::Label => "labels",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Obstacle {
+    Box(BoxPx),
+    /// A leader line: labels must not cover it, nor other leaders cross it.
+    Segment(Pt, Pt),
+}
+
+/// Everything already on the map that a label must not cover: boxes (markers, labels,
+/// furniture, callouts) and segments (leader lines), each tagged with what it is.
 #[derive(Default)]
 pub struct Occupied {
-    tree: RTree<Rectangle<[f64; 2]>>,
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    items: Vec<(Obstacle, What)>,
 }
 
 impl Occupied {
+    /// Adds a box of furniture (the default kind for anything that is not a label, marker,
+    /// callout or leader).
     pub fn add(&mut self, b: BoxPx) {
+        self.add_as(b, What::Furniture);
+    }
+
+    pub fn add_as(&mut self, b: BoxPx, what: What) {
+        self.insert([b.x0, b.y0], [b.x1, b.y1], Obstacle::Box(b), what);
+    }
+
+    /// Adds a leader line from `a` to `b`.
+    pub fn add_segment(&mut self, a: Pt, b: Pt, what: What) {
+        let lo = [a[0].min(b[0]), a[1].min(b[1])];
+        let hi = [a[0].max(b[0]), a[1].max(b[1])];
+        self.insert(lo, hi, Obstacle::Segment(a, b), what);
+    }
+
+    fn insert(&mut self, lo: Pt, hi: Pt, o: Obstacle, what: What) {
+        if !(lo.iter().chain(&hi).all(|v| v.is_finite())) {
+            return;
+        }
+        self.tree.insert(GeomWithData::new(
+            Rectangle::from_corners(lo, hi),
+            self.items.len(),
+        ));
+        self.items.push((o, what));
+    }
+
+    fn near(&self, lo: Pt, hi: Pt) -> impl Iterator<Item = &(Obstacle, What)> {
+        let env = AABB::from_corners(lo, hi);
         self.tree
-            .insert(Rectangle::from_corners([b.x0, b.y0], [b.x1, b.y1]));
+            .locate_in_envelope_intersecting(&env)
+            .filter_map(|r| self.items.get(r.data))
+    }
+
+    /// What `b` would cover, each kind once, in a fixed order.
+    pub fn blockers(&self, b: &BoxPx) -> Vec<What> {
+        let mut v: Vec<What> = self
+            .near([b.x0, b.y0], [b.x1, b.y1])
+            .filter(|(o, _)| match o {
+                Obstacle::Box(o) => o.intersects(b),
+                Obstacle::Segment(p, q) => segment_enters_box(*p, *q, b),
+            })
+            .map(|(_, w)| *w)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
     }
 
     pub fn collides(&self, b: &BoxPx) -> bool {
-        let env = AABB::from_corners([b.x0, b.y0], [b.x1, b.y1]);
-        self.tree.locate_in_envelope_intersecting(&env).any(|r| {
-            BoxPx::new(r.lower()[0], r.lower()[1], r.upper()[0], r.upper()[1]).intersects(b)
+        self.near([b.x0, b.y0], [b.x1, b.y1]).any(|(o, _)| match o {
+            Obstacle::Box(o) => o.intersects(b),
+            Obstacle::Segment(p, q) => segment_enters_box(*p, *q, b),
         })
     }
 
-    /// Does the segment a–b pass through any occupied box?
+    /// Does the segment a–b pass through any occupied box or cross a leader line?
     pub fn segment_collides(&self, a: Pt, b: Pt) -> bool {
-        let env = AABB::from_corners(
-            [a[0].min(b[0]), a[1].min(b[1])],
-            [a[0].max(b[0]), a[1].max(b[1])],
-        );
-        self.tree.locate_in_envelope_intersecting(&env).any(|r| {
-            let bx = BoxPx::new(r.lower()[0], r.lower()[1], r.upper()[0], r.upper()[1]);
-            (0..=16).any(|i| {
-                let t = f64::from(i) / 16.0;
-                let p = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
-                p[0] > bx.x0 && p[0] < bx.x1 && p[1] > bx.y0 && p[1] < bx.y1
-            })
-        })
+        !self.segment_blockers(a, b).is_empty()
     }
+
+    /// What the leader line from `a` (the point it annotates) to `b` would run through.
+    /// The marker drawn at `a` itself is not in the way: a leader starts under it.
+    pub fn segment_blockers(&self, a: Pt, b: Pt) -> Vec<What> {
+        let lo = [a[0].min(b[0]), a[1].min(b[1])];
+        let hi = [a[0].max(b[0]), a[1].max(b[1])];
+        let mut v: Vec<What> = self
+            .near(lo, hi)
+            .filter(|(o, w)| match o {
+                Obstacle::Box(bx) => {
+                    let own_marker = *w == What::Marker && bx.contains_point(a);
+                    !own_marker && segment_enters_box(a, b, bx)
+                }
+                Obstacle::Segment(p, q) => segments_cross(a, b, *p, *q),
+            })
+            .map(|(_, w)| *w)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Does segment a–b run through the inside of `bx` (not merely touch its edge)?
+fn segment_enters_box(a: Pt, b: Pt, bx: &BoxPx) -> bool {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a[0] - bx.x0),
+        (dx, bx.x1 - a[0]),
+        (-dy, a[1] - bx.y0),
+        (dy, bx.y1 - a[1]),
+    ] {
+        if p == 0.0 {
+            if q <= 0.0 {
+                return false;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    if !(t0 < t1) {
+        return false;
+    }
+    let t = (t0 + t1) / 2.0;
+    let m = [a[0] + t * dx, a[1] + t * dy];
+    m[0] > bx.x0 && m[0] < bx.x1 && m[1] > bx.y0 && m[1] < bx.y1
+}
+
+/// Do segments a–b and c–d cross? Touching at an end point does not count (two leaders
+/// from one marker may share their start).
+fn segments_cross(a: Pt, b: Pt, c: Pt, d: Pt) -> bool {
+    let orient = |p: Pt, q: Pt, r: Pt| (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
+    let (d1, d2) = (orient(c, d, a), orient(c, d, b));
+    let (d3, d4) = (orient(a, b, c), orient(a, b, d));
+    ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
+        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
 }
 
 /// Size of a block of text lines: width, and the box's top/bottom relative to the first
@@ -220,7 +355,10 @@ pub fn place(
         let r = &requests[i];
         match place_one(i, r, inner, occupied) {
             Some(p) => {
-                occupied.add(p.bbox);
+                occupied.add_as(p.bbox, What::Label);
+                if let Some((a, b)) = p.leader {
+                    occupied.add_segment(a, b, What::Leader);
+                }
                 placed.push(p);
             }
             None => dropped.push(Dropped {

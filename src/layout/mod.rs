@@ -20,7 +20,7 @@ use annotations::{badge_node, callout_node, callout_text, place_callout, BadgeCo
 use furniture::{DataMask, LegendEntry, SwatchKind, INK, MUTED, WHITE};
 use geo::BoundingRect;
 use geometry::{Bounds, Flat, Pt};
-use labels::{BoxPx, Dropped, Occupied, Request, Target};
+use labels::{BoxPx, Dropped, Occupied, Request, Target, What};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -245,7 +245,9 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         }
     };
     let projection = match &spec.projection {
-        ProjectionChoice::Auto => Projection::auto(extent_ll),
+        ProjectionChoice::Auto => {
+            Projection::auto(extent_ll).map_err(|m| Error::render(&spec.file, m))?
+        }
         ProjectionChoice::Named(s) => {
             Projection::parse(s).map_err(|m| Error::render(&spec.file, m))?
         }
@@ -532,7 +534,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 let mut b = Bounds::default();
                 b.add_all(&tri);
                 if let Some([x0, y0, x1, y1]) = b.get() {
-                    occupied.add(BoxPx::new(x0, y0, x1, y1));
+                    occupied.add_as(BoxPx::new(x0, y0, x1, y1), What::Arrowhead);
                 }
                 children.push(Node::Shape(Shape {
                     id: None,
@@ -576,7 +578,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                         style: None,
                     }));
                     let mb = BoxPx::centered(*p, 2.0 * r + 2.0, 2.0 * r + 2.0);
-                    occupied.add(mb);
+                    occupied.add_as(mb, What::Marker);
                     markers.push(mb);
                 }
             }
@@ -856,11 +858,19 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             ));
         }
         let t = callout_text(title.as_deref(), &text);
-        let b = place_callout(p, &t, c.offset, frame_box, &occupied).ok_or_else(|| {
-            Error::render(&spec.file, format!("callout {} ({:?}) does not fit anywhere in the frame without covering other callouts or furniture; set `offset` or shorten it", k + 1, text.lines().next().unwrap_or("")))
+        let b = place_callout(p, &t, c.offset, frame_box, &occupied).map_err(|why| {
+            Error::render(
+                &spec.file,
+                format!(
+                    "callout {} ({:?}) cannot be placed: {why}; set `offset`, shorten it or move what is in the way",
+                    k + 1,
+                    text.lines().next().unwrap_or("")
+                ),
+            )
         })?;
-        occupied.add(b.inflate(2.0));
-        occupied.add(BoxPx::centered(p, 8.0, 8.0));
+        occupied.add_as(b.inflate(2.0), What::Callout);
+        occupied.add_as(BoxPx::centered(p, 8.0, 8.0), What::Callout);
+        occupied.add_segment(p, b.nearest(p), What::Leader);
         callout_nodes.push(callout_node(
             format!("callout-{}", k + 1),
             p,
