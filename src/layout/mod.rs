@@ -244,6 +244,9 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             })?
         }
     };
+    // A point (or a box a few metres across) gets a neighbourhood to be seen in.
+    let min_box = neighbourhood(extent_ll);
+    let extent_ll = min_box.unwrap_or(extent_ll);
     let projection = match &spec.projection {
         ProjectionChoice::Auto => {
             Projection::auto(extent_ll).map_err(|m| Error::render(&spec.file, m))?
@@ -313,6 +316,15 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             }
             (bb.get(), *pad)
         }
+    };
+    let projected_bounds = match (projected_bounds, min_box) {
+        (Some(b), Some(nb)) => {
+            let mut bb = Bounds::default();
+            bb.merge(b);
+            bb.add_all(&projection.forward_lenient(&geometry::densify_bbox(nb, 16)));
+            bb.get()
+        }
+        (b, _) => b,
     };
     let projected_bounds = projected_bounds.ok_or_else(|| {
         Error::render(
@@ -442,6 +454,8 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         || f.north_arrow
         || f.locator_inset;
     let keep_projected = spec.furniture.locator_inset;
+    // Features with anything inside the frame, over all layers.
+    let mut drawn = 0usize;
     for ld in layers.iter_mut() {
         let l = ld.spec;
         let kind = layer_kind(ld);
@@ -519,6 +533,9 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 }
             }
             let has_path = !d.is_empty();
+            if has_path || !px.points.is_empty() {
+                drawn += 1;
+            }
             if has_path {
                 children.push(Node::Shape(Shape {
                     id: Some(id.clone()),
@@ -707,6 +724,10 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         children: layer_nodes,
         ..Group::default()
     }));
+
+    if drawn == 0 {
+        return Err(nothing_inside(spec, &layers, &projection));
+    }
 
     timings.lap("fit and clip");
     // 6. Furniture in the corners that cover the least data.
@@ -1066,6 +1087,115 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         north_angle: north,
         timings,
     })
+}
+
+/// Ground size below which an extent is too small to show on its own: a single point (or
+/// features a metre apart) gets a 20 km neighbourhood, anything under a kilometre is shown
+/// a kilometre across. Without this a one-point map fits a box of zero size and its scale
+/// bar reads "0 km".
+const POINT_NEIGHBOURHOOD_M: f64 = 20_000.0;
+const MIN_EXTENT_M: f64 = 1_000.0;
+
+/// The lon/lat box to show around `extent` when it is smaller than [`MIN_EXTENT_M`]
+/// (centred on it); `None` when the extent is big enough as it is.
+fn neighbourhood(extent: [f64; 4]) -> Option<[f64; 4]> {
+    const M_PER_DEG_LAT: f64 = 110_574.0;
+    const M_PER_DEG_LON: f64 = 111_320.0;
+    let [w, s, e, n] = extent;
+    let (lon, lat) = ((w + e) / 2.0, (s + n) / 2.0);
+    let cos = lat.to_radians().cos().max(1e-6);
+    let width = (e - w).abs() * M_PER_DEG_LON * cos;
+    let height = (n - s).abs() * M_PER_DEG_LAT;
+    let size = width.max(height);
+    if !size.is_finite() || size >= MIN_EXTENT_M {
+        return None;
+    }
+    let half = if size < 1.0 {
+        POINT_NEIGHBOURHOOD_M / 2.0
+    } else {
+        MIN_EXTENT_M / 2.0
+    };
+    let dlat = half / M_PER_DEG_LAT;
+    let dlon = (half / (M_PER_DEG_LON * cos)).min(179.0);
+    Some([
+        lon - dlon,
+        (lat - dlat).max(-90.0),
+        lon + dlon,
+        (lat + dlat).min(90.0),
+    ])
+}
+
+/// The error for a map none of whose features falls inside its frame: an empty map is
+/// never what the spec meant. It names the layers, where their data lies, and the extent,
+/// which is what must change (a spec error, exit 2).
+fn nothing_inside(spec: &Spec, layers: &[LayerData], projection: &Projection) -> Error {
+    let described: Vec<String> = layers
+        .iter()
+        .map(|ld| {
+            let mut b = Bounds::default();
+            for (i, _) in &ld.features {
+                let r = ld
+                    .feature(*i)
+                    .and_then(|f| f.geometry.as_ref())
+                    .and_then(|g| g.bounding_rect());
+                if let Some(r) = r {
+                    b.merge([r.min().x, r.min().y, r.max().x, r.max().y]);
+                }
+            }
+            match b.get() {
+                Some([w, s, e, n]) => format!(
+                    "{:?} ({}, data within [{w:.4}, {s:.4}, {e:.4}, {n:.4}])",
+                    ld.spec.id,
+                    ld.spec.source.display()
+                ),
+                None => format!("{:?} ({})", ld.spec.id, ld.spec.source.display()),
+            }
+        })
+        .collect();
+    let (what, key) = match &spec.extent {
+        Extent::BBox([w, s, e, n]) => (format!("its extent bbox [{w}, {s}, {e}, {n}]"), "extent"),
+        Extent::Fit { layers: fitted, .. } if !fitted.is_empty() => (
+            format!("its extent (fitted to {})", fitted.join(", ")),
+            "extent",
+        ),
+        Extent::Fit { .. } => ("the map frame".to_string(), "extent"),
+    };
+    let message = format!(
+        "no feature of any layer falls inside {what} in projection {}: layers {} are all outside it; widen `extent` or fit the map to the data with `extent = {{ fit = \"{}\" }}`",
+        projection.definition,
+        described.join(", "),
+        layers.first().map_or("layer id", |ld| ld.spec.id.as_str())
+    );
+    let (line, column) = key_place(&spec.file, key);
+    Error::Spec {
+        file: spec.file.clone(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Line and column of the first line of the spec file that sets `key` (1:1 when the file
+/// cannot be read again or does not set it): errors found only at layout time still point
+/// at the setting to change.
+fn key_place(file: &std::path::Path, key: &str) -> (usize, usize) {
+    // Specs are small; anything else (draw's data file) is not searched.
+    let small = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+    let Some(text) = small.then(|| std::fs::read_to_string(file).ok()).flatten() else {
+        return (1, 1);
+    };
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                let at = offset + (line.len() - trimmed.len());
+                return crate::error::line_column(&text, at);
+            }
+        }
+        offset += line.len();
+    }
+    (1, 1)
 }
 
 /// Wall time per pipeline stage, for `--timings`.
