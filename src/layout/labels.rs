@@ -2,7 +2,8 @@
 //! element on the map, and a report of what could not be placed. A label is dropped rather
 //! than drawn over anything.
 
-use super::geometry::{contains, edge_distance, polygon_area, Pt, Ring};
+use super::geometry::{polygon_area, Pt, Ring};
+use super::polygon_index::{pole_of_inaccessibility, PolygonIndex};
 use crate::color::Paint;
 use crate::fonts;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -336,16 +337,20 @@ pub fn place(
     occupied: &mut Occupied,
 ) -> (Vec<Placed>, Vec<Dropped>) {
     let mut order: Vec<usize> = (0..requests.len()).collect();
-    let weight = |r: &Request| match &r.target {
-        Target::Polygon { rings, .. } => polygon_area(rings),
-        Target::Point(..) | Target::Line(_) => 0.0,
-    };
+    // Areas once each, not once per comparison.
+    let weight: Vec<f64> = requests
+        .iter()
+        .map(|r| match &r.target {
+            Target::Polygon { rings, .. } => polygon_area(rings),
+            Target::Point(..) | Target::Line(_) => 0.0,
+        })
+        .collect();
     order.sort_by(|&a, &b| {
         let (ra, rb) = (&requests[a], &requests[b]);
         rb.required
             .cmp(&ra.required)
             .then(rb.priority.total_cmp(&ra.priority))
-            .then(weight(rb).total_cmp(&weight(ra)))
+            .then(weight[b].total_cmp(&weight[a]))
             .then(a.cmp(&b))
     });
     let inner = frame.inflate(-2.0);
@@ -373,6 +378,11 @@ pub fn place(
 }
 
 fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Option<Placed> {
+    // A polygon's edges indexed once: every inside test and distance below is logarithmic.
+    let polygon = match &r.target {
+        Target::Polygon { rings, .. } => Some((PolygonIndex::new(rings), pole(rings))),
+        Target::Point(..) | Target::Line(_) => None,
+    };
     for size in [r.size, (r.size * 0.85).max(6.0)] {
         let m = measure(&r.lines, size, r.bold, false, HALO);
         let m = TextMetrics {
@@ -394,20 +404,23 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
         };
         match &r.target {
             Target::Polygon { rings: poly, whole } => {
-                let anchor = pole(poly);
+                let Some((edges, anchor)) = &polygon else {
+                    continue;
+                };
+                let anchor = *anchor;
                 let offsets = inside_offsets(w, h);
                 // 1. Fully inside the polygon.
                 for (dx, dy) in &offsets {
                     let c = [anchor[0] + dx, anchor[1] + dy];
                     let b = BoxPx::centered(c, w, h);
-                    if ok(&b) && b.corners_and_mids().iter().all(|p| contains(poly, *p)) {
+                    if ok(&b) && b.corners_and_mids().iter().all(|p| edges.contains(*p)) {
                         return Some(make(c, None));
                     }
                 }
                 // 2. Small polygon: outside, with a leader line (not for polygons cut by the
                 // frame: a leader into the frame's edge would point at nothing visible).
                 if r.leader && *whole && polygon_area(poly) < 6.0 * w * h {
-                    let d = edge_distance(poly, anchor).min(30.0);
+                    let d = edges.edge_distance(anchor).min(30.0);
                     for c in around(anchor, w, h, &[d + 10.0, d + 24.0, d + 42.0, d + 64.0]) {
                         let b = BoxPx::centered(c, w, h);
                         let end = b.nearest(anchor);
@@ -419,7 +432,7 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
                 // 3. Centred on the feature, spilling over its edge.
                 for (dx, dy) in &offsets {
                     let c = [anchor[0] + dx, anchor[1] + dy];
-                    if contains(poly, c) && ok(&BoxPx::centered(c, w, h)) {
+                    if edges.contains(c) && ok(&BoxPx::centered(c, w, h)) {
                         return Some(make(c, None));
                     }
                 }
@@ -543,24 +556,20 @@ pub fn rotated_bounds(c: Pt, w: f64, h: f64, angle: f64) -> BoxPx {
     BoxPx::new(c[0] - hw, c[1] - hh, c[0] + hw, c[1] + hh)
 }
 
-/// The pole of inaccessibility (the interior point farthest from the edges).
+/// The pole of inaccessibility (the interior point farthest from the edges); the mean of
+/// the exterior's vertices for a polygon without area.
 pub fn pole(poly: &[Ring]) -> Pt {
-    let to_ls =
-        |r: &Ring| geo::LineString::from(r.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
+    if let Some(p) = pole_of_inaccessibility(poly, 0.5) {
+        return p;
+    }
     let Some(ext) = poly.first() else {
         return [0.0, 0.0];
     };
-    let gp = geo::Polygon::new(to_ls(ext), poly[1..].iter().map(to_ls).collect());
-    match polylabel::polylabel(&gp, &0.5) {
-        Ok(p) if p.x().is_finite() && p.y().is_finite() => [p.x(), p.y()],
-        _ => {
-            let n = ext.len().max(1) as f64;
-            [
-                ext.iter().map(|p| p[0]).sum::<f64>() / n,
-                ext.iter().map(|p| p[1]).sum::<f64>() / n,
-            ]
-        }
-    }
+    let n = ext.len().max(1) as f64;
+    [
+        ext.iter().map(|p| p[0]).sum::<f64>() / n,
+        ext.iter().map(|p| p[1]).sum::<f64>() / n,
+    ]
 }
 
 /// The point at share `t` of a polyline's length.

@@ -7,6 +7,7 @@ pub mod furniture;
 pub mod geometry;
 pub mod inset;
 pub mod labels;
+pub mod polygon_index;
 pub mod template;
 
 use crate::color::Paint;
