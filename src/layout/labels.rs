@@ -63,7 +63,8 @@ impl BoxPx {
 
     /// The point of the box nearest to `p`.
     pub fn nearest(&self, p: Pt) -> Pt {
-        [p[0].clamp(self.x0, self.x1), p[1].clamp(self.y0, self.y1)]
+        // max/min rather than clamp: never panics, whatever the box.
+        [p[0].max(self.x0).min(self.x1), p[1].max(self.y0).min(self.y1)]
     }
 
     fn corners_and_mids(&self) -> [Pt; 8] {
