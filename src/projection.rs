@@ -192,6 +192,33 @@ fn auto_definition(bbox: [f64; 4]) -> String {
     }
 }
 
+/// The narrowest arc of longitude `[west, east]` holding every span `[min, max]` (degrees,
+/// -180..=180): the circle minus its widest empty gap. `east < west` when that arc crosses
+/// the antimeridian. `None` for no spans; O(n log n).
+pub fn longitude_arc(mut spans: Vec<[f64; 2]>) -> Option<[f64; 2]> {
+    spans.retain(|s| s[0].is_finite() && s[1].is_finite() && s[0] <= s[1]);
+    spans.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    let first = *spans.first()?;
+    // Sweep west to east, merging overlaps; the widest gap between merged runs (or the one
+    // across ±180, from the last run's end round to the first's start) is left out.
+    let mut reach = first[1];
+    // The widest gap between merged runs inside -180..180: (width, [its east end, its west end]).
+    let mut inner: Option<(f64, [f64; 2])> = None;
+    for s in &spans[1..] {
+        if s[0] > reach && inner.is_none_or(|(w, _)| s[0] - reach > w) {
+            inner = Some((s[0] - reach, [s[0], reach]));
+        }
+        reach = reach.max(s[1]);
+    }
+    // The gap across ±180, from the last run's end round to the first's start.
+    let across = first[0] + 360.0 - reach;
+    match inner {
+        // The widest gap is inside: the data wraps round the antimeridian.
+        Some((width, arc)) if width > across => Some(arc),
+        _ => Some([first[0], reach]),
+    }
+}
+
 /// A longitude in degrees brought into -180..=180.
 fn wrap_longitude(lon: f64) -> f64 {
     let l = (lon + 180.0).rem_euclid(360.0) - 180.0;
@@ -314,6 +341,28 @@ mod tests {
         assert!(def([0.0, 90.0, 0.0, 90.0]).contains("+proj=laea +lat_0=90"));
         assert!(def([-180.0, -90.0, 180.0, -60.0]).contains("+proj=laea +lat_0=-90"));
         assert!(def([170.0, -20.0, -170.0, -10.0]).contains("+lon_0=180"));
+    }
+
+    #[test]
+    fn longitude_arcs_cross_the_antimeridian_only_when_narrower() {
+        assert_eq!(
+            longitude_arc(vec![[10.0, 20.0], [15.0, 30.0]]),
+            Some([10.0, 30.0])
+        );
+        // Fiji: parts at 177..180 and -180..-178.
+        assert_eq!(
+            longitude_arc(vec![[177.0, 180.0], [-180.0, -178.0]]),
+            Some([177.0, -178.0])
+        );
+        assert_eq!(
+            longitude_arc(vec![[-170.0, -100.0], [100.0, 170.0]]),
+            Some([100.0, -100.0])
+        );
+        assert_eq!(
+            longitude_arc(vec![[-180.0, 180.0], [0.0, 1.0]]),
+            Some([-180.0, 180.0])
+        );
+        assert_eq!(longitude_arc(vec![]), None);
     }
 
     #[test]

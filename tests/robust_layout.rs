@@ -87,7 +87,11 @@ fn equatorial_extents_render_in_auto() {
     let dir = scratch("equator");
     std::fs::write(
         dir.join("points.geojson"),
-        points(&[(36.8, -1.3, "Nairobi"), (39.7, -4.0, "Mombasa"), (32.6, 0.3, "Kampala")]),
+        points(&[
+            (36.8, -1.3, "Nairobi"),
+            (39.7, -4.0, "Mombasa"),
+            (32.6, 0.3, "Kampala"),
+        ]),
     )
     .unwrap();
     let extents = [
@@ -115,7 +119,13 @@ fn equatorial_extents_render_in_auto() {
         }
     }
     // A single point on the equator, and one at each pole.
-    for (x, y) in [(0.0, 0.0), (36.8, 0.0), (0.0, 90.0), (120.0, -90.0), (180.0, 0.0)] {
+    for (x, y) in [
+        (0.0, 0.0),
+        (36.8, 0.0),
+        (0.0, 90.0),
+        (120.0, -90.0),
+        (180.0, 0.0),
+    ] {
         std::fs::write(dir.join("points.geojson"), points(&[(x, y, "Here")])).unwrap();
         let (o, _) = render(
             &dir,
@@ -154,7 +164,10 @@ fn random_extents_render_or_refuse_cleanly_with_auto() {
         } else {
             format!("extent = {{ bbox = [{w}, {s}, {e}, {n}] }}")
         };
-        let spec = point_spec(&extent, "[furniture]\nscale_bar = true\nnorth_arrow = true\n");
+        let spec = point_spec(
+            &extent,
+            "[furniture]\nscale_bar = true\nnorth_arrow = true\n",
+        );
         let (o, _) = render(&dir, &spec, Duration::from_secs(20));
         let code = o.status.code();
         assert!(
@@ -185,7 +198,10 @@ fn features_outside_the_extent_are_refused_naming_layers_and_extent() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("spec.toml:2:1"), "points at the extent: {err}");
-    assert!(err.contains("\"places\"") && err.contains("points.geojson"), "{err}");
+    assert!(
+        err.contains("\"places\"") && err.contains("points.geojson"),
+        "{err}"
+    );
     assert!(err.contains("[0, 40, 10, 50]"), "names the extent: {err}");
     assert!(!dir.join("out/spec.svg").exists(), "no output");
 }
@@ -243,12 +259,18 @@ fn a_callout_at_a_marker_is_placed_beside_it() {
     let (o, _) = render(&dir, &spec, Duration::from_secs(20));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let svg = std::fs::read_to_string(dir.join("out/spec.svg")).unwrap();
-    let (x, y) = (attr_of_class(&svg, "callout-box", "x"), attr_of_class(&svg, "callout-box", "y"));
+    let (x, y) = (
+        attr_of_class(&svg, "callout-box", "x"),
+        attr_of_class(&svg, "callout-box", "y"),
+    );
     let (w, h) = (
         attr_of_class(&svg, "callout-box", "width"),
         attr_of_class(&svg, "callout-box", "height"),
     );
-    let (cx, cy) = (attr_of_class(&svg, "callout-point", "cx"), attr_of_class(&svg, "callout-point", "cy"));
+    let (cx, cy) = (
+        attr_of_class(&svg, "callout-point", "cx"),
+        attr_of_class(&svg, "callout-point", "cy"),
+    );
     let (bx, by, bw, bh, px, py) = (x[0], y[0], w[0], h[0], cx[0], cy[0]);
     // The box does not cover the marker, and sits beside it (its nearest point within
     // ~150 px).
@@ -294,7 +316,10 @@ fn point_labels_keep_off_callout_leader_lines() {
         .collect();
     let (a, b) = ([nums[0], nums[1]], [nums[2], nums[3]]);
     // Every label's box, measured as layout measures it.
-    for tag in svg.split('<').filter(|t| t.starts_with("text class=\"label label-places\"")) {
+    for tag in svg
+        .split('<')
+        .filter(|t| t.starts_with("text class=\"label label-places\""))
+    {
         let get = |attr: &str| -> f64 {
             let at = tag.find(&format!(" {attr}=\"")).unwrap() + attr.len() + 3;
             tag[at..].split('"').next().unwrap().parse().unwrap()
@@ -318,7 +343,10 @@ fn point_labels_keep_off_callout_leader_lines() {
             let t = f64::from(i) / 200.0;
             let p = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
             assert!(
-                !(p[0] > bx.x0 + 0.5 && p[0] < bx.x1 - 0.5 && p[1] > bx.y0 + 0.5 && p[1] < bx.y1 - 0.5),
+                !(p[0] > bx.x0 + 0.5
+                    && p[0] < bx.x1 - 0.5
+                    && p[1] > bx.y0 + 0.5
+                    && p[1] < bx.y1 - 0.5),
                 "label {text:?} at ({x}, {y}) lies across the callout's leader {a:?}–{b:?}"
             );
         }
@@ -337,14 +365,21 @@ fn a_callout_that_cannot_be_placed_says_what_blocked_it() {
         }
     }
     std::fs::write(dir.join("points.geojson"), points(&pts)).unwrap();
-    let spec = "size = [800, 600]\nprojection = \"EPSG:4326\"\nextent = { bbox = [5, 5, 17, 14] }\n\
+    let spec =
+        "size = [800, 600]\nprojection = \"EPSG:4326\"\nextent = { bbox = [5, 5, 17, 14] }\n\
         [[layer]]\nid = \"places\"\nsource = \"points.geojson\"\n\
         [[callout]]\nat = [10, 10]\ntext = \"Something happened here\"\n";
     let (o, _) = render(&dir, spec, Duration::from_secs(20));
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("callout 1") && err.contains("markers"), "{err}");
-    assert!(!err.contains("other callouts"), "no other callout was there: {err}");
+    assert!(
+        err.contains("callout 1") && err.contains("markers"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("other callouts"),
+        "no other callout was there: {err}"
+    );
     assert!(!dir.join("out/spec.svg").exists());
 }
 
@@ -385,4 +420,38 @@ fn labelling_a_polygon_with_many_holes_is_not_quadratic() {
     assert!(took < Duration::from_secs(40), "took {took:?}");
     let svg = std::fs::read_to_string(dir.join("out/spec.svg")).unwrap();
     assert!(svg.contains(">Holey</text>"));
+}
+
+#[test]
+fn data_across_the_antimeridian_gets_a_regional_auto_map() {
+    // Fiji-like points either side of ±180: `auto` centres on 180°, not on a world map
+    // where they would sit at opposite edges of one flat line.
+    let dir = scratch("antimeridian");
+    std::fs::write(
+        dir.join("points.geojson"),
+        points(&[
+            (178.0, -17.0, "A"),
+            (-179.0, -17.0, "B"),
+            (178.5, -16.0, "C"),
+        ]),
+    )
+    .unwrap();
+    let (o, _) = render(
+        &dir,
+        &point_spec("extent = { fit = \"places\", pad = 0.1 }", ""),
+        Duration::from_secs(20),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(dir.join("out/spec.svg")).unwrap();
+    let xs = attr_of_class(&svg, "feature marker", "cx");
+    let ys = attr_of_class(&svg, "feature marker", "cy");
+    assert_eq!(xs.len(), 3, "{svg}");
+    let width = (xs[1] - xs[0]).abs();
+    let rise = (ys[2] - ys[0]).abs();
+    assert!(
+        rise > 0.2 * width,
+        "C lies a degree north of A and B, three degrees apart: {xs:?} {ys:?}"
+    );
+    // B is east of A across the antimeridian.
+    assert!(xs[1] > xs[0], "{xs:?}");
 }

@@ -64,7 +64,10 @@ impl BoxPx {
     /// The point of the box nearest to `p`.
     pub fn nearest(&self, p: Pt) -> Pt {
         // max/min rather than clamp: never panics, whatever the box.
-        [p[0].max(self.x0).min(self.x1), p[1].max(self.y0).min(self.y1)]
+        [
+            p[0].max(self.x0).min(self.x1),
+            p[1].max(self.y0).min(self.y1),
+        ]
     }
 
     fn corners_and_mids(&self) -> [Pt; 8] {
@@ -99,7 +102,9 @@ impl What {
         match self {
             What::Marker => "markers",
             What::Arrowhead => "arrowheads",
-            What::Furniture => "furniture (legend, scale bar, north arrow, inset or graticule labels)",
+            What::Furniture => {
+                "furniture (legend, scale bar, north arrow, inset or graticule labels)"
+            }
             What::Callout => "other callouts",
             What::Leader => "leader lines",
             What::Label => "labels",
@@ -241,7 +246,8 @@ fn segment_enters_box(a: Pt, b: Pt, bx: &BoxPx) -> bool {
 /// Do segments a–b and c–d cross? Touching at an end point does not count (two leaders
 /// from one marker may share their start).
 fn segments_cross(a: Pt, b: Pt, c: Pt, d: Pt) -> bool {
-    let orient = |p: Pt, q: Pt, r: Pt| (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
+    let orient =
+        |p: Pt, q: Pt, r: Pt| (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
     let (d1, d2) = (orient(c, d, a), orient(c, d, b));
     let (d3, d4) = (orient(a, b, c), orient(a, b, d));
     ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))

@@ -218,18 +218,25 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         Extent::BBox(b) => *b,
         Extent::Fit { .. } => {
             let mut b = Bounds::default();
+            let mut spans = Vec::new();
             for ld in layers_ll.iter().filter(|ld| fit_layers(ld)) {
                 for (i, _) in &ld.features {
-                    if let Some(r) = ld.dataset.features[*i]
-                        .geometry
-                        .as_ref()
-                        .and_then(|g| g.bounding_rect())
-                    {
-                        b.merge([r.min().x, r.min().y, r.max().x, r.max().y]);
+                    if let Some(g) = ld.dataset.features[*i].geometry.as_ref() {
+                        if let Some(r) = g.bounding_rect() {
+                            b.merge([r.min().x, r.min().y, r.max().x, r.max().y]);
+                        }
+                        part_longitudes(g, &mut spans);
                     }
                 }
             }
-            b.get().ok_or_else(|| {
+            // Data on both sides of ±180 (Fiji, Chukotka) is centred on the antimeridian.
+            let b = b.get().map(
+                |[w, s, e, n]| match crate::projection::longitude_arc(spans) {
+                    Some([west, east]) if east < west => [west, s, east, n],
+                    _ => [w, s, e, n],
+                },
+            );
+            b.ok_or_else(|| {
                 let layers: Vec<String> = layers_ll
                     .iter()
                     .filter(|ld| fit_layers(ld))
@@ -1088,6 +1095,24 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         north_angle: north,
         timings,
     })
+}
+
+/// The longitude span of each part of `g` (each polygon, line or point of a multi-geometry),
+/// for finding the narrowest arc of longitude that holds the data.
+fn part_longitudes(g: &geo::Geometry<f64>, out: &mut Vec<[f64; 2]>) {
+    use geo::Geometry as G;
+    let mut push = |r: Option<geo::Rect<f64>>| {
+        if let Some(r) = r {
+            out.push([r.min().x, r.max().x]);
+        }
+    };
+    match g {
+        G::MultiPolygon(mp) => mp.0.iter().for_each(|p| push(p.bounding_rect())),
+        G::MultiLineString(ml) => ml.0.iter().for_each(|l| push(l.bounding_rect())),
+        G::MultiPoint(mp) => mp.0.iter().for_each(|p| push(Some(p.bounding_rect()))),
+        G::GeometryCollection(gc) => gc.0.iter().for_each(|g| part_longitudes(g, out)),
+        other => push(other.bounding_rect()),
+    }
 }
 
 /// Ground size below which an extent is too small to show on its own: a single point (or

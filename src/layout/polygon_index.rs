@@ -215,11 +215,7 @@ mod tests {
         let step = 100.0 / k as f64;
         for i in 0..k {
             for j in 0..k {
-                let (x, y, d) = (
-                    (i as f64 + 0.3) * step,
-                    (j as f64 + 0.3) * step,
-                    step * 0.4,
-                );
+                let (x, y, d) = ((i as f64 + 0.3) * step, (j as f64 + 0.3) * step, step * 0.4);
                 rings.push(vec![[x, y], [x, y + d], [x + d, y + d], [x + d, y], [x, y]]);
             }
         }
