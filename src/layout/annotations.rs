@@ -83,7 +83,7 @@ pub fn place_callout(
                 continue;
             }
             let mut blocked = occupied.blockers(&b.inflate(2.0));
-            blocked.extend(occupied.segment_blockers(p, b.nearest(p)));
+            blocked.extend(occupied.segment_blockers(p, b.nearest(p), true));
             if blocked.is_empty() {
                 return Ok(b);
             }

@@ -187,19 +187,20 @@ impl Occupied {
 
     /// Does the segment a–b pass through any occupied box or cross a leader line?
     pub fn segment_collides(&self, a: Pt, b: Pt) -> bool {
-        !self.segment_blockers(a, b).is_empty()
+        !self.segment_blockers(a, b, false).is_empty()
     }
 
     /// What the leader line from `a` (the point it annotates) to `b` would run through.
-    /// The marker drawn at `a` itself is not in the way: a leader starts under it.
-    pub fn segment_blockers(&self, a: Pt, b: Pt) -> Vec<What> {
+    /// With `from_marker`, a marker box holding `a` is not in the way: the leader starts
+    /// under the marker it annotates.
+    pub fn segment_blockers(&self, a: Pt, b: Pt, from_marker: bool) -> Vec<What> {
         let lo = [a[0].min(b[0]), a[1].min(b[1])];
         let hi = [a[0].max(b[0]), a[1].max(b[1])];
         let mut v: Vec<What> = self
             .near(lo, hi)
             .filter(|(o, w)| match o {
                 Obstacle::Box(bx) => {
-                    let own_marker = *w == What::Marker && bx.contains_point(a);
+                    let own_marker = from_marker && *w == What::Marker && bx.contains_point(a);
                     !own_marker && segment_enters_box(a, b, bx)
                 }
                 Obstacle::Segment(p, q) => segments_cross(a, b, *p, *q),
@@ -235,7 +236,8 @@ fn segment_enters_box(a: Pt, b: Pt, bx: &BoxPx) -> bool {
             }
         }
     }
-    if !(t0 < t1) {
+    // NaN (a degenerate box) compares false too: no crossing.
+    if t0.partial_cmp(&t1) != Some(std::cmp::Ordering::Less) {
         return false;
     }
     let t = (t0 + t1) / 2.0;
