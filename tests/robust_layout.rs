@@ -455,3 +455,45 @@ fn data_across_the_antimeridian_gets_a_regional_auto_map() {
     // B is east of A across the antimeridian.
     assert!(xs[1] > xs[0], "{xs:?}");
 }
+
+#[test]
+fn an_equatorial_spec_builds_inside_a_project() {
+    // `mapfig build` used to panic on the first equatorial map, taking every other map down.
+    let dir = scratch("build");
+    std::fs::create_dir_all(dir.join("maps")).unwrap();
+    std::fs::write(
+        dir.join("maps/points.geojson"),
+        points(&[(36.8, -1.3, "Nairobi"), (39.7, -4.0, "Mombasa")]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("maps/east-africa.toml"),
+        point_spec("extent = { bbox = [33.5, -5.5, 42.5, 5.5] }", ""),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("maps/pole.toml"),
+        point_spec("extent = { bbox = [-180, 80, 180, 90] }", "")
+            .replace("points.geojson", "pole.geojson"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("maps/pole.geojson"),
+        points(&[(0.0, 90.0, "Pole")]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("mapfig.toml"),
+        "specs = [\"maps/*.toml\"]\nout = \"out\"\nformats = [\"svg\"]\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_mapfig"))
+        .arg("build")
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.join("out/east-africa.svg").exists());
+    assert!(dir.join("out/pole.svg").exists());
+}
