@@ -65,28 +65,24 @@ impl Projection {
         Ok(p)
     }
 
-    /// A projection suited to data covering `bbox` (west, south, east, north): a Lambert
-    /// conformal conic with standard parallels at 1/6 and 5/6 of the latitude span for
-    /// regional data, Robinson for anything wider than 40°.
-    pub fn auto(bbox: [f64; 4]) -> Projection {
-        let [w, s, e, n] = bbox;
-        let def = if e - w < 40.0 && n - s < 40.0 {
-            let dy = n - s;
-            format!(
-                "+proj=lcc +lat_1={:.2} +lat_2={:.2} +lat_0={:.2} +lon_0={:.2} +datum=WGS84 +units=m",
-                s + dy / 6.0,
-                n - dy / 6.0,
-                (s + n) / 2.0,
-                (w + e) / 2.0
-            )
-        } else {
-            "+proj=robin +datum=WGS84 +units=m".to_string()
-        };
-        match Projection::parse(&def) {
-            Ok(p) => p,
-            // Both definitions are fixed and tested; a failure is a bug in proj4rs.
-            Err(m) => unreachable!("{m}"),
-        }
+    /// A projection suited to data covering `bbox` (west, south, east, north; `east < west`
+    /// means the box crosses the antimeridian). Valid for every box, points and poles
+    /// included:
+    /// - wider or taller than 40°: Robinson centred on the box, or a polar Lambert azimuthal
+    ///   equal-area when the whole box lies poleward of 45°;
+    /// - regional boxes reaching a pole or centred poleward of 70°: polar Lambert azimuthal;
+    /// - regional boxes centred within 20° of the equator: Mercator (transverse Mercator
+    ///   when taller than wide), since a conic's cone flattens out there and proj4rs rejects
+    ///   standard parallels symmetric about the equator;
+    /// - otherwise a Lambert conformal conic with standard parallels at 1/6 and 5/6 of the
+    ///   latitude span.
+    pub fn auto(bbox: [f64; 4]) -> Result<Projection, String> {
+        let def = auto_definition(bbox);
+        Projection::parse(&def).or_else(|first| {
+            // Not expected for any box; a world map is still a right map of the data.
+            Projection::parse("+proj=robin +datum=WGS84 +units=m")
+                .map_err(|m| format!("no projection fits the extent {bbox:?}: {first}; {m}"))
+        })
     }
 
     /// The central meridian in degrees (where the map's antimeridian cut goes opposite).
@@ -148,6 +144,91 @@ impl Projection {
     }
 }
 
+/// The proj string [`Projection::auto`] picks for `bbox` (see there for the rule).
+fn auto_definition(bbox: [f64; 4]) -> String {
+    let [w, s, e, n] = bbox.map(|v| if v.is_finite() { v } else { 0.0 });
+    let (s, n) = (s.clamp(-90.0, 90.0), n.clamp(-90.0, 90.0));
+    let (s, n) = (s.min(n), s.max(n));
+    let dx = if e >= w { e - w } else { e - w + 360.0 }.clamp(0.0, 360.0);
+    let dy = n - s;
+    let lon_0 = if dx >= 359.0 {
+        0.0
+    } else {
+        wrap_longitude(w + dx / 2.0)
+    };
+    let lat_c = (s + n) / 2.0;
+    let polar = |north: bool| {
+        format!(
+            "+proj=laea +lat_0={} +lon_0={lon_0:.2} +datum=WGS84 +units=m",
+            if north { 90 } else { -90 }
+        )
+    };
+    if dx >= 40.0 || dy >= 40.0 {
+        if s >= 45.0 {
+            polar(true)
+        } else if n <= -45.0 {
+            polar(false)
+        } else {
+            format!("+proj=robin +lon_0={lon_0:.2} +datum=WGS84 +units=m")
+        }
+    } else if n >= 89.0 || lat_c >= 70.0 {
+        polar(true)
+    } else if s <= -89.0 || lat_c <= -70.0 {
+        polar(false)
+    } else if lat_c.abs() < 20.0 {
+        if dy > dx {
+            format!("+proj=tmerc +lat_0={lat_c:.2} +lon_0={lon_0:.2} +k=1 +datum=WGS84 +units=m")
+        } else {
+            format!("+proj=merc +lon_0={lon_0:.2} +datum=WGS84 +units=m")
+        }
+    } else {
+        // Both parallels lie on the same side of the equator (|lat_c| >= 20, dy < 40), so
+        // they are never symmetric about it.
+        format!(
+            "+proj=lcc +lat_1={:.2} +lat_2={:.2} +lat_0={lat_c:.2} +lon_0={lon_0:.2} +datum=WGS84 +units=m",
+            s + dy / 6.0,
+            n - dy / 6.0,
+        )
+    }
+}
+
+/// The narrowest arc of longitude `[west, east]` holding every span `[min, max]` (degrees,
+/// -180..=180): the circle minus its widest empty gap. `east < west` when that arc crosses
+/// the antimeridian. `None` for no spans; O(n log n).
+pub fn longitude_arc(mut spans: Vec<[f64; 2]>) -> Option<[f64; 2]> {
+    spans.retain(|s| s[0].is_finite() && s[1].is_finite() && s[0] <= s[1]);
+    spans.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    let first = *spans.first()?;
+    // Sweep west to east, merging overlaps; the widest gap between merged runs (or the one
+    // across ±180, from the last run's end round to the first's start) is left out.
+    let mut reach = first[1];
+    // The widest gap between merged runs inside -180..180: (width, [its east end, its west end]).
+    let mut inner: Option<(f64, [f64; 2])> = None;
+    for s in &spans[1..] {
+        if s[0] > reach && inner.is_none_or(|(w, _)| s[0] - reach > w) {
+            inner = Some((s[0] - reach, [s[0], reach]));
+        }
+        reach = reach.max(s[1]);
+    }
+    // The gap across ±180, from the last run's end round to the first's start.
+    let across = first[0] + 360.0 - reach;
+    match inner {
+        // The widest gap is inside: the data wraps round the antimeridian.
+        Some((width, arc)) if width > across => Some(arc),
+        _ => Some([first[0], reach]),
+    }
+}
+
+/// A longitude in degrees brought into -180..=180.
+fn wrap_longitude(lon: f64) -> f64 {
+    let l = (lon + 180.0).rem_euclid(360.0) - 180.0;
+    if l == -180.0 && lon > 0.0 {
+        180.0
+    } else {
+        l
+    }
+}
+
 /// Maps projected coordinates into a pixel rectangle: uniform scale, y pointing down,
 /// the projected box centred in the frame.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -206,7 +287,7 @@ mod tests {
 
     #[test]
     fn forward_and_inverse_round_trip() {
-        let p = Projection::auto([60.5, 29.4, 74.9, 38.5]);
+        let p = Projection::auto([60.5, 29.4, 74.9, 38.5]).unwrap();
         let xy = p.forward(68.86, 36.73).unwrap();
         let back = p.inverse(xy[0], xy[1]).unwrap();
         assert!(
@@ -218,8 +299,70 @@ mod tests {
     #[test]
     fn auto_picks_robinson_for_the_world() {
         assert!(Projection::auto([-180.0, -90.0, 180.0, 90.0])
+            .unwrap()
             .definition
             .contains("robin"));
+    }
+
+    #[test]
+    fn auto_is_valid_for_every_extent() {
+        // Boxes all over the globe, from points to the whole world, poles and equator
+        // included, and boxes crossing the antimeridian (east < west).
+        let mut n = 0;
+        for w in (-180..=180).step_by(15) {
+            for s in (-90..=90).step_by(10) {
+                for dx in [0.0, 0.001, 3.0, 11.0, 39.9, 41.0, 120.0, 360.0] {
+                    for dy in [0.0, 0.001, 4.0, 11.0, 39.9, 60.0, 180.0] {
+                        let (w, s) = (f64::from(w), f64::from(s));
+                        let e = wrap_longitude(w + dx);
+                        let north = (s + dy).min(90.0);
+                        let b = [w, s, e, north];
+                        let p = Projection::auto(b).unwrap();
+                        let def = auto_definition(b);
+                        assert_eq!(p.definition, def, "{b:?} fell back");
+                        let c = [wrap_longitude(w + dx / 2.0), (s + north) / 2.0];
+                        let c = [c[0], c[1].clamp(-85.0, 85.0)];
+                        assert!(p.forward(c[0], c[1]).is_some(), "{b:?} {def}: centre {c:?}");
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 10_000);
+    }
+
+    #[test]
+    fn auto_fits_the_kind_of_extent() {
+        let def = |b| Projection::auto(b).unwrap().definition;
+        assert!(def([33.5, -5.5, 42.5, 5.5]).contains("merc"));
+        assert!(def([36.8, 0.0, 36.8, 0.0]).contains("+proj=merc"));
+        assert!(def([-80.0, -20.0, -75.0, 5.0]).contains("+proj=tmerc"));
+        assert!(def([60.5, 29.4, 74.9, 38.5]).contains("+proj=lcc"));
+        assert!(def([0.0, 90.0, 0.0, 90.0]).contains("+proj=laea +lat_0=90"));
+        assert!(def([-180.0, -90.0, 180.0, -60.0]).contains("+proj=laea +lat_0=-90"));
+        assert!(def([170.0, -20.0, -170.0, -10.0]).contains("+lon_0=180"));
+    }
+
+    #[test]
+    fn longitude_arcs_cross_the_antimeridian_only_when_narrower() {
+        assert_eq!(
+            longitude_arc(vec![[10.0, 20.0], [15.0, 30.0]]),
+            Some([10.0, 30.0])
+        );
+        // Fiji: parts at 177..180 and -180..-178.
+        assert_eq!(
+            longitude_arc(vec![[177.0, 180.0], [-180.0, -178.0]]),
+            Some([177.0, -178.0])
+        );
+        assert_eq!(
+            longitude_arc(vec![[-170.0, -100.0], [100.0, 170.0]]),
+            Some([100.0, -100.0])
+        );
+        assert_eq!(
+            longitude_arc(vec![[-180.0, 180.0], [0.0, 1.0]]),
+            Some([-180.0, 180.0])
+        );
+        assert_eq!(longitude_arc(vec![]), None);
     }
 
     #[test]

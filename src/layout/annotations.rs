@@ -34,23 +34,37 @@ pub fn callout_text(title: Option<&str>, body: &str) -> CalloutText {
     CalloutText { title, body, w, h }
 }
 
-/// Finds a place for a callout box near `p`: at `offset` (box centre relative to p) when
-/// given, else the first free spot around it whose leader crosses nothing.
+/// Finds a place for a callout box beside `p`: at `offset` (box centre relative to p) when
+/// given, else the first free spot around it, nearest first, whose box covers nothing and
+/// whose leader crosses nothing (the marker at `p` itself aside). When none is free, the
+/// error says what was in the way.
 pub fn place_callout(
     p: Pt,
     t: &CalloutText,
     offset: Option<[f64; 2]>,
     frame: BoxPx,
     occupied: &Occupied,
-) -> Option<BoxPx> {
+) -> Result<BoxPx, String> {
     let inner = frame.inflate(-4.0);
     if let Some([dx, dy]) = offset {
         let b = BoxPx::centered([p[0] + dx, p[1] + dy], t.w, t.h);
-        return b.inside(&inner).then_some(b);
+        return if b.inside(&inner) {
+            Ok(b)
+        } else {
+            Err(format!(
+                "its `offset` [{dx}, {dy}] puts its {:.0}×{:.0} px box outside the map frame",
+                t.w, t.h
+            ))
+        };
     }
+    let (w, h) = (t.w, t.h);
+    let mut outside = 0usize;
+    let mut tried = 0usize;
+    let mut in_the_way = Vec::new();
     for gap in [28.0, 48.0, 72.0, 100.0, 140.0] {
         let d = gap * std::f64::consts::FRAC_1_SQRT_2;
-        let (w, h) = (t.w, t.h);
+        // Diagonals first (a callout reads best off to one side), then level, then
+        // straight above and below.
         let centres = [
             [p[0] + d + w / 2.0, p[1] - d - h / 2.0],
             [p[0] - d - w / 2.0, p[1] - d - h / 2.0],
@@ -62,16 +76,34 @@ pub fn place_callout(
             [p[0], p[1] + gap + h / 2.0],
         ];
         for c in centres {
+            tried += 1;
             let b = BoxPx::centered(c, w, h);
-            if b.inside(&inner)
-                && !occupied.collides(&b.inflate(2.0))
-                && !occupied.segment_collides(p, b.nearest(p))
-            {
-                return Some(b);
+            if !b.inside(&inner) {
+                outside += 1;
+                continue;
             }
+            let mut blocked = occupied.blockers(&b.inflate(2.0));
+            blocked.extend(occupied.segment_blockers(p, b.nearest(p), true));
+            if blocked.is_empty() {
+                return Ok(b);
+            }
+            in_the_way.extend(blocked);
         }
     }
-    None
+    in_the_way.sort();
+    in_the_way.dedup();
+    let mut reasons: Vec<String> = in_the_way.iter().map(|w| w.name().to_string()).collect();
+    if outside > 0 {
+        reasons.push(format!("the frame's edge ({outside} of {tried} places)"));
+    }
+    Err(format!(
+        "no place beside its point at ({:.0}, {:.0}) px fits its {:.0}×{:.0} px box; in the way: {}",
+        p[0],
+        p[1],
+        w,
+        h,
+        reasons.join(", ")
+    ))
 }
 
 pub fn callout_node(id: String, p: Pt, t: &CalloutText, b: BoxPx, color: Paint) -> Node {

@@ -310,7 +310,8 @@ pub fn metres_per_pixel(projection: &Projection, fit: &Fit, centre: Pt) -> Optio
 }
 
 /// Picks a round length no longer than `target_px` pixels for a horizontal bar at the
-/// frame centre.
+/// frame centre. `None` when the projection cannot measure the ground there, or no bar of
+/// at least a metre and a few pixels fits: no bar rather than one that reads 0 or lies.
 pub fn scale_bar(
     projection: &Projection,
     fit: &Fit,
@@ -320,26 +321,59 @@ pub fn scale_bar(
 ) -> Option<ScaleBar> {
     let units_per_px = metres_per_pixel(projection, fit, centre)? / unit.metres();
     let target = target_px * units_per_px;
+    if !(target.is_finite() && target > 0.0 && units_per_px > 0.0) {
+        return None;
+    }
     let magnitude = 10f64.powf(target.log10().floor());
     let length = [5.0, 2.0, 1.0]
         .iter()
         .map(|m| m * magnitude)
         .find(|v| *v <= target)
         .unwrap_or(magnitude);
-    Some(ScaleBar {
+    let pixels = length / units_per_px;
+    let sensible = length.is_finite()
+        && length * unit.metres() >= MIN_BAR_METRES
+        && pixels.is_finite()
+        && (MIN_BAR_PX..=target_px.max(MIN_BAR_PX)).contains(&pixels);
+    sensible.then_some(ScaleBar {
         length,
         unit,
-        pixels: length / units_per_px,
+        pixels,
     })
 }
 
-fn format_length(length: f64, unit: Unit) -> String {
-    let n = if length >= 1.0 && length.fract() == 0.0 {
-        crate::layout::template::thousands(&format!("{}", length as i64))
+/// The shortest ground length a scale bar shows (its labels go down to 1 m).
+const MIN_BAR_METRES: f64 = 1.0;
+/// A bar shorter than this cannot be read.
+const MIN_BAR_PX: f64 = 8.0;
+
+/// The unit a bar of `length` (in `unit`) is labelled in: metres below a kilometre, so a
+/// short bar reads "200 m", not "0.2 km". Returns the factor from `unit` and the name.
+fn display_unit(length: f64, unit: Unit) -> (f64, &'static str) {
+    match unit {
+        Unit::Km if length < 1.0 => (1000.0, "m"),
+        _ => (1.0, unit.name()),
+    }
+}
+
+/// A length for a label: whole numbers with thousands separators, fractions to three
+/// significant digits, so no length above zero ever prints as 0.
+fn format_number(v: f64) -> String {
+    if v >= 1.0 && v.fract() == 0.0 && v < 1e15 {
+        return crate::layout::template::thousands(&format!("{}", v as i64));
+    }
+    let decimals = (2.0 - v.abs().log10().floor()).clamp(0.0, 15.0) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
-        format!("{}", (length * 1000.0).round() / 1000.0)
-    };
-    format!("{n} {}", unit.name())
+        s
+    }
+}
+
+fn format_length(length: f64, unit: Unit) -> String {
+    let (factor, name) = display_unit(length, unit);
+    format!("{} {name}", format_number(length * factor))
 }
 
 const BAR_ROW: f64 = 26.0;
@@ -367,7 +401,9 @@ pub fn scale_bar_node(bars: &[ScaleBar], b: BoxPx) -> Node {
         d.polyline(&[[x0, y - 5.0], [x0, y], [x1, y], [x1, y - 5.0]], false);
         d.polyline(&[[(x0 + x1) / 2.0, y], [(x0 + x1) / 2.0, y - 3.5]], false);
         let full = format_length(bar.length, bar.unit);
-        let half = format_length(bar.length / 2.0, bar.unit);
+        // The half mark in the unit of the full length ("250" of "500 m").
+        let (factor, _) = display_unit(bar.length, bar.unit);
+        let half = format_number(bar.length / 2.0 * factor);
         children.push(Node::Shape(Shape {
             id: None,
             class: Some(format!("scale-bar-{}", bar.unit.name())),
@@ -388,9 +424,8 @@ pub fn scale_bar_node(bars: &[ScaleBar], b: BoxPx) -> Node {
             TextAnchor::Middle,
             INK,
         )));
-        let half_number = half.rsplit_once(' ').map_or(half.as_str(), |(n, _)| n);
         children.push(Node::Text(label_text(
-            half_number,
+            &half,
             (x0 + x1) / 2.0,
             y - 8.0,
             10.5,
@@ -504,7 +539,7 @@ mod tests {
 
     #[test]
     fn scale_bar_is_round_and_true_at_the_centre() {
-        let p = Projection::auto([60.0, 29.0, 75.0, 39.0]);
+        let p = Projection::auto([60.0, 29.0, 75.0, 39.0]).unwrap();
         let bounds_a = p.forward(60.0, 29.0).unwrap();
         let bounds_b = p.forward(75.0, 39.0).unwrap();
         let fit = Fit::new(
@@ -527,6 +562,11 @@ mod tests {
         );
         assert_eq!(format_length(0.5, Unit::Mi), "0.5 mi");
         assert_eq!(format_length(1000.0, Unit::Km), "1,000 km");
+        assert_eq!(format_length(0.2, Unit::Km), "200 m");
+        assert_eq!(format_length(0.001, Unit::Km), "1 m");
+        assert_eq!(format_length(0.002, Unit::Mi), "0.002 mi");
+        assert_eq!(format_number(0.00025), "0.00025");
+        assert_eq!(format_number(2.5), "2.5");
     }
 
     #[test]

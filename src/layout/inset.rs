@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn graticule_draws_lines_and_labels() {
-        let p = Projection::auto([60.0, 29.0, 75.0, 39.0]);
+        let p = Projection::auto([60.0, 29.0, 75.0, 39.0]).unwrap();
         let a = p.forward(60.0, 29.0).unwrap();
         let b = p.forward(75.0, 39.0).unwrap();
         let fit = Fit::new([a[0], a[1], b[0], b[1]], [0.0, 0.0, 800.0, 600.0], 0.0);

@@ -2,10 +2,11 @@
 //! element on the map, and a report of what could not be placed. A label is dropped rather
 //! than drawn over anything.
 
-use super::geometry::{contains, edge_distance, polygon_area, Pt, Ring};
+use super::geometry::{polygon_area, Pt, Ring};
+use super::polygon_index::{pole_of_inaccessibility, PolygonIndex};
 use crate::color::Paint;
 use crate::fonts;
-use rstar::primitives::Rectangle;
+use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
 /// An axis-aligned box in pixels.
@@ -55,9 +56,18 @@ impl BoxPx {
         self.y1 - self.y0
     }
 
+    /// Is `p` strictly inside the box?
+    pub fn contains_point(&self, p: Pt) -> bool {
+        p[0] > self.x0 && p[0] < self.x1 && p[1] > self.y0 && p[1] < self.y1
+    }
+
     /// The point of the box nearest to `p`.
     pub fn nearest(&self, p: Pt) -> Pt {
-        [p[0].clamp(self.x0, self.x1), p[1].clamp(self.y0, self.y1)]
+        // max/min rather than clamp: never panics, whatever the box.
+        [
+            p[0].max(self.x0).min(self.x1),
+            p[1].max(self.y0).min(self.y1),
+        ]
     }
 
     fn corners_and_mids(&self) -> [Pt; 8] {
@@ -75,40 +85,175 @@ impl BoxPx {
     }
 }
 
-/// Everything already on the map that a label must not cover.
+/// What an entry of the collision index is, so a failed placement can say what blocked it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum What {
+    Marker,
+    Arrowhead,
+    /// Legend, scale bar, north arrow, inset, graticule labels.
+    Furniture,
+    Callout,
+    Leader,
+    Label,
+}
+
+impl What {
+    pub fn name(self) -> &'static str {
+        match self {
+            What::Marker => "markers",
+            What::Arrowhead => "arrowheads",
+            What::Furniture => {
+                "furniture (legend, scale bar, north arrow, inset or graticule labels)"
+            }
+            What::Callout => "other callouts",
+            What::Leader => "leader lines",
+            What::Label => "labels",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Obstacle {
+    Box(BoxPx),
+    /// A leader line: labels must not cover it, nor other leaders cross it.
+    Segment(Pt, Pt),
+}
+
+/// Everything already on the map that a label must not cover: boxes (markers, labels,
+/// furniture, callouts) and segments (leader lines), each tagged with what it is.
 #[derive(Default)]
 pub struct Occupied {
-    tree: RTree<Rectangle<[f64; 2]>>,
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    items: Vec<(Obstacle, What)>,
 }
 
 impl Occupied {
+    /// Adds a box of furniture (the default kind for anything that is not a label, marker,
+    /// callout or leader).
     pub fn add(&mut self, b: BoxPx) {
+        self.add_as(b, What::Furniture);
+    }
+
+    pub fn add_as(&mut self, b: BoxPx, what: What) {
+        self.insert([b.x0, b.y0], [b.x1, b.y1], Obstacle::Box(b), what);
+    }
+
+    /// Adds a leader line from `a` to `b`.
+    pub fn add_segment(&mut self, a: Pt, b: Pt, what: What) {
+        let lo = [a[0].min(b[0]), a[1].min(b[1])];
+        let hi = [a[0].max(b[0]), a[1].max(b[1])];
+        self.insert(lo, hi, Obstacle::Segment(a, b), what);
+    }
+
+    fn insert(&mut self, lo: Pt, hi: Pt, o: Obstacle, what: What) {
+        if !(lo.iter().chain(&hi).all(|v| v.is_finite())) {
+            return;
+        }
+        self.tree.insert(GeomWithData::new(
+            Rectangle::from_corners(lo, hi),
+            self.items.len(),
+        ));
+        self.items.push((o, what));
+    }
+
+    fn near(&self, lo: Pt, hi: Pt) -> impl Iterator<Item = &(Obstacle, What)> {
+        let env = AABB::from_corners(lo, hi);
         self.tree
-            .insert(Rectangle::from_corners([b.x0, b.y0], [b.x1, b.y1]));
+            .locate_in_envelope_intersecting(&env)
+            .filter_map(|r| self.items.get(r.data))
+    }
+
+    /// What `b` would cover, each kind once, in a fixed order.
+    pub fn blockers(&self, b: &BoxPx) -> Vec<What> {
+        let mut v: Vec<What> = self
+            .near([b.x0, b.y0], [b.x1, b.y1])
+            .filter(|(o, _)| match o {
+                Obstacle::Box(o) => o.intersects(b),
+                Obstacle::Segment(p, q) => segment_enters_box(*p, *q, b),
+            })
+            .map(|(_, w)| *w)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
     }
 
     pub fn collides(&self, b: &BoxPx) -> bool {
-        let env = AABB::from_corners([b.x0, b.y0], [b.x1, b.y1]);
-        self.tree.locate_in_envelope_intersecting(&env).any(|r| {
-            BoxPx::new(r.lower()[0], r.lower()[1], r.upper()[0], r.upper()[1]).intersects(b)
+        self.near([b.x0, b.y0], [b.x1, b.y1]).any(|(o, _)| match o {
+            Obstacle::Box(o) => o.intersects(b),
+            Obstacle::Segment(p, q) => segment_enters_box(*p, *q, b),
         })
     }
 
-    /// Does the segment a–b pass through any occupied box?
+    /// Does the segment a–b pass through any occupied box or cross a leader line?
     pub fn segment_collides(&self, a: Pt, b: Pt) -> bool {
-        let env = AABB::from_corners(
-            [a[0].min(b[0]), a[1].min(b[1])],
-            [a[0].max(b[0]), a[1].max(b[1])],
-        );
-        self.tree.locate_in_envelope_intersecting(&env).any(|r| {
-            let bx = BoxPx::new(r.lower()[0], r.lower()[1], r.upper()[0], r.upper()[1]);
-            (0..=16).any(|i| {
-                let t = f64::from(i) / 16.0;
-                let p = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
-                p[0] > bx.x0 && p[0] < bx.x1 && p[1] > bx.y0 && p[1] < bx.y1
-            })
-        })
+        !self.segment_blockers(a, b, false).is_empty()
     }
+
+    /// What the leader line from `a` (the point it annotates) to `b` would run through.
+    /// With `from_marker`, a marker box holding `a` is not in the way: the leader starts
+    /// under the marker it annotates.
+    pub fn segment_blockers(&self, a: Pt, b: Pt, from_marker: bool) -> Vec<What> {
+        let lo = [a[0].min(b[0]), a[1].min(b[1])];
+        let hi = [a[0].max(b[0]), a[1].max(b[1])];
+        let mut v: Vec<What> = self
+            .near(lo, hi)
+            .filter(|(o, w)| match o {
+                Obstacle::Box(bx) => {
+                    let own_marker = from_marker && *w == What::Marker && bx.contains_point(a);
+                    !own_marker && segment_enters_box(a, b, bx)
+                }
+                Obstacle::Segment(p, q) => segments_cross(a, b, *p, *q),
+            })
+            .map(|(_, w)| *w)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Does segment a–b run through the inside of `bx` (not merely touch its edge)?
+fn segment_enters_box(a: Pt, b: Pt, bx: &BoxPx) -> bool {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a[0] - bx.x0),
+        (dx, bx.x1 - a[0]),
+        (-dy, a[1] - bx.y0),
+        (dy, bx.y1 - a[1]),
+    ] {
+        if p == 0.0 {
+            if q <= 0.0 {
+                return false;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    // NaN (a degenerate box) compares false too: no crossing.
+    if t0.partial_cmp(&t1) != Some(std::cmp::Ordering::Less) {
+        return false;
+    }
+    let t = (t0 + t1) / 2.0;
+    let m = [a[0] + t * dx, a[1] + t * dy];
+    m[0] > bx.x0 && m[0] < bx.x1 && m[1] > bx.y0 && m[1] < bx.y1
+}
+
+/// Do segments a–b and c–d cross? Touching at an end point does not count (two leaders
+/// from one marker may share their start).
+fn segments_cross(a: Pt, b: Pt, c: Pt, d: Pt) -> bool {
+    let orient =
+        |p: Pt, q: Pt, r: Pt| (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
+    let (d1, d2) = (orient(c, d, a), orient(c, d, b));
+    let (d3, d4) = (orient(a, b, c), orient(a, b, d));
+    ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
+        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
 }
 
 /// Size of a block of text lines: width, and the box's top/bottom relative to the first
@@ -201,16 +346,20 @@ pub fn place(
     occupied: &mut Occupied,
 ) -> (Vec<Placed>, Vec<Dropped>) {
     let mut order: Vec<usize> = (0..requests.len()).collect();
-    let weight = |r: &Request| match &r.target {
-        Target::Polygon { rings, .. } => polygon_area(rings),
-        Target::Point(..) | Target::Line(_) => 0.0,
-    };
+    // Areas once each, not once per comparison.
+    let weight: Vec<f64> = requests
+        .iter()
+        .map(|r| match &r.target {
+            Target::Polygon { rings, .. } => polygon_area(rings),
+            Target::Point(..) | Target::Line(_) => 0.0,
+        })
+        .collect();
     order.sort_by(|&a, &b| {
         let (ra, rb) = (&requests[a], &requests[b]);
         rb.required
             .cmp(&ra.required)
             .then(rb.priority.total_cmp(&ra.priority))
-            .then(weight(rb).total_cmp(&weight(ra)))
+            .then(weight[b].total_cmp(&weight[a]))
             .then(a.cmp(&b))
     });
     let inner = frame.inflate(-2.0);
@@ -220,7 +369,10 @@ pub fn place(
         let r = &requests[i];
         match place_one(i, r, inner, occupied) {
             Some(p) => {
-                occupied.add(p.bbox);
+                occupied.add_as(p.bbox, What::Label);
+                if let Some((a, b)) = p.leader {
+                    occupied.add_segment(a, b, What::Leader);
+                }
                 placed.push(p);
             }
             None => dropped.push(Dropped {
@@ -235,6 +387,11 @@ pub fn place(
 }
 
 fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Option<Placed> {
+    // A polygon's edges indexed once: every inside test and distance below is logarithmic.
+    let polygon = match &r.target {
+        Target::Polygon { rings, .. } => Some((PolygonIndex::new(rings), pole(rings))),
+        Target::Point(..) | Target::Line(_) => None,
+    };
     for size in [r.size, (r.size * 0.85).max(6.0)] {
         let m = measure(&r.lines, size, r.bold, false, HALO);
         let m = TextMetrics {
@@ -256,20 +413,23 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
         };
         match &r.target {
             Target::Polygon { rings: poly, whole } => {
-                let anchor = pole(poly);
+                let Some((edges, anchor)) = &polygon else {
+                    continue;
+                };
+                let anchor = *anchor;
                 let offsets = inside_offsets(w, h);
                 // 1. Fully inside the polygon.
                 for (dx, dy) in &offsets {
                     let c = [anchor[0] + dx, anchor[1] + dy];
                     let b = BoxPx::centered(c, w, h);
-                    if ok(&b) && b.corners_and_mids().iter().all(|p| contains(poly, *p)) {
+                    if ok(&b) && b.corners_and_mids().iter().all(|p| edges.contains(*p)) {
                         return Some(make(c, None));
                     }
                 }
                 // 2. Small polygon: outside, with a leader line (not for polygons cut by the
                 // frame: a leader into the frame's edge would point at nothing visible).
                 if r.leader && *whole && polygon_area(poly) < 6.0 * w * h {
-                    let d = edge_distance(poly, anchor).min(30.0);
+                    let d = edges.edge_distance(anchor).min(30.0);
                     for c in around(anchor, w, h, &[d + 10.0, d + 24.0, d + 42.0, d + 64.0]) {
                         let b = BoxPx::centered(c, w, h);
                         let end = b.nearest(anchor);
@@ -281,7 +441,7 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
                 // 3. Centred on the feature, spilling over its edge.
                 for (dx, dy) in &offsets {
                     let c = [anchor[0] + dx, anchor[1] + dy];
-                    if contains(poly, c) && ok(&BoxPx::centered(c, w, h)) {
+                    if edges.contains(c) && ok(&BoxPx::centered(c, w, h)) {
                         return Some(make(c, None));
                     }
                 }
@@ -405,24 +565,20 @@ pub fn rotated_bounds(c: Pt, w: f64, h: f64, angle: f64) -> BoxPx {
     BoxPx::new(c[0] - hw, c[1] - hh, c[0] + hw, c[1] + hh)
 }
 
-/// The pole of inaccessibility (the interior point farthest from the edges).
+/// The pole of inaccessibility (the interior point farthest from the edges); the mean of
+/// the exterior's vertices for a polygon without area.
 pub fn pole(poly: &[Ring]) -> Pt {
-    let to_ls =
-        |r: &Ring| geo::LineString::from(r.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>());
+    if let Some(p) = pole_of_inaccessibility(poly, 0.5) {
+        return p;
+    }
     let Some(ext) = poly.first() else {
         return [0.0, 0.0];
     };
-    let gp = geo::Polygon::new(to_ls(ext), poly[1..].iter().map(to_ls).collect());
-    match polylabel::polylabel(&gp, &0.5) {
-        Ok(p) if p.x().is_finite() && p.y().is_finite() => [p.x(), p.y()],
-        _ => {
-            let n = ext.len().max(1) as f64;
-            [
-                ext.iter().map(|p| p[0]).sum::<f64>() / n,
-                ext.iter().map(|p| p[1]).sum::<f64>() / n,
-            ]
-        }
-    }
+    let n = ext.len().max(1) as f64;
+    [
+        ext.iter().map(|p| p[0]).sum::<f64>() / n,
+        ext.iter().map(|p| p[1]).sum::<f64>() / n,
+    ]
 }
 
 /// The point at share `t` of a polyline's length.

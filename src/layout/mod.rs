@@ -8,6 +8,7 @@ pub mod geometry;
 pub mod inset;
 pub mod labels;
 pub mod number_format;
+pub mod polygon_index;
 pub mod template;
 
 use crate::color::Paint;
@@ -23,7 +24,7 @@ use annotations::{badge_node, callout_node, callout_text, place_callout, BadgeCo
 use furniture::{DataMask, LegendEntry, SwatchKind, INK, MUTED, WHITE};
 use geo::BoundingRect;
 use geometry::{Bounds, Flat, Pt};
-use labels::{BoxPx, Dropped, Occupied, Request, Target};
+use labels::{BoxPx, Dropped, Occupied, Request, Target, What};
 use rayon::prelude::*;
 use std::sync::Arc;
 use template::{fill, wrap, Template, TemplateError};
@@ -219,18 +220,25 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         Extent::BBox(b) => *b,
         Extent::Fit { .. } => {
             let mut b = Bounds::default();
+            let mut spans = Vec::new();
             for ld in layers_ll.iter().filter(|ld| fit_layers(ld)) {
                 for (i, _) in &ld.features {
-                    if let Some(r) = ld.dataset.features[*i]
-                        .geometry
-                        .as_ref()
-                        .and_then(|g| g.bounding_rect())
-                    {
-                        b.merge([r.min().x, r.min().y, r.max().x, r.max().y]);
+                    if let Some(g) = ld.dataset.features[*i].geometry.as_ref() {
+                        if let Some(r) = g.bounding_rect() {
+                            b.merge([r.min().x, r.min().y, r.max().x, r.max().y]);
+                        }
+                        part_longitudes(g, &mut spans);
                     }
                 }
             }
-            b.get().ok_or_else(|| {
+            // Data on both sides of ±180 (Fiji, Chukotka) is centred on the antimeridian.
+            let b = b.get().map(
+                |[w, s, e, n]| match crate::projection::longitude_arc(spans) {
+                    Some([west, east]) if east < west => [west, s, east, n],
+                    _ => [w, s, e, n],
+                },
+            );
+            b.ok_or_else(|| {
                 let layers: Vec<String> = layers_ll
                     .iter()
                     .filter(|ld| fit_layers(ld))
@@ -246,8 +254,13 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             })?
         }
     };
+    // A point (or a box a few metres across) gets a neighbourhood to be seen in.
+    let min_box = neighbourhood(extent_ll);
+    let extent_ll = min_box.unwrap_or(extent_ll);
     let projection = match &spec.projection {
-        ProjectionChoice::Auto => Projection::auto(extent_ll),
+        ProjectionChoice::Auto => {
+            Projection::auto(extent_ll).map_err(|m| Error::render(&spec.file, m))?
+        }
         ProjectionChoice::Named(s) => {
             Projection::parse(s).map_err(|m| Error::render(&spec.file, m))?
         }
@@ -313,6 +326,15 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             }
             (bb.get(), *pad)
         }
+    };
+    let projected_bounds = match (projected_bounds, min_box) {
+        (Some(b), Some(nb)) => {
+            let mut bb = Bounds::default();
+            bb.merge(b);
+            bb.add_all(&projection.forward_lenient(&geometry::densify_bbox(nb, 16)));
+            bb.get()
+        }
+        (b, _) => b,
     };
     let projected_bounds = projected_bounds.ok_or_else(|| {
         Error::render(
@@ -443,6 +465,8 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         || f.locator_inset;
     let keep_projected = spec.furniture.locator_inset;
     let mut ids = own_ids(spec);
+    // Features with anything inside the frame, over all layers.
+    let mut drawn = 0usize;
     for ld in layers.iter_mut() {
         let l = ld.spec;
         let kind = layer_kind(ld);
@@ -528,6 +552,9 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 }
             }
             let has_path = !d.is_empty();
+            if has_path || !px.points.is_empty() {
+                drawn += 1;
+            }
             if has_path {
                 children.push(Node::Shape(Shape {
                     id: Some(id.clone()),
@@ -543,7 +570,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 let mut b = Bounds::default();
                 b.add_all(&tri);
                 if let Some([x0, y0, x1, y1]) = b.get() {
-                    occupied.add(BoxPx::new(x0, y0, x1, y1));
+                    occupied.add_as(BoxPx::new(x0, y0, x1, y1), What::Arrowhead);
                 }
                 children.push(Node::Shape(Shape {
                     id: None,
@@ -587,7 +614,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                         style: None,
                     }));
                     let mb = BoxPx::centered(*p, 2.0 * r + 2.0, 2.0 * r + 2.0);
-                    occupied.add(mb);
+                    occupied.add_as(mb, What::Marker);
                     markers.push(mb);
                 }
             }
@@ -725,6 +752,10 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         children: layer_nodes,
         ..Group::default()
     }));
+
+    if drawn == 0 {
+        return Err(nothing_inside(spec, &layers, &projection));
+    }
 
     timings.lap("fit and clip");
     // 6. Furniture in the corners that cover the least data.
@@ -877,11 +908,19 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             ));
         }
         let t = callout_text(title.as_deref(), &text);
-        let b = place_callout(p, &t, c.offset, frame_box, &occupied).ok_or_else(|| {
-            Error::render(&spec.file, format!("callout {} ({:?}) does not fit anywhere in the frame without covering other callouts or furniture; set `offset` or shorten it", k + 1, text.lines().next().unwrap_or("")))
+        let b = place_callout(p, &t, c.offset, frame_box, &occupied).map_err(|why| {
+            Error::render(
+                &spec.file,
+                format!(
+                    "callout {} ({:?}) cannot be placed: {why}; set `offset`, shorten it or move what is in the way",
+                    k + 1,
+                    text.lines().next().unwrap_or("")
+                ),
+            )
         })?;
-        occupied.add(b.inflate(2.0));
-        occupied.add(BoxPx::centered(p, 8.0, 8.0));
+        occupied.add_as(b.inflate(2.0), What::Callout);
+        occupied.add_as(BoxPx::centered(p, 8.0, 8.0), What::Callout);
+        occupied.add_segment(p, b.nearest(p), What::Leader);
         callout_nodes.push(callout_node(
             format!("callout-{}", k + 1),
             p,
@@ -1077,6 +1116,133 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         north_angle: north,
         timings,
     })
+}
+
+/// The longitude span of each part of `g` (each polygon, line or point of a multi-geometry),
+/// for finding the narrowest arc of longitude that holds the data.
+fn part_longitudes(g: &geo::Geometry<f64>, out: &mut Vec<[f64; 2]>) {
+    use geo::Geometry as G;
+    let mut push = |r: Option<geo::Rect<f64>>| {
+        if let Some(r) = r {
+            out.push([r.min().x, r.max().x]);
+        }
+    };
+    match g {
+        G::MultiPolygon(mp) => mp.0.iter().for_each(|p| push(p.bounding_rect())),
+        G::MultiLineString(ml) => ml.0.iter().for_each(|l| push(l.bounding_rect())),
+        G::MultiPoint(mp) => mp.0.iter().for_each(|p| push(Some(p.bounding_rect()))),
+        G::GeometryCollection(gc) => gc.0.iter().for_each(|g| part_longitudes(g, out)),
+        other => push(other.bounding_rect()),
+    }
+}
+
+/// Ground size below which an extent is too small to show on its own: a single point (or
+/// features a metre apart) gets a 20 km neighbourhood, anything under a kilometre is shown
+/// a kilometre across. Without this a one-point map fits a box of zero size and its scale
+/// bar reads "0 km".
+const POINT_NEIGHBOURHOOD_M: f64 = 20_000.0;
+const MIN_EXTENT_M: f64 = 1_000.0;
+
+/// The lon/lat box to show around `extent` when it is smaller than [`MIN_EXTENT_M`]
+/// (centred on it); `None` when the extent is big enough as it is.
+fn neighbourhood(extent: [f64; 4]) -> Option<[f64; 4]> {
+    const M_PER_DEG_LAT: f64 = 110_574.0;
+    const M_PER_DEG_LON: f64 = 111_320.0;
+    let [w, s, e, n] = extent;
+    let (lon, lat) = ((w + e) / 2.0, (s + n) / 2.0);
+    let cos = lat.to_radians().cos().max(1e-6);
+    let width = (e - w).abs() * M_PER_DEG_LON * cos;
+    let height = (n - s).abs() * M_PER_DEG_LAT;
+    let size = width.max(height);
+    if !size.is_finite() || size >= MIN_EXTENT_M {
+        return None;
+    }
+    let half = if size < 1.0 {
+        POINT_NEIGHBOURHOOD_M / 2.0
+    } else {
+        MIN_EXTENT_M / 2.0
+    };
+    let dlat = half / M_PER_DEG_LAT;
+    let dlon = (half / (M_PER_DEG_LON * cos)).min(179.0);
+    Some([
+        lon - dlon,
+        (lat - dlat).max(-90.0),
+        lon + dlon,
+        (lat + dlat).min(90.0),
+    ])
+}
+
+/// The error for a map none of whose features falls inside its frame: an empty map is
+/// never what the spec meant. It names the layers, where their data lies, and the extent,
+/// which is what must change (a spec error, exit 2).
+fn nothing_inside(spec: &Spec, layers: &[LayerData], projection: &Projection) -> Error {
+    let described: Vec<String> = layers
+        .iter()
+        .map(|ld| {
+            let mut b = Bounds::default();
+            for (i, _) in &ld.features {
+                let r = ld
+                    .feature(*i)
+                    .and_then(|f| f.geometry.as_ref())
+                    .and_then(|g| g.bounding_rect());
+                if let Some(r) = r {
+                    b.merge([r.min().x, r.min().y, r.max().x, r.max().y]);
+                }
+            }
+            match b.get() {
+                Some([w, s, e, n]) => format!(
+                    "{:?} ({}, data within [{w:.4}, {s:.4}, {e:.4}, {n:.4}])",
+                    ld.spec.id,
+                    ld.spec.source.display()
+                ),
+                None => format!("{:?} ({})", ld.spec.id, ld.spec.source.display()),
+            }
+        })
+        .collect();
+    let (what, key) = match &spec.extent {
+        Extent::BBox([w, s, e, n]) => (format!("its extent bbox [{w}, {s}, {e}, {n}]"), "extent"),
+        Extent::Fit { layers: fitted, .. } if !fitted.is_empty() => (
+            format!("its extent (fitted to {})", fitted.join(", ")),
+            "extent",
+        ),
+        Extent::Fit { .. } => ("the map frame".to_string(), "extent"),
+    };
+    let message = format!(
+        "no feature of any layer falls inside {what} in projection {}: layers {} are all outside it; widen `extent` or fit the map to the data with `extent = {{ fit = \"{}\" }}`",
+        projection.definition,
+        described.join(", "),
+        layers.first().map_or("layer id", |ld| ld.spec.id.as_str())
+    );
+    let (line, column) = key_place(&spec.file, key);
+    Error::Spec {
+        file: spec.file.clone(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Line and column of the first line of the spec file that sets `key` (1:1 when the file
+/// cannot be read again or does not set it): errors found only at layout time still point
+/// at the setting to change.
+fn key_place(file: &std::path::Path, key: &str) -> (usize, usize) {
+    // Specs are small; anything else (draw's data file) is not searched.
+    let small = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+    let Some(text) = small.then(|| std::fs::read_to_string(file).ok()).flatten() else {
+        return (1, 1);
+    };
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                let at = offset + (line.len() - trimmed.len());
+                return crate::error::line_column(&text, at);
+            }
+        }
+        offset += line.len();
+    }
+    (1, 1)
 }
 
 /// Wall time per pipeline stage, for `--timings`.
