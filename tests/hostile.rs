@@ -126,7 +126,7 @@ const DATA_CASES: &[(&str, Expect)] = &[
         Fails {
             code: 1,
             says: &[
-                "properties-array.geojson: feature 0:",
+                "properties-array.geojson: 2:124, feature 0:",
                 "must be an object or null",
             ],
         },
