@@ -148,10 +148,11 @@ impl Feature {
             None | Some("null") if key == "id" => Some(self.id.clone()),
             None | Some("null") => None,
             Some(t) if t.starts_with('"') => serde_json::from_str::<String>(t).ok(),
-            Some(t) if exact::Decimal::parse(t).is_some() => Some(t.to_string()),
-            Some(t) => serde_json::from_str::<serde_json::Value>(t)
-                .ok()
-                .map(|v| v.to_string()),
+            Some(t) if exact::is_number(t) => Some(t.to_string()),
+            Some(t) => Some(
+                serde_json::from_str::<serde_json::Value>(t)
+                    .map_or_else(|_| t.to_string(), |v| v.to_string()),
+            ),
         }
     }
 
@@ -256,6 +257,11 @@ pub mod exact {
                 exp,
             })
         }
+    }
+
+    /// Whether well-formed JSON text is a number (its first character says).
+    pub fn is_number(json: &str) -> bool {
+        json.starts_with(|c: char| c == '-' || c.is_ascii_digit())
     }
 
     /// Whether the spec value `wanted` matches the data value whose JSON text is `json`.
@@ -617,12 +623,12 @@ fn feature(index: usize, f: raw::Feature, src: &Source, budget: Budget) -> Resul
         Some(t) if t.starts_with('"') => serde_json::from_str::<String>(t).map_err(|e| {
             Error::data(path, format!("feature {index}"), format!("bad \"id\": {e}"))
         })?,
-        Some(t) if exact::Decimal::parse(t).is_some() => t.to_string(),
+        Some(t) if exact::is_number(t) => t.to_string(),
         Some("null") | None => match properties.member_json("id").as_deref() {
             Some(t) if t.starts_with('"') => {
                 serde_json::from_str::<String>(t).unwrap_or_else(|_| index.to_string())
             }
-            Some(t) if exact::Decimal::parse(t).is_some() => t.to_string(),
+            Some(t) if exact::is_number(t) => t.to_string(),
             _ => index.to_string(),
         },
         Some(_) => {
@@ -1032,8 +1038,7 @@ mod raw {
             }
             if let Some(i) = id {
                 let t = i.get();
-                if !(t.starts_with('"') || t == "null" || super::exact::Decimal::parse(t).is_some())
-                {
+                if !(t.starts_with('"') || t == "null" || super::exact::is_number(t)) {
                     return self.refuse("\"id\" must be a string or a number".into());
                 }
             }
@@ -1571,6 +1576,27 @@ mod tests {
         );
         let f = Filter(vec![("id".into(), vec![serde_json::json!("a")])]);
         assert_eq!(d.select(&f).count(), 1);
+    }
+
+    #[test]
+    fn where_numbers_compare_by_exact_decimal_value() {
+        use serde_json::json;
+        let d = exact::Decimal::parse;
+        assert_eq!(d("5"), d("5.0"));
+        assert_eq!(d("5"), d("50e-1"));
+        assert_eq!(d("-0"), d("0.000"));
+        assert_ne!(d("9007199254740993"), d("9007199254740992"));
+        assert!(d("05").is_none() && d("5.").is_none() && d("1e").is_none() && d("x").is_none());
+        assert!(exact::matches(&json!(5), "5.0"));
+        assert!(exact::matches(&json!(0.1), "0.1"));
+        assert!(exact::matches(&json!("5"), "5"));
+        assert!(exact::matches(&json!(5), "\"5\""));
+        assert!(!exact::matches(&json!(5), "\"05\""));
+        assert!(!exact::matches(
+            &json!(9007199254740992u64),
+            "9007199254740993"
+        ));
+        assert!(exact::matches(&json!(true), "true") && !exact::matches(&json!(true), "1"));
     }
 
     #[test]
