@@ -1,5 +1,6 @@
-//! Loading GeoJSON: parse once per file, check every position and ring, and hand out
-//! plain features (id, properties, `geo` geometry in lon/lat degrees).
+//! Loading GeoJSON: parse once per file, streaming the `features` array within the run's
+//! limits, check every member, position and ring, and hand out plain features (id and
+//! properties as their exact JSON text, `geo` geometry in lon/lat degrees).
 
 use crate::error::{Error, Result};
 use crate::limits::Limits;

@@ -1,7 +1,8 @@
 //! Resource limits: how much one run may read, hold and draw. A hostile or mistaken input
 //! (an endless device, a 10-GB export, a billion-vertex line, a poster-sized PNG) fails
 //! fast with a message naming the limit and the flag that raises it, instead of exhausting
-//! memory or time.
+//! memory or time. Every file mapfig reads goes through [`read_regular`] (or the text
+//! readers built on it), which refuses FIFOs, devices, sockets and folders before reading.
 
 use crate::data::Dataset;
 use crate::error::{Error, Result};
@@ -368,6 +369,30 @@ mod tests {
         };
         assert_eq!(read_input(&p, &exact).unwrap().len(), 100);
         let _ = std::fs::remove_file(p);
+    }
+
+    #[test]
+    fn read_regular_reads_files_and_refuses_the_rest() {
+        let p = scratch("regular", b"\x89PNG\0bytes");
+        assert_eq!(read_regular(&p, 100).unwrap(), b"\x89PNG\0bytes");
+        let e = read_regular(&p, 5).unwrap_err().to_string();
+        assert!(e.contains("larger than the limit of 5 bytes"), "{e}");
+        let _ = std::fs::remove_file(p);
+        let e = read_regular(&std::env::temp_dir(), 100)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is a folder, not a regular file"), "{e}");
+        let fifo = std::env::temp_dir().join(format!("mapfig-limits-{}-fifo", std::process::id()));
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if made {
+            // Returns at once: opening does not wait for a writer.
+            let e = read_regular(&fifo, 100).unwrap_err().to_string();
+            assert!(e.contains("is a FIFO"), "{e}");
+            let _ = std::fs::remove_file(fifo);
+        }
     }
 
     #[test]
