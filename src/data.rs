@@ -365,7 +365,6 @@ pub fn parse_within(bytes: &[u8], path: &Path, limits: &Limits, held: u64) -> Re
     // Editors on Windows often start UTF-8 files with a byte-order mark; JSON forbids it.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     check_start(bytes, path)?;
-    check_depth(bytes, path)?;
     let mut reader = Reader {
         src: Source { path, bytes },
         budget: limits.max_vertices.saturating_sub(held),
@@ -428,7 +427,7 @@ pub fn parse_within(bytes: &[u8], path: &Path, limits: &Limits, held: u64) -> Re
                 id: None,
                 properties: None,
                 geometry: Some(raw::Geometry {
-                    kind: doc.kind,
+                    kind: doc.kind.into(),
                     coordinates: doc.coordinates,
                     geometries: doc.geometries,
                 }),
@@ -523,6 +522,9 @@ impl<'a> Reader<'a> {
                 format!("{line}:{column}, feature {index}"),
                 message,
             ),
+            None if e.to_string().starts_with("recursion limit exceeded") => {
+                too_deep(self.src.path, (line, column))
+            }
             None => json_error(self.src.path, e, (line, column)),
         }
     }
@@ -553,15 +555,24 @@ struct Source<'a> {
     bytes: &'a [u8],
 }
 
-/// Deepest JSON nesting accepted anywhere in a file, as README promises: serde stops there
-/// for what it builds, but skips raw and unknown members (properties, foreign members)
-/// without counting.
+/// Deepest JSON nesting accepted anywhere in a file, as README promises. serde counts it
+/// for what it walks; the raw properties it skips are counted by [`check_depth`].
 pub const MAX_JSON_DEPTH: usize = 128;
 
-/// Refuses nesting deeper than [`MAX_JSON_DEPTH`], in properties and geometry alike, naming
-/// the line and column where it passes the limit. One pass over the bytes, outside strings.
-fn check_depth(bytes: &[u8], path: &Path) -> Result<()> {
-    let mut depth = 0usize;
+/// The error for nesting past [`MAX_JSON_DEPTH`] at a line and column.
+fn too_deep(path: &Path, (line, column): (usize, usize)) -> Error {
+    Error::data(
+        path,
+        format!("{line}:{column}"),
+        format!("JSON nested deeper than {MAX_JSON_DEPTH} levels (recursion limit)"),
+    )
+}
+
+/// Refuses raw JSON text (a slice of the file) that, starting `outer` levels deep, nests past
+/// [`MAX_JSON_DEPTH`], naming the line and column where it does. One pass, outside strings.
+fn check_depth(text: &str, outer: usize, src: &Source) -> Result<()> {
+    let bytes = text.as_bytes();
+    let mut depth = outer;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -578,14 +589,8 @@ fn check_depth(bytes: &[u8], path: &Path) -> Result<()> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_JSON_DEPTH {
-                    let (line, column) = line_column_at(bytes, i);
-                    return Err(Error::data(
-                        path,
-                        format!("{line}:{column}"),
-                        format!(
-                            "JSON nested deeper than {MAX_JSON_DEPTH} levels (recursion limit)"
-                        ),
-                    ));
+                    let at = offset_in(src.bytes, text) + i;
+                    return Err(too_deep(src.path, line_column_at(src.bytes, at)));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
@@ -696,7 +701,7 @@ fn json_error(path: &Path, e: &serde_json::Error, (line, column): (usize, usize)
 /// coordinates are read by [`coords`]. The `features` array is not collected: each member
 /// goes to the [`Reader`](super::Reader) as soon as it is read.
 mod raw {
-    use super::{Failure, Reader, BATCH};
+    use super::{check_depth, Failure, Reader, BATCH};
     use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use serde::{Deserialize, Deserializer};
     use serde_json::value::RawValue;
@@ -729,14 +734,93 @@ mod raw {
         pub geometry: Option<Geometry<'a>>,
     }
 
-    #[derive(Deserialize)]
     pub struct Geometry<'a> {
-        #[serde(rename = "type")]
-        pub kind: String,
-        #[serde(borrow)]
+        pub kind: Cow<'static, str>,
         pub coordinates: Option<&'a RawValue>,
-        #[serde(borrow)]
         pub geometries: Option<Vec<Geometry<'a>>>,
+    }
+
+    impl<'de: 'a, 'a> Deserialize<'de> for Geometry<'a> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Geometry<'a>, D::Error> {
+            d.deserialize_map(GeometryVisitor(std::marker::PhantomData))
+        }
+    }
+
+    struct GeometryVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+    impl<'de: 'a, 'a> Visitor<'de> for GeometryVisitor<'a> {
+        type Value = Geometry<'a>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a GeoJSON geometry object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Geometry<'a>, A::Error> {
+            let mut kind: Option<TypeName> = None;
+            let mut coordinates: Option<&'a RawValue> = None;
+            let mut geometries: Option<Vec<Geometry<'a>>> = None;
+            while let Some(key) = map.next_key::<Name>()? {
+                match key {
+                    Name::Type => once(&mut kind, "type", &mut map)?,
+                    Name::Coordinates => once(&mut coordinates, "coordinates", &mut map)?,
+                    Name::Geometries => once(&mut geometries, "geometries", &mut map)?,
+                    _ => {
+                        map.next_value::<Checked>()?;
+                    }
+                }
+            }
+            Ok(Geometry {
+                kind: kind.ok_or_else(|| A::Error::missing_field("type"))?.0,
+                coordinates,
+                geometries,
+            })
+        }
+    }
+
+    /// A member mapfig does not use, walked (not built) so serde counts its nesting
+    /// against the recursion limit, which skipping it as `IgnoredAny` would not.
+    struct Checked;
+
+    impl<'de> Deserialize<'de> for Checked {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Checked, D::Error> {
+            d.deserialize_any(Checked)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Checked {
+        type Value = Checked;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
+            Ok(Checked)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
+            Ok(Checked)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
+            Ok(Checked)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
+            Ok(Checked)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
+            Ok(Checked)
+        }
+        fn visit_unit<E>(self) -> Result<Checked, E> {
+            Ok(Checked)
+        }
+        fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Checked, S::Error> {
+            while seq.next_element::<Checked>()?.is_some() {}
+            Ok(Checked)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+            while map.next_key::<IgnoredAny>()?.is_some() {
+                map.next_value::<Checked>()?;
+            }
+            Ok(Checked)
+        }
     }
 
     const GEOMETRY_TYPES: [&str; 7] = [
@@ -850,7 +934,7 @@ mod raw {
             let mut features = Features::Absent;
             let mut geometry = None;
             let mut id = None;
-            let mut properties = None;
+            let mut properties: Option<&'a RawValue> = None;
             let mut coordinates = None;
             let mut geometries = None;
             while let Some(key) = map.next_key::<Name>()? {
@@ -878,8 +962,14 @@ mod raw {
                     Name::Coordinates => once(&mut coordinates, "coordinates", &mut map)?,
                     Name::Geometries => once(&mut geometries, "geometries", &mut map)?,
                     Name::Other => {
-                        map.next_value::<IgnoredAny>()?;
+                        map.next_value::<Checked>()?;
                     }
+                }
+            }
+            if let Some(p) = properties {
+                if let Err(e) = check_depth(p.get(), 1, &self.0.src) {
+                    self.0.failure = Some(Failure::Done(e));
+                    return Err(A::Error::custom("too deep"));
                 }
             }
             Ok(Document {
@@ -1011,7 +1101,7 @@ mod raw {
                     Name::Id => once(&mut id, "id", &mut map)?,
                     Name::Properties => once(&mut properties, "properties", &mut map)?,
                     _ => {
-                        map.next_value::<IgnoredAny>()?;
+                        map.next_value::<Checked>()?;
                     }
                 }
             }
@@ -1035,6 +1125,11 @@ mod raw {
             if let Some(p) = properties {
                 if !(p.get().starts_with('{') || p.get() == "null") {
                     return self.refuse("\"properties\" must be an object or null".into());
+                }
+                // Inside the document, the features array and the feature: 3 levels.
+                if let Err(e) = check_depth(p.get(), 3, &self.reader.src) {
+                    self.reader.failure = Some(Failure::Done(e));
+                    return Err(A::Error::custom("too deep"));
                 }
             }
             if let Some(i) = id {
@@ -1454,7 +1549,7 @@ fn convert(g: &raw::Geometry, c: &Checker, depth: usize) -> Result<Geometry<f64>
                 .collect::<Result<_>>()?,
         )));
     }
-    let want = match g.kind.as_str() {
+    let want = match g.kind.as_ref() {
         "Point" => 1,
         "MultiPoint" | "LineString" => 2,
         "MultiLineString" | "Polygon" => 3,
@@ -1485,7 +1580,7 @@ fn convert(g: &raw::Geometry, c: &Checker, depth: usize) -> Result<Geometry<f64>
         ));
     }
     let pts = &co.points;
-    Ok(match g.kind.as_str() {
+    Ok(match g.kind.as_ref() {
         "Point" => Geometry::Point(Point(c.coord(pts[0], "")?)),
         "MultiPoint" => Geometry::MultiPoint(MultiPoint(
             pts.iter()
