@@ -1,7 +1,8 @@
 //! Resource limits: how much one run may read, hold and draw. A hostile or mistaken input
 //! (an endless device, a 10-GB export, a billion-vertex line, a poster-sized PNG) fails
 //! fast with a message naming the limit and the flag that raises it, instead of exhausting
-//! memory or time.
+//! memory or time. Every file mapfig reads goes through [`read_regular`] (or the text
+//! readers built on it), which refuses FIFOs, devices, sockets and folders before reading.
 
 use crate::data::Dataset;
 use crate::error::{Error, Result};
@@ -59,95 +60,124 @@ pub fn read_spec(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
-/// Reads a file of at most `max` bytes that must be a regular file: checked before it is
-/// opened (so a FIFO is never opened, which would block), opened without blocking, and
-/// checked again on the open handle (so a swap between the two is caught too). Binary
-/// content is allowed (committed PNGs); `max` is the limit in bytes.
-pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
-    let fail = |message: String| Error::Io {
-        path: path.to_path_buf(),
-        message,
-    };
-    let not_regular =
-        || fail("is not a regular file (a folder, device, FIFO or socket): refused".into());
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
-    if !meta.is_file() {
-        return Err(not_regular());
+/// Reads a whole regular file of at most `max_bytes`: the one way mapfig reads a file.
+///
+/// The file is opened without blocking (opening a FIFO for reading would otherwise wait for
+/// a writer forever), then the opened handle is checked (`fstat`, so the file checked is
+/// the file read: no race with a rename), and anything but a regular file — a FIFO, a
+/// device, a socket, a folder — is refused before a byte is read. A file over `max_bytes`
+/// is refused from its size; reading stops at `max_bytes + 1` all the same, in case it grows.
+pub fn read_regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    let (file, len) = open_regular(path)?;
+    if len > max_bytes {
+        return Err(too_large(path, max_bytes));
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(all(
-        target_os = "linux",
-        any(
-            target_arch = "x86_64",
-            target_arch = "aarch64",
-            target_arch = "x86",
-            target_arch = "arm",
-            target_arch = "riscv64"
-        )
-    ))]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // O_NONBLOCK: opening a FIFO swapped in after the check above returns at once.
-        options.custom_flags(0o4000);
-    }
-    let file = options.open(path).map_err(|e| Error::io(path, &e))?;
-    let meta = file.metadata().map_err(|e| Error::io(path, &e))?;
-    if !meta.is_file() {
-        return Err(not_regular());
-    }
-    if meta.len() > max {
-        return Err(fail(format!(
-            "{} is larger than the limit of {}; raise it with --max-input-bytes",
-            human_bytes(meta.len()),
-            human_bytes(max)
-        )));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, &e))?;
-    if bytes.len() as u64 > max {
-        return Err(fail(format!(
-            "larger than the limit of {}; raise it with --max-input-bytes",
-            human_bytes(max)
-        )));
+    let mut bytes = Vec::new();
+    if !read_rest(path, file, max_bytes, len, &mut bytes)? {
+        return Err(too_large(path, max_bytes));
     }
     Ok(bytes)
 }
 
-/// Reads at most `max + 1` bytes, so an endless source (`/dev/zero`, a pipe) stops at the
-/// limit; and looks at the first bytes before reading on, so a binary file or a device
-/// is refused at once instead of after `max` bytes. `too_big` says what the limit is.
+/// Opens `path` for reading if it is a regular file; returns the handle and its size.
+fn open_regular(path: &Path) -> Result<(std::fs::File, u64)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| Error::io(path, &e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, &e))?;
+    if !meta.is_file() {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            message: format!(
+                "{}, not a regular file: mapfig reads only regular files",
+                file_kind(&meta)
+            ),
+        });
+    }
+    Ok((file, meta.len()))
+}
+
+/// `O_NONBLOCK`, which std does not export (its value differs between systems).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const O_NONBLOCK: i32 = 0o4000;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+const O_NONBLOCK: i32 = 0x0004;
+
+/// What a non-regular file is, for the error.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    if meta.is_dir() {
+        return "is a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "is a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "is a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "is a device";
+        }
+    }
+    "is a special file"
+}
+
+fn too_large(path: &Path, max: u64) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        message: format!("larger than the limit of {}", human_bytes(max)),
+    }
+}
+
+/// Reads what is left of `file` into `bytes`; false when that makes more than `max` bytes
+/// (reading stops there).
+fn read_rest(
+    path: &Path,
+    file: std::fs::File,
+    max: u64,
+    len: u64,
+    bytes: &mut Vec<u8>,
+) -> Result<bool> {
+    let want = len.min(max).saturating_add(1) as usize;
+    bytes.reserve(want.saturating_sub(bytes.len()));
+    file.take(max.saturating_sub(bytes.len() as u64).saturating_add(1))
+        .read_to_end(bytes)
+        .map_err(|e| Error::io(path, &e))?;
+    Ok(bytes.len() as u64 <= max)
+}
+
+/// Reads a text file through [`read_regular`]'s checks; looks at the first bytes before
+/// reading on, so a binary file is refused at once instead of after `max` bytes.
+/// `too_big` says what the limit is.
 fn read_bounded(path: &Path, max: u64, too_big: impl FnOnce() -> String) -> Result<Vec<u8>> {
     let fail = |message: String| Error::Io {
         path: path.to_path_buf(),
         message,
     };
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
-    let known_len = file
-        .metadata()
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
-    if known_len.is_some_and(|n| n > max) {
+    let (file, len) = open_regular(path)?;
+    if len > max {
         return Err(fail(too_big()));
     }
-    let mut bytes = Vec::with_capacity(known_len.map_or(SNIFF_BYTES, |n| n as usize + 1));
-    let mut reader = file.take(max + 1);
-    (&mut reader)
+    let mut bytes = Vec::with_capacity(SNIFF_BYTES.min(len as usize));
+    let mut file = file;
+    (&mut file)
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, &e))?;
     if bytes.contains(&0) {
         return Err(fail(
-            "not a text file (it holds NUL bytes: a binary file or a device?)".into(),
+            "not a text file (it holds NUL bytes: a binary file?)".into(),
         ));
     }
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, &e))?;
-    if bytes.len() as u64 > max {
+    if !read_rest(path, file, max, len, &mut bytes)? {
         return Err(fail(too_big()));
     }
     Ok(bytes)
@@ -184,6 +214,28 @@ pub fn add_vertices(d: &Dataset, held: u64, limits: &Limits) -> Result<u64> {
         ));
     }
     Ok(total)
+}
+
+/// The error for a file whose parse passed the vertex limit at feature `index`, with
+/// `held` vertices loaded before it.
+pub fn vertex_limit_error(path: &Path, index: usize, held: u64, max_vertices: u64) -> Error {
+    Error::data(
+        path,
+        format!("feature {index}"),
+        vertex_limit_message(held, max_vertices),
+    )
+}
+
+/// What [`vertex_limit_error`] says.
+pub fn vertex_limit_message(held: u64, max_vertices: u64) -> String {
+    let with = if held > 0 {
+        format!(" (with the {held} already loaded)")
+    } else {
+        String::new()
+    };
+    format!(
+        "the data passes the limit of {max_vertices} vertices per run{with}: reading stopped here; raise it with --max-vertices"
+    )
 }
 
 /// Checks a raster's size against the pixel limit.
@@ -320,13 +372,37 @@ mod tests {
     }
 
     #[test]
+    fn read_regular_reads_files_and_refuses_the_rest() {
+        let p = scratch("regular", b"\x89PNG\0bytes");
+        assert_eq!(read_regular(&p, 100).unwrap(), b"\x89PNG\0bytes");
+        let e = read_regular(&p, 5).unwrap_err().to_string();
+        assert!(e.contains("larger than the limit of 5 bytes"), "{e}");
+        let _ = std::fs::remove_file(p);
+        let e = read_regular(&std::env::temp_dir(), 100)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is a folder, not a regular file"), "{e}");
+        let fifo = std::env::temp_dir().join(format!("mapfig-limits-{}-fifo", std::process::id()));
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if made {
+            // Returns at once: opening does not wait for a writer.
+            let e = read_regular(&fifo, 100).unwrap_err().to_string();
+            assert!(e.contains("is a FIFO"), "{e}");
+            let _ = std::fs::remove_file(fifo);
+        }
+    }
+
+    #[test]
     fn endless_and_binary_sources_are_refused_at_once() {
         let zero = Path::new("/dev/zero");
         if zero.exists() {
             let e = read_input(zero, &Limits::default())
                 .unwrap_err()
                 .to_string();
-            assert!(e.contains("not a text file"), "{e}");
+            assert!(e.contains("is a device, not a regular file"), "{e}");
         }
         let p = scratch("png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
         let e = read_spec(&p).unwrap_err().to_string();

@@ -173,11 +173,16 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     for l in &spec.layers {
         let dataset = cache.get(&l.source)?;
         let mut features = Vec::new();
+        let mut matched = 0usize;
         // Indices only for now: geometry is flattened and projected feature by feature
-        // below, so no second full copy of the data is ever held.
+        // below, so no second full copy of the data is ever held. Features without
+        // geometry draw nothing and take no slot (a file of millions of them).
         for (i, f) in dataset.features.iter().enumerate() {
             if f.matches(&l.filter) {
-                features.push((i, Flat::default()));
+                matched += 1;
+                if f.geometry.is_some() {
+                    features.push((i, Flat::default()));
+                }
             }
         }
         if dataset.features.is_empty() {
@@ -191,7 +196,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 ),
             ));
         }
-        if features.is_empty() {
+        if matched == 0 {
             return Err(Error::render(
                 &spec.file,
                 format!(
