@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod antimeridian;
+pub mod clip;
 pub mod color;
 pub mod data;
 pub mod emit;
