@@ -631,13 +631,26 @@ fn assemble(rings: Vec<Vec<V>>) -> Vec<Vec<Ring>> {
         }
     }
     let mut polys: Vec<Vec<Ring>> = exteriors.iter().map(|(_, ll)| vec![ll.clone()]).collect();
+    let boxes: Vec<Option<[f64; 4]>> = exteriors
+        .iter()
+        .map(|(e, _)| {
+            let mut b = crate::layout::geometry::Bounds::default();
+            b.add_all(e);
+            b.get()
+        })
+        .collect();
     for (xy, ll) in holes {
         let owner = if polys.len() == 1 {
             Some(0)
         } else {
-            exteriors
-                .iter()
-                .position(|(e, _)| xy.iter().any(|&p| contains(std::slice::from_ref(e), p)))
+            // The box first: most exteriors are far from most holes.
+            let inside_box = |b: &Option<[f64; 4]>, p: Pt| {
+                b.is_some_and(|b| p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3])
+            };
+            exteriors.iter().zip(&boxes).position(|((e, _), b)| {
+                xy.iter()
+                    .any(|&p| inside_box(b, p) && contains(std::slice::from_ref(e), p))
+            })
         };
         // A hole outside every part would fill, not cut, under even–odd: drop it.
         if let Some(p) = owner.and_then(|i| polys.get_mut(i)) {
