@@ -141,13 +141,23 @@ label_transform = "uppercase"
 /// No Antarctica (feature "010") drawn or labelled; the named features drawn inside the
 /// frame.
 fn assert_regional(name: &str, svg: &str, present: &[&str]) {
-    let d = attribute(svg, "countries-010", "d").unwrap_or_default();
+    assert_absent(name, svg, "010", "ANTARCTICA");
+    assert_present(name, svg, present);
+}
+
+/// Feature `id` not drawn (or with no area) and its label `label` not written.
+fn assert_absent(name: &str, svg: &str, id: &str, label: &str) {
+    let d = attribute(svg, &format!("countries-{id}"), "d").unwrap_or_default();
     assert!(
         subpaths(&d).iter().all(|r| area(r) < 1.0),
-        "{name}: Antarctica drawn: {}",
+        "{name}: {label} drawn: {}",
         &d[..d.len().min(200)]
     );
-    assert!(!svg.contains("ANTARCTICA"), "{name}: Antarctica labelled");
+    // Labels are upper case; the path's accessible name is not.
+    assert!(!svg.contains(label), "{name}: {label} labelled");
+}
+
+fn assert_present(name: &str, svg: &str, present: &[&str]) {
     for id in present {
         let d = attribute(svg, &format!("countries-{id}"), "d")
             .unwrap_or_else(|| panic!("{name}: feature {id} missing"));
@@ -168,12 +178,24 @@ fn far_polygons_do_not_flood_conic_maps() {
         let svg = ok(name, &regional_spec(bbox, "auto"), &[]);
         assert_regional(name, &svg, &present);
     }
+    // A southern conic: there the north pole is at infinity, and Russia, Canada and
+    // Greenland are the far-away polygons. Argentina 032, Chile 152.
+    let svg = ok(
+        "patagonia",
+        &regional_spec([-76.0, -56.0, -62.0, -38.0], "auto"),
+        &[],
+    );
+    for (id, label) in [("643", "RUSSIA"), ("124", "CANADA"), ("304", "GREENLAND")] {
+        assert_absent("patagonia", &svg, id, label);
+    }
+    assert_present("patagonia", &svg, &["032", "152"]);
 }
 
 #[test]
 fn far_polygons_are_clipped_for_every_projection() {
     let caucasus = [38.0, 38.0, 51.0, 44.0];
     for (k, projection) in [
+        "+proj=lcc +lat_1=39 +lat_2=43 +lat_0=41 +lon_0=45",
         "EPSG:3857",
         "EPSG:32638",
         "+proj=merc +lon_0=45",
@@ -199,19 +221,26 @@ fn far_polygons_are_clipped_for_every_projection() {
 
 #[test]
 fn orthographic_keeps_the_hemisphere_it_faces() {
+    // The globe as one lon/lat rectangle under the countries: what faces the viewer is the
+    // whole disc, however few of its vertices are in view.
+    let globe = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"all","properties":{},"geometry":{"type":"Polygon","coordinates":[[[-180,-90],[180,-90],[180,90],[-180,90],[-180,-90]]]}}]}"#;
     let spec = format!(
-        r#"title = "Africa from space"
+        r##"title = "Africa from space"
 projection = "+proj=ortho +lat_0=10 +lon_0=20"
 size = [900, 900]
+[[layer]]
+id = "globe"
+source = "globe.geojson"
+fill = "#ccddee"
 [[layer]]
 id = "countries"
 source = "{}"
 [furniture]
 scale_bar = false
-"#,
+"##,
         countries().display()
     );
-    let svg = ok("ortho", &spec, &[]);
+    let svg = ok("ortho", &spec, &[("globe.geojson", globe)]);
     // Chad 148, Sudan 729, DR Congo 180, Nigeria 566, Algeria 012: big, near the centre.
     let mut africa = 0.0;
     for id in ["148", "729", "180", "566", "012"] {
@@ -228,11 +257,13 @@ scale_bar = false
         f64::NEG_INFINITY,
     ];
     let mut rest = svg.as_str();
+    let globe_d = attribute(&svg, "globe-all", "d").unwrap_or_default();
+    let globe_area: f64 = subpaths(&globe_d).iter().map(|r| area(r)).sum();
     while let Some(i) = rest.find("class=\"feature\"") {
         let tag_start = rest[..i].rfind('<').unwrap_or(0);
         let tag_end = i + rest[i..].find('>').unwrap_or(0);
         let tag = &rest[tag_start..tag_end];
-        if let Some(k) = tag.find(" d=\"") {
+        if let (Some(k), false) = (tag.find(" d=\""), tag.contains("id=\"globe-")) {
             let d = &tag[k + 4..k + 4 + tag[k + 4..].find('"').unwrap_or(0)];
             for r in subpaths(d) {
                 land += area(&r);
@@ -255,6 +286,10 @@ scale_bar = false
     assert!(
         land > 0.2 * disc && land < 0.5 * disc,
         "land {land} of disc {disc}"
+    );
+    assert!(
+        globe_area > 0.95 * disc && globe_area < 1.05 * disc,
+        "globe {globe_area} of disc {disc}"
     );
 }
 
