@@ -340,6 +340,36 @@ const FIJI: &str = r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","id":"fiji","properties":{"name":"Fiji"},"geometry":{"type":"Polygon","coordinates":[[[176,-20],[-176,-20],[-176,-14],[176,-14],[176,-20]]]}}
 ]}"#;
 
+/// The points of the graticule's lines.
+fn graticule_points(svg: &str) -> Vec<[f64; 2]> {
+    let start = svg.find("graticule-lines").expect("graticule drawn");
+    let tag = &svg[svg[..start].rfind('<').unwrap()..];
+    let k = tag.find(" d=\"").unwrap() + 4;
+    let d = &tag[k..k + tag[k..].find('"').unwrap()];
+    subpaths(d).into_iter().flatten().collect()
+}
+
+#[test]
+fn graticule_of_a_pacific_world_map_covers_the_world() {
+    let spec = format!(
+        "title = \"Pacific\"\nprojection = \"+proj=robin +lon_0=150\"\nsize = [1000, 600]\n[[layer]]\nid = \"countries\"\nsource = \"{}\"\n[furniture]\nscale_bar = false\ngraticule = 30\n",
+        countries().display()
+    );
+    let svg = ok("graticule-pacific", &spec, &[]);
+    let pts = graticule_points(&svg);
+    let (x0, x1) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |b, p| {
+        (b.0.min(p[0]), b.1.max(p[0]))
+    });
+    let (y0, y1) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |b, p| {
+        (b.0.min(p[1]), b.1.max(p[1]))
+    });
+    // The world is about 930 × 470 px in this frame.
+    assert!(
+        x1 - x0 > 850.0 && y1 - y0 > 400.0,
+        "graticule covers {x0}..{x1} × {y0}..{y1}"
+    );
+}
+
 #[test]
 fn graticule_crosses_the_antimeridian() {
     let spec = "title = \"Fiji\"\nprojection = \"+proj=lcc +lat_1=-19 +lat_2=-15 +lat_0=-17 +lon_0=180\"\nsize = [1000, 800]\n[[layer]]\nid = \"fiji\"\nsource = \"fiji.geojson\"\n[furniture]\nscale_bar = false\ngraticule = 2\n";
