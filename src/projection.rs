@@ -177,8 +177,15 @@ impl Projection {
             "gnom" => cap([lon0, lat0], 60.0),
             "laea" | "aeqd" => cap([lon0, lat0], 180.0 - 1e-3),
             // Infinite 90° from the central meridian.
-            "tmerc" | "etmerc" | "utm" => cap([lon0, 0.0], 90.0 - 1e-6),
-            "omerc" | "somerc" | "cass" | "poly" => cap([lon0, lat0], 90.0 - 1e-6),
+            // Infinite 90° from the central meridian, and its series lose their way well
+            // before: only as far as points still come back where they were.
+            "tmerc" | "etmerc" | "utm" => {
+                cap([lon0, 0.0], self.round_trip_reach([lon0, 0.0], 90.0 - 1e-6))
+            }
+            "omerc" | "somerc" | "cass" | "poly" => cap(
+                [lon0, lat0],
+                self.round_trip_reach([lon0, lat0], 90.0 - 1e-6),
+            ),
             "merc" | "webmerc" => Domain::World {
                 min_lat: -crate::antimeridian::WEB_MERCATOR_MAX_LAT,
                 max_lat: crate::antimeridian::WEB_MERCATOR_MAX_LAT,
@@ -199,6 +206,34 @@ impl Projection {
                 max_lat: 90.0,
             },
         }
+    }
+
+    /// How far from `centre` (degrees, at most `max`) points project and come back through
+    /// the inverse to within a millionth of a degree, in every direction.
+    fn round_trip_reach(&self, centre: [f64; 2], max: f64) -> f64 {
+        let good = |d: f64| {
+            (0..16).all(|k| {
+                let cap = crate::clip::Cap { centre, radius: d };
+                let p = cap.point_at(f64::from(k) * 22.5);
+                self.forward(p[0], p[1])
+                    .and_then(|m| self.inverse(m[0], m[1]))
+                    .is_some_and(|q| crate::clip::angular_distance(p, q) < 1e-6)
+            })
+        };
+        if good(max) {
+            return max;
+        }
+        let (mut lo, mut hi) = (0.0, max);
+        for _ in 0..30 {
+            let mid = (lo + hi) / 2.0;
+            if good(mid) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        // Points this close to the centre always come back; below it the data is the map.
+        lo.max(1.0)
     }
 
     /// How far from `centre` (degrees) points still project, searched along its meridian.
