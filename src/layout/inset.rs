@@ -156,17 +156,13 @@ pub fn graticule(
 ) -> Result<Option<Node>, usize> {
     let lon_0 = projection.central_meridian();
     let unwrap = |lon: f64| lon_0 + (lon - lon_0 + 180.0).rem_euclid(360.0) - 180.0;
-    // The frame's lon/lat extent, from its edges.
+    // The frame's lon/lat extent, from a grid over it: where the globe ends inside the
+    // frame (an orthographic disc) its edges alone do not invert.
     let mut ll = Bounds::default();
     for i in 0..=32 {
-        let t = f64::from(i) / 32.0;
-        for p in [
-            [frame.x0 + t * frame.width(), frame.y0],
-            [frame.x0 + t * frame.width(), frame.y1],
-            [frame.x0, frame.y0 + t * frame.height()],
-            [frame.x1, frame.y0 + t * frame.height()],
-            frame.center(),
-        ] {
+        for j in 0..=32 {
+            let (u, v) = (f64::from(i) / 32.0, f64::from(j) / 32.0);
+            let p = [frame.x0 + u * frame.width(), frame.y0 + v * frame.height()];
             let m = fit.to_projected(p);
             if let Some(g) = projection.inverse(m[0], m[1]) {
                 ll.add([unwrap(g[0]), g[1]]);
