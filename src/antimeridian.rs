@@ -135,6 +135,13 @@ fn is_pole_edge(a: Pt, b: Pt) -> bool {
     a[1] == b[1] && a[1].abs() == 90.0
 }
 
+/// An edge along a parallel from -180 to 180 (or back). In a ring that also runs along a
+/// pole it is the whole parallel (a polar cap drawn as a lon/lat rectangle); elsewhere it is
+/// a hop of no length across the antimeridian (world-atlas closes Fiji and Antarctica so).
+fn is_full_parallel(a: Pt, b: Pt) -> bool {
+    a[1] == b[1] && a[0].abs() == 180.0 && b[0] == -a[0]
+}
+
 /// True when `pts` needs no work: inside the output range, no edge spanning more than 180°,
 /// no long edge along a pole.
 fn in_place(pts: &[Pt], seam: f64) -> bool {
@@ -158,9 +165,10 @@ fn all_finite(pts: &[Pt]) -> bool {
 fn unwrap_longitudes(pts: &[Pt], closed: bool) -> Vec<Pt> {
     let mut out: Vec<Pt> = Vec::with_capacity(pts.len());
     let mut turn = 0.0;
+    let along_pole = closed && pts.windows(2).any(|w| is_pole_edge(w[0], w[1]));
     for (i, &b) in pts.iter().enumerate() {
         if let (Some(&a), Some(&prev)) = (i.checked_sub(1).map(|j| &pts[j]), out.last()) {
-            if is_pole_edge(a, b) {
+            if is_pole_edge(a, b) || (along_pole && is_full_parallel(a, b)) {
                 bridge(prev, [b[0] + turn, b[1]], &mut out);
                 continue;
             }
@@ -248,28 +256,82 @@ fn cut_polygon(poly: &[Ring], seam: f64, out: &mut Vec<Vec<Ring>>) {
     for r in &mut rings {
         shift(r, dx);
     }
-    let left = HalfPlane::new(0, seam, false);
-    let right = HalfPlane::new(0, seam, true);
-    let mut remaining = vec![rings];
-    while !remaining.is_empty() {
-        if x_range(remaining.iter().flatten()).1 <= seam + SEAM_SLACK {
-            out.extend(remaining.into_iter().map(|p| restore(p, flip)));
-            break;
-        }
-        for p in &remaining {
-            out.extend(clip_polygon(p, left).into_iter().map(|p| restore(p, flip)));
-        }
-        remaining = remaining
-            .iter()
-            .flat_map(|p| clip_polygon(p, right))
-            .map(|mut p| {
-                for r in &mut p {
-                    shift(r, -360.0);
-                }
-                p
-            })
-            .collect();
+    let strips = strips_spanned(x_range(&rings).1, seam);
+    let mut parts = Vec::new();
+    split_strips(vec![rings], seam, 0, strips - 1, &mut parts);
+    out.extend(parts.into_iter().map(|p| restore(p, flip)));
+}
+
+/// How many seam lines (`seam`, `seam + 360`, …) a shape reaching `hi` crosses.
+fn strips_spanned(hi: f64, seam: f64) -> i64 {
+    let k = ((hi - seam - SEAM_SLACK) / 360.0).ceil();
+    if k.is_finite() && k > 0.0 {
+        k.min(i64::MAX as f64) as i64
+    } else {
+        0
     }
+}
+
+/// Something that can be cut along a seam meridian: a polygon or a polyline.
+trait Piece: Sized {
+    fn rings(&self) -> &[Ring];
+    fn shift(&mut self, dx: f64);
+    fn clip(&self, hp: HalfPlane, left: bool) -> Vec<Self>;
+}
+
+impl Piece for Vec<Ring> {
+    fn rings(&self) -> &[Ring] {
+        self
+    }
+    fn shift(&mut self, dx: f64) {
+        for r in self.iter_mut() {
+            shift(r, dx);
+        }
+    }
+    fn clip(&self, hp: HalfPlane, _left: bool) -> Vec<Self> {
+        clip_polygon(self, hp)
+    }
+}
+
+impl Piece for Ring {
+    fn rings(&self) -> &[Ring] {
+        std::slice::from_ref(self)
+    }
+    fn shift(&mut self, dx: f64) {
+        shift(self, dx);
+    }
+    fn clip(&self, hp: HalfPlane, left: bool) -> Vec<Self> {
+        // A line along a cut goes to the left side only.
+        clip_line(self, hp, left)
+    }
+}
+
+/// Cuts `pieces`, which lie between seam lines `first - 1` and `last + 1` (line `j` is at
+/// `seam + 360 j`), at the lines `first..=last`, and moves each part by whole turns into
+/// `seam - 360 ..= seam`. Halving the lines each time makes the work O(n log turns) for a
+/// shape that winds round the globe many times, where cutting one strip off at a time would
+/// take every remaining vertex once per turn.
+fn split_strips<P: Piece>(pieces: Vec<P>, seam: f64, first: i64, last: i64, out: &mut Vec<P>) {
+    if pieces.is_empty() {
+        return;
+    }
+    let line = |j: i64| seam + 360.0 * j as f64;
+    let hi = x_range(pieces.iter().flat_map(|p| p.rings())).1;
+    if first > last || hi <= line(first) + SEAM_SLACK {
+        for mut p in pieces {
+            p.shift(-360.0 * first as f64);
+            out.push(p);
+        }
+        return;
+    }
+    let mid = first + (last - first) / 2;
+    let left = HalfPlane::new(0, line(mid), false);
+    let right = HalfPlane::new(0, line(mid), true);
+    let lefts: Vec<P> = pieces.iter().flat_map(|p| p.clip(left, true)).collect();
+    let rights: Vec<P> = pieces.iter().flat_map(|p| p.clip(right, false)).collect();
+    drop(pieces);
+    split_strips(lefts, seam, first, mid - 1, out);
+    split_strips(rights, seam, mid + 1, last, out);
 }
 
 /// Closes an unwrapped ring that winds `turns` times round the globe along the nearer pole
@@ -590,26 +652,8 @@ fn cut_line(line: &[Pt], seam: f64, out: &mut Vec<Ring>) {
     let mut u = unwrap_longitudes(line, false);
     let dx = turns_into_range(x_range(std::iter::once(&u)).0, seam);
     shift(&mut u, dx);
-    let left = HalfPlane::new(0, seam, false);
-    let right = HalfPlane::new(0, seam, true);
-    let mut remaining = vec![u];
-    while !remaining.is_empty() {
-        if x_range(&remaining).1 <= seam + SEAM_SLACK {
-            out.extend(remaining);
-            break;
-        }
-        for l in &remaining {
-            out.extend(clip_line(l, left, true));
-        }
-        remaining = remaining
-            .iter()
-            .flat_map(|l| clip_line(l, right, false))
-            .map(|mut l| {
-                shift(&mut l, -360.0);
-                l
-            })
-            .collect();
-    }
+    let strips = strips_spanned(x_range(std::iter::once(&u)).1, seam);
+    split_strips(vec![u], seam, 0, strips - 1, out);
 }
 
 #[cfg(test)]
@@ -748,6 +792,35 @@ mod tests {
         let out = cut(&f);
         assert_eq!(out.polygons, f.polygons);
         assert_eq!(out.lines, f.lines);
+    }
+
+    #[test]
+    fn polar_cap_drawn_along_180_is_the_cap() {
+        for ring in [
+            vec![
+                [-180.0, 80.0],
+                [180.0, 80.0],
+                [180.0, 90.0],
+                [-180.0, 90.0],
+                [-180.0, 80.0],
+            ],
+            vec![
+                [-180.0, -80.0],
+                [-180.0, -90.0],
+                [180.0, -90.0],
+                [180.0, -80.0],
+                [-180.0, -80.0],
+            ],
+        ] {
+            let out = cut(&polygons(vec![vec![ring.clone()]]));
+            assert_eq!(out.polygons.len(), 1, "{ring:?} → {:?}", out.polygons);
+            assert_clean(&out, -180.0, 180.0);
+            assert!(
+                (total_area(&out) - 3600.0).abs() < 1e-9,
+                "{:?}",
+                out.polygons
+            );
+        }
     }
 
     #[test]

@@ -6,11 +6,13 @@
 //! [`render`] ties them together for the CLI and for library users. [`topology`] gives
 //! polygon layers shared arcs: simplification and inner borders without gaps;
 //! [`antimeridian`] prepares lon/lat geometry for world maps (cuts at ±180, latitude limits);
+//! [`clip`] clips it to a spherical cap (an azimuthal horizon, a regional map's neighbourhood);
 //! [`gallery`] writes the index page of a folder of rendered maps.
 
 #![forbid(unsafe_code)]
 
 pub mod antimeridian;
+pub mod clip;
 pub mod color;
 pub mod data;
 pub mod emit;

@@ -50,6 +50,18 @@ pub fn read_input(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
     })
 }
 
+/// Reads a committed output file (`mapfig check`), binary allowed, of at most
+/// `limits.max_input_bytes`.
+pub fn read_committed(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
+    read_regular(path, limits.max_input_bytes).map_err(|e| match e {
+        Error::Io { path, message } if message.starts_with("larger than") => Error::Io {
+            path,
+            message: format!("{message}; raise it with --max-input-bytes"),
+        },
+        other => other,
+    })
+}
+
 /// Reads a spec file (at most [`MAX_SPEC_BYTES`]).
 pub fn read_spec(path: &Path) -> Result<Vec<u8>> {
     read_bounded(path, MAX_SPEC_BYTES, || {

@@ -431,7 +431,7 @@ pub fn check(
             tx.protect(file);
             let old = match std::fs::metadata(file) {
                 Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-                _ => Some(crate::limits::read_regular(file, limits.max_input_bytes)?),
+                _ => Some(crate::limits::read_committed(file, limits)?),
             };
             let (status, diff_image) = match old {
                 None => (FileStatus::Missing, None),

@@ -229,6 +229,119 @@ fn wrap_longitude(lon: f64) -> f64 {
     }
 }
 
+/// Where a projection draws correctly: lon/lat geometry is clipped to this before it is
+/// projected, so no vertex the projection cannot represent is dropped and its neighbours
+/// joined across the map.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Domain {
+    /// The whole globe cut at the antimeridian opposite `lon_0`, within these latitudes
+    /// (Mercator cannot reach the poles, a conformal conic not the pole away from its cone).
+    World { min_lat: f64, max_lat: f64 },
+    /// A cap round the projection's centre: an azimuthal projection's horizon, or the part of
+    /// it that stays finite and readable (stereographic, gnomonic, transverse Mercator).
+    Cap(crate::clip::Cap),
+}
+
+impl Projection {
+    /// The lon/lat domain this projection draws (see [`Domain`]).
+    pub fn domain(&self) -> Domain {
+        let lon0 = self.central_meridian();
+        let lat0 = self.target.latitude_of_origin().to_degrees();
+        let cap = |centre: [f64; 2], radius: f64| Domain::Cap(crate::clip::Cap { centre, radius });
+        match self.target.projname() {
+            // The horizon, a hair inside so that its points still project.
+            "ortho" => cap([lon0, lat0], 90.0 - 1e-6),
+            "tpers" | "nsper" | "geos" => cap([lon0, lat0], self.horizon([lon0, lat0])),
+            // Finite everywhere but the antipode; beyond these the map is mostly distortion
+            // (d3-geo's choices).
+            "stere" | "ups" | "sterea" => cap([lon0, lat0], 142.0),
+            "gnom" => cap([lon0, lat0], 60.0),
+            "laea" | "aeqd" => cap([lon0, lat0], 180.0 - 1e-3),
+            // Infinite 90° from the central meridian.
+            // Infinite 90° from the central meridian, and its series lose their way well
+            // before: only as far as points still come back where they were.
+            "tmerc" | "etmerc" | "utm" => {
+                cap([lon0, 0.0], self.round_trip_reach([lon0, 0.0], 90.0 - 1e-6))
+            }
+            "omerc" | "somerc" | "cass" | "poly" => cap(
+                [lon0, lat0],
+                self.round_trip_reach([lon0, lat0], 90.0 - 1e-6),
+            ),
+            "merc" | "webmerc" => Domain::World {
+                min_lat: -crate::antimeridian::WEB_MERCATOR_MAX_LAT,
+                max_lat: crate::antimeridian::WEB_MERCATOR_MAX_LAT,
+            },
+            "lcc" => {
+                // The pole away from the cone is at infinity.
+                let finite = |lat: f64| {
+                    self.forward(lon0, lat)
+                        .is_some_and(|p| p[0].abs() < 1e9 && p[1].abs() < 1e9)
+                };
+                Domain::World {
+                    min_lat: if finite(-90.0) { -90.0 } else { -89.0 },
+                    max_lat: if finite(90.0) { 90.0 } else { 89.0 },
+                }
+            }
+            _ => Domain::World {
+                min_lat: -90.0,
+                max_lat: 90.0,
+            },
+        }
+    }
+
+    /// How far from `centre` (degrees, at most `max`) points project and come back through
+    /// the inverse to within a millionth of a degree, in every direction.
+    fn round_trip_reach(&self, centre: [f64; 2], max: f64) -> f64 {
+        let good = |d: f64| {
+            (0..16).all(|k| {
+                let cap = crate::clip::Cap { centre, radius: d };
+                let p = cap.point_at(f64::from(k) * 22.5);
+                self.forward(p[0], p[1])
+                    .and_then(|m| self.inverse(m[0], m[1]))
+                    .is_some_and(|q| crate::clip::angular_distance(p, q) < 1e-6)
+            })
+        };
+        if good(max) {
+            return max;
+        }
+        let (mut lo, mut hi) = (0.0, max);
+        for _ in 0..30 {
+            let mid = (lo + hi) / 2.0;
+            if good(mid) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        // Points this close to the centre always come back; below it the data is the map.
+        lo.max(1.0)
+    }
+
+    /// How far from `centre` (degrees) points still project, searched along its meridian.
+    fn horizon(&self, centre: [f64; 2]) -> f64 {
+        let probe = |d: f64| {
+            (0..8).all(|k| {
+                let cap = crate::clip::Cap { centre, radius: d };
+                let p = cap.point_at(f64::from(k) * 45.0);
+                self.forward(p[0], p[1]).is_some()
+            })
+        };
+        let (mut lo, mut hi) = (1.0, 179.0);
+        if !probe(lo) {
+            return 90.0 - 1e-6;
+        }
+        for _ in 0..30 {
+            let mid = (lo + hi) / 2.0;
+            if probe(mid) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lo * 0.999
+    }
+}
+
 /// Maps projected coordinates into a pixel rectangle: uniform scale, y pointing down,
 /// the projected box centred in the frame.
 #[derive(Debug, Clone, Copy, PartialEq)]

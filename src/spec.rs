@@ -280,6 +280,8 @@ pub struct Furniture {
     pub frame: bool,
     /// Graticule spacing in degrees.
     pub graticule: Option<f64>,
+    /// Line and column of the `graticule` key, for errors found when it is drawn.
+    pub graticule_at: (usize, usize),
     pub locator_inset: bool,
 }
 
@@ -293,6 +295,7 @@ impl Furniture {
         north_arrow: false,
         frame: false,
         graticule: None,
+        graticule_at: (0, 0),
         locator_inset: false,
     };
 }
@@ -670,6 +673,10 @@ impl Validator<'_> {
             north_arrow: f.north_arrow.unwrap_or(false),
             frame: f.frame.unwrap_or(false),
             graticule,
+            graticule_at: f
+                .graticule
+                .as_ref()
+                .map_or((0, 0), |g| line_column(self.text, g.span().start)),
             locator_inset,
         })
     }

@@ -11,10 +11,11 @@ pub mod number_format;
 pub mod polygon_index;
 pub mod template;
 
+use crate::clip::{clip_to_cap, Cap};
 use crate::color::Paint;
 use crate::data::{DataCache, Dataset, Feature};
 use crate::error::{Error, Result};
-use crate::projection::{Fit, Projection};
+use crate::projection::{Domain, Fit, Projection};
 use crate::scene::{
     Group, IdRegistry, Node, PathData, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor,
 };
@@ -76,10 +77,8 @@ impl LayerData<'_> {
 }
 
 /// Cuts lon/lat geometry at the projection's antimeridian (so no edge streaks across a world
-/// map) and, for Mercator, at ±85.05°. Cheap for data that crosses nothing: it comes back as
-/// it was.
-fn prepare_lon_lat(flat: Flat, projection: &Projection) -> Flat {
-    let lon_0 = projection.central_meridian();
+/// map) when it reaches it; cheap for data that crosses nothing: it comes back as it was.
+fn cut_if_needed(flat: Flat, lon_0: f64) -> Flat {
     let spans_far = |pts: &[Pt]| pts.windows(2).any(|w| (w[1][0] - w[0][0]).abs() > 180.0);
     let near_edge = |pts: &[Pt]| pts.iter().any(|p| (p[0] - lon_0).abs() > 179.0 - 1e-9);
     let touches = flat
@@ -88,16 +87,93 @@ fn prepare_lon_lat(flat: Flat, projection: &Projection) -> Flat {
         .flatten()
         .any(|r| spans_far(r) || near_edge(r))
         || flat.lines.iter().any(|l| spans_far(l) || near_edge(l));
-    let mut flat = if touches {
+    if touches {
         crate::antimeridian::cut_at(&flat, lon_0)
     } else {
         flat
-    };
-    if projection.needs_latitude_limit() {
-        let m = crate::antimeridian::WEB_MERCATOR_MAX_LAT;
-        flat = crate::antimeridian::clip_latitude(&flat, -m, m);
     }
-    flat
+}
+
+/// Lon/lat geometry made safe to project: cut at the projection's antimeridian, clipped to
+/// its domain (Mercator's latitudes, an azimuthal horizon) and to the map's neighbourhood
+/// `near`, so nothing far away reaches the projection (as QGIS clips to the canvas).
+fn prepare_lon_lat(flat: Flat, projection: &Projection, domain: Domain, near: Option<Cap>) -> Flat {
+    let lon_0 = projection.central_meridian();
+    let flat = cut_if_needed(flat, lon_0);
+    match domain {
+        Domain::World { min_lat, max_lat } => {
+            let flat = if min_lat > -90.0 || max_lat < 90.0 {
+                crate::antimeridian::clip_latitude(&flat, min_lat, max_lat)
+            } else {
+                flat
+            };
+            match near {
+                // The cap may hold a pole or straddle the cut: cut again.
+                Some(cap) => cut_if_needed(clip_to_cap(&flat, cap), lon_0),
+                None => flat,
+            }
+        }
+        Domain::Cap(horizon) => {
+            // The neighbourhood alone when it lies within the horizon, else the horizon.
+            let cap = near
+                .filter(|n| {
+                    crate::clip::angular_distance(n.centre, horizon.centre) + n.radius
+                        <= horizon.radius
+                })
+                .unwrap_or(horizon);
+            clip_to_cap(&flat, cap)
+        }
+    }
+}
+
+/// The lon/lat cap around the map that holds everything it can show: the frame (as the
+/// extent fits it), grown for a fitted extent's padding and off-centre data and for the
+/// locator inset (4× the frame). `None` when the frame reaches off the globe or round most
+/// of it: then only the projection's domain limits the data.
+fn neighbourhood(
+    projection: &Projection,
+    extent_ll: [f64; 4],
+    frame: [f64; 4],
+    fit_pad: Option<f64>,
+    inset: bool,
+) -> Option<Cap> {
+    let mut bb = Bounds::default();
+    bb.add_all(&projection.forward_lenient(&geometry::densify_bbox(extent_ll, 64)));
+    let fit = Fit::new(bb.get()?, frame, 0.0);
+    let [fx, fy, fw, fh] = frame;
+    let lon_lat = |px: Pt| -> Option<Pt> {
+        let m = fit.to_projected(px);
+        let ll = projection.inverse(m[0], m[1])?;
+        // Some inverses answer off the globe; trust only those that come back.
+        let back = projection.forward(ll[0], ll[1])?;
+        let tolerance = 1e-6 * (fw + fh) / fit.scale;
+        ((back[0] - m[0]).abs() <= tolerance && (back[1] - m[1]).abs() <= tolerance).then_some(ll)
+    };
+    let centre = lon_lat([fx + fw / 2.0, fy + fh / 2.0])?;
+    let mut reach: f64 = 0.0;
+    for i in 0..=32 {
+        let t = f64::from(i) / 32.0;
+        for px in [
+            [fx + t * fw, fy],
+            [fx + t * fw, fy + fh],
+            [fx, fy + t * fh],
+            [fx + fw, fy + t * fh],
+        ] {
+            reach = reach.max(crate::clip::angular_distance(centre, lon_lat(px)?));
+        }
+    }
+    let mut grow = 1.5;
+    if let Some(pad) = fit_pad {
+        if !(0.0..0.45).contains(&pad) {
+            return None;
+        }
+        grow *= 2.0 / (1.0 - 2.0 * pad);
+    }
+    if inset {
+        grow *= 4.0;
+    }
+    let radius = reach * grow + 1.0;
+    (radius.is_finite() && radius < 150.0).then_some(Cap { centre, radius })
 }
 
 /// Simplifies every polygon layer together with one topology, so borders shared between
@@ -134,7 +210,12 @@ fn simplify_polygons(layers: &mut [LayerData], share: f64) {
 
 /// The lines a `lines = …` or `border_with` layer draws, from the shared arcs of its
 /// polygons (projected).
-fn layer_lines(ld: &LayerData, cache: &mut DataCache, projection: &Projection) -> Result<Flat> {
+fn layer_lines(
+    ld: &LayerData,
+    cache: &mut DataCache,
+    projection: &Projection,
+    prepare: &dyn Fn(Flat) -> Flat,
+) -> Result<Flat> {
     let mut features: Vec<Vec<Vec<geometry::Ring>>> = ld
         .features
         .iter()
@@ -152,7 +233,7 @@ fn layer_lines(ld: &LayerData, cache: &mut DataCache, projection: &Projection) -
                 if let Some(g) = &f.geometry {
                     geometry::flatten(g, &mut flat);
                 }
-                features.push(geometry::project(&flat, projection).polygons);
+                features.push(geometry::project(&prepare(flat), projection).polygons);
             }
             let a: Vec<usize> = (0..own).collect();
             let b: Vec<usize> = (own..features.len()).collect();
@@ -260,7 +341,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         }
     };
     // A point (or a box a few metres across) gets a neighbourhood to be seen in.
-    let min_box = neighbourhood(extent_ll);
+    let min_box = minimum_box(extent_ll);
     let extent_ll = min_box.unwrap_or(extent_ll);
     let projection = match &spec.projection {
         ProjectionChoice::Auto => {
@@ -270,86 +351,6 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             Projection::parse(s).map_err(|m| Error::render(&spec.file, m))?
         }
     };
-
-    // 3. Project once.
-    let layers: Vec<LayerData> = layers_ll
-        .into_iter()
-        .map(|ld| LayerData {
-            features: ld
-                .features
-                .par_iter()
-                .map(|(i, _)| {
-                    let mut flat = Flat::default();
-                    if let Some(g) = &ld.dataset.features[*i].geometry {
-                        geometry::flatten(g, &mut flat);
-                    }
-                    (
-                        *i,
-                        geometry::project(&prepare_lon_lat(flat, &projection), &projection),
-                    )
-                })
-                .collect(),
-            ..ld
-        })
-        .collect();
-    let mut layers = layers;
-    if let Some(share) = spec.simplify {
-        simplify_polygons(&mut layers, share);
-    }
-    for ld in layers.iter_mut() {
-        if ld.spec.geometry != LayerGeometry::Features {
-            let lines = layer_lines(ld, cache, &projection)?;
-            ld.features = vec![(usize::MAX, lines)];
-        }
-    }
-    if cache.one_shot {
-        // The lon/lat geometry is projected; free it (ids and properties stay).
-        for ld in layers.iter_mut() {
-            cache.forget(&ld.spec.source);
-            if let Some(ds) = Arc::get_mut(&mut ld.dataset) {
-                for f in &mut ds.features {
-                    f.geometry = None;
-                }
-            }
-        }
-    }
-    timings.lap("project");
-    let (projected_bounds, pad) = match &spec.extent {
-        Extent::BBox(b) => {
-            let mut bb = Bounds::default();
-            bb.add_all(&projection.forward_lenient(&geometry::densify_bbox(*b, 64)));
-            (bb.get(), 0.0)
-        }
-        Extent::Fit { pad, .. } => {
-            let mut bb = Bounds::default();
-            for ld in layers.iter().filter(|ld| fit_layers(ld)) {
-                for (_, f) in &ld.features {
-                    if let Some(fb) = f.bounds() {
-                        bb.merge(fb);
-                    }
-                }
-            }
-            (bb.get(), *pad)
-        }
-    };
-    let projected_bounds = match (projected_bounds, min_box) {
-        (Some(b), Some(nb)) => {
-            let mut bb = Bounds::default();
-            bb.merge(b);
-            bb.add_all(&projection.forward_lenient(&geometry::densify_bbox(nb, 16)));
-            bb.get()
-        }
-        (b, _) => b,
-    };
-    let projected_bounds = projected_bounds.ok_or_else(|| {
-        Error::render(
-            &spec.file,
-            format!(
-                "projection {} cannot represent the map's extent",
-                projection.definition
-            ),
-        )
-    })?;
 
     // 4. Page: title block, credits, side panel, map frame.
     let (w, h) = (spec.width, spec.height);
@@ -447,6 +448,103 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         ));
     }
     let frame_box = BoxPx::new(frame[0], frame[1], frame[0] + frame[2], frame[1] + frame[3]);
+    // 3. Clip to what the projection can draw and to the map's neighbourhood, then project
+    // once.
+    let domain = projection.domain();
+    let near = neighbourhood(
+        &projection,
+        extent_ll,
+        frame,
+        match &spec.extent {
+            Extent::BBox(_) => None,
+            Extent::Fit { pad, .. } => Some(*pad),
+        },
+        spec.furniture.locator_inset,
+    );
+    let layers: Vec<LayerData> = layers_ll
+        .into_iter()
+        .map(|ld| LayerData {
+            features: ld
+                .features
+                .par_iter()
+                .map(|(i, _)| {
+                    let mut flat = Flat::default();
+                    if let Some(g) = &ld.dataset.features[*i].geometry {
+                        geometry::flatten(g, &mut flat);
+                    }
+                    (
+                        *i,
+                        geometry::project(
+                            &prepare_lon_lat(flat, &projection, domain, near),
+                            &projection,
+                        ),
+                    )
+                })
+                .collect(),
+            ..ld
+        })
+        .collect();
+    let mut layers = layers;
+    if let Some(share) = spec.simplify {
+        simplify_polygons(&mut layers, share);
+    }
+    for ld in layers.iter_mut() {
+        if ld.spec.geometry != LayerGeometry::Features {
+            let lines = layer_lines(ld, cache, &projection, &|f| {
+                prepare_lon_lat(f, &projection, domain, near)
+            })?;
+            ld.features = vec![(usize::MAX, lines)];
+        }
+    }
+    if cache.one_shot {
+        // The lon/lat geometry is projected; free it (ids and properties stay).
+        for ld in layers.iter_mut() {
+            cache.forget(&ld.spec.source);
+            if let Some(ds) = Arc::get_mut(&mut ld.dataset) {
+                for f in &mut ds.features {
+                    f.geometry = None;
+                }
+            }
+        }
+    }
+    timings.lap("project");
+    let (projected_bounds, pad) = match &spec.extent {
+        Extent::BBox(b) => {
+            let mut bb = Bounds::default();
+            bb.add_all(&projection.forward_lenient(&geometry::densify_bbox(*b, 64)));
+            (bb.get(), 0.0)
+        }
+        Extent::Fit { pad, .. } => {
+            let mut bb = Bounds::default();
+            for ld in layers.iter().filter(|ld| fit_layers(ld)) {
+                for (_, f) in &ld.features {
+                    if let Some(fb) = f.bounds() {
+                        bb.merge(fb);
+                    }
+                }
+            }
+            (bb.get(), *pad)
+        }
+    };
+    let projected_bounds = match (projected_bounds, min_box) {
+        (Some(b), Some(nb)) => {
+            let mut bb = Bounds::default();
+            bb.merge(b);
+            bb.add_all(&projection.forward_lenient(&geometry::densify_bbox(nb, 16)));
+            bb.get()
+        }
+        (b, _) => b,
+    };
+    let projected_bounds = projected_bounds.ok_or_else(|| {
+        Error::render(
+            &spec.file,
+            format!(
+                "projection {} cannot represent the map's extent",
+                projection.definition
+            ),
+        )
+    })?;
+
     let fit = Fit::new(projected_bounds, frame, pad);
     let clip = [
         frame_box.x0 - 12.0,
@@ -836,9 +934,23 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         occupied.add(b.inflate(3.0));
     }
     if let Some(step) = spec.furniture.graticule {
-        if let Some(g) = inset::graticule(&projection, &fit, frame_box, step, &mut occupied) {
+        let prepare = |f: Flat| prepare_lon_lat(f, &projection, domain, near);
+        match inset::graticule(&projection, &fit, frame_box, step, &mut occupied, &prepare) {
             // Above the layers, below labels and furniture.
-            nodes.push(g);
+            Ok(Some(g)) => nodes.push(g),
+            Ok(None) => {}
+            Err(lines) => {
+                let (line, column) = spec.furniture.graticule_at;
+                return Err(Error::Spec {
+                    file: spec.file.clone(),
+                    line,
+                    column,
+                    message: format!(
+                        "graticule = {step} would draw {lines} lines over this map, more than the {} allowed; use a coarser step",
+                        inset::MAX_GRATICULE_LINES
+                    ),
+                });
+            }
         }
     }
 
@@ -1150,7 +1262,7 @@ const MIN_EXTENT_M: f64 = 1_000.0;
 
 /// The lon/lat box to show around `extent` when it is smaller than [`MIN_EXTENT_M`]
 /// (centred on it); `None` when the extent is big enough as it is.
-fn neighbourhood(extent: [f64; 4]) -> Option<[f64; 4]> {
+fn minimum_box(extent: [f64; 4]) -> Option<[f64; 4]> {
     const M_PER_DEG_LAT: f64 = 110_574.0;
     const M_PER_DEG_LON: f64 = 111_320.0;
     let [w, s, e, n] = extent;

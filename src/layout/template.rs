@@ -179,41 +179,42 @@ impl Field {
     }
 
     fn fill(&self, feature: Option<&Feature>) -> Result<String, TemplateError> {
-        let value = feature.and_then(|f| property(f, &self.name));
         let Some(format) = &self.format else {
-            return match (value, &self.fallback) {
-                (Some(v), _) => Ok(text(v)),
+            return match (feature.and_then(|f| f.property_text(&self.name)), &self.fallback) {
+                (Some(v), _) => Ok(v),
                 (None, Some(fallback)) => Ok(fallback.clone()),
                 (None, None) => Err(TemplateError::Missing(self.name.clone())),
             };
         };
-        match (value.as_ref().and_then(Decimal::from_json), &self.fallback) {
+        // The number as the file writes it (every digit), not as an f64 would keep it.
+        let raw = feature.and_then(|f| raw_property(f, &self.name));
+        match (raw.as_deref().and_then(number_text), &self.fallback) {
             (Some(n), _) => Ok(format.format(&n)),
             (None, Some(fallback)) => Ok(fallback.clone()),
             (None, None) => Err(TemplateError::NotNumber {
                 field: self.name.clone(),
-                value: value.map(|v| shorten(&v.to_string())),
+                value: raw.map(|v| shorten(&v)),
             }),
         }
     }
 }
 
-/// A property's value; `id` falls back to the feature id; null is missing.
-fn property(f: &Feature, key: &str) -> Option<serde_json::Value> {
-    match f.properties.member(key) {
-        Some(serde_json::Value::Null) | None if key == "id" => {
-            Some(serde_json::Value::String(f.id.clone()))
-        }
-        Some(serde_json::Value::Null) | None => None,
-        Some(v) => Some(v),
+/// A property's JSON text; `id` falls back to the feature id (as a JSON string); null is
+/// missing.
+fn raw_property(f: &Feature, key: &str) -> Option<String> {
+    match f.properties.member_json(key).as_deref().map(str::trim) {
+        None | Some("null") if key == "id" => serde_json::to_string(&f.id).ok(),
+        None | Some("null") => None,
+        Some(t) => Some(t.to_string()),
     }
 }
 
-/// A value as label text: strings as they are, anything else as JSON.
-fn text(v: serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s,
-        other => other.to_string(),
+/// A JSON number, or a JSON string holding one (`"1234"`), read digit for digit.
+fn number_text(json: &str) -> Option<Decimal> {
+    if json.starts_with('"') {
+        Decimal::parse(&serde_json::from_str::<String>(json).ok()?)
+    } else {
+        Decimal::parse(json)
     }
 }
 
