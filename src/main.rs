@@ -147,7 +147,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("mapfig: error: {e}");
+            // A spec with several problems prints one `file:line:column: …` line each.
+            for line in e.to_string().lines() {
+                eprintln!("mapfig: error: {line}");
+            }
             ExitCode::from(e.exit_code() as u8)
         }
     }
