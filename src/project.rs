@@ -301,10 +301,19 @@ impl Shard {
             ))
         };
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
-        let (index, count): (usize, usize) = (
-            i.trim().parse().map_err(|_| bad())?,
-            n.trim().parse().map_err(|_| bad())?,
-        );
+        let number = |t: &str| -> Result<usize> {
+            t.trim().parse().map_err(|e: std::num::ParseIntError| {
+                if *e.kind() == std::num::IntErrorKind::PosOverflow {
+                    Error::Usage(format!(
+                        "--shard {s:?}: {t:?} is too large (the largest is {})",
+                        usize::MAX
+                    ))
+                } else {
+                    bad()
+                }
+            })
+        };
+        let (index, count) = (number(i)?, number(n)?);
         if count == 0 || index == 0 || index > count {
             return Err(bad());
         }

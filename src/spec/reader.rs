@@ -370,14 +370,28 @@ pub fn parse<'i>(text: &'i str, p: &mut Problems) -> Option<Spanned<DeTable<'i>>
     if errors.is_empty() {
         return Some(doc);
     }
-    let mut seen = BTreeMap::new();
+    // The parser's recovery can report several follow-ups of one mistake on a line (an
+    // unclosed array swallows the lines after it); the first error of each line is the one
+    // to fix.
+    let mut by_offset = BTreeMap::new();
     for e in errors {
         let span = e.span().unwrap_or(0..0);
-        seen.entry(span.start)
+        by_offset
+            .entry(span.start)
             .or_insert_with(|| (span, e.message().trim().to_string()));
     }
-    for (_, (span, message)) in seen {
-        p.add(span, message);
+    let (mut scanned, mut line, mut last_line) = (0usize, 0usize, None);
+    for (start, (span, message)) in by_offset {
+        let start = start.min(text.len());
+        line += text
+            .as_bytes()
+            .get(scanned..start)
+            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+        scanned = scanned.max(start);
+        if last_line != Some(line) {
+            p.add(span, message);
+            last_line = Some(line);
+        }
     }
     None
 }
