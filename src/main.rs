@@ -399,6 +399,7 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
     } else {
         specs
     };
+    check_specs_up_front(&specs, &options, &limits)?;
     let mut cache = DataCache::new(limits);
     for spec in &specs {
         let r = render::render_spec(spec, &options, &mut cache)?;
@@ -418,8 +419,22 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
     Ok(())
 }
 
-/// A `draw` PNG must be at least a pixel a side and within the pixel limit: checked before
-/// any data is read, as a usage error naming the flags.
+/// Every spec is validated, and its PNG size checked against `--scale` and `--max-pixels`,
+/// before any data is read or file written: a mistake in the third spec does not surface
+/// after two maps were rendered.
+fn check_specs_up_front(specs: &[PathBuf], options: &Options, limits: &Limits) -> Result<()> {
+    for path in specs {
+        let spec = mapfig::spec::load(path)?;
+        if options.formats.contains(&Format::Png) {
+            check_png_size((spec.width, spec.height), options.scale, limits)
+                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        }
+    }
+    Ok(())
+}
+
+/// A PNG must be at least a pixel a side and within the pixel limit: checked before any
+/// data is read, as a usage error naming the flags.
 fn check_png_size((w, h): (f64, f64), scale: f64, limits: &Limits) -> Result<()> {
     if !(scale.is_finite() && scale > 0.0 && scale <= project::MAX_SCALE) {
         return Err(Error::Usage(format!(
@@ -436,7 +451,7 @@ fn check_png_size((w, h): (f64, f64), scale: f64, limits: &Limits) -> Result<()>
     }
     if pw * ph > limits.max_pixels as f64 {
         return Err(Error::Usage(format!(
-            "--scale {scale} makes the {w}x{h} map a {pw}×{ph} PNG ({} pixels), over the limit of {} pixels: lower --scale or --size, or raise --max-pixels",
+            "--scale {scale} makes the {w}x{h} map a {pw}×{ph} PNG ({} pixels), over the limit of {} pixels: lower --scale or the map's size, or raise --max-pixels",
             pw * ph,
             limits.max_pixels
         )));

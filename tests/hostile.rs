@@ -824,7 +824,9 @@ fn vertex_and_pixel_limits_name_their_flag() {
         &out_dir,
         &[],
         Fails {
-            code: 1,
+            // The PNG size follows from the spec's size and --scale: a usage error, found
+            // before any data is read.
+            code: 2,
             says: &[
                 "poster.toml",
                 "40000×40000 PNG",

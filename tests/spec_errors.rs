@@ -261,6 +261,24 @@ fn a_scale_too_small_for_one_pixel_is_a_usage_error_up_front() {
         );
         assert!(!dir.join("out").exists());
     }
+    // A spec whose PNG would pass the pixel limit is refused before any spec renders.
+    std::fs::write(
+        dir.join("poster.toml"),
+        "size = [20000, 20000]\n[[layer]]\nid = \"p\"\nsource = \"apart.geojson\"\n",
+    )
+    .unwrap();
+    let (code, err) = run(&dir, &["render", "map.toml", "poster.toml", "-o", "out"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("poster.toml")
+            && err.contains("40000×40000 PNG")
+            && err.contains("--max-pixels"),
+        "{err}"
+    );
+    assert!(
+        !dir.join("out").exists(),
+        "nothing rendered before the refusal"
+    );
     // The smallest scale the message allows renders every accepted spec size.
     std::fs::write(
         dir.join("small.toml"),
