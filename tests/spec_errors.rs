@@ -387,3 +387,23 @@ fn pathological_manifest_wildcards_match_in_linear_time() {
     assert!(err.contains("matches no file"), "{err}");
     assert!(took < Duration::from_secs(10), "took {took:?}");
 }
+
+#[test]
+fn a_hundred_thousand_mistakes_are_counted_in_linear_time() {
+    let dir = scratch("many-mistakes");
+    let mut spec = String::with_capacity(4 << 20);
+    for i in 0..100_000 {
+        spec.push_str(&format!(
+            "[[layer]]\nid = \"l{i}\"\nsource = \"x.geojson\"\nfil{i} = 1\n"
+        ));
+    }
+    std::fs::write(dir.join("map.toml"), spec).unwrap();
+    let mut cmd = mapfig();
+    cmd.args(["render", "map.toml", "-o", "out"]);
+    let (o, took) = run_within(cmd, &dir, Duration::from_secs(60));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(places(&err, "map.toml").len(), 20, "{err}");
+    assert!(err.contains("and 99980 more"), "{err}");
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+}

@@ -7,7 +7,7 @@
 //! file in one round. Unknown keys suggest the closest known one.
 
 use crate::error::{line_column, Error};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
@@ -23,38 +23,55 @@ pub struct At<T> {
     pub span: Range<usize>,
 }
 
-/// The problems found in one file, each at a byte offset of its text.
+/// The problems found in one file, each at a byte offset of its text. Only the first
+/// [`MAX_REPORTED`] by place are kept (the rest are counted), so a hostile file with
+/// millions of mistakes holds no more memory than one with twenty.
 #[derive(Debug, Default)]
 pub struct Problems {
-    list: Vec<(Range<usize>, String)>,
+    first: BTreeSet<(usize, usize, String)>,
+    more: usize,
 }
 
 impl Problems {
     pub fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.list.push((span, message.into()));
+        self.add_with(span, || message.into());
+    }
+
+    /// Like [`Problems::add`], making the message only if it will be listed (suggesting a
+    /// key costs an edit distance per known key; a million unknown keys need only twenty).
+    pub fn add_with(&mut self, span: Range<usize>, message: impl FnOnce() -> String) {
+        if self.first.len() >= MAX_REPORTED
+            && self
+                .first
+                .last()
+                .is_some_and(|l| (span.start, span.end) > (l.0, l.1))
+        {
+            self.more += 1;
+            return;
+        }
+        let key = (span.start, span.end, message());
+        if self.first.insert(key) && self.first.len() > MAX_REPORTED {
+            self.first.pop_last();
+            self.more += 1;
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
+        self.first.is_empty()
     }
 
     /// `Ok(value)` when nothing was found, else one error listing the problems sorted by
-    /// place (at most [`MAX_REPORTED`]; line and column are worked out for those alone, in
-    /// one pass over the text, so a file with 100,000 mistakes costs no more than one).
-    pub fn finish<T>(mut self, file: &Path, text: &str, value: T) -> Result<T, Error> {
-        if self.list.is_empty() {
+    /// place, with how many more there were. Line and column are worked out for the listed
+    /// ones alone, in one pass over the text.
+    pub fn finish<T>(self, file: &Path, text: &str, value: T) -> Result<T, Error> {
+        if self.first.is_empty() {
             return Ok(value);
         }
-        self.list
-            .sort_by(|a, b| (a.0.start, &a.1).cmp(&(b.0.start, &b.1)));
-        self.list.dedup();
-        let more = self.list.len().saturating_sub(MAX_REPORTED);
-        self.list.truncate(MAX_REPORTED);
-        let mut errors = Vec::with_capacity(self.list.len());
+        let mut errors = Vec::with_capacity(self.first.len());
         let mut counted = (0usize, 1usize, 1usize);
-        for (span, message) in self.list {
+        for (start, _, message) in self.first {
             let (offset, line, column) = counted;
-            let start = span.start.min(text.len());
+            let start = start.min(text.len());
             let (line, column) = match text.get(offset..start) {
                 Some(between) => {
                     let (l, c) = line_column(between, between.len());
@@ -74,7 +91,7 @@ impl Problems {
                 message,
             });
         }
-        Err(Error::several(errors, more))
+        Err(Error::several(errors, self.more))
     }
 }
 
@@ -296,7 +313,9 @@ impl<'a> Table<'a> {
         self.known.dedup();
         for (k, _) in self.entries.iter() {
             if self.known.binary_search(&k.get_ref().as_ref()).is_err() {
-                p.add(k.span(), unknown_key(k.get_ref(), &self.name, &self.known));
+                p.add_with(k.span(), || {
+                    unknown_key(k.get_ref(), &self.name, &self.known)
+                });
             }
         }
     }
@@ -417,7 +436,7 @@ mod tests {
         for i in (0..text.len()).rev().step_by(2) {
             p.add(i..i + 1, format!("at {i}"));
         }
-        let total = p.list.len();
+        let total = text.len().div_ceil(2);
         let e = p.finish(Path::new("x.toml"), &text, ()).unwrap_err();
         let Error::Several { errors, more } = &e else {
             panic!("{e:?}")
