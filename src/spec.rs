@@ -451,8 +451,9 @@ impl Validator<'_> {
         let mut ids = LayerIds::new();
         let mut layers = Vec::new();
         let raw_layers = t.tables("layer", "[[layer]]", &mut self.problems);
-        if raw_layers.is_empty() && t.key_span("layer").is_none() {
-            self.problem(0..0, "a spec needs at least one [[layer]]");
+        if raw_layers.is_empty() {
+            let at = t.key_span("layer").unwrap_or(0..0);
+            self.problem(at, "a spec needs at least one [[layer]]");
         }
         for l in raw_layers {
             if let Some(layer) = self.layer(l, &mut ids) {
