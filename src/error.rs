@@ -29,6 +29,9 @@ pub enum Error {
     /// Rendering failed for a reason that is not the input's fault in one place
     /// (for example a projection that cannot represent the data).
     Render { file: PathBuf, message: String },
+    /// Every problem found in one file (a spec or the manifest), sorted by place: at most
+    /// [`crate::spec::reader::MAX_REPORTED`] of them, and how many more there were.
+    Several { errors: Vec<Error>, more: usize },
 }
 
 impl Error {
@@ -54,11 +57,22 @@ impl Error {
         }
     }
 
+    /// The problems of one file as one error: the problem itself when there is only one.
+    pub fn several(mut errors: Vec<Error>, more: usize) -> Self {
+        if errors.len() == 1 && more == 0 {
+            if let Some(e) = errors.pop() {
+                return e;
+            }
+        }
+        Error::Several { errors, more }
+    }
+
     /// Process exit code: 2 for what the user wrote wrong (arguments, spec), 1 for
     /// everything else (data, files, rendering).
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Spec { .. } | Error::Usage(_) => 2,
+            Error::Several { errors, .. } => errors.iter().map(Error::exit_code).max().unwrap_or(2),
             _ => 1,
         }
     }
@@ -86,6 +100,19 @@ impl fmt::Display for Error {
             Error::Io { path, message } => write!(f, "{}: {message}", path.display()),
             Error::Usage(message) => write!(f, "{message}"),
             Error::Render { file, message } => write!(f, "{}: {message}", file.display()),
+            // One line per problem, so editors and CI logs can jump to each place.
+            Error::Several { errors, more } => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                if *more > 0 {
+                    write!(f, "\n… and {more} more")?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -321,14 +321,23 @@ pub fn parse_count(s: &str) -> std::result::Result<u64, String> {
     positive(digits, factor, s)
 }
 
+/// `digits` × `factor`, above 0. A number too big for 64 bits is "too large" with the
+/// largest accepted value, not "not a whole number" (which it is).
 fn positive(digits: &str, factor: u64, original: &str) -> std::result::Result<u64, String> {
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("{original:?} is not a whole number"))?;
+    let too_large = || {
+        format!(
+            "{original:?} is too large: the largest accepted value is {} (2^64 - 1)",
+            u64::MAX
+        )
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{original:?} is not a whole number above 0"));
+    }
+    let n: u64 = digits.parse().map_err(|_| too_large())?;
     match n.checked_mul(factor) {
-        Some(0) => Err("must be above 0".into()),
+        Some(0) => Err(format!("{original:?}: must be above 0")),
         Some(v) => Ok(v),
-        None => Err(format!("{original:?} is too large")),
+        None => Err(too_large()),
     }
 }
 

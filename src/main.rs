@@ -158,7 +158,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("mapfig: error: {e}");
+            // A spec with several problems prints one `file:line:column: …` line each.
+            for line in e.to_string().lines() {
+                eprintln!("mapfig: error: {line}");
+            }
             ExitCode::from(e.exit_code() as u8)
         }
     }
@@ -205,11 +208,7 @@ fn run(cli: Cli) -> Result<()> {
                     "--format needs at least one of svg, png, pdf".into(),
                 ));
             }
-            if !(scale.is_finite() && scale > 0.0 && scale <= 16.0) {
-                return Err(Error::Usage(format!(
-                    "--scale must be above 0 and at most 16, got {scale}"
-                )));
-            }
+            project::check_scale(scale).map_err(|m| Error::Usage(format!("--scale {m}")))?;
             render_all(
                 specs,
                 Options {
@@ -246,6 +245,12 @@ fn run(cli: Cli) -> Result<()> {
                 })
                 .transpose()?;
             let size = parse_size(&size)?;
+            if output
+                .iter()
+                .any(|o| o.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
+            {
+                check_png_size(size, scale, &limits.limits())?;
+            }
             let paint = |flag: &str, v: &str| {
                 Paint::parse(v).map_err(|m| Error::Usage(format!("--{flag}: {m}")))
             };
@@ -421,6 +426,7 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
     } else {
         specs
     };
+    check_specs_up_front(&specs, &options, &limits)?;
     let mut cache = DataCache::new(limits);
     // Every spec's files are staged as it renders (so their bytes need not stay in
     // memory) and renamed into place only when all specs rendered.
@@ -443,10 +449,56 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
     Ok(())
 }
 
+/// Every spec is validated, and its PNG size checked against `--scale` and `--max-pixels`,
+/// before any data is read or file written: a mistake in the third spec does not surface
+/// after two maps were rendered.
+fn check_specs_up_front(specs: &[PathBuf], options: &Options, limits: &Limits) -> Result<()> {
+    for path in specs {
+        let spec = mapfig::spec::load(path)?;
+        if options.formats.contains(&Format::Png) {
+            check_png_size((spec.width, spec.height), options.scale, limits)
+                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        }
+    }
+    Ok(())
+}
+
+/// A PNG must be at least a pixel a side and within the pixel limit: checked before any
+/// data is read, as a usage error naming the flags.
+fn check_png_size((w, h): (f64, f64), scale: f64, limits: &Limits) -> Result<()> {
+    if !(scale.is_finite() && scale > 0.0 && scale <= project::MAX_SCALE) {
+        return Err(Error::Usage(format!(
+            "--scale must be above 0 and at most {}, got {scale}",
+            project::MAX_SCALE
+        )));
+    }
+    let (pw, ph) = ((w * scale).round(), (h * scale).round());
+    if pw < 1.0 || ph < 1.0 {
+        let least = (0.5 / w.min(h) * 1e4).ceil() / 1e4;
+        return Err(Error::Usage(format!(
+            "--scale {scale} makes the {w}x{h} map a {pw}×{ph} PNG: use --scale {least:.4} or more (the PNG needs at least one pixel a side)"
+        )));
+    }
+    if pw * ph > limits.max_pixels as f64 {
+        return Err(Error::Usage(format!(
+            "--scale {scale} makes the {w}x{h} map a {pw}×{ph} PNG ({} pixels), over the limit of {} pixels: lower --scale or the map's size, or raise --max-pixels",
+            pw * ph,
+            limits.max_pixels
+        )));
+    }
+    Ok(())
+}
+
 fn parse_size(s: &str) -> Result<(f64, f64)> {
     let bad = || Error::Usage(format!("--size must look like 1600x1200, got {s:?}"));
     let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
     let w: f64 = w.trim().parse().map_err(|_| bad())?;
     let h: f64 = h.trim().parse().map_err(|_| bad())?;
+    if !(1.0..=limits::MAX_SIDE).contains(&w) || !(1.0..=limits::MAX_SIDE).contains(&h) {
+        return Err(Error::Usage(format!(
+            "--size must be WxH with each side from 1 to {}, got {s:?}",
+            limits::MAX_SIDE
+        )));
+    }
     Ok((w, h))
 }

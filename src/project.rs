@@ -7,26 +7,13 @@ use crate::emit::Transaction;
 use crate::error::{line_column, Error, Result};
 use crate::limits::Limits;
 use crate::render::{encode_spec, Format, Options};
+use crate::spec::reader::{self, Problems, Table};
 use rayon::prelude::*;
-use serde::Deserialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The manifest file name looked for in the current folder.
 pub const MANIFEST: &str = "mapfig.toml";
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawManifest {
-    /// Spec files or patterns (`maps/*.toml`), relative to the manifest.
-    specs: toml::Spanned<Vec<String>>,
-    out: Option<toml::Spanned<String>>,
-    formats: Option<Vec<String>>,
-    scale: Option<f64>,
-    theme: Option<String>,
-    strict_labels: Option<bool>,
-    dark_variant: Option<bool>,
-}
 
 /// Specs to render and how.
 #[derive(Debug, Clone)]
@@ -35,15 +22,19 @@ pub struct Manifest {
     pub options: Options,
 }
 
+/// Longest `specs` pattern accepted: a file path, not a denial-of-service string.
+const MAX_PATTERN_CHARS: usize = 4096;
+
 impl Manifest {
     /// Reads `mapfig.toml`; its specs and out folder must lie inside its folder.
     pub fn load(path: &Path) -> Result<Manifest> {
         Manifest::load_with(path, false)
     }
 
-    /// Reads `mapfig.toml`. Unless `allow_outside`, a spec or out folder that resolves
-    /// (after `..` and symlinks) outside the manifest's folder is an error: a manifest
-    /// from a cloned repository must not make `build` replace files elsewhere.
+    /// Reads `mapfig.toml`, reporting every problem in it at once (as specs do). Unless
+    /// `allow_outside`, a spec or out folder that resolves (after `..` and symlinks)
+    /// outside the manifest's folder is an error: a manifest from a cloned repository must
+    /// not make `build` replace files elsewhere.
     pub fn load_with(path: &Path, allow_outside: bool) -> Result<Manifest> {
         let bytes = crate::limits::read_regular(path, crate::limits::MAX_SPEC_BYTES)?;
         let text = String::from_utf8(bytes).map_err(|e| {
@@ -58,68 +49,102 @@ impl Manifest {
                 message: "not UTF-8 text".into(),
             }
         })?;
-        let spec_err = |offset: usize, message: String| {
-            let (line, column) = line_column(&text, offset);
-            Error::Spec {
-                file: path.to_path_buf(),
-                line,
-                column,
-                message,
-            }
+        let mut p = Problems::default();
+        let Some(doc) = reader::parse(&text, &mut p) else {
+            return p.finish(path, &text, ()).and_then(|()| {
+                Err(Error::Spec {
+                    file: path.to_path_buf(),
+                    line: 1,
+                    column: 1,
+                    message: "not TOML".into(),
+                })
+            });
         };
-        let raw: RawManifest = toml::from_str(&text).map_err(|e| {
-            spec_err(
-                e.span().map_or(0, |s| s.start),
-                e.message().trim().to_string(),
-            )
-        })?;
+        let mut t = Table::new("the manifest", &doc);
         let root = path.parent().unwrap_or(Path::new(""));
-        let mut specs = Vec::new();
-        for pattern in raw.specs.get_ref() {
-            let found = expand(root, pattern)?;
-            if found.is_empty() {
-                return Err(spec_err(
-                    0,
-                    format!("specs entry {pattern:?} matches no file"),
-                ));
+        let patterns = t.strings("specs", &mut p);
+        if patterns.is_none() && t.key_span("specs").is_none() {
+            p.add(
+                0..0,
+                "the manifest needs `specs = [\"maps/*.toml\"]` (spec files or patterns)",
+            );
+        }
+        if patterns.as_ref().is_some_and(Vec::is_empty) {
+            if let Some(span) = t.key_span("specs") {
+                p.add(
+                    span,
+                    "specs is empty: list spec files or patterns such as \"maps/*.toml\"",
+                );
             }
-            specs.extend(found);
+        }
+        let inside = if allow_outside {
+            None
+        } else {
+            Some(Confinement::new(root)?)
+        };
+        let mut specs = Vec::new();
+        for pattern in patterns.iter().flatten() {
+            match expand(root, &pattern.value, path) {
+                Ok(found) if found.is_empty() => p.add(
+                    pattern.span.clone(),
+                    format!("specs entry {:?} matches no file", pattern.value),
+                ),
+                Ok(found) => {
+                    for s in &found {
+                        if let Some(inside) = inside.as_ref() {
+                            if let Err(m) = inside.check(s, "spec") {
+                                p.add(pattern.span.clone(), m);
+                            }
+                        }
+                    }
+                    specs.extend(found);
+                }
+                Err(m) => p.add(pattern.span.clone(), m),
+            }
         }
         specs.sort();
         specs.dedup();
         let mut options = Options {
-            out_dir: root.join(raw.out.as_ref().map_or("out", |o| o.get_ref().as_str())),
+            out_dir: root.join("out"),
             ..Options::default()
         };
-        if !allow_outside {
-            let inside = Confinement::new(root)?;
-            for s in &specs {
-                inside
-                    .check(s, "spec")
-                    .map_err(|m| spec_err(raw.specs.span().start, m))?;
+        let mut out_span = 0..0;
+        if let Some(out) = t.string("out", &mut p) {
+            options.out_dir = root.join(&out.value);
+            out_span = out.span;
+        }
+        if let Some(Err(m)) = inside
+            .as_ref()
+            .map(|i| i.check(&options.out_dir, "out folder"))
+        {
+            p.add(out_span, m);
+        }
+        if let Some(formats) = t.strings("formats", &mut p) {
+            let mut chosen = Vec::new();
+            for f in formats {
+                match Format::parse(&f.value) {
+                    Ok(f) => chosen.push(f),
+                    Err(e) => p.add(f.span, e.to_string()),
+                }
             }
-            inside
-                .check(&options.out_dir, "out folder")
-                .map_err(|m| spec_err(raw.out.as_ref().map_or(0, |o| o.span().start), m))?;
+            options.formats = chosen;
         }
-        if let Some(f) = &raw.formats {
-            options.formats = f.iter().map(|s| Format::parse(s)).collect::<Result<_>>()?;
-        }
-        if let Some(s) = raw.scale {
-            if !(s.is_finite() && s > 0.0 && s <= 16.0) {
-                return Err(spec_err(
-                    0,
-                    format!("scale must be above 0 and at most 16, got {s}"),
-                ));
+        if let Some(s) = t.number("scale", &mut p) {
+            match check_scale(s.value) {
+                Ok(()) => options.scale = s.value,
+                Err(m) => p.add(s.span, format!("scale {m}")),
             }
-            options.scale = s;
         }
-        if let Some(t) = &raw.theme {
-            options.theme = Some(crate::theme::Theme::parse(t).map_err(|m| spec_err(0, m))?);
+        if let Some(theme) = t.string("theme", &mut p) {
+            match crate::theme::Theme::parse(&theme.value) {
+                Ok(th) => options.theme = Some(th),
+                Err(m) => p.add(theme.span, m),
+            }
         }
-        options.strict_labels = raw.strict_labels.unwrap_or(false);
-        options.dark_variant = raw.dark_variant.unwrap_or(false);
-        Ok(Manifest { specs, options })
+        options.strict_labels = t.boolean("strict_labels", &mut p).unwrap_or(false);
+        options.dark_variant = t.boolean("dark_variant", &mut p).unwrap_or(false);
+        t.finish(&mut p);
+        p.finish(path, &text, Manifest { specs, options })
     }
 
     /// `mapfig.toml` in `root` if there is one, else every `maps/*.toml` with default options.
@@ -212,43 +237,171 @@ fn resolve(path: &Path) -> PathBuf {
     path.to_path_buf()
 }
 
-/// `dir/*.toml`-style patterns: `*` and `?` in the last path component only.
-fn expand(root: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
+/// Smallest PNG scale: every spec side is at least [`crate::spec::MIN_SIDE`] CSS pixels,
+/// so at this scale every PNG is at least one pixel a side.
+pub const MIN_SCALE: f64 = 0.01;
+
+/// Largest PNG scale.
+pub const MAX_SCALE: f64 = 16.0;
+
+/// Checks a PNG scale (`--scale`, the manifest's `scale`): the message completes
+/// "scale …" / "--scale …".
+pub fn check_scale(scale: f64) -> std::result::Result<(), String> {
+    if scale.is_finite() && (MIN_SCALE..=MAX_SCALE).contains(&scale) {
+        return Ok(());
+    }
+    Err(format!(
+        "must be from {MIN_SCALE} (so the smallest map, {} px a side, is still a pixel wide in the PNG) to {MAX_SCALE}, got {scale}",
+        crate::spec::MIN_SIDE
+    ))
+}
+
+/// The files a `specs` entry names: a path, or a pattern with `*` and `?` in its file
+/// name (`maps/*.toml`). The manifest never lists itself, and a pattern that matches a
+/// TOML file that is no map spec (`Cargo.toml`, `pyproject.toml`) is an error naming it,
+/// not a confusing spec error later.
+fn expand(
+    root: &Path,
+    pattern: &str,
+    manifest: &Path,
+) -> std::result::Result<Vec<PathBuf>, String> {
+    if pattern.chars().count() > MAX_PATTERN_CHARS {
+        return Err(format!(
+            "specs entry is longer than {MAX_PATTERN_CHARS} characters: not a file path"
+        ));
+    }
     let full = root.join(pattern);
     let name = full
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let dir = full.parent().unwrap_or(Path::new("."));
+    if dir.to_string_lossy().contains(['*', '?']) {
+        return Err(format!(
+            "specs entry {pattern:?}: `*` and `?` work in the file name only (e.g. \"maps/*.toml\"), not in folder names"
+        ));
+    }
+    let is_manifest = |p: &Path| same_file(p, manifest);
     if !name.contains(['*', '?']) {
+        if is_manifest(&full) {
+            return Err(format!(
+                "specs entry {pattern:?} is the manifest itself, not a map spec"
+            ));
+        }
         return Ok(if full.is_file() {
             vec![full]
         } else {
             Vec::new()
         });
     }
-    let dir = full.parent().unwrap_or(Path::new("."));
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, &e))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut out: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_file() && wildcard(&name, &e.file_name().to_string_lossy()))
+        .filter(|e| wildcard(&name, &e.file_name().to_string_lossy()))
         .map(|e| e.path())
+        .filter(|p| p.is_file())
         .collect();
+    let before = out.len();
+    out.retain(|p| !is_manifest(p));
+    if out.is_empty() && before > 0 {
+        return Err(format!(
+            "specs entry {pattern:?} matches only the manifest itself, which is never a map spec; point it at the specs, e.g. \"maps/*.toml\""
+        ));
+    }
     out.sort();
+    let strangers: Vec<String> = out
+        .iter()
+        .filter(|p| !looks_like_spec(p))
+        .map(|p| p.display().to_string())
+        .collect();
+    if let Some(first) = strangers.first() {
+        let others = match strangers.len() {
+            1 => String::new(),
+            n => format!(" and {} other files", n - 1),
+        };
+        return Err(format!(
+            "specs entry {pattern:?} matches {first}{others}, which is not a map spec (it has none of a spec's keys, such as [[layer]]); name the spec files or narrow the pattern"
+        ));
+    }
     Ok(out)
 }
 
-fn wildcard(p: &str, s: &str) -> bool {
-    let (p, s): (Vec<char>, Vec<char>) = (p.chars().collect(), s.chars().collect());
-    fn go(p: &[char], s: &[char]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], s) || (!s.is_empty() && go(p, &s[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &s[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &s[1..]),
-            _ => false,
+/// Whether two paths name the same file (by identity where the system can tell).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// A TOML file a pattern matched is taken for a spec when it has at least one of a spec's
+/// top-level keys, or cannot be read as TOML (then loading it reports why).
+fn looks_like_spec(path: &Path) -> bool {
+    const SPEC_KEYS: &[&str] = &[
+        "layer",
+        "title",
+        "subtitle",
+        "credit",
+        "description",
+        "output",
+        "size",
+        "projection",
+        "extent",
+        "background",
+        "theme",
+        "dark_variant",
+        "simplify",
+        "panel",
+        "callout",
+        "badge",
+        "furniture",
+    ];
+    let Ok(text) = crate::spec::read_text(path) else {
+        return true;
+    };
+    match toml::de::DeTable::parse(&text) {
+        Ok(doc) => {
+            doc.get_ref().is_empty()
+                || doc
+                    .get_ref()
+                    .keys()
+                    .any(|k| SPEC_KEYS.contains(&k.get_ref().as_ref()))
+        }
+        Err(_) => true,
+    }
+}
+
+/// Glob match of a file name: `*` is any run of characters, `?` any one. Greedy with
+/// backtracking to the last `*` only, so the time is at most pattern × name length
+/// (a pattern such as `*a*a*a*a*b` cannot take exponential time).
+fn wildcard(pattern: &str, name: &str) -> bool {
+    let (p, s): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut i, mut j) = (0, 0);
+    // Where the last `*` was, and the name position it currently stands for up to.
+    let mut star: Option<(usize, usize)> = None;
+    while j < s.len() {
+        match p.get(i) {
+            Some('*') => {
+                star = Some((i, j));
+                i += 1;
+            }
+            Some(&c) if c == '?' || c == s[j] => {
+                i += 1;
+                j += 1;
+            }
+            _ => match star {
+                // Let the last star take one more character and retry after it.
+                Some((si, sj)) => {
+                    i = si + 1;
+                    j = sj + 1;
+                    star = Some((si, sj + 1));
+                }
+                None => return false,
+            },
         }
     }
-    go(&p, &s)
+    p.get(i..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
 }
 
 /// One part of a CI job matrix: `index` of `count`, both from 1.
@@ -266,10 +419,19 @@ impl Shard {
             ))
         };
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
-        let (index, count): (usize, usize) = (
-            i.trim().parse().map_err(|_| bad())?,
-            n.trim().parse().map_err(|_| bad())?,
-        );
+        let number = |t: &str| -> Result<usize> {
+            t.trim().parse().map_err(|e: std::num::ParseIntError| {
+                if *e.kind() == std::num::IntErrorKind::PosOverflow {
+                    Error::Usage(format!(
+                        "--shard {s:?}: {t:?} is too large (the largest is {})",
+                        usize::MAX
+                    ))
+                } else {
+                    bad()
+                }
+            })
+        };
+        let (index, count) = (number(i)?, number(n)?);
         if count == 0 || index == 0 || index > count {
             return Err(bad());
         }
@@ -442,7 +604,8 @@ pub fn check(
                         let (status, diff) = png_changes(&old, fresh, file, limits)?;
                         match diff {
                             Some(diff) => {
-                                let path = stage_png_diff(&diff, &old, fresh, file, report_dir, &mut tx)?;
+                                let path =
+                                    stage_png_diff(&diff, &old, fresh, file, report_dir, &mut tx)?;
                                 (status, Some(path))
                             }
                             None => (status, None),
@@ -746,6 +909,11 @@ mod tests {
         assert!(wildcard("*.toml", "map.toml"));
         assert!(!wildcard("*.toml", "map.tom"));
         assert!(wildcard("m?p*.toml", "map-1.toml"));
+        assert!(wildcard("*", ""));
+        assert!(wildcard("a*b*c", "aXbYc"));
+        assert!(!wildcard("a*b*c", "aXbYd"));
+        assert!(wildcard("*.toml*", "x.toml"));
+        assert!(!wildcard("?", ""));
     }
 
     #[test]

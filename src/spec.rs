@@ -1,147 +1,17 @@
 //! Map specs: one TOML file per map. Parsing is strict (unknown keys and wrong types are
-//! errors with `file:line:column`) and paths are resolved relative to the spec file.
+//! errors with `file:line:column`, every one of them at once) and paths are resolved
+//! relative to the spec file.
+
+pub mod reader;
 
 use crate::color::Paint;
 use crate::error::{line_column, Error, Result};
-use serde::Deserialize;
-use std::collections::BTreeMap;
+use reader::{At, Problems, Table};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use toml::de::DeValue;
 use toml::Spanned;
-
-/// The spec as written, before validation.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSpec {
-    title: Option<String>,
-    subtitle: Option<String>,
-    credit: Option<String>,
-    /// Longer text for the SVG `<desc>` (screen readers); generated when absent.
-    description: Option<String>,
-    /// Output file name without extension; defaults to the spec file's name.
-    output: Option<Spanned<String>>,
-    /// Starts every SVG id; defaults to the output name made into an id.
-    id_prefix: Option<Spanned<String>>,
-    size: Option<Spanned<[f64; 2]>>,
-    projection: Option<Spanned<String>>,
-    extent: Option<Spanned<RawExtent>>,
-    background: Option<Spanned<String>>,
-    /// "light" (default), "dark" or "print".
-    theme: Option<Spanned<String>>,
-    /// Also write the dark theme's colours into the SVG, used where the reader's system
-    /// prefers a dark colour scheme (CSS `prefers-color-scheme`).
-    dark_variant: Option<bool>,
-    /// Share of removable polygon vertices to keep, e.g. "10%" (topology-preserving).
-    simplify: Option<Spanned<String>>,
-    /// Room kept free beside the map for badges: "right" (default when badges exist) or "none".
-    panel: Option<Spanned<String>>,
-    #[serde(default, rename = "layer")]
-    layers: Vec<RawLayer>,
-    #[serde(default, rename = "callout")]
-    callouts: Vec<RawCallout>,
-    #[serde(default, rename = "badge")]
-    badges: Vec<RawBadge>,
-    furniture: Option<RawFurniture>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawExtent {
-    bbox: Option<[f64; 4]>,
-    fit: Option<FitTargets>,
-    pad: Option<f64>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum FitTargets {
-    One(String),
-    Many(Vec<String>),
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLayer {
-    id: Spanned<String>,
-    source: Spanned<String>,
-    #[serde(rename = "where")]
-    filter: Option<Spanned<BTreeMap<String, toml::Value>>>,
-    fill: Option<Spanned<String>>,
-    stroke: Option<Spanned<String>>,
-    stroke_width: Option<Spanned<f64>>,
-    dash: Option<Spanned<Vec<f64>>>,
-    opacity: Option<Spanned<f64>>,
-    label: Option<Spanned<String>>,
-    label_size: Option<Spanned<f64>>,
-    label_color: Option<Spanned<String>>,
-    label_weight: Option<Spanned<String>>,
-    label_priority: Option<f64>,
-    label_required: Option<bool>,
-    label_transform: Option<Spanned<String>>,
-    /// Small polygons may get an outside label with a leader line (default true).
-    label_leader: Option<bool>,
-    marker: Option<Spanned<String>>,
-    marker_size: Option<Spanned<f64>>,
-    legend: Option<String>,
-    arrow: Option<bool>,
-    curve: Option<bool>,
-    description: Option<String>,
-    /// Draw shared arcs instead of features: "inner" (borders between features, once)
-    /// or "outer" (the outline of them all).
-    lines: Option<Spanned<String>>,
-    /// Draw the border between this layer's features and another source's.
-    border_with: Option<RawBorderWith>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawBorderWith {
-    source: Spanned<String>,
-    #[serde(rename = "where")]
-    filter: Option<Spanned<BTreeMap<String, toml::Value>>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCallout {
-    at: Option<Spanned<[f64; 2]>>,
-    source: Option<Spanned<String>>,
-    #[serde(rename = "where")]
-    filter: Option<Spanned<BTreeMap<String, toml::Value>>>,
-    text: Spanned<String>,
-    title: Option<Spanned<String>>,
-    offset: Option<Spanned<[f64; 2]>>,
-    color: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawBadge {
-    value: Spanned<toml::Value>,
-    total: Option<Spanned<toml::Value>>,
-    caption: Spanned<String>,
-    note: Option<Spanned<String>>,
-    source: Option<Spanned<String>>,
-    #[serde(rename = "where")]
-    filter: Option<Spanned<BTreeMap<String, toml::Value>>>,
-    units: Option<bool>,
-    color: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawFurniture {
-    legend: Option<bool>,
-    scale_bar: Option<bool>,
-    /// "km" (default), "mi" or "km+mi".
-    scale_units: Option<Spanned<String>>,
-    north_arrow: Option<bool>,
-    frame: Option<bool>,
-    /// Graticule spacing in degrees; absent or 0 for none.
-    graticule: Option<Spanned<f64>>,
-    /// "locator" for an automatic locator inset, "none" (default) for none.
-    inset: Option<Spanned<String>>,
-}
 
 /// A validated map spec, ready to render.
 #[derive(Debug, Clone)]
@@ -298,9 +168,24 @@ impl Furniture {
         graticule_at: (0, 0),
         locator_inset: false,
     };
+
+    /// What a spec gets without a `[furniture]` table: legend and scale bar.
+    pub const DEFAULT: Furniture = Furniture {
+        legend: true,
+        scale_bar: true,
+        ..Furniture::NONE
+    };
 }
 
 pub use crate::limits::MAX_SIDE;
+
+/// Smallest canvas side a spec may ask for, in CSS pixels: the map frame (at least 80 px)
+/// inside the page margins, with room for the furniture, so every accepted size renders.
+pub const MIN_SIDE: f64 = 120.0;
+
+/// Smallest canvas width with the side panel (badges): the panel's 200 px, its gutter, the
+/// margins and an 80 px map frame.
+pub const MIN_PANEL_WIDTH: f64 = 340.0;
 
 /// Reads and validates a spec file.
 pub fn load(path: &Path) -> Result<Spec> {
@@ -310,265 +195,330 @@ pub fn load(path: &Path) -> Result<Spec> {
             message: "is a folder, not a spec file".into(),
         });
     }
+    let text = read_text(path)?;
+    parse(&text, path)
+}
+
+/// Reads a spec or manifest (bounded, see [`crate::limits::read_spec`]) as UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String> {
     let bytes = crate::limits::read_spec(path)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let at = e.utf8_error().valid_up_to();
-        let (line, column) = line_column(&String::from_utf8_lossy(&bytes[..at]), at);
+        let before = bytes.get(..at).unwrap_or_default();
+        let (line, column) = line_column(&String::from_utf8_lossy(before), at);
         Error::Spec {
             file: path.to_path_buf(),
             line,
             column,
             message: format!(
                 "invalid UTF-8 (byte 0x{:02x}): a spec must be UTF-8 text",
-                bytes[at]
+                bytes.get(at).copied().unwrap_or_default()
             ),
         }
-    })?;
-    parse(&text, path)
+    })
 }
 
-/// Parses spec text; `path` names the file in errors and anchors relative paths.
+/// Parses spec text; `path` names the file in errors and anchors relative paths. Every
+/// problem is reported, sorted by place (see [`reader::Problems::finish`]).
 pub fn parse(text: &str, path: &Path) -> Result<Spec> {
-    let raw: RawSpec = toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
-        Error::Spec {
-            file: path.to_path_buf(),
-            line,
-            column,
-            message: e.message().trim().to_string(),
-        }
-    })?;
-    Validator { text, path }.spec(raw)
+    let mut v = Validator {
+        path,
+        text,
+        problems: Problems::default(),
+    };
+    let Some(doc) = reader::parse(text, &mut v.problems) else {
+        // Only syntax errors: a tree recovered around them would add follow-up noise.
+        return v.problems.finish(path, text, ()).and_then(|()| {
+            Err(Error::Spec {
+                file: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message: "not TOML".into(),
+            })
+        });
+    };
+    let spec = v.spec(Table::new("the spec", &doc));
+    v.problems.finish(path, text, spec)
 }
 
+/// Checks a spec key by key, recording each problem and going on with a stand-in value, so
+/// one pass finds them all; the result is used only when there were none.
 struct Validator<'a> {
-    text: &'a str,
     path: &'a Path,
+    /// The spec's text, for positions kept past validation (`graticule_at`).
+    text: &'a str,
+    problems: Problems,
 }
+
+/// The layer ids of a spec, for duplicate and reference checks in linear time.
+type LayerIds = HashSet<String>;
 
 impl Validator<'_> {
-    fn err(&self, span: Range<usize>, message: impl Into<String>) -> Error {
-        let (line, column) = line_column(self.text, span.start);
-        Error::Spec {
-            file: self.path.to_path_buf(),
-            line,
-            column,
-            message: message.into(),
-        }
+    fn problem(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.problems.add(span, message);
     }
 
-    fn paint(&self, v: &Spanned<String>) -> Result<Paint> {
-        Paint::parse(v.get_ref()).map_err(|m| self.err(v.span(), m))
+    /// One of `choices` (`(word, value)`), else a problem listing them.
+    fn choice<T: Copy>(&mut self, v: &At<String>, key: &str, choices: &[(&str, T)]) -> Option<T> {
+        if let Some((_, t)) = choices.iter().find(|(w, _)| *w == v.value) {
+            return Some(*t);
+        }
+        let words: Vec<String> = choices.iter().map(|(w, _)| format!("{w:?}")).collect();
+        let list = match words.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => words.join(""),
+        };
+        let known: Vec<&str> = choices.iter().map(|(w, _)| *w).collect();
+        let hint = reader::closest(&v.value, &known)
+            .map(|w| format!("; did you mean {w:?}?"))
+            .unwrap_or_default();
+        self.problem(
+            v.span.clone(),
+            format!("{key} must be {list}, got {:?}{hint}", v.value),
+        );
+        None
+    }
+
+    fn paint(&mut self, v: &At<String>) -> Option<Paint> {
+        match Paint::parse(&v.value) {
+            Ok(p) => Some(p),
+            Err(m) => {
+                self.problem(v.span.clone(), m);
+                None
+            }
+        }
     }
 
     /// A label, callout or badge text, checked as a template: a malformed one is an error
     /// at the string.
-    fn template(&self, v: &Spanned<String>) -> Result<String> {
-        crate::layout::template::check(v.get_ref()).map_err(|m| self.err(v.span(), m))?;
-        Ok(v.get_ref().clone())
-    }
-
-    fn opt_template(&self, v: &Option<Spanned<String>>) -> Result<Option<String>> {
-        v.as_ref().map(|v| self.template(v)).transpose()
-    }
-
-    fn opt_paint(&self, v: &Option<Spanned<String>>) -> Result<Option<Paint>> {
-        v.as_ref().map(|v| self.paint(v)).transpose()
-    }
-
-    fn positive(&self, v: &Option<Spanned<f64>>, what: &str, max: f64) -> Result<Option<f64>> {
-        match v {
-            Some(s) if !(s.get_ref().is_finite() && *s.get_ref() > 0.0 && *s.get_ref() <= max) => {
-                Err(self.err(
-                    s.span(),
-                    format!(
-                        "{what} must be a number above 0 and at most {max}, got {}",
-                        s.get_ref()
-                    ),
-                ))
-            }
-            Some(s) => Ok(Some(*s.get_ref())),
-            None => Ok(None),
+    fn template(&mut self, v: At<String>) -> String {
+        if let Err(m) = crate::layout::template::check(&v.value) {
+            self.problem(v.span, m);
         }
+        v.value
     }
 
-    fn path(&self, v: &Spanned<String>) -> Result<PathBuf> {
-        let p = v.get_ref().trim();
+    fn opt_template(&mut self, t: &mut Table, key: &'static str) -> Option<String> {
+        let v = t.string(key, &mut self.problems)?;
+        Some(self.template(v))
+    }
+
+    fn opt_paint(&mut self, t: &mut Table, key: &'static str) -> Option<Paint> {
+        let v = t.string(key, &mut self.problems)?;
+        self.paint(&v)
+    }
+
+    /// A number above 0 and at most `max`.
+    fn positive(&mut self, t: &mut Table, key: &'static str, max: f64) -> Option<f64> {
+        let v = t.number(key, &mut self.problems)?;
+        if !(v.value.is_finite() && v.value > 0.0 && v.value <= max) {
+            self.problem(
+                v.span,
+                format!(
+                    "{key} must be a number above 0 and at most {max}, got {}",
+                    v.value
+                ),
+            );
+            return None;
+        }
+        Some(v.value)
+    }
+
+    fn path(&mut self, v: &At<String>) -> Option<PathBuf> {
+        let p = v.value.trim();
         if p.is_empty() {
-            return Err(self.err(v.span(), "source path is empty"));
+            self.problem(v.span.clone(), "source path is empty");
+            return None;
         }
         let base = self.path.parent().unwrap_or(Path::new(""));
-        Ok(base.join(p))
+        Some(base.join(p))
     }
 
-    fn filter(&self, v: &Option<Spanned<BTreeMap<String, toml::Value>>>) -> Result<Filter> {
-        let Some(v) = v else {
-            return Ok(Filter::default());
-        };
-        let mut out = Vec::new();
-        for (key, value) in v.get_ref() {
-            let values = match value {
-                toml::Value::Array(items) => items
-                    .iter()
-                    .map(|i| self.scalar(i, v))
-                    .collect::<Result<Vec<_>>>()?,
-                other => vec![self.scalar(other, v)?],
-            };
-            out.push((key.clone(), values));
-        }
-        Ok(Filter(out))
-    }
-
-    fn scalar(
-        &self,
-        v: &toml::Value,
-        at: &Spanned<BTreeMap<String, toml::Value>>,
-    ) -> Result<serde_json::Value> {
-        Ok(match v {
-            toml::Value::String(s) => serde_json::Value::String(s.clone()),
-            toml::Value::Integer(i) => serde_json::Value::from(*i),
-            toml::Value::Float(f) => serde_json::Number::from_f64(*f)
-                .map(serde_json::Value::Number)
-                .ok_or_else(|| self.err(at.span(), "`where` values must be finite numbers"))?,
-            toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
-            _ => {
-                return Err(self.err(
-                    at.span(),
-                    "`where` values must be strings, numbers, booleans or lists of them",
-                ))
+    /// The `source` key of a table (required when `required`).
+    fn source(&mut self, t: &mut Table, required: bool) -> Option<PathBuf> {
+        match t.string("source", &mut self.problems) {
+            Some(s) => self.path(&s),
+            None => {
+                if required && t.key_span("source").is_none() {
+                    self.problem(
+                        t.span.clone(),
+                        format!("{} needs `source = \"file.geojson\"`", t.name),
+                    );
+                }
+                None
             }
+        }
+    }
+
+    fn filter(&mut self, t: &mut Table) -> Filter {
+        let Some(v) = t.get("where") else {
+            return Filter::default();
+        };
+        let DeValue::Table(entries) = v.get_ref() else {
+            self.problem(
+                v.span(),
+                format!(
+                    "invalid type: `where` must be a table such as {{ id = \"AF-KDZ\" }}, got {}",
+                    reader::describe(v.get_ref())
+                ),
+            );
+            return Filter::default();
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        for (key, value) in entries.iter() {
+            let values = match value.get_ref() {
+                DeValue::Array(items) => items.iter().filter_map(|i| self.scalar(i)).collect(),
+                _ => self.scalar(value).into_iter().collect(),
+            };
+            out.push((key.get_ref().to_string(), values));
+        }
+        Filter(out)
+    }
+
+    fn scalar(&mut self, v: &Spanned<DeValue>) -> Option<serde_json::Value> {
+        let value = match v.get_ref() {
+            DeValue::String(s) => serde_json::Value::String(s.to_string()),
+            DeValue::Integer(_) => match reader::integer(v.get_ref()) {
+                Some(i) => serde_json::Value::from(i),
+                None => {
+                    self.problem(v.span(), "`where` numbers must fit in 64 bits");
+                    return None;
+                }
+            },
+            DeValue::Float(_) => {
+                match reader::number(v.get_ref()).and_then(serde_json::Number::from_f64) {
+                    Some(n) => serde_json::Value::Number(n),
+                    None => {
+                        self.problem(v.span(), "`where` values must be finite numbers");
+                        return None;
+                    }
+                }
+            }
+            DeValue::Boolean(b) => serde_json::Value::Bool(*b),
+            other => {
+                self.problem(
+                    v.span(),
+                    format!(
+                        "`where` values must be strings, numbers, booleans or lists of them, got {}",
+                        reader::describe(other)
+                    ),
+                );
+                return None;
+            }
+        };
+        Some(value)
+    }
+
+    fn lon_lat(&mut self, t: &mut Table, key: &'static str) -> Option<[f64; 2]> {
+        let v = t.numbers(
+            key,
+            Some(2),
+            "a [longitude, latitude] pair of numbers",
+            &mut self.problems,
+        )?;
+        let [lon, lat] = <[f64; 2]>::try_from(v.value.as_slice()).ok()?;
+        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+            self.problem(
+                v.span,
+                format!("[{lon}, {lat}] is not a longitude, latitude pair (longitude -180..180, latitude -90..90)"),
+            );
+            return None;
+        }
+        Some([lon, lat])
+    }
+
+    fn size(&mut self, t: &mut Table) -> Option<At<(f64, f64)>> {
+        let s = t.numbers(
+            "size",
+            Some(2),
+            "[width, height], two numbers",
+            &mut self.problems,
+        )?;
+        let [w, h] = <[f64; 2]>::try_from(s.value.as_slice()).ok()?;
+        if [w, h]
+            .iter()
+            .any(|side| !(MIN_SIDE..=MAX_SIDE).contains(side))
+        {
+            self.problem(
+                s.span,
+                format!("size must be two numbers from {MIN_SIDE} to {MAX_SIDE} (CSS pixels), got [{w}, {h}]"),
+            );
+            return None;
+        }
+        Some(At {
+            value: (w, h),
+            span: s.span,
         })
     }
 
-    fn lon_lat(&self, v: &Spanned<[f64; 2]>) -> Result<[f64; 2]> {
-        let [lon, lat] = *v.get_ref();
-        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-            return Err(self.err(
-                v.span(),
-                format!("[{lon}, {lat}] is not a longitude, latitude pair (longitude -180..180, latitude -90..90)"),
-            ));
-        }
-        Ok([lon, lat])
-    }
-
-    fn spec(&self, raw: RawSpec) -> Result<Spec> {
-        let (width, height) = match &raw.size {
-            Some(s) => {
-                let [w, h] = *s.get_ref();
-                for side in [w, h] {
-                    if !((50.0..=MAX_SIDE).contains(&side)) {
-                        return Err(self.err(
-                            s.span(),
-                            format!("size must be two numbers from 50 to {MAX_SIDE} (CSS pixels), got [{w}, {h}]"),
-                        ));
-                    }
-                }
-                (w, h)
-            }
-            None => (1200.0, 900.0),
-        };
-        let projection = match &raw.projection {
+    fn spec(&mut self, mut t: Table) -> Spec {
+        let title = t.string("title", &mut self.problems).map(|v| v.value);
+        let subtitle = t.string("subtitle", &mut self.problems).map(|v| v.value);
+        let credit = t.string("credit", &mut self.problems).map(|v| v.value);
+        let description = t.string("description", &mut self.problems).map(|v| v.value);
+        let size = self.size(&mut t);
+        let (width, height) = size.as_ref().map_or((1200.0, 900.0), |s| s.value);
+        let projection = match t.string("projection", &mut self.problems) {
             None => ProjectionChoice::Auto,
-            Some(p) if p.get_ref().trim().eq_ignore_ascii_case("auto") => ProjectionChoice::Auto,
+            Some(p) if p.value.trim().eq_ignore_ascii_case("auto") => ProjectionChoice::Auto,
             Some(p) => {
-                let s = p.get_ref().trim().to_string();
-                crate::projection::Projection::parse(&s).map_err(|m| self.err(p.span(), m))?;
+                let s = p.value.trim().to_string();
+                if let Err(m) = crate::projection::Projection::parse(&s) {
+                    self.problem(p.span, m);
+                }
                 ProjectionChoice::Named(s)
             }
         };
+        let mut ids = LayerIds::new();
         let mut layers = Vec::new();
-        for l in &raw.layers {
-            let layer = self.layer(l)?;
-            if layers.iter().any(|o: &Layer| o.id == layer.id) {
-                return Err(self.err(
-                    l.id.span(),
-                    format!("layer id {:?} is used twice", layer.id),
-                ));
+        let raw_layers = t.tables("layer", "[[layer]]", &mut self.problems);
+        if raw_layers.is_empty() {
+            let at = t.key_span("layer").unwrap_or(0..0);
+            self.problem(at, "a spec needs at least one [[layer]]");
+        }
+        for l in raw_layers {
+            if let Some(layer) = self.layer(l, &mut ids) {
+                layers.push(layer);
             }
-            layers.push(layer);
         }
-        if layers.is_empty() {
-            return Err(self.err(0..0, "a spec needs at least one [[layer]]"));
-        }
-        let extent = match &raw.extent {
-            None => Extent::Fit {
-                layers: Vec::new(),
-                pad: 0.04,
-            },
-            Some(e) => {
-                let span = e.span();
-                let e = e.get_ref();
-                let pad = e.pad.unwrap_or(0.04);
-                if !(0.0..0.45).contains(&pad) {
-                    return Err(self.err(
-                        span,
-                        format!(
-                            "extent.pad must be from 0 to 0.45 (a share of the frame), got {pad}"
-                        ),
-                    ));
-                }
-                match (&e.bbox, &e.fit) {
-                    (Some(b), None) => {
-                        let [w, s, east, n] = *b;
-                        let ok = w.is_finite() && s.is_finite() && east.is_finite() && n.is_finite()
-                            && (-180.0..=180.0).contains(&w) && (-180.0..=180.0).contains(&east)
-                            && (-90.0..=90.0).contains(&s) && (-90.0..=90.0).contains(&n)
-                            && w < east && s < n;
-                        if !ok {
-                            return Err(self.err(span, format!("extent.bbox must be [west, south, east, north] in degrees with west < east and south < north, got {b:?}")));
-                        }
-                        Extent::BBox(*b)
-                    }
-                    (None, Some(f)) => {
-                        let names = match f {
-                            FitTargets::One(s) => vec![s.clone()],
-                            FitTargets::Many(v) => v.clone(),
-                        };
-                        for n in &names {
-                            if !layers.iter().any(|l| &l.id == n) {
-                                return Err(self.err(span, format!("extent.fit names layer {n:?}, but no [[layer]] has that id")));
-                            }
-                        }
-                        Extent::Fit { layers: names, pad }
-                    }
-                    _ => return Err(self.err(span, "extent needs exactly one of `bbox = [west, south, east, north]` or `fit = \"layer id\"`")),
-                }
-            }
+        let extent = self.extent(&mut t, &ids);
+        let callouts = t
+            .tables("callout", "[[callout]]", &mut self.problems)
+            .into_iter()
+            .filter_map(|c| self.callout(c))
+            .collect();
+        let badges: Vec<Badge> = t
+            .tables("badge", "[[badge]]", &mut self.problems)
+            .into_iter()
+            .filter_map(|b| self.badge(b))
+            .collect();
+        let has_badges = t.key_span("badge").is_some();
+        let panel = match t.string("panel", &mut self.problems) {
+            None => has_badges,
+            Some(p) => self
+                .choice(&p, "panel", &[("right", true), ("none", false)])
+                .unwrap_or(true),
         };
-        let mut callouts = Vec::new();
-        for c in &raw.callouts {
-            callouts.push(self.callout(c)?);
+        if panel && width < MIN_PANEL_WIDTH {
+            let span = size.as_ref().map_or(0..0, |s| s.span.clone());
+            self.problem(
+                span,
+                format!("a map with a side panel (badges) needs a width of at least {MIN_PANEL_WIDTH} px, got {width}"),
+            );
         }
-        let mut badges = Vec::new();
-        for b in &raw.badges {
-            badges.push(self.badge(b)?);
-        }
-        let panel = match &raw.panel {
-            None => !badges.is_empty(),
-            Some(p) => match p.get_ref().as_str() {
-                "right" => true,
-                "none" => false,
-                other => {
-                    return Err(self.err(
-                        p.span(),
-                        format!("panel must be \"right\" or \"none\", got {other:?}"),
-                    ))
-                }
-            },
-        };
-        let output = match &raw.output {
+        let output = match t.string("output", &mut self.problems) {
             Some(o) => {
-                let s = o.get_ref();
+                let s = &o.value;
                 if s.is_empty()
                     || !s
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
                     || s.starts_with('.')
                 {
-                    return Err(self.err(o.span(), format!("output must be a plain file name (letters, digits, '-', '_', '.'), got {s:?}")));
+                    self.problem(o.span.clone(), format!("output must be a plain file name (letters, digits, '-', '_', '.'), got {s:?}"));
                 }
-                s.clone()
+                o.value
             }
             None => self
                 .path
@@ -576,293 +526,497 @@ impl Validator<'_> {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "map".into()),
         };
-        let id_prefix = match &raw.id_prefix {
+        let id_prefix = match t.string("id_prefix", &mut self.problems) {
             Some(p) => {
-                crate::scene::check_id_prefix(p.get_ref()).map_err(|m| self.err(p.span(), m))?;
-                p.get_ref().clone()
+                if let Err(m) = crate::scene::check_id_prefix(&p.value) {
+                    self.problem(p.span, m);
+                }
+                p.value
             }
             None => crate::scene::id_prefix_for(&output),
         };
-        let f = raw.furniture.unwrap_or_default();
-        Ok(Spec {
+        let background = self
+            .opt_paint(&mut t, "background")
+            .unwrap_or(Paint::rgb(255, 255, 255));
+        let theme = match t.string("theme", &mut self.problems) {
+            Some(v) => crate::theme::Theme::parse(&v.value).unwrap_or_else(|m| {
+                self.problem(v.span, m);
+                crate::theme::Theme::Light
+            }),
+            None => crate::theme::Theme::Light,
+        };
+        let dark_variant = t
+            .boolean("dark_variant", &mut self.problems)
+            .unwrap_or(false);
+        let simplify =
+            t.string("simplify", &mut self.problems).and_then(
+                |v| match crate::topology::parse_share(&v.value) {
+                    Ok(s) => Some(s),
+                    Err(m) => {
+                        self.problem(v.span, m);
+                        None
+                    }
+                },
+            );
+        let furniture = match t.get("furniture") {
+            Some(f) => match Table::of("[furniture]", f, "furniture", &mut self.problems) {
+                Some(f) => self.furniture(f),
+                None => Furniture::DEFAULT,
+            },
+            None => Furniture::DEFAULT,
+        };
+        t.finish(&mut self.problems);
+        Spec {
             file: self.path.to_path_buf(),
             output,
             id_prefix,
-            title: raw.title,
-            subtitle: raw.subtitle,
-            credit: raw.credit,
-            description: raw.description,
+            title,
+            subtitle,
+            credit,
+            description,
             width,
             height,
             projection,
             extent,
-            background: match &raw.background {
-                Some(b) => self.paint(b)?,
-                None => Paint::rgb(255, 255, 255),
-            },
-            theme: match &raw.theme {
-                Some(t) => {
-                    crate::theme::Theme::parse(t.get_ref()).map_err(|m| self.err(t.span(), m))?
-                }
-                None => crate::theme::Theme::Light,
-            },
-            dark_variant: raw.dark_variant.unwrap_or(false),
-            simplify: match &raw.simplify {
-                Some(v) => Some(
-                    crate::topology::parse_share(v.get_ref()).map_err(|m| self.err(v.span(), m))?,
-                ),
-                None => None,
-            },
+            background,
+            theme,
+            dark_variant,
+            simplify,
             panel,
             layers,
             callouts,
             badges,
-            furniture: self.furniture(&f)?,
-        })
+            furniture,
+        }
     }
 
-    fn furniture(&self, f: &RawFurniture) -> Result<Furniture> {
-        let (scale_km, scale_miles) = match &f.scale_units {
-            None => (true, false),
-            Some(u) => match u.get_ref().as_str() {
-                "km" => (true, false),
-                "mi" => (false, true),
-                "km+mi" => (true, true),
+    fn extent(&mut self, t: &mut Table, ids: &LayerIds) -> Extent {
+        let default = Extent::Fit {
+            layers: Vec::new(),
+            pad: 0.04,
+        };
+        let Some(v) = t.get("extent") else {
+            return default;
+        };
+        let Some(mut e) = Table::of("`extent`", v, "extent", &mut self.problems) else {
+            return default;
+        };
+        let pad = match e.number("pad", &mut self.problems) {
+            Some(p) if !(0.0..0.45).contains(&p.value) => {
+                self.problem(
+                    p.span,
+                    format!(
+                        "extent.pad must be from 0 to 0.45 (a share of the frame), got {}",
+                        p.value
+                    ),
+                );
+                0.04
+            }
+            Some(p) => p.value,
+            None => 0.04,
+        };
+        let bbox = e.numbers(
+            "bbox",
+            Some(4),
+            "[west, south, east, north], four numbers",
+            &mut self.problems,
+        );
+        let fit = match e.get("fit") {
+            None => None,
+            Some(f) => match f.get_ref() {
+                DeValue::String(s) => Some(vec![At {
+                    value: s.to_string(),
+                    span: f.span(),
+                }]),
+                DeValue::Array(_) => e.strings("fit", &mut self.problems),
                 other => {
-                    return Err(self.err(
-                        u.span(),
-                        format!("scale_units must be \"km\", \"mi\" or \"km+mi\", got {other:?}"),
-                    ))
+                    self.problem(
+                        f.span(),
+                        format!(
+                            "invalid type: `fit` must be a layer id or a list of them, got {}",
+                            reader::describe(other)
+                        ),
+                    );
+                    None
                 }
             },
         };
-        let graticule = match &f.graticule {
-            Some(g) if *g.get_ref() == 0.0 => None,
-            Some(g)
-                if !(g.get_ref().is_finite() && *g.get_ref() >= 0.1 && *g.get_ref() <= 90.0) =>
-            {
-                return Err(self.err(
-                    g.span(),
+        let (has_bbox, has_fit) = (e.key_span("bbox").is_some(), e.key_span("fit").is_some());
+        let span = e.span.clone();
+        e.finish(&mut self.problems);
+        if has_bbox == has_fit {
+            self.problem(span, "extent needs exactly one of `bbox = [west, south, east, north]` or `fit = \"layer id\"`");
+            return default;
+        }
+        if let Some(b) = bbox {
+            let Ok([w, s, east, n]) = <[f64; 4]>::try_from(b.value.as_slice()) else {
+                return default;
+            };
+            let ok = [w, s, east, n].iter().all(|x| x.is_finite())
+                && (-180.0..=180.0).contains(&w)
+                && (-180.0..=180.0).contains(&east)
+                && (-90.0..=90.0).contains(&s)
+                && (-90.0..=90.0).contains(&n)
+                && w < east
+                && s < n;
+            if !ok {
+                self.problem(b.span, format!("extent.bbox must be [west, south, east, north] in degrees with west < east and south < north, got {:?}", b.value));
+                return default;
+            }
+            return Extent::BBox([w, s, east, n]);
+        }
+        let Some(names) = fit else {
+            return default;
+        };
+        for n in &names {
+            if !ids.contains(&n.value) {
+                self.problem(
+                    n.span.clone(),
+                    format!(
+                        "extent.fit names layer {:?}, but no [[layer]] has that id",
+                        n.value
+                    ),
+                );
+            }
+        }
+        Extent::Fit {
+            layers: names.into_iter().map(|n| n.value).collect(),
+            pad,
+        }
+    }
+
+    fn furniture(&mut self, mut f: Table) -> Furniture {
+        let p = &mut self.problems;
+        let (legend, scale_bar) = (f.boolean("legend", p), f.boolean("scale_bar", p));
+        let (north_arrow, frame) = (f.boolean("north_arrow", p), f.boolean("frame", p));
+        let (scale_km, scale_miles) = match f.string("scale_units", &mut self.problems) {
+            None => (true, false),
+            Some(u) => self
+                .choice(
+                    &u,
+                    "scale_units",
+                    &[
+                        ("km", (true, false)),
+                        ("mi", (false, true)),
+                        ("km+mi", (true, true)),
+                    ],
+                )
+                .unwrap_or((true, false)),
+        };
+        let graticule_key = f.number("graticule", &mut self.problems);
+        let graticule_at = graticule_key.as_ref().map_or((0, 0), |g| {
+            crate::error::line_column(self.text, g.span.start)
+        });
+        let graticule = match graticule_key {
+            Some(g) if g.value == 0.0 => None,
+            Some(g) if !(g.value.is_finite() && g.value >= 0.1 && g.value <= 90.0) => {
+                self.problem(
+                    g.span,
                     format!(
                         "graticule is the spacing in degrees, from 0.1 to 90 (0 for none), got {}",
-                        g.get_ref()
+                        g.value
                     ),
-                ))
+                );
+                None
             }
-            Some(g) => Some(*g.get_ref()),
+            Some(g) => Some(g.value),
             None => None,
         };
-        let locator_inset = match &f.inset {
+        let locator_inset = match f.string("inset", &mut self.problems) {
             None => false,
-            Some(i) => match i.get_ref().as_str() {
-                "locator" => true,
-                "none" => false,
-                other => {
-                    return Err(self.err(
-                        i.span(),
-                        format!("inset must be \"locator\" or \"none\", got {other:?}"),
-                    ))
-                }
-            },
+            Some(i) => self
+                .choice(&i, "inset", &[("locator", true), ("none", false)])
+                .unwrap_or(false),
         };
-        Ok(Furniture {
-            legend: f.legend.unwrap_or(true),
-            scale_bar: f.scale_bar.unwrap_or(true),
+        f.finish(&mut self.problems);
+        Furniture {
+            legend: legend.unwrap_or(true),
+            scale_bar: scale_bar.unwrap_or(true),
             scale_km,
             scale_miles,
-            north_arrow: f.north_arrow.unwrap_or(false),
-            frame: f.frame.unwrap_or(false),
+            north_arrow: north_arrow.unwrap_or(false),
+            frame: frame.unwrap_or(false),
             graticule,
-            graticule_at: f
-                .graticule
-                .as_ref()
-                .map_or((0, 0), |g| line_column(self.text, g.span().start)),
+            graticule_at,
             locator_inset,
-        })
+        }
     }
 
-    fn layer(&self, l: &RawLayer) -> Result<Layer> {
-        let id = l.id.get_ref().clone();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(self.err(l.id.span(), format!("layer id must be letters, digits, '-' or '_' (it becomes an SVG id), got {id:?}")));
+    /// One `[[layer]]`; `ids` collects the ids seen so far (a hash map: 100,000 layers
+    /// check in linear time).
+    fn layer(&mut self, mut l: Table, ids: &mut LayerIds) -> Option<Layer> {
+        let id = l.string("id", &mut self.problems);
+        if let Some(id) = &id {
+            let s = &id.value;
+            if s.is_empty()
+                || !s
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                self.problem(id.span.clone(), format!("layer id must be letters, digits, '-' or '_' (it becomes an SVG id), got {s:?}"));
+            }
+            if !ids.insert(s.clone()) {
+                self.problem(id.span.clone(), format!("layer id {s:?} is used twice"));
+            }
+        } else if l.key_span("id").is_none() {
+            self.problem(l.span.clone(), "[[layer]] needs an `id = \"name\"`");
         }
-        let dash = match &l.dash {
+        let source = self.source(&mut l, true);
+        let filter = self.filter(&mut l);
+        let fill = self.opt_paint(&mut l, "fill");
+        let stroke = self.opt_paint(&mut l, "stroke");
+        let stroke_width = match l.number("stroke_width", &mut self.problems) {
+            Some(w) if w.value == 0.0 => Some(0.0),
+            Some(w) if !(w.value.is_finite() && w.value > 0.0 && w.value <= 100.0) => {
+                self.problem(
+                    w.span,
+                    format!(
+                        "stroke_width must be a number from 0 to 100, got {}",
+                        w.value
+                    ),
+                );
+                None
+            }
+            other => other.map(|w| w.value),
+        };
+        let dash = match l.numbers("dash", None, "a list of numbers", &mut self.problems) {
             Some(d) => {
-                if d.get_ref()
+                if d.value
                     .iter()
                     .any(|v| !(v.is_finite() && *v >= 0.0 && *v <= 1000.0))
-                    || d.get_ref().iter().all(|v| *v == 0.0)
+                    || d.value.iter().all(|v| *v == 0.0)
                 {
-                    return Err(self.err(d.span(), "dash must be a list of lengths in pixels from 0 to 1000, not all zero, e.g. [4, 2]"));
+                    self.problem(d.span, "dash must be a list of lengths in pixels from 0 to 1000, not all zero, e.g. [4, 2]");
+                    Vec::new()
+                } else {
+                    d.value
                 }
-                d.get_ref().clone()
             }
             None => Vec::new(),
         };
-        let opacity = match &l.opacity {
-            Some(o) if !(0.0..=1.0).contains(o.get_ref()) => {
-                return Err(self.err(
-                    o.span(),
-                    format!("opacity must be from 0 to 1, got {}", o.get_ref()),
-                ))
+        let opacity = match l.number("opacity", &mut self.problems) {
+            Some(o) if !(0.0..=1.0).contains(&o.value) => {
+                self.problem(
+                    o.span,
+                    format!("opacity must be from 0 to 1, got {}", o.value),
+                );
+                1.0
             }
-            Some(o) => *o.get_ref(),
+            Some(o) => o.value,
             None => 1.0,
         };
-        let marker = match &l.marker {
-            None => Marker::Circle,
-            Some(m) => match m.get_ref().as_str() {
-                "circle" => Marker::Circle,
-                "square" => Marker::Square,
-                "none" => Marker::None,
-                other => {
-                    return Err(self.err(
-                        m.span(),
-                        format!("marker must be \"circle\", \"square\" or \"none\", got {other:?}"),
-                    ))
-                }
-            },
-        };
-        let label_bold = match &l.label_weight {
+        let label = self.opt_template(&mut l, "label");
+        let label_size = self.positive(&mut l, "label_size", 200.0).unwrap_or(11.0);
+        let label_color = self
+            .opt_paint(&mut l, "label_color")
+            .unwrap_or(Paint::rgb(0x33, 0x33, 0x33));
+        let label_bold = match l.string("label_weight", &mut self.problems) {
             None => false,
-            Some(w) => match w.get_ref().as_str() {
-                "bold" => true,
-                "normal" => false,
-                other => {
-                    return Err(self.err(
-                        w.span(),
-                        format!("label_weight must be \"normal\" or \"bold\", got {other:?}"),
-                    ))
-                }
-            },
+            Some(w) => self
+                .choice(&w, "label_weight", &[("normal", false), ("bold", true)])
+                .unwrap_or(false),
         };
-        let label_upper = match &l.label_transform {
-            None => false,
-            Some(t) => match t.get_ref().as_str() {
-                "uppercase" => true,
-                "none" => false,
-                other => {
-                    return Err(self.err(
-                        t.span(),
-                        format!("label_transform must be \"uppercase\" or \"none\", got {other:?}"),
-                    ))
-                }
-            },
-        };
-        Ok(Layer {
-            id,
-            source: self.path(&l.source)?,
-            filter: self.filter(&l.filter)?,
-            fill: self.opt_paint(&l.fill)?,
-            stroke: self.opt_paint(&l.stroke)?,
-            stroke_width: match &l.stroke_width {
-                Some(w) if *w.get_ref() == 0.0 => Some(0.0),
-                other => self.positive(other, "stroke_width", 100.0)?,
-            },
-            dash,
-            opacity,
-            label: self.opt_template(&l.label)?,
-            label_size: self
-                .positive(&l.label_size, "label_size", 200.0)?
-                .unwrap_or(11.0),
-            label_color: match &l.label_color {
-                Some(c) => self.paint(c)?,
-                None => Paint::rgb(0x33, 0x33, 0x33),
-            },
-            label_bold,
-            label_priority: l.label_priority.unwrap_or(0.0),
-            label_required: l.label_required.unwrap_or(false),
-            label_upper,
-            label_leader: l.label_leader.unwrap_or(true),
-            marker,
-            marker_size: self
-                .positive(&l.marker_size, "marker_size", 100.0)?
-                .unwrap_or(3.5),
-            legend: l.legend.clone(),
-            arrow: l.arrow.unwrap_or(false),
-            curve: l.curve.unwrap_or(false),
-            description: l.description.clone(),
-            geometry: match (&l.lines, &l.border_with) {
-                (None, None) => LayerGeometry::Features,
-                (Some(v), None) => match v.get_ref().as_str() {
-                    "inner" => LayerGeometry::InnerLines,
-                    "outer" => LayerGeometry::OuterLines,
-                    other => {
-                        return Err(self.err(
-                            v.span(),
-                            format!("lines must be \"inner\" or \"outer\", got {other:?}"),
-                        ))
-                    }
-                },
-                (None, Some(b)) => LayerGeometry::BorderWith {
-                    source: self.path(&b.source)?,
-                    filter: self.filter(&b.filter)?,
-                },
-                (Some(v), Some(_)) => {
-                    return Err(
-                        self.err(v.span(), "a layer takes `lines` or `border_with`, not both")
-                    )
-                }
-            },
-        })
-    }
-
-    fn callout(&self, c: &RawCallout) -> Result<Callout> {
-        let anchor = match (&c.at, &c.source) {
-            (Some(at), None) => Anchor::At(self.lon_lat(at)?),
-            (None, Some(src)) => Anchor::Feature {
-                source: self.path(src)?,
-                filter: self.filter(&c.filter)?,
-            },
-            _ => return Err(self.err(c.text.span(), "a callout needs exactly one of `at = [lon, lat]` or `source = \"file.geojson\"` (with an optional `where`)")),
-        };
-        if c.text.get_ref().trim().is_empty() {
-            return Err(self.err(c.text.span(), "callout text is empty"));
-        }
-        Ok(Callout {
-            anchor,
-            text: self.template(&c.text)?,
-            title: self.opt_template(&c.title)?,
-            offset: c.offset.as_ref().map(|o| *o.get_ref()),
-            color: match &c.color {
-                Some(col) => self.paint(col)?,
-                None => Paint::rgb(0x22, 0x22, 0x22),
-            },
-        })
-    }
-
-    fn badge(&self, b: &RawBadge) -> Result<Badge> {
-        let as_text = |v: &Spanned<toml::Value>| -> Result<String> {
-            match v.get_ref() {
-                toml::Value::String(s) => {
-                    crate::layout::template::check(s).map_err(|m| self.err(v.span(), m))?;
-                    Ok(s.clone())
-                }
-                toml::Value::Integer(i) => Ok(i.to_string()),
-                toml::Value::Float(f) => Ok(f.to_string()),
-                _ => Err(self.err(v.span(), "badge value and total must be a number or a template string such as \"{count}\"")),
+        let label_priority = match l.number("label_priority", &mut self.problems) {
+            Some(v) if !v.value.is_finite() => {
+                self.problem(v.span, "label_priority must be a finite number");
+                0.0
             }
+            Some(v) => v.value,
+            None => 0.0,
         };
-        let source = match &b.source {
-            Some(s) => Some((self.path(s)?, self.filter(&b.filter)?)),
+        let label_required = l.boolean("label_required", &mut self.problems);
+        let label_upper = match l.string("label_transform", &mut self.problems) {
+            None => false,
+            Some(t) => self
+                .choice(
+                    &t,
+                    "label_transform",
+                    &[("uppercase", true), ("none", false)],
+                )
+                .unwrap_or(false),
+        };
+        let label_leader = l.boolean("label_leader", &mut self.problems);
+        let marker = match l.string("marker", &mut self.problems) {
+            None => Marker::Circle,
+            Some(m) => self
+                .choice(
+                    &m,
+                    "marker",
+                    &[
+                        ("circle", Marker::Circle),
+                        ("square", Marker::Square),
+                        ("none", Marker::None),
+                    ],
+                )
+                .unwrap_or(Marker::Circle),
+        };
+        let marker_size = self.positive(&mut l, "marker_size", 100.0).unwrap_or(3.5);
+        let legend = l.string("legend", &mut self.problems).map(|v| v.value);
+        let arrow = l.boolean("arrow", &mut self.problems);
+        let curve = l.boolean("curve", &mut self.problems);
+        let description = l.string("description", &mut self.problems).map(|v| v.value);
+        let lines = l.string("lines", &mut self.problems);
+        let border_with = match l.get("border_with") {
+            Some(b) => {
+                Table::of("`border_with`", b, "border_with", &mut self.problems).map(|mut b| {
+                    let source = self.source(&mut b, true);
+                    let filter = self.filter(&mut b);
+                    b.finish(&mut self.problems);
+                    (source, filter)
+                })
+            }
             None => None,
         };
-        Ok(Badge {
-            value: as_text(&b.value)?,
-            total: b.total.as_ref().map(as_text).transpose()?,
-            caption: self.template(&b.caption)?,
-            note: self.opt_template(&b.note)?,
-            source,
-            units: b.units.unwrap_or(false),
-            color: match &b.color {
-                Some(c) => self.paint(c)?,
-                None => Paint::rgb(0x8c, 0x2d, 0x19),
+        let geometry = match (&lines, border_with) {
+            (None, None) => LayerGeometry::Features,
+            (Some(v), None) => {
+                match self.choice(v, "lines", &[("inner", true), ("outer", false)]) {
+                    Some(true) => LayerGeometry::InnerLines,
+                    Some(false) => LayerGeometry::OuterLines,
+                    None => LayerGeometry::Features,
+                }
+            }
+            (None, Some((source, filter))) => LayerGeometry::BorderWith {
+                source: source.unwrap_or_default(),
+                filter,
             },
+            (Some(v), Some(_)) => {
+                self.problem(
+                    v.span.clone(),
+                    "a layer takes `lines` or `border_with`, not both",
+                );
+                LayerGeometry::Features
+            }
+        };
+        l.finish(&mut self.problems);
+        Some(Layer {
+            id: id?.value,
+            source: source?,
+            filter,
+            fill,
+            stroke,
+            stroke_width,
+            dash,
+            opacity,
+            label,
+            label_size,
+            label_color,
+            label_bold,
+            label_priority,
+            label_required: label_required.unwrap_or(false),
+            label_upper,
+            label_leader: label_leader.unwrap_or(true),
+            marker,
+            marker_size,
+            legend,
+            arrow: arrow.unwrap_or(false),
+            curve: curve.unwrap_or(false),
+            description,
+            geometry,
         })
+    }
+
+    fn callout(&mut self, mut c: Table) -> Option<Callout> {
+        let at = if c.key_span("at").is_some() {
+            self.lon_lat(&mut c, "at")
+        } else {
+            None
+        };
+        let source = self.source(&mut c, false);
+        let filter = self.filter(&mut c);
+        let text = c.string("text", &mut self.problems);
+        let title = self.opt_template(&mut c, "title");
+        let offset = c
+            .numbers(
+                "offset",
+                Some(2),
+                "[x, y] in pixels, two numbers",
+                &mut self.problems,
+            )
+            .and_then(|o| <[f64; 2]>::try_from(o.value.as_slice()).ok());
+        let color = self
+            .opt_paint(&mut c, "color")
+            .unwrap_or(Paint::rgb(0x22, 0x22, 0x22));
+        let (has_at, has_source) = (c.key_span("at").is_some(), c.key_span("source").is_some());
+        if has_at == has_source {
+            self.problem(c.span.clone(), "a callout needs exactly one of `at = [lon, lat]` or `source = \"file.geojson\"` (with an optional `where`)");
+        }
+        match &text {
+            None if c.key_span("text").is_none() => {
+                self.problem(c.span.clone(), "[[callout]] needs a `text = \"…\"`")
+            }
+            Some(t) if t.value.trim().is_empty() => {
+                self.problem(t.span.clone(), "callout text is empty")
+            }
+            _ => {}
+        }
+        c.finish(&mut self.problems);
+        let anchor = match (at, source) {
+            (Some(at), None) => Anchor::At(at),
+            (None, Some(source)) => Anchor::Feature { source, filter },
+            _ => return None,
+        };
+        Some(Callout {
+            anchor,
+            text: self.template(text?),
+            title,
+            offset,
+            color,
+        })
+    }
+
+    fn badge(&mut self, mut b: Table) -> Option<Badge> {
+        let value = self.badge_number(&mut b, "value", true);
+        let total = self.badge_number(&mut b, "total", false);
+        let caption = b.string("caption", &mut self.problems);
+        if caption.is_none() && b.key_span("caption").is_none() {
+            self.problem(b.span.clone(), "[[badge]] needs a `caption = \"…\"`");
+        }
+        let note = self.opt_template(&mut b, "note");
+        let source = self.source(&mut b, false);
+        let filter = self.filter(&mut b);
+        let units = b.boolean("units", &mut self.problems).unwrap_or(false);
+        let color = self
+            .opt_paint(&mut b, "color")
+            .unwrap_or(Paint::rgb(0x8c, 0x2d, 0x19));
+        b.finish(&mut self.problems);
+        Some(Badge {
+            value: value?,
+            total,
+            caption: self.template(caption?),
+            note,
+            source: source.map(|s| (s, filter)),
+            units,
+            color,
+        })
+    }
+
+    /// A badge's `value` or `total`: a number, or a template string such as "{count}".
+    fn badge_number(&mut self, b: &mut Table, key: &'static str, required: bool) -> Option<String> {
+        let Some(v) = b.get(key) else {
+            if required {
+                self.problem(b.span.clone(), format!("[[badge]] needs a `{key}`"));
+            }
+            return None;
+        };
+        match v.get_ref() {
+            DeValue::String(s) => Some(self.template(At {
+                value: s.to_string(),
+                span: v.span(),
+            })),
+            DeValue::Integer(i) => match reader::integer(v.get_ref()) {
+                Some(n) => Some(n.to_string()),
+                None => Some(i.as_str().to_string()),
+            },
+            DeValue::Float(_) => reader::number(v.get_ref()).map(|f| f.to_string()),
+            other => {
+                self.problem(
+                    v.span(),
+                    format!("invalid type: badge value and total must be a number or a template string such as \"{{count}}\", got {}", reader::describe(other)),
+                );
+                None
+            }
+        }
     }
 }
 

@@ -820,7 +820,9 @@ fn vertex_and_pixel_limits_name_their_flag() {
         &out_dir,
         &[],
         Fails {
-            code: 1,
+            // The PNG size follows from the spec's size and --scale: a usage error, found
+            // before any data is read.
+            code: 2,
             says: &[
                 "poster.toml",
                 "40000×40000 PNG",
@@ -847,7 +849,8 @@ fn vertex_and_pixel_limits_name_their_flag() {
         &out_dir,
         &[],
         Fails {
-            code: 1,
+            // `draw` knows its PNG size from its flags: a usage error before any work.
+            code: 2,
             says: &["1600×1200 PNG", "limit of 10000 pixels", "--max-pixels"],
         },
     );

@@ -240,10 +240,38 @@ fn layer_lines(
             Topology::build(&features).shared_border(&a, &b)
         }
     };
+    if lines.is_empty() {
+        return Err(no_lines(ld, own, features.len() - own));
+    }
     Ok(Flat {
         lines,
         ..Flat::default()
     })
+}
+
+/// Why a `lines` or `border_with` layer has nothing to draw: its data, not the projection
+/// (an empty layer used to surface as "cannot represent the map's extent").
+fn no_lines(ld: &LayerData, own: usize, others: usize) -> Error {
+    let id = &ld.spec.id;
+    let polygons = ld
+        .features
+        .iter()
+        .filter(|(_, f)| !f.polygons.is_empty())
+        .count();
+    let message = match &ld.spec.geometry {
+        LayerGeometry::InnerLines => format!(
+            "layer {id:?} draws `lines = \"inner\"`, but no two of its {polygons} polygon features (of {own} selected) share a border: inner lines come from borders neighbouring polygons share exactly; draw the features themselves (remove `lines`) or use `lines = \"outer\"`"
+        ),
+        LayerGeometry::OuterLines => format!(
+            "layer {id:?} draws `lines = \"outer\"`, but none of its {own} selected features is a polygon: outlines need polygons; remove `lines` to draw the features"
+        ),
+        LayerGeometry::BorderWith { source, .. } => format!(
+            "layer {id:?} draws `border_with`, but none of its {polygons} polygon features shares a border with the {others} features selected from {}: check both `where` filters and that the two files use the same boundaries",
+            source.display()
+        ),
+        LayerGeometry::Features => format!("layer {id:?} has nothing to draw"),
+    };
+    Error::data(&ld.spec.source, "", message)
 }
 
 /// Lays out `spec`, loading its data through `cache`.

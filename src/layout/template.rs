@@ -180,7 +180,10 @@ impl Field {
 
     fn fill(&self, feature: Option<&Feature>) -> Result<String, TemplateError> {
         let Some(format) = &self.format else {
-            return match (feature.and_then(|f| f.property_text(&self.name)), &self.fallback) {
+            return match (
+                feature.and_then(|f| f.property_text(&self.name)),
+                &self.fallback,
+            ) {
                 (Some(v), _) => Ok(v),
                 (None, Some(fallback)) => Ok(fallback.clone()),
                 (None, None) => Err(TemplateError::Missing(self.name.clone())),
