@@ -316,6 +316,14 @@ fn warn_dropped(spec: &std::path::Path, dropped: &[mapfig::layout::labels::Dropp
     }
 }
 
+/// What layout cut or left out to fit the page (a title cut with an ellipsis, a credit or
+/// a legend dropped), one warning each: nothing a spec asked for is lost silently.
+fn warn_layout(spec: &std::path::Path, warnings: &[String]) {
+    for w in warnings {
+        eprintln!("mapfig: warning: {}: {w}", spec.display());
+    }
+}
+
 /// A progress line on a terminal; nothing in CI or when stderr is piped.
 fn progress_on() -> bool {
     use std::io::IsTerminal;
@@ -361,6 +369,7 @@ fn build_project(
     let mut files = 0;
     for b in &built {
         warn_dropped(&b.spec, &b.dropped_labels);
+        warn_layout(&b.spec, &b.warnings);
         files += b.files.len();
     }
     eprintln!(
@@ -435,6 +444,7 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
     for spec in &specs {
         let r = render::stage_spec(spec, &options, &mut cache, &mut tx, &mut claims)?;
         warn_dropped(spec, &r.dropped_labels);
+        warn_layout(spec, &r.warnings);
         if timings {
             print_timings(&spec.display().to_string(), &r.timings);
         }

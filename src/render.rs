@@ -78,6 +78,8 @@ pub struct Rendered {
     pub spec: PathBuf,
     pub files: Vec<PathBuf>,
     pub dropped_labels: Vec<Dropped>,
+    /// What layout shortened or left out to fit the page.
+    pub warnings: Vec<String>,
     pub timings: layout::Timings,
     /// How the map is listed on the gallery page.
     pub gallery: crate::gallery::GalleryEntry,
@@ -168,6 +170,8 @@ pub struct Encoded {
     /// How the map is listed on the gallery page.
     pub gallery: crate::gallery::GalleryEntry,
     pub dropped_labels: Vec<Dropped>,
+    /// What layout shortened or left out to fit the page.
+    pub warnings: Vec<String>,
     pub timings: layout::Timings,
     pub title: String,
     pub description: String,
@@ -233,6 +237,7 @@ pub fn encode_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
         gallery: crate::gallery::GalleryEntry::new(path, &spec.output, &out.layout.scene),
         files,
         dropped_labels: out.layout.dropped_labels,
+        warnings: out.layout.warnings,
         timings: out.layout.timings,
         title: out.layout.scene.title.clone(),
         description: out.layout.scene.description.clone(),
@@ -314,6 +319,7 @@ pub fn stage_spec(
         files,
         gallery: encoded.gallery,
         dropped_labels: encoded.dropped_labels,
+        warnings: encoded.warnings,
         timings,
     })
 }
