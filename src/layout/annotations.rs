@@ -1,10 +1,10 @@
 //! Callouts (boxed text with a leader line to a point) and stat badges (a big number, a
 //! caption, an optional unit bar) for the side panel.
 
+use super::fit::{fit_line, preview, wrap_cut};
 use super::furniture::{label_text, INK, MUTED, WHITE};
 use super::geometry::Pt;
 use super::labels::{measure, BoxPx, Occupied, What};
-use super::fit::{fit_line, preview, wrap_cut};
 use super::template::wrap;
 use crate::color::Paint;
 use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor};
@@ -67,8 +67,8 @@ fn measured(title: Option<Vec<String>>, body: Vec<String>) -> CalloutText {
 #[derive(Debug)]
 pub struct Unplaced {
     pub why: String,
-    /// Only the frame's edge or furniture was in the way: the page is too small for it
-    /// (rather than the map too crowded).
+    /// Only the frame's edge, furniture or other callouts were in the way: the page is
+    /// too small for everything the spec asks (rather than the data too crowded).
     pub page: bool,
 }
 
@@ -133,7 +133,11 @@ pub fn place_callout(
     }
     in_the_way.sort();
     in_the_way.dedup();
-    let page = in_the_way.iter().all(|w| *w == What::Furniture);
+    // The spec's own furniture and callouts crowd a small frame; markers and arrowheads
+    // are the data, which the map must not hide.
+    let page = in_the_way
+        .iter()
+        .all(|w| matches!(w, What::Furniture | What::Callout | What::Leader));
     let mut reasons: Vec<String> = in_the_way.iter().map(|w| w.name().to_string()).collect();
     if outside > 0 {
         reasons.push(format!("the frame's edge ({outside} of {tried} places)"));
@@ -268,13 +272,17 @@ pub fn badge_node(
     };
     let full = crate::fonts::text_width(&headline, VALUE_SIZE, true, false, 0.0);
     let value_size = if full > width && full > 0.0 {
-        (VALUE_SIZE * width / full).max(MIN_VALUE_SIZE)
+        // A hair under the exact ratio, so rounding never leaves it a pixel too wide.
+        (VALUE_SIZE * width / full * 0.99).max(MIN_VALUE_SIZE)
     } else {
         VALUE_SIZE
     };
     let (shown, cut) = fit_line(&headline, width, value_size, true);
     if cut {
-        cuts.push(format!("its number {:?} cut to fit the panel", preview(&headline)));
+        cuts.push(format!(
+            "its number {:?} cut to fit the panel",
+            preview(&headline)
+        ));
     }
     let mut cy = y + value_size * 0.9;
     children.push(Node::Text(Text {
@@ -349,7 +357,10 @@ pub fn badge_node(
     if let Some(note) = &b.note {
         let (lines, cut) = wrap_cut(note, width, NOTE_LINES, NOTE_SIZE, false, true);
         if cut {
-            cuts.push(format!("note {:?} cut to {NOTE_LINES} lines", preview(note)));
+            cuts.push(format!(
+                "note {:?} cut to {NOTE_LINES} lines",
+                preview(note)
+            ));
         }
         cy += NOTE_SIZE;
         children.push(Node::Text(Text {

@@ -81,9 +81,7 @@ pub fn wrap_cut(
 
 /// Whether paragraphs after the first `n` hold any text.
 fn has_more(text: &str, n: usize) -> bool {
-    text.split('\n')
-        .skip(n)
-        .any(|p| !p.trim().is_empty())
+    text.split('\n').skip(n).any(|p| !p.trim().is_empty())
 }
 
 /// The longest prefix of `s` (at least one character) no wider than `max_width`, by
@@ -248,10 +246,7 @@ struct State {
 /// `badges_height(count, notes)` is the panel height the first `count` badges need.
 /// Returns `None` only when even an empty page has no room for the frame (a size the spec
 /// refuses).
-pub fn plan_page(
-    page: &PageTexts,
-    badges_height: &dyn Fn(usize, bool) -> f64,
-) -> Option<PagePlan> {
+pub fn plan_page(page: &PageTexts, badges_height: &dyn Fn(usize, bool) -> f64) -> Option<PagePlan> {
     let mut s = State {
         compact: false,
         badge_notes: true,
@@ -408,7 +403,10 @@ mod tests {
         let (lines, cut) = wrap_cut(&text, 100.0, 2, 14.0, false, false);
         assert!(cut && lines.len() == 2, "{lines:?}");
         for l in &lines {
-            assert!(fonts::text_width(l, 14.0, false, false, 0.0) <= 100.0, "{l}");
+            assert!(
+                fonts::text_width(l, 14.0, false, false, 0.0) <= 100.0,
+                "{l}"
+            );
         }
         let (lines, cut) = wrap_cut("short text", 300.0, 3, 14.0, false, false);
         assert_eq!((lines, cut), (vec!["short text".to_string()], false));

@@ -154,10 +154,7 @@ pub fn legend_size(entries: &[LegendEntry]) -> (f64, f64) {
             .width
         })
         .fold(0.0, f64::max);
-    (
-        w + LEGEND_CHROME,
-        entries.len() as f64 * LEGEND_ROW + 12.0,
-    )
+    (w + LEGEND_CHROME, entries.len() as f64 * LEGEND_ROW + 12.0)
 }
 
 /// Space a legend row takes besides its text: swatch, gaps and the panel's padding.

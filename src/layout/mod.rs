@@ -411,8 +411,15 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             };
             let mut ignored = Vec::new();
             let with = badge_node(String::new(), b, 0.0, 0.0, panel_w, &mut ignored).1;
-            let without =
-                badge_node(String::new(), &without_note, 0.0, 0.0, panel_w, &mut ignored).1;
+            let without = badge_node(
+                String::new(),
+                &without_note,
+                0.0,
+                0.0,
+                panel_w,
+                &mut ignored,
+            )
+            .1;
             [with, without]
         })
         .collect();
@@ -455,14 +462,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             bold: true,
             lines: t.lines.clone(),
             line_height,
-            ..furniture::label_text(
-                "",
-                margin,
-                top + size * 0.9,
-                size,
-                TextAnchor::Start,
-                INK,
-            )
+            ..furniture::label_text("", margin, top + size * 0.9, size, TextAnchor::Start, INK)
         }));
         top += t.lines.len() as f64 * line_height + ty.title_gap;
     }
@@ -1161,7 +1161,11 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                             "callout {} ({:?}) {}to fit the {:.0}×{:.0} px map frame: {}",
                             k + 1,
                             fit::preview(&first_line),
-                            if cut { "shrunk and cut with an ellipsis " } else { "shrunk " },
+                            if cut {
+                                "shrunk and cut with an ellipsis "
+                            } else {
+                                "shrunk "
+                            },
                             frame[2],
                             frame[3],
                             miss.why
