@@ -266,17 +266,25 @@ fn check(dir: &Path, w: u32, h: u32, texts: Texts, extras: Extras) {
     }
 }
 
-/// Sizes from the minimum up: 120..400 step 7 in both directions, paired so every width
-/// and every height is tried, plus the panel's minimum width.
+/// Sizes from the minimum up: 120..400 step 7, each value tried as a width or a height
+/// (the other side spread over the same range), plus the minimum (with the panel, widths
+/// start at its 340 px minimum).
 fn sizes(panel: bool) -> Vec<(u32, u32)> {
     let side: Vec<u32> = (120..=400).step_by(7).collect();
-    let mut out = Vec::new();
-    for (i, &w) in side.iter().enumerate() {
-        let w = if panel { w.max(340) } else { w };
-        out.push((w, side[(i * 3) % side.len()]));
-        out.push((w, side[side.len() - 1 - i]));
-    }
-    out.push((if panel { 340 } else { 120 }, 120));
+    let n = side.len();
+    let least = if panel { 340 } else { 120 };
+    let mut out: Vec<(u32, u32)> = side
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if i % 2 == 0 {
+                (v.max(least), side[(i * 3) % n])
+            } else {
+                (side[(i * 5) % n].max(least), v)
+            }
+        })
+        .collect();
+    out.push((least, 120));
     out
 }
 
