@@ -40,7 +40,8 @@ pub fn wrap_cut(
             } else {
                 format!("{line} {word}")
             };
-            if width(&candidate) <= max_width {
+            let head = first_chars(&candidate, MAX_LINE_CHARS);
+            if head.len() == candidate.len() && width(head) <= max_width {
                 line = candidate;
                 continue;
             }
@@ -51,10 +52,15 @@ pub fn wrap_cut(
                     break 'paragraphs;
                 }
             }
-            // The word alone: whole when it fits, else broken into pieces that do.
+            // The word alone: whole when it fits, else broken into pieces that do (each
+            // measured from at most MAX_LINE_CHARS characters, so a huge word costs no more
+            // than a line).
             let mut rest = word;
-            while width(rest) > max_width {
-                let head = longest_prefix(rest, max_width, &width);
+            while {
+                let head = first_chars(rest, MAX_LINE_CHARS);
+                head.len() < rest.len() || width(head) > max_width
+            } {
+                let head = longest_prefix(first_chars(rest, MAX_LINE_CHARS), max_width, &width);
                 lines.push(head.to_string());
                 rest = &rest[head.len()..];
                 if lines.len() == max_lines {
@@ -77,6 +83,15 @@ pub fn wrap_cut(
         }
     }
     (lines, cut)
+}
+
+/// Most characters measured for one line: more than any line of the widest page holds in
+/// the smallest type (a longer line is broken there, still within its width).
+const MAX_LINE_CHARS: usize = 10_000;
+
+/// The first `n` characters of `s`.
+fn first_chars(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
 }
 
 /// Whether paragraphs after the first `n` hold any text.
@@ -107,36 +122,33 @@ fn longest_prefix<'a>(s: &'a str, max_width: f64, width: &dyn Fn(&str) -> f64) -
     &s[..end]
 }
 
-/// `line` shortened until it and an ellipsis fit `max_width`.
+/// `line` shortened until it and an ellipsis fit `max_width`: cut at the last word that
+/// fits (or between characters when a single word is too wide), found by bisection.
 fn with_ellipsis(line: &str, max_width: f64, width: &dyn Fn(&str) -> f64) -> String {
-    let mut s = line.trim_end().to_string();
-    loop {
-        let candidate = format!("{}{ELLIPSIS}", s.trim_end());
-        if width(&candidate) <= max_width || s.is_empty() {
-            return candidate;
-        }
-        // Drop a word when there are several, else a character.
-        match s.trim_end().rfind(' ') {
-            Some(i) if i > 0 => s.truncate(i),
-            _ => {
-                let keep = longest_prefix(&s, (max_width - width("…")).max(0.0), width);
-                if keep.len() >= s.len() {
-                    s.pop();
-                } else {
-                    s.truncate(keep.len());
-                }
-                if width(&format!("{s}{ELLIPSIS}")) > max_width {
-                    s.pop();
-                }
-            }
+    let line = first_chars(line.trim_end(), MAX_LINE_CHARS);
+    let room = (max_width - width("…")).max(0.0);
+    let mut keep = if width(line) <= room {
+        line
+    } else {
+        longest_prefix(line, room, width)
+    };
+    if keep.len() < line.len() {
+        if let Some(i) = keep.rfind(' ').filter(|&i| i > 0) {
+            keep = &keep[..i];
         }
     }
+    let mut s = keep.trim_end().to_string();
+    // Kerning can make the joined text a hair wider than its parts.
+    while !s.is_empty() && width(&format!("{s}{ELLIPSIS}")) > max_width {
+        s.pop();
+    }
+    format!("{s}{ELLIPSIS}")
 }
 
 /// One line of text that fits `max_width`: cut with an ellipsis when it does not.
 pub fn fit_line(text: &str, max_width: f64, size: f64, bold: bool) -> (String, bool) {
     let width = |s: &str| fonts::text_width(s, size, bold, false, 0.0);
-    if width(text) <= max_width {
+    if first_chars(text, MAX_LINE_CHARS).len() == text.len() && width(text) <= max_width {
         return (text.to_string(), false);
     }
     (with_ellipsis(text, max_width, &width), true)
@@ -410,6 +422,28 @@ mod tests {
         }
         let (lines, cut) = wrap_cut("short text", 300.0, 3, 14.0, false, false);
         assert_eq!((lines, cut), (vec!["short text".to_string()], false));
+    }
+
+    #[test]
+    fn a_huge_word_is_cut_quickly() {
+        let text = "y".repeat(2_000_000);
+        let start = std::time::Instant::now();
+        let (lines, cut) = wrap_cut(&text, 500.0, 3, 22.0, true, false);
+        assert!(cut && lines.len() == 3);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_long_legend_text_is_cut_in_one_go() {
+        let text = "word ".repeat(200_000);
+        let start = std::time::Instant::now();
+        let (line, cut) = fit_line(&text, 150.0, 11.5, false);
+        assert!(
+            cut && line.ends_with('…') && line.starts_with("word"),
+            "{line}"
+        );
+        assert!(fonts::text_width(&line, 11.5, false, false, 0.0) <= 150.0);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
