@@ -99,7 +99,7 @@ enum Command {
         /// Projection: "auto", "EPSG:nnnn" or a proj string.
         #[arg(long)]
         proj: Option<String>,
-        /// Canvas size in CSS pixels, WxH.
+        /// Canvas size in CSS pixels, WxH (each side 120 to 20000).
         #[arg(long, default_value = "1600x1200")]
         size: String,
         /// Fill colour (CSS syntax or none).
@@ -504,9 +504,12 @@ fn parse_size(s: &str) -> Result<(f64, f64)> {
     let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
     let w: f64 = w.trim().parse().map_err(|_| bad())?;
     let h: f64 = h.trim().parse().map_err(|_| bad())?;
-    if !(1.0..=limits::MAX_SIDE).contains(&w) || !(1.0..=limits::MAX_SIDE).contains(&h) {
+    // A map spec's smallest size: the least page that holds the map frame.
+    let sides = mapfig::spec::MIN_SIDE..=limits::MAX_SIDE;
+    if !sides.contains(&w) || !sides.contains(&h) {
         return Err(Error::Usage(format!(
-            "--size must be WxH with each side from 1 to {}, got {s:?}",
+            "--size must be WxH with each side from {} to {}, got {s:?}",
+            mapfig::spec::MIN_SIDE,
             limits::MAX_SIDE
         )));
     }

@@ -394,9 +394,11 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
         preflight.check_output(f)?;
     }
     let (w, h) = o.size;
-    if !(w >= 1.0 && h >= 1.0 && w <= spec::MAX_SIDE && h <= spec::MAX_SIDE) {
+    let sides = spec::MIN_SIDE..=spec::MAX_SIDE;
+    if !(sides.contains(&w) && sides.contains(&h)) {
         return Err(Error::Usage(format!(
-            "--size must be WxH with each side from 1 to {}, got {w}x{h}",
+            "--size must be WxH with each side from {} to {}, got {w}x{h}",
+            spec::MIN_SIDE,
             spec::MAX_SIDE
         )));
     }

@@ -392,3 +392,32 @@ fn a_two_thousand_word_title_is_cut_with_an_ellipsis() {
         assert!(x0 >= 0.0 && x1 <= 1200.0, "{line:?} leaves the page");
     }
 }
+
+#[test]
+fn draw_sizes_are_the_sizes_a_spec_accepts() {
+    // `draw --size 50x50` was accepted and then failed with "the map frame is only 10×10 px":
+    // it is refused up front as a usage error naming the range, and 120×120 draws.
+    let dir = scratch("draw");
+    let draw = |size: &str| {
+        Command::new(env!("CARGO_BIN_EXE_mapfig"))
+            .args(["draw", "afghanistan.geojson", "-o", "m.svg", "--size", size])
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let o = draw("50x50");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--size") && err.contains("120"), "{err}");
+    assert!(!dir.join("m.svg").exists());
+    let o = draw("120x120");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let svg = std::fs::read_to_string(dir.join("m.svg")).unwrap();
+    assert!(roxmltree::Document::parse(&svg).is_ok());
+}
