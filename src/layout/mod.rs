@@ -1148,9 +1148,11 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         let full = callout_text(title.as_deref(), &text);
         let (t, b) = match place_callout(p, &full, c.offset, frame_box, &occupied) {
             Ok(b) => (full, b),
-            // Too big for this page (not crowded out by the data): shrunk, placed
-            // automatically, or left out, with a warning.
-            Err(miss) if miss.page => {
+            // Too big for this page, or for the room the data leaves: shrunk and placed
+            // automatically, with a warning; left out (with a warning) only when the page
+            // and the spec's own furniture and callouts leave no room, never when markers
+            // are in the way (the data must not be hidden).
+            Err(miss) => {
                 let shrunk = annotations::callout_text_within(title.as_deref(), &text, frame_box);
                 let placed = shrunk.map(|(t, cut)| {
                     place_callout(p, &t, None, frame_box, &occupied).map(|b| (t, b, cut))
@@ -1173,6 +1175,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                         (t, b)
                     }
                     Some(Err(again)) if !again.page => return Err(unplaced(again.why)),
+                    _ if !miss.page => return Err(unplaced(miss.why)),
                     _ => {
                         warnings.push(format!(
                             "callout {} ({:?}) dropped: no room for it in the {:.0}×{:.0} px map frame: {}",
@@ -1186,7 +1189,6 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                     }
                 }
             }
-            Err(miss) => return Err(unplaced(miss.why)),
         };
         occupied.add_as(b.inflate(2.0), What::Callout);
         occupied.add_as(BoxPx::centered(p, 8.0, 8.0), What::Callout);
