@@ -99,7 +99,7 @@ enum Command {
         /// Projection: "auto", "EPSG:nnnn" or a proj string.
         #[arg(long)]
         proj: Option<String>,
-        /// Canvas size in CSS pixels, WxH.
+        /// Canvas size in CSS pixels, WxH (each side 120 to 20000).
         #[arg(long, default_value = "1600x1200")]
         size: String,
         /// Fill colour (CSS syntax or none).
@@ -316,6 +316,14 @@ fn warn_dropped(spec: &std::path::Path, dropped: &[mapfig::layout::labels::Dropp
     }
 }
 
+/// What layout cut or left out to fit the page (a title cut with an ellipsis, a credit or
+/// a legend dropped), one warning each: nothing a spec asked for is lost silently.
+fn warn_layout(spec: &std::path::Path, warnings: &[String]) {
+    for w in warnings {
+        eprintln!("mapfig: warning: {}: {w}", spec.display());
+    }
+}
+
 /// A progress line on a terminal; nothing in CI or when stderr is piped.
 fn progress_on() -> bool {
     use std::io::IsTerminal;
@@ -361,6 +369,7 @@ fn build_project(
     let mut files = 0;
     for b in &built {
         warn_dropped(&b.spec, &b.dropped_labels);
+        warn_layout(&b.spec, &b.warnings);
         files += b.files.len();
     }
     eprintln!(
@@ -435,6 +444,7 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
     for spec in &specs {
         let r = render::stage_spec(spec, &options, &mut cache, &mut tx, &mut claims)?;
         warn_dropped(spec, &r.dropped_labels);
+        warn_layout(spec, &r.warnings);
         if timings {
             print_timings(&spec.display().to_string(), &r.timings);
         }
@@ -494,9 +504,12 @@ fn parse_size(s: &str) -> Result<(f64, f64)> {
     let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
     let w: f64 = w.trim().parse().map_err(|_| bad())?;
     let h: f64 = h.trim().parse().map_err(|_| bad())?;
-    if !(1.0..=limits::MAX_SIDE).contains(&w) || !(1.0..=limits::MAX_SIDE).contains(&h) {
+    // A map spec's smallest size: the least page that holds the map frame.
+    let sides = mapfig::spec::MIN_SIDE..=limits::MAX_SIDE;
+    if !sides.contains(&w) || !sides.contains(&h) {
         return Err(Error::Usage(format!(
-            "--size must be WxH with each side from 1 to {}, got {s:?}",
+            "--size must be WxH with each side from {} to {}, got {s:?}",
+            mapfig::spec::MIN_SIDE,
             limits::MAX_SIDE
         )));
     }

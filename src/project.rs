@@ -455,6 +455,8 @@ pub struct Built {
     pub spec: PathBuf,
     pub files: Vec<PathBuf>,
     pub dropped_labels: Vec<crate::layout::labels::Dropped>,
+    /// What layout shortened or left out to fit the page.
+    pub warnings: Vec<String>,
     pub millis: f64,
     pub title: String,
     pub description: String,
@@ -508,6 +510,7 @@ pub fn build_staged(
             spec: spec.clone(),
             files: e.files.into_iter().map(|(f, _)| f).collect(),
             dropped_labels: e.dropped_labels,
+            warnings: e.warnings,
             millis,
             title: e.title,
             description: e.description,
@@ -529,6 +532,7 @@ pub fn report_json(built: &[Built], shard: Option<Shard>) -> String {
                 "dropped_labels": b.dropped_labels.iter().map(|d| serde_json::json!({
                     "layer": d.layer, "feature": d.feature, "text": d.text, "required": d.required
                 })).collect::<Vec<_>>(),
+                "warnings": b.warnings,
                 "milliseconds": (b.millis * 10.0).round() / 10.0,
             })
         })

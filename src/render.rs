@@ -78,6 +78,8 @@ pub struct Rendered {
     pub spec: PathBuf,
     pub files: Vec<PathBuf>,
     pub dropped_labels: Vec<Dropped>,
+    /// What layout shortened or left out to fit the page.
+    pub warnings: Vec<String>,
     pub timings: layout::Timings,
     /// How the map is listed on the gallery page.
     pub gallery: crate::gallery::GalleryEntry,
@@ -168,6 +170,8 @@ pub struct Encoded {
     /// How the map is listed on the gallery page.
     pub gallery: crate::gallery::GalleryEntry,
     pub dropped_labels: Vec<Dropped>,
+    /// What layout shortened or left out to fit the page.
+    pub warnings: Vec<String>,
     pub timings: layout::Timings,
     pub title: String,
     pub description: String,
@@ -233,6 +237,7 @@ pub fn encode_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Res
         gallery: crate::gallery::GalleryEntry::new(path, &spec.output, &out.layout.scene),
         files,
         dropped_labels: out.layout.dropped_labels,
+        warnings: out.layout.warnings,
         timings: out.layout.timings,
         title: out.layout.scene.title.clone(),
         description: out.layout.scene.description.clone(),
@@ -314,6 +319,7 @@ pub fn stage_spec(
         files,
         gallery: encoded.gallery,
         dropped_labels: encoded.dropped_labels,
+        warnings: encoded.warnings,
         timings,
     })
 }
@@ -388,9 +394,11 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
         preflight.check_output(f)?;
     }
     let (w, h) = o.size;
-    if !(w >= 1.0 && h >= 1.0 && w <= spec::MAX_SIDE && h <= spec::MAX_SIDE) {
+    let sides = spec::MIN_SIDE..=spec::MAX_SIDE;
+    if !(sides.contains(&w) && sides.contains(&h)) {
         return Err(Error::Usage(format!(
-            "--size must be WxH with each side from 1 to {}, got {w}x{h}",
+            "--size must be WxH with each side from {} to {}, got {w}x{h}",
+            spec::MIN_SIDE,
             spec::MAX_SIDE
         )));
     }

@@ -1,9 +1,10 @@
 //! Callouts (boxed text with a leader line to a point) and stat badges (a big number, a
 //! caption, an optional unit bar) for the side panel.
 
+use super::fit::{fit_line, preview, wrap_cut};
 use super::furniture::{label_text, INK, MUTED, WHITE};
 use super::geometry::Pt;
-use super::labels::{measure, BoxPx, Occupied};
+use super::labels::{measure, BoxPx, Occupied, What};
 use super::template::wrap;
 use crate::color::Paint;
 use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor};
@@ -24,6 +25,34 @@ pub struct CalloutText {
 pub fn callout_text(title: Option<&str>, body: &str) -> CalloutText {
     let title = title.map(|t| wrap(t, MAX_TEXT_WIDTH, TITLE_SIZE, true, false));
     let body = wrap(body, MAX_TEXT_WIDTH, BODY_SIZE, false, false);
+    measured(title, body)
+}
+
+/// A callout's text shrunk for a small map frame: wrapped to fit half of `frame`'s width
+/// and cut (with an ellipsis) to fit half its height, the title to one line. `None` when
+/// not even one line of it fits; the flag says whether anything was cut.
+pub fn callout_text_within(
+    title: Option<&str>,
+    body: &str,
+    frame: BoxPx,
+) -> Option<(CalloutText, bool)> {
+    let width = ((frame.width() - 8.0) / 2.0 - 2.0 * PAD).min(MAX_TEXT_WIDTH);
+    let height = (frame.height() - 8.0) / 2.0;
+    if width < 10.0 {
+        return None;
+    }
+    let title = title.map(|t| wrap_cut(t, width, 1, TITLE_SIZE, true, false));
+    let title_h = title.as_ref().map_or(0.0, |_| 16.0);
+    let room = ((height - 2.0 * PAD + 1.0 - title_h) / 15.0).floor();
+    if room < 1.0 {
+        return None;
+    }
+    let (body, body_cut) = wrap_cut(body, width, room as usize, BODY_SIZE, false, false);
+    let cut = body_cut || title.as_ref().is_some_and(|t| t.1);
+    Some((measured(title.map(|t| t.0), body), cut))
+}
+
+fn measured(title: Option<Vec<String>>, body: Vec<String>) -> CalloutText {
     let tm = title
         .as_ref()
         .map(|t| measure(t, TITLE_SIZE, true, false, 0.0));
@@ -32,6 +61,15 @@ pub fn callout_text(title: Option<&str>, body: &str) -> CalloutText {
     let title_h = title.as_ref().map_or(0.0, |t| t.len() as f64 * 16.0);
     let h = title_h + body.len() as f64 * 15.0 + 2.0 * PAD - 1.0;
     CalloutText { title, body, w, h }
+}
+
+/// Why a callout found no place.
+#[derive(Debug)]
+pub struct Unplaced {
+    pub why: String,
+    /// Only the frame's edge, furniture or other callouts were in the way: the page is
+    /// too small for everything the spec asks (rather than the data too crowded).
+    pub page: bool,
 }
 
 /// Finds a place for a callout box beside `p`: at `offset` (box centre relative to p) when
@@ -44,17 +82,20 @@ pub fn place_callout(
     offset: Option<[f64; 2]>,
     frame: BoxPx,
     occupied: &Occupied,
-) -> Result<BoxPx, String> {
+) -> Result<BoxPx, Unplaced> {
     let inner = frame.inflate(-4.0);
     if let Some([dx, dy]) = offset {
         let b = BoxPx::centered([p[0] + dx, p[1] + dy], t.w, t.h);
         return if b.inside(&inner) {
             Ok(b)
         } else {
-            Err(format!(
-                "its `offset` [{dx}, {dy}] puts its {:.0}×{:.0} px box outside the map frame",
-                t.w, t.h
-            ))
+            Err(Unplaced {
+                why: format!(
+                    "its `offset` [{dx}, {dy}] puts its {:.0}×{:.0} px box outside the map frame",
+                    t.w, t.h
+                ),
+                page: true,
+            })
         };
     }
     let (w, h) = (t.w, t.h);
@@ -92,18 +133,26 @@ pub fn place_callout(
     }
     in_the_way.sort();
     in_the_way.dedup();
+    // The spec's own furniture and callouts crowd a small frame; markers and arrowheads
+    // are the data, which the map must not hide.
+    let page = in_the_way
+        .iter()
+        .all(|w| matches!(w, What::Furniture | What::Callout | What::Leader));
     let mut reasons: Vec<String> = in_the_way.iter().map(|w| w.name().to_string()).collect();
     if outside > 0 {
         reasons.push(format!("the frame's edge ({outside} of {tried} places)"));
     }
-    Err(format!(
-        "no place beside its point at ({:.0}, {:.0}) px fits its {:.0}×{:.0} px box; in the way: {}",
-        p[0],
-        p[1],
-        w,
-        h,
-        reasons.join(", ")
-    ))
+    Err(Unplaced {
+        why: format!(
+            "no place beside its point at ({:.0}, {:.0}) px fits its {:.0}×{:.0} px box; in the way: {}",
+            p[0],
+            p[1],
+            w,
+            h,
+            reasons.join(", ")
+        ),
+        page,
+    })
 }
 
 pub fn callout_node(id: String, p: Pt, t: &CalloutText, b: BoxPx, color: Paint) -> Node {
@@ -185,6 +234,7 @@ pub fn callout_node(id: String, p: Pt, t: &CalloutText, b: BoxPx, color: Paint) 
 }
 
 /// A badge, with its numbers already resolved.
+#[derive(Debug, Clone)]
 pub struct BadgeContent {
     pub value: String,
     pub total: Option<String>,
@@ -198,21 +248,56 @@ const VALUE_SIZE: f64 = 38.0;
 const CAPTION_SIZE: f64 = 14.0;
 const NOTE_SIZE: f64 = 11.5;
 
+/// Most lines a badge caption and note take; longer ones are cut with an ellipsis.
+const CAPTION_LINES: usize = 3;
+const NOTE_LINES: usize = 4;
+/// The smallest type a badge's number shrinks to when it is wider than the panel.
+const MIN_VALUE_SIZE: f64 = 16.0;
+
 /// Lays out a badge at the top of `area` (x0, y0, width); returns the node and its height.
-pub fn badge_node(id: String, b: &BadgeContent, x: f64, y: f64, width: f64) -> (Node, f64) {
+/// Its number shrinks to the panel's width (and is cut below [`MIN_VALUE_SIZE`]); caption
+/// and note are cut to their line budgets: each cut is reported in `cuts`.
+pub fn badge_node(
+    id: String,
+    b: &BadgeContent,
+    x: f64,
+    y: f64,
+    width: f64,
+    cuts: &mut Vec<String>,
+) -> (Node, f64) {
     let mut children = Vec::new();
     let headline = match &b.total {
         Some(t) => format!("{} of {}", b.value, t),
         None => b.value.clone(),
     };
-    let mut cy = y + VALUE_SIZE * 0.9;
+    let full = crate::fonts::text_width(&headline, VALUE_SIZE, true, false, 0.0);
+    let value_size = if full > width && full > 0.0 {
+        // A hair under the exact ratio, so rounding never leaves it a pixel too wide.
+        (VALUE_SIZE * width / full * 0.99).max(MIN_VALUE_SIZE)
+    } else {
+        VALUE_SIZE
+    };
+    let (shown, cut) = fit_line(&headline, width, value_size, true);
+    if cut {
+        cuts.push(format!(
+            "its number {:?} cut to fit the panel",
+            preview(&headline)
+        ));
+    }
+    let mut cy = y + value_size * 0.9;
     children.push(Node::Text(Text {
         bold: true,
         class: Some("badge-value".into()),
-        ..label_text(&headline, x, cy, VALUE_SIZE, TextAnchor::Start, b.color)
+        ..label_text(&shown, x, cy, value_size, TextAnchor::Start, b.color)
     }));
     cy += 8.0;
-    let caption = wrap(&b.caption, width, CAPTION_SIZE, false, false);
+    let (caption, cut) = wrap_cut(&b.caption, width, CAPTION_LINES, CAPTION_SIZE, false, false);
+    if cut {
+        cuts.push(format!(
+            "caption {:?} cut to {CAPTION_LINES} lines",
+            preview(&b.caption)
+        ));
+    }
     cy += CAPTION_SIZE;
     children.push(Node::Text(Text {
         class: Some("badge-caption".into()),
@@ -270,7 +355,13 @@ pub fn badge_node(id: String, b: &BadgeContent, x: f64, y: f64, width: f64) -> (
         cy += f64::from(rows) * (cell + gap) + 8.0;
     }
     if let Some(note) = &b.note {
-        let lines = wrap(note, width, NOTE_SIZE, false, true);
+        let (lines, cut) = wrap_cut(note, width, NOTE_LINES, NOTE_SIZE, false, true);
+        if cut {
+            cuts.push(format!(
+                "note {:?} cut to {NOTE_LINES} lines",
+                preview(note)
+            ));
+        }
         cy += NOTE_SIZE;
         children.push(Node::Text(Text {
             class: Some("badge-note".into()),

@@ -106,11 +106,13 @@ impl DataMask {
         f64::from(hits) / 36.0 + line_hits as f64 * 0.05
     }
 
-    /// The free corner whose box covers the least data (ties go to the earlier corner).
+    /// The free corner whose box covers the least data (ties go to the earlier corner);
+    /// `None` when the box does not fit inside the frame or every corner is taken.
     pub fn best_corner(&self, frame: BoxPx, w: f64, h: f64, taken: &[BoxPx]) -> Option<BoxPx> {
         CORNERS
             .iter()
             .map(|&c| corner_box(frame, c, w, h, 10.0))
+            .filter(|b| b.inside(&frame))
             .filter(|b| !taken.iter().any(|t| t.inflate(4.0).intersects(b)))
             .map(|b| (self.coverage(&b), b))
             .min_by(|a, b| a.0.total_cmp(&b.0))
@@ -152,10 +154,28 @@ pub fn legend_size(entries: &[LegendEntry]) -> (f64, f64) {
             .width
         })
         .fold(0.0, f64::max);
-    (
-        w + 18.0 + 8.0 + 16.0,
-        entries.len() as f64 * LEGEND_ROW + 12.0,
-    )
+    (w + LEGEND_CHROME, entries.len() as f64 * LEGEND_ROW + 12.0)
+}
+
+/// Space a legend row takes besides its text: swatch, gaps and the panel's padding.
+const LEGEND_CHROME: f64 = 18.0 + 8.0 + 16.0;
+
+/// The entries with texts cut (with an ellipsis) so the legend is at most `max_width` wide,
+/// and the full texts of those that were cut.
+pub fn fit_legend(entries: &[LegendEntry], max_width: f64) -> (Vec<LegendEntry>, Vec<String>) {
+    let room = (max_width - LEGEND_CHROME).max(0.0);
+    let mut cut = Vec::new();
+    let fitted = entries
+        .iter()
+        .map(|e| {
+            let (text, was_cut) = super::fit::fit_line(&e.text, room, LEGEND_SIZE, false);
+            if was_cut {
+                cut.push(e.text.clone());
+            }
+            LegendEntry { text, ..e.clone() }
+        })
+        .collect();
+    (fitted, cut)
 }
 
 pub fn legend(entries: &[LegendEntry], b: BoxPx) -> Node {

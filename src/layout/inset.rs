@@ -10,6 +10,10 @@ use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, TextAncho
 
 /// Projected box `[minx, miny, maxx, maxy]` the inset shows: the main map's frame grown
 /// `factor` times around its centre.
+/// The narrowest locator inset drawn: a smaller one shows nothing (it is left out, with a
+/// warning).
+pub const MIN_WIDTH: f64 = 60.0;
+
 pub fn inset_extent(fit: &Fit, frame: BoxPx, factor: f64) -> [f64; 4] {
     let a = fit.to_projected([frame.x0, frame.y1]);
     let b = fit.to_projected([frame.x1, frame.y0]);

@@ -3,6 +3,7 @@
 //! emitters then only write it out.
 
 pub mod annotations;
+pub mod fit;
 pub mod furniture;
 pub mod geometry;
 pub mod inset;
@@ -28,13 +29,16 @@ use geometry::{Bounds, Flat, Pt};
 use labels::{BoxPx, Dropped, Occupied, Request, Target, What};
 use rayon::prelude::*;
 use std::sync::Arc;
-use template::{fill, wrap, Template, TemplateError};
+use template::{fill, Template, TemplateError};
 
 /// A laid-out map and what layout had to leave out.
 #[derive(Debug)]
 pub struct Layout {
     pub scene: Scene,
     pub dropped_labels: Vec<Dropped>,
+    /// What layout shortened or left out to fit the page (texts cut, furniture or badges
+    /// dropped), one sentence each: printed as warnings.
+    pub warnings: fit::Warnings,
     pub projection: Projection,
     /// Projected metres → pixels for the map frame.
     pub fit: Fit,
@@ -57,10 +61,8 @@ impl Layout {
     }
 }
 
-const MARGIN: f64 = 20.0;
-const TITLE_SIZE: f64 = 22.0;
-const SUBTITLE_SIZE: f64 = 14.5;
-const CREDIT_SIZE: f64 = 10.5;
+/// Space between badges in the side panel.
+const BADGE_GAP: f64 = 26.0;
 
 struct LayerData<'a> {
     spec: &'a Layer,
@@ -380,78 +382,9 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         }
     };
 
-    // 4. Page: title block, credits, side panel, map frame.
+    // 4. Page: title block, credits, side panel, map frame, fitted to the page size.
     let (w, h) = (spec.width, spec.height);
     let mut nodes = Vec::new();
-    let mut top = MARGIN;
-    let mut head = Vec::new();
-    if let Some(t) = &spec.title {
-        let lines = wrap(t, w - 2.0 * MARGIN, TITLE_SIZE, true, false);
-        head.push(Node::Text(Text {
-            id: Some("title".into()),
-            class: Some("title".into()),
-            bold: true,
-            lines: lines.clone(),
-            line_height: 27.0,
-            ..furniture::label_text(
-                "",
-                MARGIN,
-                top + TITLE_SIZE * 0.9,
-                TITLE_SIZE,
-                TextAnchor::Start,
-                INK,
-            )
-        }));
-        top += lines.len() as f64 * 27.0 + 2.0;
-    }
-    if let Some(s) = &spec.subtitle {
-        let lines = wrap(s, w - 2.0 * MARGIN, SUBTITLE_SIZE, false, false);
-        head.push(Node::Text(Text {
-            id: Some("subtitle".into()),
-            class: Some("subtitle".into()),
-            lines: lines.clone(),
-            line_height: 19.0,
-            ..furniture::label_text(
-                "",
-                MARGIN,
-                top + SUBTITLE_SIZE * 0.95,
-                SUBTITLE_SIZE,
-                TextAnchor::Start,
-                MUTED,
-            )
-        }));
-        top += lines.len() as f64 * 19.0;
-    }
-    if !head.is_empty() {
-        top += 10.0;
-        nodes.push(Node::Group(Group {
-            id: Some("title-block".into()),
-            class: Some("title-block".into()),
-            children: head,
-            ..Group::default()
-        }));
-    }
-    let mut bottom = h - MARGIN;
-    let mut credit_node = None;
-    if let Some(c) = &spec.credit {
-        let lines = wrap(c, w - 2.0 * MARGIN, CREDIT_SIZE, false, false);
-        let first_baseline = h - MARGIN * 0.8 - (lines.len() as f64 - 1.0) * 14.0;
-        credit_node = Some(Node::Text(Text {
-            id: Some("credit".into()),
-            class: Some("credit".into()),
-            lines: lines.clone(),
-            line_height: 14.0,
-            ..furniture::label_text(
-                "",
-                MARGIN,
-                first_baseline,
-                CREDIT_SIZE,
-                TextAnchor::Start,
-                MUTED,
-            )
-        }));
-        bottom = first_baseline - CREDIT_SIZE - 10.0;
-    }
     if !spec.panel && !spec.badges.is_empty() {
         return Err(Error::render(
             &spec.file,
@@ -463,13 +396,128 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     } else {
         0.0
     };
-    let frame_right = if spec.panel {
-        w - MARGIN - panel_w - 18.0
-    } else {
-        w - MARGIN
+    let badges = spec
+        .badges
+        .iter()
+        .enumerate()
+        .map(|(k, b)| resolve_badge(spec, cache, k, b))
+        .collect::<Result<Vec<_>>>()?;
+    let badge_heights: Vec<[f64; 2]> = badges
+        .iter()
+        .map(|b| {
+            let without_note = BadgeContent {
+                note: None,
+                ..b.clone()
+            };
+            let mut ignored = Vec::new();
+            let with = badge_node(String::new(), b, 0.0, 0.0, panel_w, &mut ignored).1;
+            let without = badge_node(
+                String::new(),
+                &without_note,
+                0.0,
+                0.0,
+                panel_w,
+                &mut ignored,
+            )
+            .1;
+            [with, without]
+        })
+        .collect();
+    let badges_height = |count: usize, notes: bool| {
+        let sum: f64 = badge_heights
+            .iter()
+            .take(count)
+            .map(|[with, without]| if notes { *with } else { *without })
+            .sum();
+        4.0 + sum + BADGE_GAP * (count.saturating_sub(1)) as f64
     };
-    let frame = [MARGIN, top, frame_right - MARGIN, bottom - top];
-    if frame[2] < 80.0 || frame[3] < 80.0 {
+    let page = fit::PageTexts {
+        width: w,
+        height: h,
+        title: spec.title.as_deref(),
+        subtitle: spec.subtitle.as_deref(),
+        credit: spec.credit.as_deref(),
+        panel_width: if spec.panel { w - panel_w - 18.0 } else { w },
+        badge_count: badges.len(),
+    };
+    let plan = fit::plan_page(&page, &badges_height).ok_or_else(|| {
+        Error::render(
+            &spec.file,
+            format!(
+                "a {w}×{h} px page has no room for a map frame of {} px a side; enlarge `size`",
+                fit::MIN_FRAME
+            ),
+        )
+    })?;
+    let mut warnings = plan.warnings.clone();
+    let ty = plan.ty;
+    let margin = ty.margin;
+    let mut top = margin;
+    let mut head = Vec::new();
+    if let Some(t) = &plan.title {
+        let (size, line_height) = ty.title;
+        head.push(Node::Text(Text {
+            id: Some("title".into()),
+            class: Some("title".into()),
+            bold: true,
+            lines: t.lines.clone(),
+            line_height,
+            ..furniture::label_text("", margin, top + size * 0.9, size, TextAnchor::Start, INK)
+        }));
+        top += t.lines.len() as f64 * line_height + ty.title_gap;
+    }
+    if let Some(s) = &plan.subtitle {
+        let (size, line_height) = ty.subtitle;
+        head.push(Node::Text(Text {
+            id: Some("subtitle".into()),
+            class: Some("subtitle".into()),
+            lines: s.lines.clone(),
+            line_height,
+            ..furniture::label_text(
+                "",
+                margin,
+                top + size * 0.95,
+                size,
+                TextAnchor::Start,
+                MUTED,
+            )
+        }));
+        top += s.lines.len() as f64 * line_height;
+    }
+    if !head.is_empty() {
+        top += ty.gap;
+        nodes.push(Node::Group(Group {
+            id: Some("title-block".into()),
+            class: Some("title-block".into()),
+            children: head,
+            ..Group::default()
+        }));
+    }
+    let credit_node = plan.credit.as_ref().map(|c| {
+        let (size, line_height) = ty.credit;
+        Node::Text(Text {
+            id: Some("credit".into()),
+            class: Some("credit".into()),
+            lines: c.lines.clone(),
+            line_height,
+            ..furniture::label_text(
+                "",
+                margin,
+                fit::credit_baseline(h, &ty, c.lines.len()),
+                size,
+                TextAnchor::Start,
+                MUTED,
+            )
+        })
+    });
+    let bottom = plan.bottom;
+    let frame_right = if spec.panel {
+        w - margin - panel_w - 18.0
+    } else {
+        w - margin
+    };
+    let frame = [margin, top, frame_right - margin, bottom - top];
+    if frame[2] < fit::MIN_FRAME || frame[3] < fit::MIN_FRAME {
         return Err(Error::render(
             &spec.file,
             format!("the map frame is only {:.0}×{:.0} px after titles, credits and panel; enlarge `size` or shorten the texts", frame[2].max(0.0), frame[3].max(0.0)),
@@ -893,21 +941,49 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     let mask = DataMask::new(mask_polys, &mask_lines);
     let mut taken: Vec<BoxPx> = Vec::new();
     let mut furniture_nodes = Vec::new();
+    let no_room = |what: &str| {
+        format!(
+            "{what} dropped: no room for it in the {:.0}×{:.0} px map frame beside the rest",
+            frame[2], frame[3]
+        )
+    };
     if spec.furniture.legend && !legend_entries.is_empty() {
+        let (legend_entries, cut) =
+            furniture::fit_legend(&legend_entries, frame_box.width() - 20.0);
+        for full in cut {
+            warnings.push(format!(
+                "legend entry {:?} cut with an ellipsis to fit the {:.0} px wide map frame",
+                fit::preview(&full),
+                frame[2]
+            ));
+        }
         let (lw, lh) = furniture::legend_size(&legend_entries);
-        if let Some(b) = mask.best_corner(frame_box, lw, lh, &taken) {
-            furniture_nodes.push(furniture::legend(&legend_entries, b));
-            taken.push(b);
+        match mask.best_corner(frame_box, lw, lh, &taken) {
+            Some(b) => {
+                furniture_nodes.push(furniture::legend(&legend_entries, b));
+                taken.push(b);
+            }
+            None => warnings.push(no_room("legend")),
         }
     }
     let centre = frame_box.center();
     let mut clips = vec![("map-frame".to_string(), frame)];
     if spec.furniture.locator_inset {
         let extent = inset::inset_extent(&fit, frame_box, 4.0);
-        let iw = (frame[2] * 0.24).clamp(120.0, 320.0);
-        let ih = iw * (extent[3] - extent[1]) / (extent[2] - extent[0]);
-        if ih <= frame[3] * 0.45 {
-            if let Some(b) = mask.best_corner(frame_box, iw, ih, &taken) {
+        let aspect = (extent[3] - extent[1]) / (extent[2] - extent[0]);
+        let mut iw = (frame[2] * 0.24).clamp(120.0, 320.0);
+        // On a small frame the inset shrinks to fit (down to a readable minimum).
+        if iw > frame[2] - 20.0 || iw * aspect > frame[3] * 0.45 {
+            iw = iw.min(frame[2] - 20.0).min(frame[3] * 0.45 / aspect);
+        }
+        let ih = iw * aspect;
+        let placed = if iw.is_finite() && iw >= inset::MIN_WIDTH && ih.is_finite() {
+            mask.best_corner(frame_box, iw, ih, &taken)
+        } else {
+            None
+        };
+        match placed {
+            Some(b) => {
                 let inset_layers: Vec<inset::InsetLayer> = layers
                     .iter()
                     .filter(|ld| layer_kind(ld) == Kind::Area)
@@ -923,6 +999,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 ));
                 taken.push(b);
             }
+            None => warnings.push(no_room("locator inset")),
         }
     }
     let mut scale_bars = Vec::new();
@@ -940,10 +1017,13 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             .collect();
         if !bars.is_empty() {
             let (sw, sh) = furniture::scale_bar_size(&bars);
-            if let Some(b) = mask.best_corner(frame_box, sw, sh, &taken) {
-                furniture_nodes.push(furniture::scale_bar_node(&bars, b));
-                taken.push(b);
-                scale_bars = bars;
+            match mask.best_corner(frame_box, sw, sh, &taken) {
+                Some(b) => {
+                    furniture_nodes.push(furniture::scale_bar_node(&bars, b));
+                    taken.push(b);
+                    scale_bars = bars;
+                }
+                None => warnings.push(no_room("scale bar")),
             }
         }
     }
@@ -951,10 +1031,13 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     if spec.furniture.north_arrow {
         if let Some(angle) = furniture::north_angle(&projection, &fit, centre) {
             let (nw, nh) = furniture::NORTH_SIZE;
-            if let Some(b) = mask.best_corner(frame_box, nw, nh, &taken) {
-                furniture_nodes.push(furniture::north_arrow(angle, b));
-                taken.push(b);
-                north = Some(angle);
+            match mask.best_corner(frame_box, nw, nh, &taken) {
+                Some(b) => {
+                    furniture_nodes.push(furniture::north_arrow(angle, b));
+                    taken.push(b);
+                    north = Some(angle);
+                }
+                None => warnings.push(no_room("north arrow")),
             }
         }
     }
@@ -1052,17 +1135,61 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 ),
             ));
         }
-        let t = callout_text(title.as_deref(), &text);
-        let b = place_callout(p, &t, c.offset, frame_box, &occupied).map_err(|why| {
+        let first_line = text.lines().next().unwrap_or("").to_string();
+        let unplaced = |why: String| {
             Error::render(
                 &spec.file,
                 format!(
-                    "callout {} ({:?}) cannot be placed: {why}; set `offset`, shorten it or move what is in the way",
+                    "callout {} ({first_line:?}) cannot be placed: {why}; set `offset`, shorten it or move what is in the way",
                     k + 1,
-                    text.lines().next().unwrap_or("")
                 ),
             )
-        })?;
+        };
+        let full = callout_text(title.as_deref(), &text);
+        let (t, b) = match place_callout(p, &full, c.offset, frame_box, &occupied) {
+            Ok(b) => (full, b),
+            // Too big for this page, or for the room the data leaves: shrunk and placed
+            // automatically, with a warning; left out (with a warning) only when the page
+            // and the spec's own furniture and callouts leave no room, never when markers
+            // are in the way (the data must not be hidden).
+            Err(miss) => {
+                let shrunk = annotations::callout_text_within(title.as_deref(), &text, frame_box);
+                let placed = shrunk.map(|(t, cut)| {
+                    place_callout(p, &t, None, frame_box, &occupied).map(|b| (t, b, cut))
+                });
+                match placed {
+                    Some(Ok((t, b, cut))) => {
+                        warnings.push(format!(
+                            "callout {} ({:?}) {}to fit the {:.0}×{:.0} px map frame: {}",
+                            k + 1,
+                            fit::preview(&first_line),
+                            if cut {
+                                "shrunk and cut with an ellipsis "
+                            } else {
+                                "shrunk "
+                            },
+                            frame[2],
+                            frame[3],
+                            miss.why
+                        ));
+                        (t, b)
+                    }
+                    Some(Err(again)) if !again.page => return Err(unplaced(again.why)),
+                    _ if !miss.page => return Err(unplaced(miss.why)),
+                    _ => {
+                        warnings.push(format!(
+                            "callout {} ({:?}) dropped: no room for it in the {:.0}×{:.0} px map frame: {}",
+                            k + 1,
+                            fit::preview(&first_line),
+                            frame[2],
+                            frame[3],
+                            miss.why
+                        ));
+                        continue;
+                    }
+                }
+            }
+        };
         occupied.add_as(b.inflate(2.0), What::Callout);
         occupied.add_as(BoxPx::centered(p, 8.0, 8.0), What::Callout);
         occupied.add_segment(p, b.nearest(p), What::Leader);
@@ -1183,24 +1310,31 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         }));
     }
 
-    // 8. Badges in the side panel.
+    // 8. Badges in the side panel, as many as the page plan kept.
     let mut badge_summaries = Vec::new();
-    if !spec.badges.is_empty() {
+    if plan.badges > 0 {
         let px = frame_right + 18.0;
         let mut y = top + 4.0;
         let mut badge_nodes = Vec::new();
-        for (k, b) in spec.badges.iter().enumerate() {
-            let content = resolve_badge(spec, cache, k, b)?;
-            let (node, height) = badge_node(format!("badge-{}", k + 1), &content, px, y, panel_w);
+        for (k, content) in badges.into_iter().enumerate().take(plan.badges) {
+            let content = if plan.badge_notes {
+                content
+            } else {
+                BadgeContent {
+                    note: None,
+                    ..content
+                }
+            };
+            let id = format!("badge-{}", k + 1);
+            let mut cut = Vec::new();
+            let (node, height) = badge_node(id, &content, px, y, panel_w, &mut cut);
+            warnings.extend(cut.into_iter().map(|c| format!("badge {}: {c}", k + 1)));
             badge_summaries.push(match &content.total {
                 Some(t) => format!("{} of {} {}", content.value, t, content.caption),
                 None => format!("{} {}", content.value, content.caption),
             });
             badge_nodes.push(node);
-            y += height + 26.0;
-        }
-        if y - 26.0 > bottom {
-            return Err(Error::render(&spec.file, "the badges are taller than the panel; shorten captions and notes or enlarge `size`"));
+            y += height + BADGE_GAP;
         }
         nodes.push(Node::Group(Group {
             id: Some("badges".into()),
@@ -1255,6 +1389,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     Ok(Layout {
         scene,
         dropped_labels: dropped,
+        warnings,
         projection,
         fit,
         scale_bars,
