@@ -20,9 +20,9 @@ done
 # against itself and the other), split by a NUL.
 seed="$(mktemp -d)"
 cargo run --release --quiet --manifest-path ../Cargo.toml -- draw ../tests/data/antimeridian.geojson \
-  -o "$seed/a.svg" -o "$seed/a.png" --size 64x48 --scale 1
+  -o "$seed/a.svg" -o "$seed/a.png" --size 140x120 --scale 1
 cargo run --release --quiet --manifest-path ../Cargo.toml -- draw ../geodata/afghanistan.geojson \
-  -o "$seed/b.svg" -o "$seed/b.png" --size 64x48 --scale 1
+  -o "$seed/b.svg" -o "$seed/b.png" --size 140x120 --scale 1
 for x in svg png; do
   { cat "$seed/a.$x"; printf '\0'; cat "$seed/a.$x"; } > "corpus/check/same.$x"
   { cat "$seed/a.$x"; printf '\0'; cat "$seed/b.$x"; } > "corpus/check/other.$x"
