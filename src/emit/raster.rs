@@ -223,9 +223,23 @@ impl Renderer<'_> {
         let style = s.style.as_ref().unwrap_or(inherited);
         let index = self.next_path;
         self.next_path += 1;
-        let Some(path) = self.paths.get(index).and_then(Option::as_ref) else {
+        if let ShapeGeometry::Markers { kind, r, centers } = &s.geometry {
+            // Each marker is built, drawn and dropped in turn: the same pixels as a shape
+            // per marker, with the memory of one.
+            for c in centers {
+                if let Some(path) = sk_path(&ShapeGeometry::marker(*kind, *r, *c)) {
+                    self.draw(pm, &path, style, clip);
+                }
+            }
             return;
-        };
+        }
+        if let Some(path) = self.paths.get(index).and_then(Option::as_ref) {
+            self.draw(pm, path, style, clip);
+        }
+    }
+
+    /// Fills and strokes one path in `style`.
+    fn draw(&self, pm: &mut Pixmap, path: &SkPath, style: &Style, clip: Option<usize>) {
         // Skip shapes wholly above or below this band (before stroking, the costly part).
         // The margin covers the stroke's reach, miter joins included (limit 4).
         let reach = (style.stroke_width * 4.0) as f32 * self.ts.sy.abs() + 2.0;
@@ -343,6 +357,8 @@ fn sk_path(g: &ShapeGeometry) -> Option<SkPath> {
                 Some(PathBuilder::from_rect(rect))
             }
         }
+        // Drawn marker by marker (see `Renderer::shape`).
+        ShapeGeometry::Markers { .. } => None,
     }
 }
 
