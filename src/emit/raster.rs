@@ -224,10 +224,20 @@ impl Renderer<'_> {
         let index = self.next_path;
         self.next_path += 1;
         if let ShapeGeometry::Markers { kind, r, centers } = &s.geometry {
+            let r = *r;
             // Each marker is built, drawn and dropped in turn: the same pixels as a shape
-            // per marker, with the memory of one.
+            // per marker, with the memory of one. Markers wholly outside this band are
+            // passed over before building their path (`draw` makes the exact test; this
+            // one is wider by a pixel).
+            let (sy, ty) = (f64::from(self.ts.sy), f64::from(self.ts.ty));
+            let reach = (style.stroke_width * 4.0 + r.abs()) * sy.abs() + 3.0;
+            let height = f64::from(pm.height());
             for c in centers {
-                if let Some(path) = sk_path(&ShapeGeometry::marker(*kind, *r, *c)) {
+                let y = sy * c[1] + ty;
+                if y + reach < 0.0 || y - reach > height {
+                    continue;
+                }
+                if let Some(path) = sk_path(&ShapeGeometry::marker(*kind, r, *c)) {
                     self.draw(pm, &path, style, clip);
                 }
             }
