@@ -223,9 +223,33 @@ impl Renderer<'_> {
         let style = s.style.as_ref().unwrap_or(inherited);
         let index = self.next_path;
         self.next_path += 1;
-        let Some(path) = self.paths.get(index).and_then(Option::as_ref) else {
+        if let ShapeGeometry::Markers { kind, r, centers } = &s.geometry {
+            let r = *r;
+            // Each marker is built, drawn and dropped in turn: the same pixels as a shape
+            // per marker, with the memory of one. Markers wholly outside this band are
+            // passed over before building their path (`draw` makes the exact test; this
+            // one is wider by a pixel).
+            let (sy, ty) = (f64::from(self.ts.sy), f64::from(self.ts.ty));
+            let reach = (style.stroke_width * 4.0 + r.abs()) * sy.abs() + 3.0;
+            let height = f64::from(pm.height());
+            for c in centers {
+                let y = sy * c[1] + ty;
+                if y + reach < 0.0 || y - reach > height {
+                    continue;
+                }
+                if let Some(path) = sk_path(&ShapeGeometry::marker(*kind, r, *c)) {
+                    self.draw(pm, &path, style, clip);
+                }
+            }
             return;
-        };
+        }
+        if let Some(path) = self.paths.get(index).and_then(Option::as_ref) {
+            self.draw(pm, path, style, clip);
+        }
+    }
+
+    /// Fills and strokes one path in `style`.
+    fn draw(&self, pm: &mut Pixmap, path: &SkPath, style: &Style, clip: Option<usize>) {
         // Skip shapes wholly above or below this band (before stroking, the costly part).
         // The margin covers the stroke's reach, miter joins included (limit 4).
         let reach = (style.stroke_width * 4.0) as f32 * self.ts.sy.abs() + 2.0;
@@ -343,6 +367,8 @@ fn sk_path(g: &ShapeGeometry) -> Option<SkPath> {
                 Some(PathBuilder::from_rect(rect))
             }
         }
+        // Drawn marker by marker (see `Renderer::shape`).
+        ShapeGeometry::Markers { .. } => None,
     }
 }
 

@@ -5,8 +5,8 @@
 use crate::color::Paint;
 use crate::fonts;
 use crate::scene::{
-    num, Group, IdRegistry, Node, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor,
-    ID_SEPARATOR,
+    num, write_num, Group, IdRegistry, MarkerKind, Node, Scene, Shape, ShapeGeometry, Style, Text,
+    TextAnchor, ID_SEPARATOR,
 };
 use std::collections::{BTreeMap, HashMap};
 use svg::node::element::{self as el, Element};
@@ -52,7 +52,9 @@ fn write(scene: &Scene, outlines: bool, dark_variant: bool) -> String {
         .set("font-family", fonts::CSS_FAMILY)
         .set("class", "mapfig");
     let (bytes, paths) = scene.path_data_size();
-    let mut out = String::with_capacity(bytes + 64 * paths + 64 * 1024);
+    // A marker of a multi-point feature is a bare element of about 40 bytes.
+    let markers = scene.marker_count();
+    let mut out = String::with_capacity(bytes + 64 * paths + 44 * markers + 64 * 1024);
     open_tag(&mut out, &root.into());
     let child = |out: &mut String, n: &dyn std::fmt::Display| {
         out.push('\n');
@@ -190,6 +192,9 @@ fn group(out: &mut String, g: &Group, outlines: bool, ids: &mut DocumentIds) {
 }
 
 fn shape(out: &mut String, s: &Shape, ids: &mut DocumentIds) {
+    if let ShapeGeometry::Markers { kind, r, centers } = &s.geometry {
+        return markers(out, s, *kind, *r, centers, ids);
+    }
     let mut e: Element = match &s.geometry {
         // Path data is written without the svg crate's escaping passes (it holds only
         // digits, signs, separators and command letters) and spliced in below.
@@ -210,6 +215,7 @@ fn shape(out: &mut String, s: &Shape, ids: &mut DocumentIds) {
             }
             r.into()
         }
+        ShapeGeometry::Markers { .. } => return,
     };
     set_common(&mut e, &s.id, &s.class, &s.label, ids);
     if let Some(st) = &s.style {
@@ -231,6 +237,53 @@ fn shape(out: &mut String, s: &Shape, ids: &mut DocumentIds) {
         }
         _ => out.push_str(&tag),
     }
+}
+
+/// A feature's markers: a group carrying the shape's id, class, name and style, holding one
+/// bare `<circle>` or `<rect>` a position (about 40 bytes each), drawn in order as the
+/// shapes of single markers are.
+fn markers(
+    out: &mut String,
+    s: &Shape,
+    kind: MarkerKind,
+    r: f64,
+    centers: &[[f64; 2]],
+    ids: &mut DocumentIds,
+) {
+    let mut e: Element = el::Group::new().into();
+    set_common(&mut e, &s.id, &s.class, &s.label, ids);
+    if let Some(st) = &s.style {
+        set_style(&mut e, st);
+    }
+    open_tag(out, &e);
+    // Written by hand in the svg crate's form (attributes in name order): millions of
+    // markers should not build an element each.
+    for c in centers {
+        out.push('\n');
+        match kind {
+            MarkerKind::Circle => {
+                out.push_str("<circle cx=\"");
+                write_num(out, c[0]);
+                out.push_str("\" cy=\"");
+                write_num(out, c[1]);
+                out.push_str("\" r=\"");
+                write_num(out, r);
+                out.push_str("\"/>");
+            }
+            MarkerKind::Square => {
+                out.push_str("<rect height=\"");
+                write_num(out, 2.0 * r);
+                out.push_str("\" width=\"");
+                write_num(out, 2.0 * r);
+                out.push_str("\" x=\"");
+                write_num(out, c[0] - r);
+                out.push_str("\" y=\"");
+                write_num(out, c[1] - r);
+                out.push_str("\"/>");
+            }
+        }
+    }
+    out.push_str("\n</g>");
 }
 
 fn text(out: &mut String, t: &Text, ids: &mut DocumentIds) {

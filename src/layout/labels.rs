@@ -125,6 +125,8 @@ enum Obstacle {
 pub struct Occupied {
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
     items: Vec<(Obstacle, What)>,
+    /// Point markers, kept compact (a map may hold millions).
+    markers: super::marker_index::MarkerIndex,
 }
 
 impl Occupied {
@@ -136,6 +138,24 @@ impl Occupied {
 
     pub fn add_as(&mut self, b: BoxPx, what: What) {
         self.insert([b.x0, b.y0], [b.x1, b.y1], Obstacle::Box(b), what);
+    }
+
+    /// Adds point markers: boxes of `side` × `side` around `centers`, as
+    /// `add_as(BoxPx::centered(c, side, side), What::Marker)` would, in 16 bytes each.
+    pub fn add_markers(&mut self, centers: &[Pt], side: f64) {
+        self.markers.add(centers, side);
+    }
+
+    /// Indexes the markers added so far (queries before this scan them all).
+    pub fn index_markers(&mut self) {
+        self.markers.index();
+    }
+
+    /// Does any marker box satisfy `hit`, among those near `lo`–`hi`?
+    fn marker_hit(&self, lo: Pt, hi: Pt, hit: impl Fn(&BoxPx) -> bool) -> bool {
+        let mut any = false;
+        self.markers.near(lo, hi, &mut |m| any = any || hit(&m));
+        any
     }
 
     /// Adds a leader line from `a` to `b`.
@@ -173,6 +193,9 @@ impl Occupied {
             })
             .map(|(_, w)| *w)
             .collect();
+        if self.marker_hit([b.x0, b.y0], [b.x1, b.y1], |m| m.intersects(b)) {
+            v.push(What::Marker);
+        }
         v.sort();
         v.dedup();
         v
@@ -182,7 +205,7 @@ impl Occupied {
         self.near([b.x0, b.y0], [b.x1, b.y1]).any(|(o, _)| match o {
             Obstacle::Box(o) => o.intersects(b),
             Obstacle::Segment(p, q) => segment_enters_box(*p, *q, b),
-        })
+        }) || self.marker_hit([b.x0, b.y0], [b.x1, b.y1], |m| m.intersects(b))
     }
 
     /// Does the segment a–b pass through any occupied box or cross a leader line?
@@ -207,6 +230,10 @@ impl Occupied {
             })
             .map(|(_, w)| *w)
             .collect();
+        let own_marker = |bx: &BoxPx| from_marker && bx.contains_point(a);
+        if self.marker_hit(lo, hi, |bx| !own_marker(bx) && segment_enters_box(a, b, bx)) {
+            v.push(What::Marker);
+        }
         v.sort();
         v.dedup();
         v

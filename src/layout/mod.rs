@@ -8,6 +8,7 @@ pub mod furniture;
 pub mod geometry;
 pub mod inset;
 pub mod labels;
+mod marker_index;
 pub mod number_format;
 pub mod polygon_index;
 pub mod template;
@@ -18,7 +19,8 @@ use crate::data::{DataCache, Dataset, Feature};
 use crate::error::{Error, Result};
 use crate::projection::{Domain, Fit, Projection};
 use crate::scene::{
-    Group, IdRegistry, Node, PathData, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor,
+    Group, IdRegistry, MarkerKind, Node, PathData, Scene, Shape, ShapeGeometry, Style, Text,
+    TextAnchor,
 };
 use crate::spec::{Anchor, Extent, Filter, Layer, LayerGeometry, Marker, ProjectionChoice, Spec};
 use crate::topology::Topology;
@@ -636,7 +638,6 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     let mut legend_entries = Vec::new();
     let mut mask_polys = Vec::new();
     let mut mask_lines = Vec::new();
-    let mut markers = Vec::new();
     let f = &spec.furniture;
     let wants_mask = (f.legend && spec.layers.iter().any(|l| l.legend.is_some()))
         || f.scale_bar
@@ -694,7 +695,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             }
         }
         let ld = &*ld;
-        for ((fi, _), (px, mut d)) in ld.features.iter().zip(pixels) {
+        for ((fi, _), (mut px, mut d)) in ld.features.iter().zip(pixels) {
             let f = ld.feature(*fi);
             if px.is_empty() && d.is_empty() {
                 continue;
@@ -763,25 +764,27 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                     }),
                 }));
             }
-            if l.marker != Marker::None {
+            // A point label's anchor (the marker block below may take the points).
+            let first_point = px.points.first().copied();
+            if let Some(kind) = marker_kind(l.marker) {
                 let r = l.marker_size;
-                for (k, p) in px.points.iter().enumerate() {
-                    let geometry = match l.marker {
-                        Marker::Square => ShapeGeometry::Rect {
-                            x: p[0] - r,
-                            y: p[1] - r,
-                            w: 2.0 * r,
-                            h: 2.0 * r,
-                            rx: 0.0,
-                        },
-                        _ => ShapeGeometry::Circle {
-                            cx: p[0],
-                            cy: p[1],
-                            r,
-                        },
-                    };
-                    let pid = if has_path || k > 0 {
-                        ids.claim(&format!("{id}-{k}"))
+                // Labels must not cover a marker: each one joins the collision index.
+                occupied.add_markers(&px.points, 2.0 * r + 2.0);
+                let geometry = match px.points.as_slice() {
+                    [] => None,
+                    [p] => Some(ShapeGeometry::marker(kind, r, *p)),
+                    // Several positions (a MultiPoint): one shape holding them all, so a
+                    // position costs its 16 bytes, not a node, an id and a label each.
+                    // The points are not read again (the label target is taken above).
+                    _ => Some(ShapeGeometry::Markers {
+                        kind,
+                        r,
+                        centers: std::mem::take(&mut px.points),
+                    }),
+                };
+                if let Some(geometry) = geometry {
+                    let pid = if has_path {
+                        ids.claim(&format!("{id}-0"))
                     } else {
                         id.clone()
                     };
@@ -792,9 +795,6 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                         geometry,
                         style: None,
                     }));
-                    let mb = BoxPx::centered(*p, 2.0 * r + 2.0, 2.0 * r + 2.0);
-                    occupied.add_as(mb, What::Marker);
-                    markers.push(mb);
                 }
             }
             if let (Some(tpl), Some(f)) = (&label_template, f) {
@@ -829,9 +829,9 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                 if text.trim().is_empty() {
                     continue;
                 }
-                let target = if let Some(p) = px.points.first() {
+                let target = if let Some(p) = first_point {
                     Target::Point(
-                        *p,
+                        p,
                         if l.marker == Marker::None {
                             0.0
                         } else {
@@ -925,6 +925,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             children,
         }));
     }
+    occupied.index_markers();
     nodes.push(Node::Group(Group {
         id: Some("map".into()),
         class: Some("map".into()),
@@ -1396,6 +1397,15 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         north_angle: north,
         timings,
     })
+}
+
+/// The scene's symbol for a layer's marker, or `None` when the layer draws no markers.
+fn marker_kind(m: Marker) -> Option<MarkerKind> {
+    match m {
+        Marker::None => None,
+        Marker::Square => Some(MarkerKind::Square),
+        Marker::Circle => Some(MarkerKind::Circle),
+    }
 }
 
 /// The longitude span of each part of `g` (each polygon, line or point of a multi-geometry),
