@@ -400,7 +400,9 @@ impl Plane {
                     vs[k].far = k + 1 < n && fars[k + 1];
                 }
             }
-            if hi < r {
+            // `hi` is an upper bound (half an edge's length past its far end): a ring may
+            // come near the circle and still never leave the cap.
+            if hi < r || vs.iter().all(|v| self.inside(v)) {
                 whole.push(vs);
                 continue;
             }
@@ -447,7 +449,8 @@ impl Plane {
     }
 
     /// Splits a closed ring into its arcs inside the cap, recording where each enters and
-    /// leaves. A ring that never leaves the cap is one arc-less whole and not passed here.
+    /// leaves. A ring none of whose vertices (edges split near the circle) leaves the cap is
+    /// one arc-less whole and must not be passed here: it would give no arc at all.
     fn split_ring(&self, vs: &[V], arcs: &mut Vec<Vec<V>>, crossings: &mut Vec<Crossing>) {
         let n = vs.len().saturating_sub(1);
         if n < 3 {

@@ -195,6 +195,32 @@ fn far_polygons_do_not_flood_conic_maps() {
     assert_present("patagonia", &svg, &["032", "152"]);
 }
 
+/// Clipping to the neighbourhood keeps every polygon that reaches into it: a ring whose
+/// edges come near the circle but never leave it (so no crossing is found) is kept whole,
+/// not dropped. East Africa, centred on the equator: Ethiopia (231) reaches 3.4° N, within
+/// the frame, and its far corner lies within a hair of the neighbourhood's edge.
+#[test]
+fn far_polygons_clipping_keeps_polygons_near_the_neighbourhood_edge() {
+    let svg = ok(
+        "east-africa",
+        &regional_spec([33.5, -5.5, 42.5, 5.5], "auto"),
+        &[],
+    );
+    // Ethiopia, Kenya 404, Tanzania 834, Uganda 800, Somalia 706.
+    assert_present("east-africa", &svg, &["231", "404", "834", "800", "706"]);
+    for projection in [
+        "+proj=merc +lon_0=38",
+        "+proj=lcc +lat_1=1 +lat_2=9 +lon_0=38",
+    ] {
+        let svg = ok(
+            "east-africa-named",
+            &regional_spec([33.5, -5.5, 42.5, 5.5], projection),
+            &[],
+        );
+        assert_present(projection, &svg, &["231", "404"]);
+    }
+}
+
 #[test]
 fn far_polygons_are_clipped_for_every_projection() {
     let caucasus = [38.0, 38.0, 51.0, 44.0];
