@@ -221,6 +221,23 @@ fn far_polygons_clipping_keeps_polygons_near_the_neighbourhood_edge() {
     }
 }
 
+/// A whole-world `bbox` on an azimuthal map is the visible disc: the box's edges (the
+/// antimeridian, the poles) lie mostly behind the horizon, so the extent is measured over
+/// the box's inside too, and the map shows the hemisphere it faces instead of refusing it.
+#[test]
+fn orthographic_world_extent_shows_the_facing_hemisphere() {
+    let svg = ok(
+        "ortho-world",
+        &regional_spec(
+            [-180.0, -90.0, 180.0, 90.0],
+            "+proj=ortho +lat_0=10 +lon_0=20",
+        ),
+        &[],
+    );
+    // Chad 148, DR Congo 180, Nigeria 566, Algeria 012.
+    assert_present("ortho-world", &svg, &["148", "180", "566", "012"]);
+}
+
 #[test]
 fn far_polygons_are_clipped_for_every_projection() {
     let caucasus = [38.0, 38.0, 51.0, 44.0];
@@ -459,8 +476,9 @@ fn winding_ring_is_cut_at_the_antimeridian_in_bounded_time() {
             String::from_utf8_lossy(&o.stderr)
         );
         assert!(attribute(&svg, "w-w", "d").is_some());
+        // Generous for a debug build on a busy machine: the quadratic cut took minutes.
         assert!(
-            took < Duration::from_secs(10),
+            took < Duration::from_secs(60),
             "{vertices} vertices: {took:?}"
         );
     }

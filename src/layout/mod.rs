@@ -142,7 +142,7 @@ fn neighbourhood(
     inset: bool,
 ) -> Option<Cap> {
     let mut bb = Bounds::default();
-    bb.add_all(&projection.forward_lenient(&geometry::densify_bbox(extent_ll, 64)));
+    bb.add_all(&projection.forward_lenient(&geometry::densify_bbox_area(extent_ll, 64)));
     let fit = Fit::new(bb.get()?, frame, 0.0);
     let [fx, fy, fw, fh] = frame;
     let lon_lat = |px: Pt| -> Option<Pt> {
@@ -589,7 +589,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     let (projected_bounds, pad) = match &spec.extent {
         Extent::BBox(b) => {
             let mut bb = Bounds::default();
-            bb.add_all(&projection.forward_lenient(&geometry::densify_bbox(*b, 64)));
+            bb.add_all(&projection.forward_lenient(&geometry::densify_bbox_area(*b, 64)));
             (bb.get(), 0.0)
         }
         Extent::Fit { pad, .. } => {
