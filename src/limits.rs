@@ -53,12 +53,11 @@ pub fn read_input(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
 /// Reads a committed output file (`mapfig check`), binary allowed, of at most
 /// `limits.max_input_bytes`.
 pub fn read_committed(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
-    read_regular(path, limits.max_input_bytes).map_err(|e| match e {
-        Error::Io { path, message } if message.starts_with("larger than") => Error::Io {
-            path,
-            message: format!("{message}; raise it with --max-input-bytes"),
-        },
-        other => other,
+    read_regular_as(path, limits.max_input_bytes, || {
+        format!(
+            "larger than the limit of {}; raise it with --max-input-bytes",
+            human_bytes(limits.max_input_bytes)
+        )
     })
 }
 
@@ -80,13 +79,24 @@ pub fn read_spec(path: &Path) -> Result<Vec<u8>> {
 /// device, a socket, a folder — is refused before a byte is read. A file over `max_bytes`
 /// is refused from its size; reading stops at `max_bytes + 1` all the same, in case it grows.
 pub fn read_regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    read_regular_as(path, max_bytes, || {
+        format!("larger than the limit of {}", human_bytes(max_bytes))
+    })
+}
+
+/// [`read_regular`], `too_big` saying what the limit is (and which flag raises it).
+fn read_regular_as(path: &Path, max: u64, too_big: impl Fn() -> String) -> Result<Vec<u8>> {
+    let too_large = || Error::Io {
+        path: path.to_path_buf(),
+        message: too_big(),
+    };
     let (file, len) = open_regular(path)?;
-    if len > max_bytes {
-        return Err(too_large(path, max_bytes));
+    if len > max {
+        return Err(too_large());
     }
     let mut bytes = Vec::new();
-    if !read_rest(path, file, max_bytes, len, &mut bytes)? {
-        return Err(too_large(path, max_bytes));
+    if !read_rest(path, file, max, len, &mut bytes)? {
+        return Err(too_large());
     }
     Ok(bytes)
 }
@@ -140,13 +150,6 @@ fn file_kind(meta: &std::fs::Metadata) -> &'static str {
         }
     }
     "is a special file"
-}
-
-fn too_large(path: &Path, max: u64) -> Error {
-    Error::Io {
-        path: path.to_path_buf(),
-        message: format!("larger than the limit of {}", human_bytes(max)),
-    }
 }
 
 /// Reads what is left of `file` into `bytes`; false when that makes more than `max` bytes
