@@ -435,14 +435,14 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
     } else {
         specs
     };
-    check_specs_up_front(&specs, &options, &limits)?;
+    let loaded = load_specs_up_front(&specs, &options, &limits)?;
     let mut cache = DataCache::new(limits);
     // Every spec's files are staged as it renders (so their bytes need not stay in
     // memory) and renamed into place only when all specs rendered.
     let mut tx = Transaction::new();
     let mut claims = render::OutputClaims::default();
-    for spec in &specs {
-        let r = render::stage_spec(spec, &options, &mut cache, &mut tx, &mut claims)?;
+    for (spec, loaded) in specs.iter().zip(loaded) {
+        let r = render::stage_spec(spec, loaded, &options, &mut cache, &mut tx, &mut claims)?;
         warn_dropped(spec, &r.dropped_labels);
         warn_layout(spec, &r.warnings);
         if timings {
@@ -459,18 +459,25 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
     Ok(())
 }
 
-/// Every spec is validated, and its PNG size checked against `--scale` and `--max-pixels`,
-/// before any data is read or file written: a mistake in the third spec does not surface
-/// after two maps were rendered.
-fn check_specs_up_front(specs: &[PathBuf], options: &Options, limits: &Limits) -> Result<()> {
-    for path in specs {
-        let spec = mapfig::spec::load(path)?;
-        if options.formats.contains(&Format::Png) {
-            check_png_size((spec.width, spec.height), options.scale, limits)
-                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-        }
-    }
-    Ok(())
+/// Every spec is loaded and validated, and its PNG size checked against `--scale` and
+/// `--max-pixels`, before any data is read or file written: a mistake in the third spec does
+/// not surface after two maps were rendered. The specs, in order, are what gets rendered.
+fn load_specs_up_front(
+    specs: &[PathBuf],
+    options: &Options,
+    limits: &Limits,
+) -> Result<Vec<mapfig::spec::Spec>> {
+    specs
+        .iter()
+        .map(|path| {
+            let spec = mapfig::spec::load(path)?;
+            if options.formats.contains(&Format::Png) {
+                check_png_size((spec.width, spec.height), options.scale, limits)
+                    .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+            }
+            Ok(spec)
+        })
+        .collect()
 }
 
 /// A PNG must be at least a pixel a side and within the pixel limit: checked before any

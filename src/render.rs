@@ -206,7 +206,16 @@ pub fn spec_inputs(spec: &Spec) -> Vec<PathBuf> {
 /// Renders one spec into bytes for each requested format, named as `render_spec` would
 /// write them.
 pub fn encode_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Result<Encoded> {
-    let mut spec = spec::load(path)?;
+    encode_loaded(path, spec::load(path)?, options, cache)
+}
+
+/// [`encode_spec`] of a spec already loaded from `path`.
+pub fn encode_loaded(
+    path: &Path,
+    mut spec: Spec,
+    options: &Options,
+    cache: &mut DataCache,
+) -> Result<Encoded> {
     if let Some(t) = options.theme {
         spec.theme = t;
     }
@@ -290,23 +299,33 @@ pub fn stage_encoded(tx: &mut Transaction, encoded: &Encoded) -> Result<()> {
 /// Renders one spec file into `options.out_dir`.
 pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Result<Rendered> {
     let mut tx = Transaction::new();
-    let mut rendered = stage_spec(path, options, cache, &mut tx, &mut OutputClaims::default())?;
+    let spec = spec::load(path)?;
+    let mut rendered = stage_spec(
+        path,
+        spec,
+        options,
+        cache,
+        &mut tx,
+        &mut OutputClaims::default(),
+    )?;
     rendered.timings.restart();
     rendered.files = tx.commit()?;
     rendered.timings.lap("write files");
     Ok(rendered)
 }
 
-/// Renders one spec and stages its files into `tx` (written when `tx` commits); the result
-/// lists the files staged. `claims` catches another spec of the command writing the same file.
+/// Renders one spec, loaded from `path`, and stages its files into `tx` (written when `tx`
+/// commits); the result lists the files staged. `claims` catches another spec of the command
+/// writing the same file.
 pub fn stage_spec(
     path: &Path,
+    spec: Spec,
     options: &Options,
     cache: &mut DataCache,
     tx: &mut Transaction,
     claims: &mut OutputClaims,
 ) -> Result<Rendered> {
-    let encoded = encode_spec(path, options, cache)?;
+    let encoded = encode_loaded(path, spec, options, cache)?;
     claims.claim(path, &encoded)?;
     let start = std::time::Instant::now();
     stage_encoded(tx, &encoded)?;
