@@ -90,15 +90,6 @@ impl Projection {
         self.target.longitude_of_origin().to_degrees()
     }
 
-    /// Mercator-family projections cannot show the poles: data is clipped to ±85.05°.
-    pub fn needs_latitude_limit(&self) -> bool {
-        let d = self.definition.to_ascii_lowercase().replace(' ', "");
-        d.contains("+proj=merc")
-            || d.contains("epsg:3857")
-            || d.contains("epsg:900913")
-            || d.contains("epsg:3395")
-    }
-
     /// Projects lon/lat degrees; `None` where the projection is undefined.
     pub fn forward(&self, lon: f64, lat: f64) -> Option<[f64; 2]> {
         let mut p = [[lon, lat]];
