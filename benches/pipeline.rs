@@ -2,11 +2,11 @@
 //! set BENCH_DATA to a folder with world-admin1.geojson (../shared/bench/make-data.sh) to
 //! add the large dataset.
 
-use mapfig::data::{self, DataCache};
 use mapfig::emit::{raster, svg};
+use mapfig::geom::{self, Flat};
 use mapfig::layout;
-use mapfig::layout::geometry::{self, Flat};
 use mapfig::projection::{Fit, Projection};
+use mapfig::sources::{self, DataCache};
 use mapfig::spec;
 use std::path::{Path, PathBuf};
 
@@ -109,12 +109,12 @@ fn pixels_and_path_data(bencher: divan::Bencher, path: &PathBuf) {
 #[divan::bench(args = datasets(), sample_count = 10)]
 fn simplify(bencher: divan::Bencher, path: &PathBuf) {
     let p = Projection::parse("+proj=robin +datum=WGS84 +units=m").expect("robinson");
-    let polygons: Vec<mapfig::topology::Polygons> = flats(path)
+    let polygons: Vec<mapfig::prepare::topology::Polygons> = flats(path)
         .iter()
         .map(|f| geometry::project(f, &p).polygons)
         .collect();
     bencher.bench(|| {
-        let mut t = mapfig::topology::Topology::build(&polygons);
+        let mut t = mapfig::prepare::topology::Topology::build(&polygons);
         t.simplify(0.1);
         t.polygons().len()
     });

@@ -4,7 +4,6 @@
 //! memory or time. Every file mapfig reads goes through [`read_regular`] (or the text
 //! readers built on it), which refuses FIFOs, devices, sockets and folders before reading.
 
-use crate::data::Dataset;
 use crate::error::{Error, Result};
 use std::io::Read;
 use std::path::Path;
@@ -198,20 +197,9 @@ fn read_bounded(path: &Path, max: u64, too_big: impl FnOnce() -> String) -> Resu
     Ok(bytes)
 }
 
-/// Vertices (positions) in a dataset.
-pub fn count_vertices(d: &Dataset) -> u64 {
-    use geo::CoordsIter;
-    d.features
-        .iter()
-        .filter_map(|f| f.geometry.as_ref())
-        .map(|g| g.coords_count() as u64)
-        .sum()
-}
-
-/// Checks that `d`, added to the `held` vertices already loaded, stays within the limit;
-/// returns the new total.
-pub fn add_vertices(d: &Dataset, held: u64, limits: &Limits) -> Result<u64> {
-    let n = count_vertices(d);
+/// Checks that the `n` vertices of `path`, added to the `held` vertices already loaded,
+/// stay within the limit; returns the new total.
+pub fn add_vertices(path: &Path, n: u64, held: u64, limits: &Limits) -> Result<u64> {
     let total = held.saturating_add(n);
     if total > limits.max_vertices {
         let with = if held > 0 {
@@ -220,7 +208,7 @@ pub fn add_vertices(d: &Dataset, held: u64, limits: &Limits) -> Result<u64> {
             String::new()
         };
         return Err(Error::data(
-            &d.path,
+            path,
             "",
             format!(
                 "{n} vertices{with} is over the limit of {} vertices per run; raise it with --max-vertices",

@@ -1,14 +1,14 @@
 //! The `mapfig` command: flags become plain options, the library does the work.
 
 use clap::{Parser, Subcommand};
+use mapfig::build::{self, FileStatus, Manifest, Shard};
 use mapfig::color::Paint;
-use mapfig::data::DataCache;
 use mapfig::emit::Transaction;
 use mapfig::layout::{peak_memory, Timings};
 use mapfig::limits::{self, Limits};
-use mapfig::project::{self, FileStatus, Manifest, Shard};
 use mapfig::render::{self, DrawOptions, Format, Options};
-use mapfig::theme::Theme;
+use mapfig::sources::DataCache;
+use mapfig::symbology::theme::Theme;
 use mapfig::{Error, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -208,7 +208,7 @@ fn run(cli: Cli) -> Result<()> {
                     "--format needs at least one of svg, png, pdf".into(),
                 ));
             }
-            project::check_scale(scale).map_err(|m| Error::Usage(format!("--scale {m}")))?;
+            build::check_scale(scale).map_err(|m| Error::Usage(format!("--scale {m}")))?;
             render_all(
                 specs,
                 Options {
@@ -240,7 +240,7 @@ fn run(cli: Cli) -> Result<()> {
         }) => {
             let simplify = simplify
                 .map(|v| {
-                    mapfig::topology::parse_share(&v)
+                    mapfig::prepare::topology::parse_share(&v)
                         .map_err(|m| Error::Usage(format!("--simplify: {m}")))
                 })
                 .transpose()?;
@@ -352,18 +352,18 @@ fn build_project(
     // Every file of the build (maps, gallery, report) is written together or not at all.
     let mut tx = Transaction::new();
     // `--report` must not land on the manifest (the specs and data are protected too).
-    tx.protect(&manifest_path.unwrap_or_else(|| PathBuf::from(project::MANIFEST)));
-    let built = project::build_staged(&specs, &m.options, &limits, &progress, &mut tx)?;
+    tx.protect(&manifest_path.unwrap_or_else(|| PathBuf::from(build::MANIFEST)));
+    let built = build::build_staged(&specs, &m.options, &limits, &progress, &mut tx)?;
     if show {
         eprintln!();
     }
     if shard.is_none() && m.options.formats.contains(&Format::Svg) {
         // The whole project went into one folder: its gallery page lists every map.
         let entries: Vec<_> = built.iter().map(|b| b.gallery.clone()).collect();
-        mapfig::gallery::stage_gallery(&mut tx, &m.options.out_dir, &entries)?;
+        mapfig::build::gallery::stage_gallery(&mut tx, &m.options.out_dir, &entries)?;
     }
     if let Some(r) = report {
-        tx.stage(&r, project::report_json(&built, shard).as_bytes())?;
+        tx.stage(&r, build::report_json(&built, shard).as_bytes())?;
     }
     tx.commit()?;
     let mut files = 0;
@@ -387,7 +387,7 @@ fn check_project(
     limits: &Limits,
 ) -> Result<()> {
     let m = manifest(manifest_path, allow_outside)?;
-    let checked = project::check(&m.specs, &m.options, limits, report_dir)?;
+    let checked = build::check(&m.specs, &m.options, limits, report_dir)?;
     let mut changed = 0;
     for c in &checked {
         match &c.status {
@@ -451,7 +451,7 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
         gallery.push(r.gallery);
     }
     if default_job && options.formats.contains(&Format::Svg) {
-        mapfig::gallery::stage_gallery(&mut tx, &options.out_dir, &gallery)?;
+        mapfig::build::gallery::stage_gallery(&mut tx, &options.out_dir, &gallery)?;
     }
     for f in tx.commit()? {
         eprintln!("wrote {}", f.display());
@@ -483,10 +483,10 @@ fn load_specs_up_front(
 /// A PNG must be at least a pixel a side and within the pixel limit: checked before any
 /// data is read, as a usage error naming the flags.
 fn check_png_size((w, h): (f64, f64), scale: f64, limits: &Limits) -> Result<()> {
-    if !(scale.is_finite() && scale > 0.0 && scale <= project::MAX_SCALE) {
+    if !(scale.is_finite() && scale > 0.0 && scale <= build::MAX_SCALE) {
         return Err(Error::Usage(format!(
             "--scale must be above 0 and at most {}, got {scale}",
-            project::MAX_SCALE
+            build::MAX_SCALE
         )));
     }
     let (pw, ph) = ((w * scale).round(), (h * scale).round());

@@ -7,6 +7,9 @@
 use proj4rs::transform::{transform, Transform, TransformClosure};
 use proj4rs::Proj;
 
+/// The latitude limit of Web Mercator (EPSG:3857), where the projected map is square.
+pub const WEB_MERCATOR_MAX_LAT: f64 = 85.051_128_779_806_59;
+
 /// A cartographic projection from WGS84 longitude/latitude.
 pub struct Projection {
     geographic: Proj,
@@ -230,7 +233,7 @@ pub enum Domain {
     World { min_lat: f64, max_lat: f64 },
     /// A cap round the projection's centre: an azimuthal projection's horizon, or the part of
     /// it that stays finite and readable (stereographic, gnomonic, transverse Mercator).
-    Cap(crate::clip::Cap),
+    Cap(crate::geom::sphere::Cap),
 }
 
 impl Projection {
@@ -238,7 +241,9 @@ impl Projection {
     pub fn domain(&self) -> Domain {
         let lon0 = self.central_meridian();
         let lat0 = self.target.latitude_of_origin().to_degrees();
-        let cap = |centre: [f64; 2], radius: f64| Domain::Cap(crate::clip::Cap { centre, radius });
+        let cap = |centre: [f64; 2], radius: f64| {
+            Domain::Cap(crate::geom::sphere::Cap { centre, radius })
+        };
         match self.target.projname() {
             // The horizon, a hair inside so that its points still project.
             "ortho" => cap([lon0, lat0], 90.0 - 1e-6),
@@ -259,8 +264,8 @@ impl Projection {
                 self.round_trip_reach([lon0, lat0], 90.0 - 1e-6),
             ),
             "merc" | "webmerc" => Domain::World {
-                min_lat: -crate::antimeridian::WEB_MERCATOR_MAX_LAT,
-                max_lat: crate::antimeridian::WEB_MERCATOR_MAX_LAT,
+                min_lat: -WEB_MERCATOR_MAX_LAT,
+                max_lat: WEB_MERCATOR_MAX_LAT,
             },
             "lcc" => {
                 // The pole away from the cone is at infinity.
@@ -285,11 +290,11 @@ impl Projection {
     fn round_trip_reach(&self, centre: [f64; 2], max: f64) -> f64 {
         let good = |d: f64| {
             (0..16).all(|k| {
-                let cap = crate::clip::Cap { centre, radius: d };
+                let cap = crate::geom::sphere::Cap { centre, radius: d };
                 let p = cap.point_at(f64::from(k) * 22.5);
                 self.forward(p[0], p[1])
                     .and_then(|m| self.inverse(m[0], m[1]))
-                    .is_some_and(|q| crate::clip::angular_distance(p, q) < 1e-6)
+                    .is_some_and(|q| crate::geom::sphere::angular_distance(p, q) < 1e-6)
             })
         };
         if good(max) {
@@ -312,7 +317,7 @@ impl Projection {
     fn horizon(&self, centre: [f64; 2]) -> f64 {
         let probe = |d: f64| {
             (0..8).all(|k| {
-                let cap = crate::clip::Cap { centre, radius: d };
+                let cap = crate::geom::sphere::Cap { centre, radius: d };
                 let p = cap.point_at(f64::from(k) * 45.0);
                 self.forward(p[0], p[1]).is_some()
             })
@@ -374,6 +379,48 @@ impl Fit {
             self.x0 + (px[0] - self.ox) / self.scale,
             self.y0 - (px[1] - self.oy) / self.scale,
         ]
+    }
+}
+
+/// Projects lon/lat geometry into metres, dropping points the projection cannot represent.
+pub fn project_flat(flat: &crate::geom::Flat, projection: &Projection) -> crate::geom::Flat {
+    flat.map(|pts| projection.forward_lenient(pts))
+}
+
+/// Metres → pixels, clipped to `clip` `[x0, y0, x1, y1]`, with consecutive points that
+/// would print identically merged.
+pub fn to_pixels(flat: &crate::geom::Flat, fit: &Fit, clip: [f64; 4]) -> crate::geom::Flat {
+    let px = |pts: &[crate::geom::Pt]| -> Vec<crate::geom::Pt> {
+        pts.iter().map(|p| fit.to_pixel(*p)).collect()
+    };
+    crate::geom::Flat {
+        polygons: flat
+            .polygons
+            .iter()
+            .filter_map(|poly| {
+                // A polygon whose exterior is clipped away is gone, holes and all.
+                let mut rings = poly
+                    .iter()
+                    .map(|r| crate::geom::dedupe(crate::geom::clip_ring(&px(r), clip), true));
+                let exterior = rings.next().filter(|r| r.len() >= 4)?;
+                Some(
+                    std::iter::once(exterior)
+                        .chain(rings.filter(|r| r.len() >= 4))
+                        .collect(),
+                )
+            })
+            .collect(),
+        lines: flat
+            .lines
+            .iter()
+            .flat_map(|l| crate::geom::clip_line(&px(l), clip))
+            .map(|l| crate::geom::dedupe(l, false))
+            .filter(|l| l.len() >= 2)
+            .collect(),
+        points: px(&flat.points)
+            .into_iter()
+            .filter(|p| p[0] >= clip[0] && p[0] <= clip[2] && p[1] >= clip[1] && p[1] <= clip[3])
+            .collect(),
     }
 }
 

@@ -4,10 +4,10 @@
 //! replaces some outputs but not others.
 
 use crate::color::Paint;
-use crate::data::DataCache;
 use crate::emit::{pdf, svg, Transaction};
 use crate::error::{Error, Result};
 use crate::layout::{self, labels::Dropped};
+use crate::sources::DataCache;
 use crate::spec::{self, Extent, Filter, Furniture, Layer, Marker, ProjectionChoice, Spec};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -51,7 +51,7 @@ pub struct Options {
     /// A dropped label marked `label_required` fails the render.
     pub strict_labels: bool,
     /// Overrides every spec's `theme`.
-    pub theme: Option<crate::theme::Theme>,
+    pub theme: Option<crate::symbology::theme::Theme>,
     /// Write SVG text as glyph outlines (for SVGs that must look the same without the font).
     pub text_as_paths: bool,
     /// Give every SVG a dark variant (`prefers-color-scheme: dark`), whatever its spec says.
@@ -82,7 +82,7 @@ pub struct Rendered {
     pub warnings: Vec<String>,
     pub timings: layout::Timings,
     /// How the map is listed on the gallery page.
-    pub gallery: crate::gallery::GalleryEntry,
+    pub gallery: crate::build::gallery::GalleryEntry,
 }
 
 /// A rendered map in memory.
@@ -168,7 +168,7 @@ impl Outputs {
 pub struct Encoded {
     pub files: Vec<(PathBuf, Vec<u8>)>,
     /// How the map is listed on the gallery page.
-    pub gallery: crate::gallery::GalleryEntry,
+    pub gallery: crate::build::gallery::GalleryEntry,
     pub dropped_labels: Vec<Dropped>,
     /// What layout shortened or left out to fit the page.
     pub warnings: Vec<String>,
@@ -243,7 +243,7 @@ pub fn encode_loaded(
         files.push((file, bytes));
     }
     Ok(Encoded {
-        gallery: crate::gallery::GalleryEntry::new(path, &spec.output, &out.layout.scene),
+        gallery: crate::build::gallery::GalleryEntry::new(path, &spec.output, &out.layout.scene),
         files,
         dropped_labels: out.layout.dropped_labels,
         warnings: out.layout.warnings,
@@ -455,7 +455,7 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
             pad: 0.0,
         },
         background: o.background,
-        theme: crate::theme::Theme::Light,
+        theme: crate::symbology::theme::Theme::Light,
         dark_variant: false,
         simplify: o.simplify,
         panel: false,

@@ -2,8 +2,9 @@
 //! limit), no projected segment is long enough to be a streak across the map. Runs on the
 //! committed fixture always, and on world-atlas countries when the benchmark data exists.
 
-use mapfig::antimeridian::{clip_latitude, cut, cut_at, WEB_MERCATOR_MAX_LAT};
-use mapfig::layout::geometry::{flatten, polygon_area, project, Flat, Pt};
+use mapfig::geom::{flatten, polygon_area, Flat, Pt};
+use mapfig::prepare::antimeridian::{clip_latitude, cut, cut_at, WEB_MERCATOR_MAX_LAT};
+use mapfig::projection::project_flat as project;
 use mapfig::projection::Projection;
 use std::path::{Path, PathBuf};
 
@@ -15,7 +16,7 @@ fn fixture() -> PathBuf {
 }
 
 fn load(path: &Path) -> Vec<(String, Flat)> {
-    let data = mapfig::data::load(path).unwrap_or_else(|e| panic!("{e}"));
+    let data = mapfig::sources::load(path).unwrap_or_else(|e| panic!("{e}"));
     data.features
         .iter()
         .filter_map(|f| {

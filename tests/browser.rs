@@ -408,7 +408,7 @@ fn chromium_in_dark_mode_draws_the_dark_variant_like_the_dark_theme() {
     let spec = root().join("maps/afghanistan-provinces.toml");
     let name = "afghanistan-provinces";
     let render = |options: Options, format: Format| {
-        let mut cache = mapfig::data::DataCache::default();
+        let mut cache = mapfig::sources::DataCache::default();
         let encoded = mapfig::render::encode_spec(&spec, &options, &mut cache).unwrap();
         let (_, bytes) = encoded
             .files
@@ -430,7 +430,7 @@ fn chromium_in_dark_mode_draws_the_dark_variant_like_the_dark_theme() {
     let dark_png = render(
         Options {
             formats: vec![Format::Png],
-            theme: Some(mapfig::theme::Theme::Dark),
+            theme: Some(mapfig::symbology::theme::Theme::Dark),
             ..Options::default()
         },
         Format::Png,

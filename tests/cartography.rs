@@ -2,11 +2,11 @@
 //! other element, scale bars are geodesically true, north arrows point north, and a
 //! required label that cannot be placed fails under --strict-labels.
 
-use mapfig::data::DataCache;
-use mapfig::fonts;
 use mapfig::layout;
 use mapfig::render::default_specs;
+use mapfig::sources::DataCache;
 use mapfig::spec;
+use mapfig::text::fonts;
 use std::path::PathBuf;
 
 fn root() -> PathBuf {

@@ -1,8 +1,8 @@
 //! PDF output of a real story map, read back with poppler (`pdftotext`, `pdfinfo`): the text
 //! is real text, the page is the spec's size in points, and the bytes are reproducible.
 
-use mapfig::data::DataCache;
 use mapfig::render::{render_in_memory, Format};
+use mapfig::sources::DataCache;
 use mapfig::spec;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! survives parsing vertex for vertex, and clipping never leaves the clip box.
 
 use geo::CoordsIter;
-use mapfig::layout::geometry::{clip_line, clip_ring, Pt};
+use mapfig::geom::{clip_line, clip_ring, Pt};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -170,8 +170,8 @@ fn feature_collection(geometries: Vec<Value>) -> Vec<u8> {
     serde_json::to_vec(&json!({"type": "FeatureCollection", "features": features})).unwrap()
 }
 
-fn parse(bytes: &[u8]) -> mapfig::Result<mapfig::data::Dataset> {
-    mapfig::data::parse(bytes, Path::new("prop.geojson"))
+fn parse(bytes: &[u8]) -> mapfig::Result<mapfig::sources::Dataset> {
+    mapfig::sources::parse(bytes, Path::new("prop.geojson"))
 }
 
 proptest! {
@@ -186,7 +186,7 @@ proptest! {
             .collect();
         let bytes = feature_collection(parts.into_iter().map(|(g, _)| g).collect());
         let d = parse(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(mapfig::limits::count_vertices(&d) as usize, expected);
+        prop_assert_eq!(d.vertex_count() as usize, expected);
         let parsed: Vec<[f64; 2]> = d
             .features
             .iter()

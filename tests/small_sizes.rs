@@ -140,7 +140,7 @@ fn text_boxes(svg: &roxmltree::Document) -> Vec<(String, [f64; 4])> {
         let italic = t.attribute("font-style") == Some("italic");
         let spacing = num(t, "letter-spacing").unwrap_or(0.0);
         let anchor = t.attribute("text-anchor").unwrap_or("start");
-        let (ascent, descent) = mapfig::fonts::ascent_descent(size, bold);
+        let (ascent, descent) = mapfig::text::fonts::ascent_descent(size, bold);
         let mut lines: Vec<(f64, f64, String)> = Vec::new();
         let (x, mut y) = (num(t, "x").unwrap(), num(t, "y").unwrap());
         let spans: Vec<_> = t.children().filter(|c| c.has_tag_name("tspan")).collect();
@@ -156,7 +156,7 @@ fn text_boxes(svg: &roxmltree::Document) -> Vec<(String, [f64; 4])> {
             ));
         }
         for (x, y, line) in lines {
-            let width = mapfig::fonts::text_width(&line, size, bold, italic, spacing);
+            let width = mapfig::text::fonts::text_width(&line, size, bold, italic, spacing);
             let x0 = match anchor {
                 "middle" => x - width / 2.0,
                 "end" => x - width,

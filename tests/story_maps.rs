@@ -1,9 +1,9 @@
 //! The committed story maps: they render, match out/ (and its index.html) byte for byte, and
 //! have the structure the article needs (ids per province, highlight, accessible text, sources).
 
-use mapfig::data::DataCache;
-use mapfig::gallery::{gallery_html, GalleryEntry};
+use mapfig::build::gallery::{gallery_html, GalleryEntry};
 use mapfig::render::{default_specs, render_in_memory, Format};
+use mapfig::sources::DataCache;
 use mapfig::spec;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -1,14 +1,14 @@
 //! Shared-arc topology on real data: the 34 Afghan provinces, simplified to 10%, keep
 //! borders that both neighbours draw identically, so simplification opens no gaps.
 
-use mapfig::layout::geometry::{flatten, Bounds, Flat, Pt, Ring};
-use mapfig::topology::{Polygons, Topology};
+use mapfig::geom::{flatten, Bounds, Flat, Pt, Ring};
+use mapfig::prepare::topology::{Polygons, Topology};
 use resvg::tiny_skia::{self, FillRule, Paint, PathBuilder, Pixmap, Stroke, Transform};
 use std::path::Path;
 use std::time::Instant;
 
 fn load(path: &Path) -> Vec<Polygons> {
-    let data = mapfig::data::load(path).unwrap();
+    let data = mapfig::sources::load(path).unwrap();
     data.features
         .iter()
         .map(|f| {

@@ -6,5 +6,5 @@ use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
 fuzz_target!(|bytes: &[u8]| {
-    let _ = mapfig::data::parse(bytes, Path::new("fuzz.geojson"));
+    let _ = mapfig::sources::parse(bytes, Path::new("fuzz.geojson"));
 });

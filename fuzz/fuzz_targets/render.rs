@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mapfig::data::DataCache;
+use mapfig::sources::DataCache;
 use mapfig::limits::Limits;
 use mapfig::render::{render_in_memory, Format};
 use std::path::PathBuf;

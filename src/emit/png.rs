@@ -2,8 +2,8 @@
 //! scale always give the same bytes.
 
 use crate::error::{Error, Result};
-use crate::fonts;
 use crate::limits::Limits;
+use crate::text::fonts;
 use resvg::{tiny_skia, usvg};
 use std::path::Path;
 

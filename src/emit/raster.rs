@@ -4,8 +4,8 @@
 
 use crate::color::Paint;
 use crate::error::{Error, Result};
-use crate::fonts;
 use crate::scene::{Group, Node, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor};
+use crate::text::fonts;
 use rayon::prelude::*;
 use resvg::tiny_skia::{
     self as sk, FillRule, LineCap, LineJoin, Mask, Path as SkPath, PathBuilder, Pixmap, Transform,

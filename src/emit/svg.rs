@@ -3,11 +3,11 @@
 //! references, and responsive (a `viewBox`, no fixed width).
 
 use crate::color::Paint;
-use crate::fonts;
 use crate::scene::{
     num, write_num, Group, IdRegistry, MarkerKind, Node, Scene, Shape, ShapeGeometry, Style, Text,
     TextAnchor, ID_SEPARATOR,
 };
+use crate::text::fonts;
 use std::collections::{BTreeMap, HashMap};
 use svg::node::element::{self as el, Element};
 use svg::Node as _;
@@ -342,13 +342,13 @@ fn text_outlined(t: &Text, ids: &mut DocumentIds) -> Element {
     let mut d = String::new();
     for (i, line) in t.lines.iter().enumerate() {
         let line = clean_text(line);
-        let w = crate::fonts::text_width(&line, t.size, t.bold, t.italic, t.letter_spacing);
+        let w = crate::text::fonts::text_width(&line, t.size, t.bold, t.italic, t.letter_spacing);
         let x = match t.anchor {
             TextAnchor::Start => t.x,
             TextAnchor::Middle => t.x - w / 2.0,
             TextAnchor::End => t.x - w,
         };
-        d.push_str(&crate::fonts::outline(
+        d.push_str(&crate::text::fonts::outline(
             &line,
             t.size,
             t.bold,
@@ -435,7 +435,7 @@ fn set_style(e: &mut Element, s: &Style) {
 }
 
 /// The dark variant: a CSS rule per colour in the scene, giving it the dark theme's colour
-/// ([`Theme::Dark`](crate::theme::Theme::Dark)) when the reader prefers a dark scheme. The
+/// ([`Theme::Dark`](crate::symbology::theme::Theme::Dark)) when the reader prefers a dark scheme. The
 /// colours are presentation attributes, which any CSS rule overrides, so the rules select
 /// them by value: `[fill="#ffffff"] { fill: #21252b }`. The dark theme recolours colour by
 /// colour, so a browser in dark mode shows what `--theme dark` renders. The rules are
@@ -464,7 +464,7 @@ fn dark_style(scene: &Scene) -> String {
     });
     let mut css = String::from("@media (prefers-color-scheme: dark) {\n");
     for ((attr, hex), paint) in colours {
-        let dark = crate::theme::Theme::Dark.paint(paint);
+        let dark = crate::symbology::theme::Theme::Dark.paint(paint);
         css.push_str(&format!(
             "svg.mapfig [{attr}=\"{hex}\"] {{ {attr}: {dark}; }}\n"
         ));
@@ -553,7 +553,7 @@ mod tests {
         let s = to_svg(&scene);
         assert_eq!(s.matches("<style>").count(), 1, "{s}");
         assert!(s.contains("@media (prefers-color-scheme: dark)"), "{s}");
-        let dark = |p: Paint| crate::theme::Theme::Dark.paint(p).to_string();
+        let dark = |p: Paint| crate::symbology::theme::Theme::Dark.paint(p).to_string();
         for rule in [
             format!(
                 "svg.mapfig [fill=\"#ffffff\"] {{ fill: {}; }}",

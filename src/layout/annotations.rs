@@ -3,10 +3,10 @@
 
 use super::fit::{fit_line, preview, wrap_cut};
 use super::furniture::{label_text, INK, MUTED, WHITE};
-use super::geometry::Pt;
 use super::labels::{measure, BoxPx, Occupied, What};
 use super::template::wrap;
 use crate::color::Paint;
+use crate::geom::Pt;
 use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor};
 
 const PAD: f64 = 6.0;
@@ -270,7 +270,7 @@ pub fn badge_node(
         Some(t) => format!("{} of {}", b.value, t),
         None => b.value.clone(),
     };
-    let full = crate::fonts::text_width(&headline, VALUE_SIZE, true, false, 0.0);
+    let full = crate::text::fonts::text_width(&headline, VALUE_SIZE, true, false, 0.0);
     let value_size = if full > width && full > 0.0 {
         // A hair under the exact ratio, so rounding never leaves it a pixel too wide.
         (VALUE_SIZE * width / full * 0.99).max(MIN_VALUE_SIZE)

@@ -4,7 +4,7 @@
 //! [`MIN_FRAME`] px a side and the badges fit the panel, and says what it gave up (the
 //! warnings end up on stderr). The title is cut or dropped last, never silently.
 
-use crate::fonts;
+use crate::text::fonts;
 
 /// The smallest map frame, in px a side: below this a map cannot be read.
 pub const MIN_FRAME: f64 = 80.0;

@@ -1,9 +1,9 @@
 //! Map furniture: legend, scale bar, north arrow, and choosing a corner for each that
 //! covers as little of the data as possible.
 
-use super::geometry::{contains, Pt, Ring};
 use super::labels::{measure, BoxPx};
 use crate::color::Paint;
+use crate::geom::{contains, Pt, Ring};
 use crate::projection::{Fit, Projection};
 use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor};
 use geo::{Distance, Geodesic, Point};

@@ -2,9 +2,9 @@
 //! exactly.
 
 use super::furniture::{label_text, INK, WHITE};
-use super::geometry::{self, Bounds, Flat, Pt};
 use super::labels::{measure, BoxPx, Occupied};
 use crate::color::Paint;
+use crate::geom::{Bounds, Flat, Pt};
 use crate::projection::{Fit, Projection};
 use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, TextAnchor};
 
@@ -57,7 +57,7 @@ pub fn locator(
     for l in layers {
         let mut d = PathData::new();
         for f in &l.features {
-            let px = geometry::to_pixels(f, &fit, clip);
+            let px = crate::projection::to_pixels(f, &fit, clip);
             for poly in &px.polygons {
                 for ring in poly {
                     d.polyline(&ring[..ring.len() - 1], true);
@@ -307,7 +307,11 @@ fn project_line(
         lines: vec![line],
         ..Flat::default()
     });
-    let px = geometry::to_pixels(&geometry::project(&flat, projection), fit, clip);
+    let px = crate::projection::to_pixels(
+        &crate::projection::project_flat(&flat, projection),
+        fit,
+        clip,
+    );
     (!px.lines.is_empty()).then_some(px.lines)
 }
 

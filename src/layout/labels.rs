@@ -2,10 +2,10 @@
 //! element on the map, and a report of what could not be placed. A label is dropped rather
 //! than drawn over anything.
 
-use super::geometry::{polygon_area, Pt, Ring};
 use super::polygon_index::{pole_of_inaccessibility, PolygonIndex};
 use crate::color::Paint;
-use crate::fonts;
+use crate::geom::{polygon_area, Pt, Ring};
+use crate::text::fonts;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 

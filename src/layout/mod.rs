@@ -5,7 +5,6 @@
 pub mod annotations;
 pub mod fit;
 pub mod furniture;
-pub mod geometry;
 pub mod inset;
 pub mod labels;
 mod marker_index;
@@ -13,21 +12,21 @@ pub mod number_format;
 pub mod polygon_index;
 pub mod template;
 
-use crate::clip::{clip_to_cap, Cap};
 use crate::color::Paint;
-use crate::data::{DataCache, Dataset, Feature};
 use crate::error::{Error, Result};
+use crate::geom::{self as geometry, Bounds, Flat, Pt};
+use crate::prepare::clip::{clip_to_cap, Cap};
+use crate::prepare::topology::Topology;
 use crate::projection::{Domain, Fit, Projection};
 use crate::scene::{
     Group, IdRegistry, MarkerKind, Node, PathData, Scene, Shape, ShapeGeometry, Style, Text,
     TextAnchor,
 };
+use crate::sources::{DataCache, Dataset, Feature};
 use crate::spec::{Anchor, Extent, Filter, Layer, LayerGeometry, Marker, ProjectionChoice, Spec};
-use crate::topology::Topology;
 use annotations::{badge_node, callout_node, callout_text, place_callout, BadgeContent};
 use furniture::{DataMask, LegendEntry, SwatchKind, INK, MUTED, WHITE};
 use geo::BoundingRect;
-use geometry::{Bounds, Flat, Pt};
 use labels::{BoxPx, Dropped, Occupied, Request, Target, What};
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -92,7 +91,7 @@ fn cut_if_needed(flat: Flat, lon_0: f64) -> Flat {
         .any(|r| spans_far(r) || near_edge(r))
         || flat.lines.iter().any(|l| spans_far(l) || near_edge(l));
     if touches {
-        crate::antimeridian::cut_at(&flat, lon_0)
+        crate::prepare::antimeridian::cut_at(&flat, lon_0)
     } else {
         flat
     }
@@ -107,7 +106,7 @@ fn prepare_lon_lat(flat: Flat, projection: &Projection, domain: Domain, near: Op
     match domain {
         Domain::World { min_lat, max_lat } => {
             let flat = if min_lat > -90.0 || max_lat < 90.0 {
-                crate::antimeridian::clip_latitude(&flat, min_lat, max_lat)
+                crate::prepare::antimeridian::clip_latitude(&flat, min_lat, max_lat)
             } else {
                 flat
             };
@@ -121,7 +120,7 @@ fn prepare_lon_lat(flat: Flat, projection: &Projection, domain: Domain, near: Op
             // The neighbourhood alone when it lies within the horizon, else the horizon.
             let cap = near
                 .filter(|n| {
-                    crate::clip::angular_distance(n.centre, horizon.centre) + n.radius
+                    crate::prepare::clip::angular_distance(n.centre, horizon.centre) + n.radius
                         <= horizon.radius
                 })
                 .unwrap_or(horizon);
@@ -163,7 +162,7 @@ fn neighbourhood(
             [fx, fy + t * fh],
             [fx + fw, fy + t * fh],
         ] {
-            reach = reach.max(crate::clip::angular_distance(centre, lon_lat(px)?));
+            reach = reach.max(crate::prepare::clip::angular_distance(centre, lon_lat(px)?));
         }
     }
     let mut grow = 1.5;
@@ -237,7 +236,7 @@ fn layer_lines(
                 if let Some(g) = &f.geometry {
                     geometry::flatten(g, &mut flat);
                 }
-                features.push(geometry::project(&prepare(flat), projection).polygons);
+                features.push(crate::projection::project_flat(&prepare(flat), projection).polygons);
             }
             let a: Vec<usize> = (0..own).collect();
             let b: Vec<usize> = (own..features.len()).collect();
@@ -552,7 +551,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
                     }
                     (
                         *i,
-                        geometry::project(
+                        crate::projection::project_flat(
                             &prepare_lon_lat(flat, &projection, domain, near),
                             &projection,
                         ),
@@ -671,7 +670,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
             .features
             .par_iter()
             .map(|(_, flat)| {
-                let mut px = geometry::to_pixels(flat, &fit, clip);
+                let mut px = crate::projection::to_pixels(flat, &fit, clip);
                 // About 16 bytes a vertex ("L1234.56,789.01"): sized once, not by doubling.
                 let vertices: usize = px.polygons.iter().flatten().map(Vec::len).sum();
                 let mut d = PathData::with_capacity(vertices * 16);
@@ -1383,7 +1382,7 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         clips,
         nodes,
         // A dark map needs no dark variant.
-        dark_variant: spec.dark_variant && spec.theme != crate::theme::Theme::Dark,
+        dark_variant: spec.dark_variant && spec.theme != crate::symbology::theme::Theme::Dark,
         id_prefix: spec.id_prefix.clone(),
     };
     spec.theme.apply(&mut scene);

@@ -2,7 +2,7 @@
 //! and "is this point inside?" in logarithmic time instead of walking every ring. A polygon
 //! with tens of thousands of holes is labelled in O(n log n), not O(n × cells).
 
-use super::geometry::{Pt, Ring};
+use crate::geom::{Pt, Ring};
 use geo::{Area, BoundingRect, Centroid, Distance, Euclidean};
 use rstar::primitives::Line;
 use rstar::{RTree, AABB};
@@ -201,7 +201,7 @@ pub fn pole_of_inaccessibility(poly: &[Ring], tolerance: f64) -> Option<Pt> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::geometry::{contains, edge_distance};
+    use crate::geom::{contains, edge_distance};
 
     /// A square with a grid of square holes: the kind of polygon that made placement slow.
     fn holey(k: usize) -> Vec<Ring> {

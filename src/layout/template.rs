@@ -4,8 +4,8 @@
 //! feature.
 
 use super::number_format::{Decimal, NumberFormat};
-use crate::data::Feature;
-use crate::fonts;
+use crate::sources::Feature;
+use crate::text::fonts;
 
 /// Why a template could not be filled.
 #[derive(Debug, Clone, PartialEq)]
@@ -295,7 +295,7 @@ mod tests {
         let props = serde_json::json!({"name": "Kunduz", "n": 1000, "none": null});
         Feature {
             id: "AF-KDZ".into(),
-            properties: crate::data::Properties::from_object(
+            properties: crate::sources::Properties::from_object(
                 props.as_object().cloned().unwrap_or_default(),
             ),
             geometry: None,

@@ -29,7 +29,7 @@ pub struct Spec {
     pub projection: ProjectionChoice,
     pub extent: Extent,
     pub background: Paint,
-    pub theme: crate::theme::Theme,
+    pub theme: crate::symbology::theme::Theme,
     /// Write a dark variant into the SVG for readers whose system prefers dark (see
     /// [`crate::scene::Scene::dark_variant`]).
     pub dark_variant: bool,
@@ -539,25 +539,24 @@ impl Validator<'_> {
             .opt_paint(&mut t, "background")
             .unwrap_or(Paint::rgb(255, 255, 255));
         let theme = match t.string("theme", &mut self.problems) {
-            Some(v) => crate::theme::Theme::parse(&v.value).unwrap_or_else(|m| {
+            Some(v) => crate::symbology::theme::Theme::parse(&v.value).unwrap_or_else(|m| {
                 self.problem(v.span, m);
-                crate::theme::Theme::Light
+                crate::symbology::theme::Theme::Light
             }),
-            None => crate::theme::Theme::Light,
+            None => crate::symbology::theme::Theme::Light,
         };
         let dark_variant = t
             .boolean("dark_variant", &mut self.problems)
             .unwrap_or(false);
-        let simplify =
-            t.string("simplify", &mut self.problems).and_then(
-                |v| match crate::topology::parse_share(&v.value) {
-                    Ok(s) => Some(s),
-                    Err(m) => {
-                        self.problem(v.span, m);
-                        None
-                    }
-                },
-            );
+        let simplify = t.string("simplify", &mut self.problems).and_then(|v| {
+            match crate::prepare::topology::parse_share(&v.value) {
+                Ok(s) => Some(s),
+                Err(m) => {
+                    self.problem(v.span, m);
+                    None
+                }
+            }
+        });
         let furniture = match t.get("furniture") {
             Some(f) => match Table::of("[furniture]", f, "furniture", &mut self.problems) {
                 Some(f) => self.furniture(f),

@@ -2,11 +2,13 @@
 //! (in parallel, optionally one shard of a CI matrix) and `check` compares fresh renders
 //! with the committed files, so a pull request shows exactly how its maps moved.
 
-use crate::data::DataCache;
+pub mod gallery;
+
 use crate::emit::Transaction;
 use crate::error::{line_column, Error, Result};
 use crate::limits::Limits;
 use crate::render::{encode_spec, Format, Options};
+use crate::sources::DataCache;
 use crate::spec::reader::{self, Problems, Table};
 use rayon::prelude::*;
 use std::fmt::Write as _;
@@ -136,7 +138,7 @@ impl Manifest {
             }
         }
         if let Some(theme) = t.string("theme", &mut p) {
-            match crate::theme::Theme::parse(&theme.value) {
+            match crate::symbology::theme::Theme::parse(&theme.value) {
                 Ok(th) => options.theme = Some(th),
                 Err(m) => p.add(theme.span, m),
             }
@@ -460,7 +462,7 @@ pub struct Built {
     pub millis: f64,
     pub title: String,
     pub description: String,
-    pub gallery: crate::gallery::GalleryEntry,
+    pub gallery: crate::build::gallery::GalleryEntry,
 }
 
 /// Renders `specs` with `options`, in parallel, and writes their files only when every

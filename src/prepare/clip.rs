@@ -8,12 +8,14 @@
 //! is a disc whose radius is `radius` and a vertex's distance from the centre is exact.
 //! Vertices that stay keep their lon/lat values bit for bit; points added along the cap's
 //! edge are computed back from the plane. Input is planar lon/lat as
-//! [`crate::antimeridian::cut_at`] leaves it (every ring within one 360° strip, polar rings
+//! [`crate::prepare::antimeridian::cut_at`] leaves it (every ring within one 360° strip, polar rings
 //! closed along the pole). The interior of a polygon lies on the same side of each ring in
 //! lon/lat and in the plane, so crossings of the cap's edge pair up the same way whichever
 //! hemisphere the polygon covers; a polygon that encloses the whole cap becomes the cap.
 
-use crate::layout::geometry::{contains, ring_area, Flat, Pt, Ring};
+use crate::geom::sphere::Plane;
+pub use crate::geom::sphere::{angular_distance, Cap};
+use crate::geom::{contains, ring_area, Flat, Pt, Ring};
 
 /// New points along the cap's edge are at most this far apart, in degrees of azimuth.
 const EDGE_STEP: f64 = 2.0;
@@ -24,35 +26,6 @@ const PIECE: f64 = 1.0;
 
 /// ...but into no more than this many pieces, which bounds the work per input edge.
 const MAX_PIECES: f64 = 64.0;
-
-/// A spherical cap: the points within `radius` degrees (great-circle) of `centre`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Cap {
-    /// Longitude, latitude in degrees.
-    pub centre: Pt,
-    /// Angular radius in degrees, 0 < radius < 180.
-    pub radius: f64,
-}
-
-impl Cap {
-    /// Whether the cap contains `p` (lon/lat).
-    pub fn contains(&self, p: Pt) -> bool {
-        angular_distance(self.centre, p) <= self.radius
-    }
-
-    /// The point on the cap's edge at `azimuth` degrees clockwise from north.
-    pub fn point_at(&self, azimuth: f64) -> Pt {
-        let (s, c) = azimuth.to_radians().sin_cos();
-        Plane::new(*self).to_lon_lat([self.radius * s, self.radius * c], self.centre[0])
-    }
-}
-
-/// Great-circle distance in degrees between two lon/lat points.
-pub fn angular_distance(a: Pt, b: Pt) -> f64 {
-    let (u, v) = (unit(a), unit(b));
-    let c = cross(u, v);
-    norm(c).atan2(dot(u, v)).to_degrees()
-}
 
 /// The part of `flat` inside `cap`. Polygons are closed along the cap's edge.
 pub fn clip_to_cap(flat: &Flat, cap: Cap) -> Flat {
@@ -73,27 +46,6 @@ pub fn clip_to_cap(flat: &Flat, cap: Cap) -> Flat {
     out
 }
 
-fn unit(p: Pt) -> [f64; 3] {
-    let (lon, lat) = (p[0].to_radians(), p[1].to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
-
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-
-fn norm(a: [f64; 3]) -> f64 {
-    dot(a, a).sqrt()
-}
-
 /// A vertex in the plane, with the lon/lat it stands for.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct V {
@@ -111,84 +63,7 @@ struct Crossing {
     enters: bool,
 }
 
-/// The azimuthal equidistant plane around the cap's centre.
-struct Plane {
-    cap: Cap,
-    c: [f64; 3],
-    east: [f64; 3],
-    north: [f64; 3],
-}
-
 impl Plane {
-    fn new(cap: Cap) -> Plane {
-        let c = unit(cap.centre);
-        let (lon, lat) = (cap.centre[0].to_radians(), cap.centre[1].to_radians());
-        let east = [-lon.sin(), lon.cos(), 0.0];
-        let north = [-lat.sin() * lon.cos(), -lat.sin() * lon.sin(), lat.cos()];
-        Plane {
-            cap,
-            c,
-            east,
-            north,
-        }
-    }
-
-    fn distance(&self, p: Pt) -> f64 {
-        let v = unit(p);
-        norm(cross(self.c, v)).atan2(dot(self.c, v)).to_degrees()
-    }
-
-    /// Plane coordinates of `p`: distance from the centre (degrees) along its azimuth.
-    fn to_plane(&self, p: Pt) -> Pt {
-        let mut v = unit(p);
-        let mut d = dot(self.c, v);
-        let mut t = [
-            v[0] - d * self.c[0],
-            v[1] - d * self.c[1],
-            v[2] - d * self.c[2],
-        ];
-        if norm(t) < 1e-12 && d < 0.0 {
-            // The antipode (a pole edge seen from the other pole): its azimuth is where the
-            // point came from, so nudge it a hair towards the equator along its meridian.
-            let nudged = [p[0], p[1] - p[1].signum() * 1e-7];
-            v = unit(nudged);
-            d = dot(self.c, v);
-            t = [
-                v[0] - d * self.c[0],
-                v[1] - d * self.c[1],
-                v[2] - d * self.c[2],
-            ];
-        }
-        let s = norm(t);
-        if s == 0.0 {
-            return [0.0, 0.0];
-        }
-        let rho = s.atan2(d).to_degrees();
-        [rho * dot(t, self.east) / s, rho * dot(t, self.north) / s]
-    }
-
-    /// Lon/lat of a plane point, its longitude taken by whole turns nearest to `near`.
-    fn to_lon_lat(&self, xy: Pt, near: f64) -> Pt {
-        let rho = xy[0].hypot(xy[1]);
-        let (sx, sy) = if rho > 0.0 {
-            (xy[0] / rho, xy[1] / rho)
-        } else {
-            (0.0, 0.0)
-        };
-        let (s, c) = rho.to_radians().sin_cos();
-        let v = [
-            c * self.c[0] + s * (sx * self.east[0] + sy * self.north[0]),
-            c * self.c[1] + s * (sx * self.east[1] + sy * self.north[1]),
-            c * self.c[2] + s * (sx * self.east[2] + sy * self.north[2]),
-        ];
-        let lat = v[2].clamp(-1.0, 1.0).asin().to_degrees();
-        let mut lon = v[1].atan2(v[0]).to_degrees();
-        if near.is_finite() {
-            lon += 360.0 * ((near - lon) / 360.0).round();
-        }
-        [lon, lat]
-    }
-
     /// The path `pts` in the plane. Edges that may meet the cap's edge are split into short
     /// pieces; edges wholly inside or wholly outside are kept as they are.
     fn vertices(&self, pts: &[Pt]) -> Vec<V> {
@@ -233,7 +108,7 @@ impl Plane {
     /// `Some(true)` when the box is inside the cap, `Some(false)` when it misses it, `None`
     /// when the points must be looked at one by one.
     fn box_test(&self, pts: &[Pt]) -> Option<bool> {
-        let mut b = crate::layout::geometry::Bounds::default();
+        let mut b = crate::geom::Bounds::default();
         b.add_all(pts);
         let [w, s, e, n] = b.get()?;
         let r = self.cap.radius;
@@ -637,7 +512,7 @@ fn assemble(rings: Vec<Vec<V>>) -> Vec<Vec<Ring>> {
     let boxes: Vec<Option<[f64; 4]>> = exteriors
         .iter()
         .map(|(e, _)| {
-            let mut b = crate::layout::geometry::Bounds::default();
+            let mut b = crate::geom::Bounds::default();
             b.add_all(e);
             b.get()
         })
@@ -666,7 +541,7 @@ fn assemble(rings: Vec<Vec<V>>) -> Vec<Vec<Ring>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::geometry::polygon_area;
+    use crate::geom::polygon_area;
 
     fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Ring {
         vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]

@@ -33,6 +33,16 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Vertices (positions) in the dataset.
+    pub fn vertex_count(&self) -> u64 {
+        use geo::CoordsIter;
+        self.features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref())
+            .map(|g| g.coords_count() as u64)
+            .sum()
+    }
+
     /// The features that pass `filter`, in file order.
     pub fn select<'a>(&'a self, filter: &'a Filter) -> impl Iterator<Item = &'a Feature> + 'a {
         self.features.iter().filter(move |f| f.matches(filter))
@@ -331,7 +341,8 @@ impl DataCache {
         }
         let bytes = crate::limits::read_input(path, &self.limits)?;
         let d = Arc::new(parse_within(&bytes, path, &self.limits, self.vertices)?);
-        self.vertices = crate::limits::add_vertices(&d, self.vertices, &self.limits)?;
+        self.vertices =
+            crate::limits::add_vertices(&d.path, d.vertex_count(), self.vertices, &self.limits)?;
         self.loaded.insert(path.to_path_buf(), Arc::clone(&d));
         Ok(d)
     }

@@ -1,7 +1,7 @@
 //! Visvalingam–Whyatt effective areas of a polyline: how much area each vertex adds, so
 //! keeping the vertices with the largest areas simplifies the line.
 
-use crate::layout::geometry::Pt;
+use crate::geom::Pt;
 
 /// Reusable buffers for computing effective areas of many polylines in turn.
 #[derive(Debug, Default)]

@@ -10,10 +10,9 @@
 //! shifted back into range. Rings may be wound either way: each is clipped in a normalized
 //! orientation and handed back in the one it came in.
 
-use crate::layout::geometry::{contains, ring_area, Flat, Pt, Ring};
+use crate::geom::{contains, ring_area, Flat, Pt, Ring};
 
-/// The latitude limit of Web Mercator (EPSG:3857), where the projected map is square.
-pub const WEB_MERCATOR_MAX_LAT: f64 = 85.051_128_779_806_59;
+pub use crate::projection::WEB_MERCATOR_MAX_LAT;
 
 /// Edges this module adds (along a cut meridian, a clipped parallel or a pole) are split into
 /// steps no longer than this, in degrees: projected, they then follow the map's outline even
@@ -39,8 +38,8 @@ const MIN_AREA: f64 = 1e-12;
 /// (pieces touching ±180 from either side) comes back unchanged.
 ///
 /// ```
-/// use mapfig::antimeridian::cut;
-/// use mapfig::layout::geometry::Flat;
+/// use mapfig::prepare::antimeridian::cut;
+/// use mapfig::geom::Flat;
 ///
 /// // Jumps from 178 to -179 and back: crosses the antimeridian twice.
 /// let ring = vec![[178.0, -18.0], [-179.0, -18.0], [-179.0, -16.0], [178.0, -16.0], [178.0, -18.0]];
@@ -659,7 +658,7 @@ fn cut_line(line: &[Pt], seam: f64, out: &mut Vec<Ring>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::geometry::polygon_area;
+    use crate::geom::polygon_area;
 
     fn polygons(polys: Vec<Vec<Ring>>) -> Flat {
         Flat {

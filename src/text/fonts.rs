@@ -8,9 +8,9 @@ pub const FAMILY: &str = "Noto Sans";
 /// browsers that do not have it.
 pub const CSS_FAMILY: &str = "Noto Sans, Helvetica Neue, Arial, sans-serif";
 
-pub static REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSans-Regular.ttf");
-pub static BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSans-Bold.ttf");
-pub static ITALIC: &[u8] = include_bytes!("../assets/fonts/NotoSans-Italic.ttf");
+pub static REGULAR: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
+pub static BOLD: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Bold.ttf");
+pub static ITALIC: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Italic.ttf");
 
 struct Metrics {
     /// The shaper (kerning, ligatures), as browsers and resvg shape the same text.

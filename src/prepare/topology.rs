@@ -5,7 +5,7 @@
 //! many rings use each arc instead of stroking every polygon twice.
 //!
 //! ```
-//! use mapfig::topology::Topology;
+//! use mapfig::prepare::topology::Topology;
 //!
 //! let left = vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]];
 //! let right = vec![[1.0, 0.0], [2.0, 0.0], [2.0, 1.0], [1.0, 1.0], [1.0, 0.0]];
@@ -16,7 +16,7 @@
 
 mod visvalingam;
 
-use crate::layout::geometry::{Bounds, Pt, Ring};
+use crate::geom::{Bounds, Pt, Ring};
 use std::collections::HashMap;
 use std::ops::Range;
 use visvalingam::EffectiveAreas;

@@ -1,7 +1,8 @@
 //! Geometry in projected metres and in pixels: projecting features once, fitting, clipping
 //! to the frame, and the small planar helpers layout needs (areas, boxes, point-in-polygon).
 
-use crate::projection::{Fit, Projection};
+pub mod sphere;
+
 use geo::Geometry;
 
 pub type Pt = [f64; 2];
@@ -127,46 +128,8 @@ pub fn flatten(g: &Geometry<f64>, out: &mut Flat) {
     }
 }
 
-/// Projects lon/lat geometry into metres, dropping points the projection cannot represent.
-pub fn project(flat: &Flat, projection: &Projection) -> Flat {
-    flat.map(|pts| projection.forward_lenient(pts))
-}
-
-/// Metres → pixels, clipped to `clip` `[x0, y0, x1, y1]`, with consecutive points that
-/// would print identically merged.
-pub fn to_pixels(flat: &Flat, fit: &Fit, clip: [f64; 4]) -> Flat {
-    let px = |pts: &[Pt]| -> Vec<Pt> { pts.iter().map(|p| fit.to_pixel(*p)).collect() };
-    Flat {
-        polygons: flat
-            .polygons
-            .iter()
-            .filter_map(|poly| {
-                // A polygon whose exterior is clipped away is gone, holes and all.
-                let mut rings = poly.iter().map(|r| dedupe(clip_ring(&px(r), clip), true));
-                let exterior = rings.next().filter(|r| r.len() >= 4)?;
-                Some(
-                    std::iter::once(exterior)
-                        .chain(rings.filter(|r| r.len() >= 4))
-                        .collect(),
-                )
-            })
-            .collect(),
-        lines: flat
-            .lines
-            .iter()
-            .flat_map(|l| clip_line(&px(l), clip))
-            .map(|l| dedupe(l, false))
-            .filter(|l| l.len() >= 2)
-            .collect(),
-        points: px(&flat.points)
-            .into_iter()
-            .filter(|p| p[0] >= clip[0] && p[0] <= clip[2] && p[1] >= clip[1] && p[1] <= clip[3])
-            .collect(),
-    }
-}
-
 /// Drops points closer than half the output precision to the previous kept point.
-fn dedupe(pts: Vec<Pt>, closed: bool) -> Vec<Pt> {
+pub fn dedupe(pts: Vec<Pt>, closed: bool) -> Vec<Pt> {
     let mut out: Vec<Pt> = Vec::with_capacity(pts.len());
     for p in pts {
         if let Some(last) = out.last() {

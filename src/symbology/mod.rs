@@ -1,0 +1,3 @@
+//! Style: what each feature looks like, and the page theme.
+
+pub mod theme;

@@ -1,0 +1,3 @@
+//! Text: the bundled fonts, measuring and shaping.
+
+pub mod fonts;
