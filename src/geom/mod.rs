@@ -1,6 +1,7 @@
 //! Geometry in projected metres and in pixels: projecting features once, fitting, clipping
 //! to the frame, and the small planar helpers layout needs (areas, boxes, point-in-polygon).
 
+pub mod path;
 pub mod sphere;
 
 use geo::Geometry;
