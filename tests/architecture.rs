@@ -158,7 +158,10 @@ fn prev_is_ident(b: &[char], i: usize) -> bool {
 
 /// At `i`: `#*"` opening a raw string → the number of `#`.
 fn raw_string_start(b: &[char], i: usize) -> Option<usize> {
-    let hashes = b[i.min(b.len())..].iter().take_while(|&&c| c == '#').count();
+    let hashes = b[i.min(b.len())..]
+        .iter()
+        .take_while(|&&c| c == '#')
+        .count();
     (b.get(i + hashes) == Some(&'"')).then_some(hashes)
 }
 
@@ -210,14 +213,21 @@ fn sources() -> Vec<Source> {
     let root = src_dir();
     let mut files = Vec::new();
     rust_files(&root, &mut files);
-    assert!(files.len() > 10, "found only {} files in {}", files.len(), root.display());
+    assert!(
+        files.len() > 10,
+        "found only {} files in {}",
+        files.len(),
+        root.display()
+    );
     files
         .into_iter()
         .filter(|p| p.file_name().is_some_and(|n| n != "main.rs"))
         .map(|path| {
             let rel = path.strip_prefix(&root).expect("under src/");
-            let mut module: Vec<String> =
-                rel.iter().map(|s| s.to_string_lossy().into_owned()).collect();
+            let mut module: Vec<String> = rel
+                .iter()
+                .map(|s| s.to_string_lossy().into_owned())
+                .collect();
             let last = module.pop().unwrap_or_default();
             let is_dir_module = last == "mod.rs" || last == "lib.rs";
             if !is_dir_module {
@@ -364,7 +374,9 @@ fn every_module_imports_only_from_its_own_or_an_earlier_stage() {
     let graph = import_graph(&srcs);
     let mut wrong = Vec::new();
     for s in &srcs {
-        let Some(top) = s.module.first() else { continue };
+        let Some(top) = s.module.first() else {
+            continue;
+        };
         let Some(own) = stage(top) else {
             wrong.push(format!(
                 "{}: module `{top}` has no stage in tests/architecture.rs STAGES",
@@ -383,7 +395,11 @@ fn every_module_imports_only_from_its_own_or_an_earlier_stage() {
             }
         }
     }
-    assert!(wrong.is_empty(), "imports against the pipeline:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "imports against the pipeline:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -461,7 +477,9 @@ fn functions(code: &str) -> Vec<(String, usize, usize)> {
         if k > 0 && is_ident(b[k - 1]) {
             continue;
         }
-        let name_end = (from..b.len()).find(|&i| !is_ident(b[i])).unwrap_or(b.len());
+        let name_end = (from..b.len())
+            .find(|&i| !is_ident(b[i]))
+            .unwrap_or(b.len());
         let fname = code[from..name_end].to_string();
         if fname.is_empty() {
             continue; // `fn(` types
@@ -496,7 +514,8 @@ fn functions(code: &str) -> Vec<(String, usize, usize)> {
 #[test]
 fn the_checks_see_what_they_check() {
     // The stripper keeps code and blanks literals and comments.
-    let s = strip("let a = \"crate::x\"; // crate::y\nuse crate::z; let c = '{'; let r = r#\"}\"#;");
+    let s =
+        strip("let a = \"crate::x\"; // crate::y\nuse crate::z; let c = '{'; let r = r#\"}\"#;");
     assert!(!s.contains("crate::x") && !s.contains("crate::y") && s.contains("crate::z"));
     assert_eq!(s.matches('{').count(), 0);
     assert_eq!(s.matches('}').count(), 0);
@@ -510,7 +529,11 @@ fn the_checks_see_what_they_check() {
     assert!(paths.contains(&vec!["geom".to_string()]));
     assert!(paths.contains(&vec!["geom".to_string(), "Pt".to_string()]));
     assert!(paths.contains(&vec!["scene".to_string(), "Text".to_string()]));
-    assert!(paths.contains(&vec!["layout".to_string(), "fit".to_string(), "x".to_string()]));
+    assert!(paths.contains(&vec![
+        "layout".to_string(),
+        "fit".to_string(),
+        "x".to_string()
+    ]));
     // Functions are measured from `fn` to the closing brace; tests are blanked.
     let f = functions("fn a() {\n}\n\nfn b<T: Fn()>(x: T) -> u8 {\n 1\n}\n");
     assert_eq!(f, vec![("a".into(), 1, 2), ("b".into(), 4, 3)]);

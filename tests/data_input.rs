@@ -306,10 +306,10 @@ fn mkfifo(path: &Path) -> bool {
 fn fifos_and_other_non_regular_files_are_refused_without_blocking() {
     let dir = scratch("fifo");
     std::fs::create_dir_all(dir.join("out")).unwrap();
-    if !mkfifo(&dir.join("pipe.geojson")) || !mkfifo(&dir.join("pipe.toml")) {
-        eprintln!("no mkfifo here; skipped");
-        return;
-    }
+    assert!(
+        mkfifo(&dir.join("pipe.geojson")) && mkfifo(&dir.join("pipe.toml")),
+        "this test needs `mkfifo` (Debian: apt-get install coreutils)"
+    );
     let deadline = Duration::from_secs(20);
     // A FIFO as data source of `draw`.
     let o = run_with_deadline(&dir, &["draw", "pipe.geojson", "-o", "out/m.svg"], deadline);

@@ -113,10 +113,10 @@ fn limited(dir: &Path, bytes: u64, args: &[&str], limit: Duration) -> Output {
 /// entry, an R-tree entry): about 250 MB of heap alone, and the allocator aborted.
 #[test]
 fn multipoint_markers_render_within_memory_bounded_by_input_bytes() {
-    if !have_prlimit() {
-        eprintln!("no prlimit here; skipped");
-        return;
-    }
+    assert!(
+        have_prlimit(),
+        "this test needs `prlimit` (Debian: apt-get install util-linux)"
+    );
     let dir = scratch("bound");
     let n = 500_000;
     std::fs::write(dir.join("many.geojson"), multipoint(grid(n))).unwrap();

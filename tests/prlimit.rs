@@ -74,10 +74,10 @@ fn assert_clean(what: &str, o: &Output) {
 
 #[test]
 fn every_hostile_case_finishes_cleanly_under_a_3_gb_address_space() {
-    if !have_prlimit() {
-        eprintln!("no prlimit here; skipped");
-        return;
-    }
+    assert!(
+        have_prlimit(),
+        "this test needs `prlimit` (Debian: apt-get install util-linux)"
+    );
     let hostile = root().join("tests/hostile");
     let dir = scratch("hostile");
     let mut names: Vec<String> = std::fs::read_dir(&hostile)
@@ -126,10 +126,10 @@ fn write_collection(path: &Path, n: usize, feature: &str) {
 
 #[test]
 fn big_generated_inputs_finish_cleanly_under_a_3_gb_address_space() {
-    if !have_prlimit() {
-        eprintln!("no prlimit here; skipped");
-        return;
-    }
+    assert!(
+        have_prlimit(),
+        "this test needs `prlimit` (Debian: apt-get install util-linux)"
+    );
     let dir = scratch("big");
     std::fs::create_dir_all(dir.join("out")).unwrap();
     // A million empty features (51 MB): stored compactly, refused as having no geometry.
@@ -179,10 +179,10 @@ fn big_generated_inputs_finish_cleanly_under_a_3_gb_address_space() {
 
 #[test]
 fn millions_of_empty_features_are_stored_compactly() {
-    if !have_prlimit() {
-        eprintln!("no prlimit here; skipped");
-        return;
-    }
+    assert!(
+        have_prlimit(),
+        "this test needs `prlimit` (Debian: apt-get install util-linux)"
+    );
     // 3 M bare features (153 MB) in 1.2 GB of address space: about 3.3 bytes held per
     // byte read, where each used to cost over 300 bytes (3.2 GiB for 10 M).
     let dir = scratch("empty");

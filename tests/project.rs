@@ -44,7 +44,13 @@ fn mapfig(dir: &Path, args: &[&str]) -> std::process::Output {
 fn maps_in(dir: &Path) -> usize {
     std::fs::read_dir(dir.join("maps"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "toml"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "toml")
+        })
         .count()
 }
 

@@ -281,7 +281,10 @@ fn the_spec_files_are_the_default_job() {
     in_maps.sort();
     assert_eq!(names, in_maps);
     for story in STORY_SPECS {
-        assert!(names.iter().any(|n| n == story), "{story} missing from {names:?}");
+        assert!(
+            names.iter().any(|n| n == story),
+            "{story} missing from {names:?}"
+        );
     }
     assert!(Path::new(&root()).join("README.md").exists());
 }

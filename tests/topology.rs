@@ -203,9 +203,11 @@ fn simplifying_shared_arcs_opens_no_gaps_between_provinces() {
 #[ignore]
 fn world_admin1_timing() {
     let path = Path::new("/tmp/benchdata/world-admin1.geojson");
-    if !path.exists() {
-        return;
-    }
+    assert!(
+        path.exists(),
+        "{} is missing: make it with ../shared/bench/make-data.sh",
+        path.display()
+    );
     let started = Instant::now();
     let features = load(path);
     let loaded = started.elapsed();
