@@ -3,6 +3,19 @@
 //! A [`Projection`] turns lon/lat degrees into projected metres; a [`Fit`] turns metres into
 //! pixels (uniform scale, y down). Keeping the two apart means scale bars and north arrows can
 //! ask the projection about the ground while layout only deals in pixels.
+//!
+//! ```
+//! use mapfig::projection::{Fit, Projection};
+//!
+//! // Kabul in a Lambert conformal conic centred on Afghanistan…
+//! let p = Projection::parse("+proj=lcc +lat_1=30.9 +lat_2=37 +lat_0=33.9 +lon_0=67.7").unwrap();
+//! let kabul = p.forward(69.17, 34.53).unwrap();
+//! assert!(kabul[0] > 0.0 && kabul[1] > 0.0); // east and north of the centre
+//! // …and into a 400×300 px frame fitted to a 2000 km square round the centre.
+//! let fit = Fit::new([-1e6, -1e6, 1e6, 1e6], [0.0, 0.0, 400.0, 300.0], 0.0);
+//! let [x, y] = fit.to_pixel(kabul);
+//! assert!(x > 200.0 && y < 150.0); // right of and above the middle (y points down)
+//! ```
 
 use proj4rs::transform::{transform, Transform, TransformClosure};
 use proj4rs::Proj;
