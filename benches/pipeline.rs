@@ -36,11 +36,11 @@ fn datasets() -> Vec<PathBuf> {
 #[divan::bench(args = datasets())]
 fn parse(bencher: divan::Bencher, path: &PathBuf) {
     let bytes = std::fs::read(path).unwrap_or_default();
-    bencher.bench(|| data::parse(divan::black_box(&bytes), path).map(|d| d.features.len()));
+    bencher.bench(|| sources::parse(divan::black_box(&bytes), path).map(|d| d.features.len()));
 }
 
 fn flats(path: &Path) -> Vec<Flat> {
-    let d = data::load(path).expect("dataset loads");
+    let d = sources::load(path).expect("dataset loads");
     d.features
         .iter()
         .map(|f| {
@@ -133,22 +133,22 @@ fn story_specs() -> Vec<String> {
 #[divan::bench(args = story_specs())]
 fn layout_story_map(bencher: divan::Bencher, name: &str) {
     let s = spec::load(&root().join(format!("maps/{name}.toml"))).expect("spec");
-    let mut cache = DataCache::default();
-    layout::build(&s, &mut cache).expect("warm the data cache");
-    bencher.bench_local(|| layout::build(&s, &mut cache).map(|l| l.scene.nodes.len()));
+    let cache = DataCache::default();
+    layout::build(&s, &cache).expect("warm the data cache");
+    bencher.bench_local(|| layout::build(&s, &cache).map(|l| l.scene.nodes.len()));
 }
 
 #[divan::bench(args = story_specs())]
 fn write_svg(bencher: divan::Bencher, name: &str) {
     let s = spec::load(&root().join(format!("maps/{name}.toml"))).expect("spec");
-    let l = layout::build(&s, &mut DataCache::default()).expect("layout");
+    let l = layout::build(&s, &DataCache::default()).expect("layout");
     bencher.bench(|| svg::to_svg(&l.scene).len());
 }
 
 #[divan::bench(args = story_specs(), sample_count = 10)]
 fn rasterize_png(bencher: divan::Bencher, name: &str) {
     let s = spec::load(&root().join(format!("maps/{name}.toml"))).expect("spec");
-    let l = layout::build(&s, &mut DataCache::default()).expect("layout");
+    let l = layout::build(&s, &DataCache::default()).expect("layout");
     let limits = mapfig::limits::Limits::default();
     bencher.bench(|| raster::render_png(&l.scene, 2.0, &s.file, &limits).map(|p| p.len()));
 }
