@@ -44,7 +44,7 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
     // Editors on Windows often start UTF-8 files with a byte-order mark; JSON forbids it.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     check_start(bytes, path)?;
-    let mut reader = Parse {
+    let mut state = Parse {
         src: Source { path, bytes },
         budget,
         vertices: 0,
@@ -53,12 +53,12 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
         failure: None,
     };
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let doc = raw::DocumentSeed(&mut reader)
+    let doc = raw::DocumentSeed(&mut state)
         .deserialize(&mut de)
         .and_then(|doc| de.end().map(|()| doc));
     let doc = match doc {
         Ok(doc) => doc,
-        Err(e) => return Err(reader.error(&e, (1, 1))),
+        Err(e) => return Err(state.error(&e, (1, 1))),
     };
     let features = match doc.kind.as_str() {
         "FeatureCollection" => {
@@ -68,9 +68,9 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
                     let at = offset_in(bytes, text.get());
                     let base = line_column_at(bytes, at);
                     let mut de = serde_json::Deserializer::from_str(text.get());
-                    let seed = raw::FeaturesSeed(&mut reader);
+                    let seed = raw::FeaturesSeed(&mut state);
                     if let Err(e) = seed.deserialize(&mut de) {
-                        return Err(reader.error(&e, base));
+                        return Err(state.error(&e, base));
                     }
                 }
                 raw::Features::Absent => {
@@ -81,8 +81,8 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
                     ))
                 }
             }
-            reader.flush()?;
-            std::mem::take(&mut reader.features)
+            state.flush()?;
+            std::mem::take(&mut state.features)
         }
         "Feature" => {
             let Some(geometry) = doc.geometry else {
@@ -97,7 +97,7 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
                 properties: doc.properties,
                 geometry,
             };
-            vec![reader.convert_one(0, f)?]
+            vec![state.convert_one(0, f)?]
         }
         _ => {
             let f = raw::Feature {
@@ -109,7 +109,7 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
                     geometries: doc.geometries,
                 }),
             };
-            vec![reader.convert_one(0, f)?]
+            vec![state.convert_one(0, f)?]
         }
     };
     Ok(Dataset {
@@ -313,7 +313,7 @@ fn feature(
         }
     };
     let place = format!("feature {index} (id {id:?})");
-    let checker = Convert {
+    let conversion = Convert {
         check: Validator {
             path,
             place: &place,
@@ -323,7 +323,7 @@ fn feature(
         budget,
     };
     let geometry = match &f.geometry {
-        Some(g) => Some(convert(g, &checker, 0)?),
+        Some(g) => Some(convert(g, &conversion, 0)?),
         None => None,
     };
     Ok(Feature {

@@ -25,7 +25,7 @@ pub struct Document<'a> {
 /// What became of a document's `features` member.
 pub enum Features<'a> {
     Absent,
-    /// Read into the reader as it was parsed (`"type"` came first, as usual).
+    /// Read into the parse state as it went by (`"type"` came first, as usual).
     Streamed,
     /// Met before the document said it is a FeatureCollection: read after.
     Later(&'a RawValue),
@@ -290,7 +290,7 @@ impl<'a> Visitor<'a> for DocumentSeed<'_, 'a> {
     }
 }
 
-/// Reads a `features` array member by member into the reader.
+/// Reads a `features` array member by member into the parse state.
 pub struct FeaturesSeed<'r, 'a>(pub &'r mut Parse<'a>);
 
 impl<'a> DeserializeSeed<'a> for FeaturesSeed<'_, 'a> {
@@ -309,20 +309,20 @@ impl<'a> Visitor<'a> for FeaturesSeed<'_, 'a> {
     }
 
     fn visit_seq<S: SeqAccess<'a>>(self, mut seq: S) -> Result<(), S::Error> {
-        let reader = self.0;
-        let mut index = reader.pending.len() + reader.features.len();
+        let state = self.0;
+        let mut index = state.pending.len() + state.features.len();
         loop {
             let seed = FeatureSeed {
                 index,
-                reader: &mut *reader,
+                state: &mut *state,
             };
             let Some(f) = seq.next_element_seed(seed)? else {
                 return Ok(());
             };
-            reader.pending.push((index, f));
-            if reader.pending.len() >= BATCH {
-                if let Err(e) = reader.flush() {
-                    reader.failure = Some(Failure::Done(e));
+            state.pending.push((index, f));
+            if state.pending.len() >= BATCH {
+                if let Err(e) = state.flush() {
+                    state.failure = Some(Failure::Done(e));
                     return Err(S::Error::custom("stopped"));
                 }
             }
@@ -334,12 +334,12 @@ impl<'a> Visitor<'a> for FeaturesSeed<'_, 'a> {
 /// One member of `features`, which must be a Feature object.
 struct FeatureSeed<'r, 'a> {
     index: usize,
-    reader: &'r mut Parse<'a>,
+    state: &'r mut Parse<'a>,
 }
 
 impl<'a> FeatureSeed<'_, 'a> {
     fn refuse<T, E: serde::de::Error>(self, message: String) -> Result<T, E> {
-        self.reader.failure = Some(Failure::NotAFeature(self.index, message));
+        self.state.failure = Some(Failure::NotAFeature(self.index, message));
         Err(E::custom("not a Feature"))
     }
 
@@ -430,8 +430,8 @@ impl<'a> Visitor<'a> for FeatureSeed<'_, 'a> {
                 return self.refuse("\"properties\" must be an object or null".into());
             }
             // Inside the document, the features array and the feature: 3 levels.
-            if let Err(e) = check_depth(p.get(), 3, &self.reader.src) {
-                self.reader.failure = Some(Failure::Done(e));
+            if let Err(e) = check_depth(p.get(), 3, &self.state.src) {
+                self.state.failure = Some(Failure::Done(e));
                 return Err(A::Error::custom("too deep"));
             }
         }
