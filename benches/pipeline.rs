@@ -3,7 +3,7 @@
 //! add the large dataset.
 
 use mapfig::emit::{raster, svg};
-use mapfig::geom::{self, Flat};
+use mapfig::geom::{self as geometry, Flat};
 use mapfig::layout;
 use mapfig::projection::{Fit, Projection};
 use mapfig::sources::{self, DataCache};
@@ -36,11 +36,11 @@ fn datasets() -> Vec<PathBuf> {
 #[divan::bench(args = datasets())]
 fn parse(bencher: divan::Bencher, path: &PathBuf) {
     let bytes = std::fs::read(path).unwrap_or_default();
-    bencher.bench(|| data::parse(divan::black_box(&bytes), path).map(|d| d.features.len()));
+    bencher.bench(|| sources::parse(divan::black_box(&bytes), path).map(|d| d.features.len()));
 }
 
 fn flats(path: &Path) -> Vec<Flat> {
-    let d = data::load(path).expect("dataset loads");
+    let d = sources::load(path).expect("dataset loads");
     d.features
         .iter()
         .map(|f| {
@@ -62,7 +62,7 @@ fn project(bencher: divan::Bencher, path: &PathBuf) {
     bencher.bench(|| {
         flats
             .iter()
-            .map(|f| geometry::project(f, &p).polygons.len())
+            .map(|f| mapfig::projection::project_flat(f, &p).polygons.len())
             .sum::<usize>()
     });
 }
@@ -73,7 +73,7 @@ fn pixels_and_path_data(bencher: divan::Bencher, path: &PathBuf) {
     let p = Projection::parse("+proj=robin +datum=WGS84 +units=m").expect("robinson");
     let projected: Vec<Flat> = flats(path)
         .iter()
-        .map(|f| geometry::project(f, &p))
+        .map(|f| mapfig::projection::project_flat(f, &p))
         .collect();
     let mut b = geometry::Bounds::default();
     for f in &projected {
@@ -90,7 +90,7 @@ fn pixels_and_path_data(bencher: divan::Bencher, path: &PathBuf) {
         projected
             .iter()
             .map(|f| {
-                let px = geometry::to_pixels(f, &fit, [-12.0, -12.0, 1612.0, 1212.0]);
+                let px = mapfig::projection::to_pixels(f, &fit, [-12.0, -12.0, 1612.0, 1212.0]);
                 let mut d = mapfig::scene::PathData::new();
                 for poly in &px.polygons {
                     for r in poly {
@@ -111,7 +111,7 @@ fn simplify(bencher: divan::Bencher, path: &PathBuf) {
     let p = Projection::parse("+proj=robin +datum=WGS84 +units=m").expect("robinson");
     let polygons: Vec<mapfig::prepare::topology::Polygons> = flats(path)
         .iter()
-        .map(|f| geometry::project(f, &p).polygons)
+        .map(|f| mapfig::projection::project_flat(f, &p).polygons)
         .collect();
     bencher.bench(|| {
         let mut t = mapfig::prepare::topology::Topology::build(&polygons);
@@ -133,22 +133,22 @@ fn story_specs() -> Vec<String> {
 #[divan::bench(args = story_specs())]
 fn layout_story_map(bencher: divan::Bencher, name: &str) {
     let s = spec::load(&root().join(format!("maps/{name}.toml"))).expect("spec");
-    let mut cache = DataCache::default();
-    layout::build(&s, &mut cache).expect("warm the data cache");
-    bencher.bench_local(|| layout::build(&s, &mut cache).map(|l| l.scene.nodes.len()));
+    let cache = DataCache::default();
+    layout::build(&s, &cache).expect("warm the data cache");
+    bencher.bench_local(|| layout::build(&s, &cache).map(|l| l.scene.nodes.len()));
 }
 
 #[divan::bench(args = story_specs())]
 fn write_svg(bencher: divan::Bencher, name: &str) {
     let s = spec::load(&root().join(format!("maps/{name}.toml"))).expect("spec");
-    let l = layout::build(&s, &mut DataCache::default()).expect("layout");
+    let l = layout::build(&s, &DataCache::default()).expect("layout");
     bencher.bench(|| svg::to_svg(&l.scene).len());
 }
 
 #[divan::bench(args = story_specs(), sample_count = 10)]
 fn rasterize_png(bencher: divan::Bencher, name: &str) {
     let s = spec::load(&root().join(format!("maps/{name}.toml"))).expect("spec");
-    let l = layout::build(&s, &mut DataCache::default()).expect("layout");
+    let l = layout::build(&s, &DataCache::default()).expect("layout");
     let limits = mapfig::limits::Limits::default();
     bencher.bench(|| raster::render_png(&l.scene, 2.0, &s.file, &limits).map(|p| p.len()));
 }

@@ -1,8 +1,10 @@
 //! Resource limits: how much one run may read, hold and draw. A hostile or mistaken input
 //! (an endless device, a 10-GB export, a billion-vertex line, a poster-sized PNG) fails
 //! fast with a message naming the limit and the flag that raises it, instead of exhausting
-//! memory or time. Every file mapfig reads goes through [`read_regular`] (or the text
-//! readers built on it), which refuses FIFOs, devices, sockets and folders before reading.
+//! memory or time. Every file mapfig reads goes through [`read_regular`] (or the readers
+//! built on it), which refuses FIFOs, devices, sockets and folders before reading. Reading
+//! takes any bytes (data formats may be binary); where text is required, [`check_text`]
+//! refuses a binary file.
 
 use crate::error::{Error, Result};
 use std::io::Read;
@@ -14,7 +16,7 @@ pub const MAX_SIDE: f64 = 20_000.0;
 /// Largest spec file read. Specs are written by hand; a bigger one is not a spec.
 pub const MAX_SPEC_BYTES: u64 = 16 << 20;
 
-/// How many leading bytes are checked for NUL before a file is read whole.
+/// How many leading bytes [`check_text`] looks at for NUL.
 const SNIFF_BYTES: usize = 8 << 10;
 
 /// Limits of one run. The defaults render any real map; lower them for untrusted input.
@@ -39,9 +41,9 @@ impl Default for Limits {
     }
 }
 
-/// Reads a data file of at most `limits.max_input_bytes`.
+/// Reads a data file, text or binary, of at most `limits.max_input_bytes`.
 pub fn read_input(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
-    read_bounded(path, limits.max_input_bytes, || {
+    read_regular_as(path, limits.max_input_bytes, || {
         format!(
             "larger than the limit of {} for one input file; raise it with --max-input-bytes",
             human_bytes(limits.max_input_bytes)
@@ -60,14 +62,28 @@ pub fn read_committed(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
     })
 }
 
-/// Reads a spec file (at most [`MAX_SPEC_BYTES`]).
+/// Reads a spec file (at most [`MAX_SPEC_BYTES`]), refusing a binary file.
 pub fn read_spec(path: &Path) -> Result<Vec<u8>> {
-    read_bounded(path, MAX_SPEC_BYTES, || {
+    let bytes = read_regular_as(path, MAX_SPEC_BYTES, || {
         format!(
             "larger than {}: not a map spec",
             human_bytes(MAX_SPEC_BYTES)
         )
-    })
+    })?;
+    check_text(path, &bytes)?;
+    Ok(bytes)
+}
+
+/// Refuses bytes that cannot be a text file: a NUL among the first bytes (every binary
+/// format mapfig may be handed has one early: PNG, ZIP, Shapefile, SQLite).
+pub fn check_text(path: &Path, bytes: &[u8]) -> Result<()> {
+    if bytes[..bytes.len().min(SNIFF_BYTES)].contains(&0) {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            message: "not a text file (it holds NUL bytes: a binary file?)".into(),
+        });
+    }
+    Ok(())
 }
 
 /// Reads a whole regular file of at most `max_bytes`: the one way mapfig reads a file.
@@ -166,35 +182,6 @@ fn read_rest(
         .read_to_end(bytes)
         .map_err(|e| Error::io(path, &e))?;
     Ok(bytes.len() as u64 <= max)
-}
-
-/// Reads a text file through [`read_regular`]'s checks; looks at the first bytes before
-/// reading on, so a binary file is refused at once instead of after `max` bytes.
-/// `too_big` says what the limit is.
-fn read_bounded(path: &Path, max: u64, too_big: impl FnOnce() -> String) -> Result<Vec<u8>> {
-    let fail = |message: String| Error::Io {
-        path: path.to_path_buf(),
-        message,
-    };
-    let (file, len) = open_regular(path)?;
-    if len > max {
-        return Err(fail(too_big()));
-    }
-    let mut bytes = Vec::with_capacity(SNIFF_BYTES.min(len as usize));
-    let mut file = file;
-    (&mut file)
-        .take(SNIFF_BYTES as u64)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, &e))?;
-    if bytes.contains(&0) {
-        return Err(fail(
-            "not a text file (it holds NUL bytes: a binary file?)".into(),
-        ));
-    }
-    if !read_rest(path, file, max, len, &mut bytes)? {
-        return Err(fail(too_big()));
-    }
-    Ok(bytes)
 }
 
 /// Checks that the `n` vertices of `path`, added to the `held` vertices already loaded,
@@ -416,9 +403,17 @@ mod tests {
                 .to_string();
             assert!(e.contains("is a device, not a regular file"), "{e}");
         }
-        let p = scratch("png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        let p = scratch("png", png);
         let e = read_spec(&p).unwrap_err().to_string();
         assert!(e.contains("not a text file"), "{e}");
+        // Data may be binary: the text check is the reader's, not the file reader's.
+        assert_eq!(read_input(&p, &Limits::default()).unwrap(), png);
+        let e = check_text(&p, png).unwrap_err().to_string();
+        assert!(
+            e.ends_with("not a text file (it holds NUL bytes: a binary file?)"),
+            "{e}"
+        );
         let _ = std::fs::remove_file(p);
     }
 }

@@ -436,13 +436,13 @@ fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bo
         specs
     };
     let loaded = load_specs_up_front(&specs, &options, &limits)?;
-    let mut cache = DataCache::new(limits);
+    let cache = DataCache::new(limits);
     // Every spec's files are staged as it renders (so their bytes need not stay in
     // memory) and renamed into place only when all specs rendered.
     let mut tx = Transaction::new();
     let mut claims = render::OutputClaims::default();
     for (spec, loaded) in specs.iter().zip(loaded) {
-        let r = render::stage_spec(spec, loaded, &options, &mut cache, &mut tx, &mut claims)?;
+        let r = render::stage_spec(spec, loaded, &options, &cache, &mut tx, &mut claims)?;
         warn_dropped(spec, &r.dropped_labels);
         warn_layout(spec, &r.warnings);
         if timings {

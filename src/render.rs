@@ -99,7 +99,7 @@ pub fn render_in_memory(
     spec: &Spec,
     formats: &[Format],
     scale: f64,
-    cache: &mut DataCache,
+    cache: &DataCache,
 ) -> Result<Outputs> {
     render_formats(spec, true, formats, scale, cache)
 }
@@ -111,7 +111,7 @@ pub fn render_formats(
     always_svg: bool,
     formats: &[Format],
     scale: f64,
-    cache: &mut DataCache,
+    cache: &DataCache,
 ) -> Result<Outputs> {
     let mut layout = layout::build(spec, cache)?;
     layout.timings.restart();
@@ -205,7 +205,7 @@ pub fn spec_inputs(spec: &Spec) -> Vec<PathBuf> {
 
 /// Renders one spec into bytes for each requested format, named as `render_spec` would
 /// write them.
-pub fn encode_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Result<Encoded> {
+pub fn encode_spec(path: &Path, options: &Options, cache: &DataCache) -> Result<Encoded> {
     encode_loaded(path, spec::load(path)?, options, cache)
 }
 
@@ -214,7 +214,7 @@ pub fn encode_loaded(
     path: &Path,
     mut spec: Spec,
     options: &Options,
-    cache: &mut DataCache,
+    cache: &DataCache,
 ) -> Result<Encoded> {
     if let Some(t) = options.theme {
         spec.theme = t;
@@ -297,7 +297,7 @@ pub fn stage_encoded(tx: &mut Transaction, encoded: &Encoded) -> Result<()> {
 }
 
 /// Renders one spec file into `options.out_dir`.
-pub fn render_spec(path: &Path, options: &Options, cache: &mut DataCache) -> Result<Rendered> {
+pub fn render_spec(path: &Path, options: &Options, cache: &DataCache) -> Result<Rendered> {
     let mut tx = Transaction::new();
     let spec = spec::load(path)?;
     let mut rendered = stage_spec(
@@ -321,7 +321,7 @@ pub fn stage_spec(
     path: &Path,
     spec: Spec,
     options: &Options,
-    cache: &mut DataCache,
+    cache: &DataCache,
     tx: &mut Transaction,
     claims: &mut OutputClaims,
 ) -> Result<Rendered> {
@@ -490,7 +490,7 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
     };
     let mut cache = DataCache::new(o.limits);
     cache.one_shot = true;
-    let mut out = render_formats(&spec, false, &formats, o.scale, &mut cache)?;
+    let mut out = render_formats(&spec, false, &formats, o.scale, &cache)?;
     out.layout.timings.restart();
     // All or nothing: every output is staged before any replaces what is there.
     let mut tx = Transaction::new();

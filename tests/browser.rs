@@ -408,8 +408,8 @@ fn chromium_in_dark_mode_draws_the_dark_variant_like_the_dark_theme() {
     let spec = root().join("maps/afghanistan-provinces.toml");
     let name = "afghanistan-provinces";
     let render = |options: Options, format: Format| {
-        let mut cache = mapfig::sources::DataCache::default();
-        let encoded = mapfig::render::encode_spec(&spec, &options, &mut cache).unwrap();
+        let cache = mapfig::sources::DataCache::default();
+        let encoded = mapfig::render::encode_spec(&spec, &options, &cache).unwrap();
         let (_, bytes) = encoded
             .files
             .into_iter()

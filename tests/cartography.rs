@@ -194,11 +194,11 @@ fn no_label_overlaps_anything_in_any_out_map() {
 
 #[test]
 fn scale_bars_agree_with_geodesic_distance_within_one_percent() {
-    let mut cache = DataCache::default();
+    let cache = DataCache::default();
     let mut checked = 0;
     for path in default_specs(&root()).unwrap() {
         let s = spec::load(&path).unwrap();
-        let l = layout::build(&s, &mut cache).unwrap();
+        let l = layout::build(&s, &cache).unwrap();
         let [x, y, w, h] = l.scene.clips[0].1;
         let c = [x + w / 2.0, y + h / 2.0];
         for bar in &l.scale_bars {
@@ -222,11 +222,11 @@ fn scale_bars_agree_with_geodesic_distance_within_one_percent() {
 
 #[test]
 fn north_arrows_follow_the_meridian_at_the_centre() {
-    let mut cache = DataCache::default();
+    let cache = DataCache::default();
     let mut checked = 0;
     for path in default_specs(&root()).unwrap() {
         let s = spec::load(&path).unwrap();
-        let l = layout::build(&s, &mut cache).unwrap();
+        let l = layout::build(&s, &cache).unwrap();
         let Some(angle) = l.north_angle else { continue };
         let [x, y, w, h] = l.scene.clips[0].1;
         let c = [x + w / 2.0, y + h / 2.0];
@@ -336,7 +336,7 @@ fn a_border_derived_from_the_polygons_matches_the_curated_border_line() {
         b = g.join("afghanistan-tajikistan-border.geojson").display(),
     );
     let s = spec::parse(&spec, &dir.join("b.toml")).unwrap();
-    let l = layout::build(&s, &mut DataCache::default()).unwrap();
+    let l = layout::build(&s, &DataCache::default()).unwrap();
     let svg = mapfig::emit::svg::to_svg(&l.scene);
     let derived = path_points(&svg, "layer-derived");
     let curated = path_points(&svg, "layer-curated");

@@ -32,13 +32,13 @@ fn poppler(tool: &str, pdf: &Path) -> String {
 #[test]
 fn afghanistan_provinces_pdf_has_real_text_and_the_right_page() {
     let s = spec::load(&root().join("maps/afghanistan-provinces.toml")).unwrap();
-    let mut cache = DataCache::default();
-    let out = render_in_memory(&s, &[Format::Pdf], 2.0, &mut cache).unwrap();
+    let cache = DataCache::default();
+    let out = render_in_memory(&s, &[Format::Pdf], 2.0, &cache).unwrap();
     assert!(out.png.is_none(), "PNG was not asked for");
     let pdf = out.pdf.expect("PDF was asked for");
     assert!(pdf.starts_with(b"%PDF-"));
 
-    let again = render_in_memory(&s, &[Format::Pdf], 2.0, &mut cache).unwrap();
+    let again = render_in_memory(&s, &[Format::Pdf], 2.0, &cache).unwrap();
     assert!(
         again.pdf.as_deref() == Some(pdf.as_slice()),
         "two renders differ"

@@ -44,11 +44,11 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 fn fresh_render_reproduces_out_byte_for_byte() {
     let specs = default_specs(&root()).unwrap();
     assert!(specs.len() >= STORY_SPECS.len(), "{specs:?}");
-    let mut cache = DataCache::default();
+    let cache = DataCache::default();
     let mut gallery = Vec::new();
     for path in specs {
         let s = spec::load(&path).unwrap();
-        let r = render_in_memory(&s, &[Format::Png], 2.0, &mut cache).unwrap();
+        let r = render_in_memory(&s, &[Format::Png], 2.0, &cache).unwrap();
         gallery.push(GalleryEntry::new(&path, &s.output, &r.layout.scene));
         let svg_name = format!("{}.svg", s.output);
         let png_name = format!("{}.png", s.output);
@@ -61,7 +61,7 @@ fn fresh_render_reproduces_out_byte_for_byte() {
             "{png_name} differs from a fresh render"
         );
         // Twice in one process gives the same bytes too (no hidden state).
-        let again = render_in_memory(&s, &[], 2.0, &mut cache).unwrap();
+        let again = render_in_memory(&s, &[], 2.0, &cache).unwrap();
         assert_eq!(again.svg, r.svg);
     }
     let page = gallery_html(&root().join("out"), &gallery).unwrap();

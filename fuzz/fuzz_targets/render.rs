@@ -39,6 +39,6 @@ fuzz_target!(|bytes: &[u8]| {
         max_vertices: 200_000,
         max_pixels: 2_000_000,
     };
-    let mut cache = DataCache::new(limits);
-    let _ = render_in_memory(&spec, &[Format::Svg, Format::Png], 0.5, &mut cache);
+    let cache = DataCache::new(limits);
+    let _ = render_in_memory(&spec, &[Format::Svg, Format::Png], 0.5, &cache);
 });

@@ -490,11 +490,12 @@ pub fn build_staged(
     tx: &mut Transaction,
 ) -> Result<Vec<Built>> {
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let cache = DataCache::new(*limits);
     let encoded: Vec<Result<_>> = specs
         .par_iter()
         .map(|spec| {
             let start = std::time::Instant::now();
-            let e = encode_spec(spec, options, &mut DataCache::new(*limits));
+            let e = encode_spec(spec, options, &cache);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
             progress(n, specs.len(), spec);
             e.map(|e| (e, start.elapsed().as_secs_f64() * 1000.0))
@@ -583,9 +584,10 @@ pub fn check(
     limits: &Limits,
     report_dir: &Path,
 ) -> Result<Vec<Checked>> {
+    let cache = DataCache::new(*limits);
     let encoded: Vec<Result<_>> = specs
         .par_iter()
-        .map(|s| encode_spec(s, options, &mut DataCache::new(*limits)))
+        .map(|s| encode_spec(s, options, &cache))
         .collect();
     let mut tx = Transaction::new();
     tx.allow_folder(report_dir);

@@ -215,7 +215,7 @@ fn simplify_polygons(layers: &mut [LayerData], share: f64) {
 /// polygons (projected).
 fn layer_lines(
     ld: &LayerData,
-    cache: &mut DataCache,
+    cache: &DataCache,
     projection: &Projection,
     prepare: &dyn Fn(Flat) -> Flat,
 ) -> Result<Flat> {
@@ -278,7 +278,7 @@ fn no_lines(ld: &LayerData, own: usize, others: usize) -> Error {
 }
 
 /// Lays out `spec`, loading its data through `cache`.
-pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
+pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     let mut timings = Timings::default();
     // 1. Data, filtered, in lon/lat.
     let mut layers_ll = Vec::new();
@@ -1598,7 +1598,7 @@ fn template_error(spec: &Spec, what: &str, feature: Option<&Feature>, e: Templat
 
 fn resolve_badge(
     spec: &Spec,
-    cache: &mut DataCache,
+    cache: &DataCache,
     k: usize,
     b: &crate::spec::Badge,
 ) -> Result<BadgeContent> {

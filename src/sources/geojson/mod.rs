@@ -1,0 +1,471 @@
+//! The GeoJSON reader (RFC 7946: FeatureCollection, Feature or bare Geometry). One pass of
+//! serde over the document: the `features` array is streamed member by member (never held
+//! as JSON), features are converted in parallel batches within the run's vertex limit,
+//! coordinates are read by a parser of their own, and properties stay raw JSON text.
+
+mod coords;
+mod raw;
+
+use super::dataset::{Dataset, Feature};
+use super::exact;
+use super::properties::Properties;
+use super::reader::{Budget, Input, Reader};
+use super::validate::Validator;
+use crate::error::{Error, Result};
+use geo::{Geometry, MultiLineString, MultiPoint, MultiPolygon, Point};
+use rayon::prelude::*;
+use serde::de::DeserializeSeed;
+use std::path::Path;
+
+/// The GeoJSON format.
+pub struct GeoJson;
+
+impl Reader for GeoJson {
+    fn name(&self) -> &'static str {
+        "GeoJSON"
+    }
+
+    /// A JSON object: the first character, after a byte-order mark and white space, is `{`.
+    fn sniff(&self, head: &[u8], _path: &Path) -> bool {
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+    }
+
+    fn read(&self, input: &Input, budget: &Budget) -> Result<Dataset> {
+        crate::limits::check_text(input.path, input.bytes)?;
+        parse(input.bytes, input.path, *budget)
+    }
+}
+
+/// Parses a GeoJSON document; `path` names the file in errors. The vertex limit is
+/// checked after every batch and bounds every coordinate array, so a file over it stops
+/// there.
+fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
+    // Editors on Windows often start UTF-8 files with a byte-order mark; JSON forbids it.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    check_start(bytes, path)?;
+    let mut state = Parse {
+        src: Source { path, bytes },
+        budget,
+        vertices: 0,
+        features: Vec::new(),
+        pending: Vec::new(),
+        failure: None,
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let doc = raw::DocumentSeed(&mut state)
+        .deserialize(&mut de)
+        .and_then(|doc| de.end().map(|()| doc));
+    let doc = match doc {
+        Ok(doc) => doc,
+        Err(e) => return Err(state.error(&e, (1, 1))),
+    };
+    let features = match doc.kind.as_str() {
+        "FeatureCollection" => {
+            match doc.features {
+                raw::Features::Streamed => {}
+                raw::Features::Later(text) => {
+                    let at = offset_in(bytes, text.get());
+                    let base = line_column_at(bytes, at);
+                    let mut de = serde_json::Deserializer::from_str(text.get());
+                    let seed = raw::FeaturesSeed(&mut state);
+                    if let Err(e) = seed.deserialize(&mut de) {
+                        return Err(state.error(&e, base));
+                    }
+                }
+                raw::Features::Absent => {
+                    return Err(Error::data(
+                        path,
+                        "",
+                        "a FeatureCollection needs a \"features\" array",
+                    ))
+                }
+            }
+            state.flush()?;
+            std::mem::take(&mut state.features)
+        }
+        "Feature" => {
+            let Some(geometry) = doc.geometry else {
+                return Err(Error::data(
+                    path,
+                    "",
+                    "a Feature needs a \"geometry\" member (null is allowed)",
+                ));
+            };
+            let f = raw::Feature {
+                id: doc.id,
+                properties: doc.properties,
+                geometry,
+            };
+            vec![state.convert_one(0, f)?]
+        }
+        _ => {
+            let f = raw::Feature {
+                id: None,
+                properties: None,
+                geometry: Some(raw::Geometry {
+                    kind: doc.kind.into(),
+                    coordinates: doc.coordinates,
+                    geometries: doc.geometries,
+                }),
+            };
+            vec![state.convert_one(0, f)?]
+        }
+    };
+    Ok(Dataset {
+        path: path.to_path_buf(),
+        features,
+    })
+}
+
+/// Features converted per parallel batch: big enough to keep every core busy, small
+/// enough that the vertex limit stops a file soon after it is passed.
+const BATCH: usize = 1024;
+
+/// The state of one file's parse, threaded through the serde visitors.
+struct Parse<'a> {
+    src: Source<'a>,
+    budget: Budget,
+    /// Vertices of `features`.
+    vertices: u64,
+    features: Vec<Feature>,
+    /// Features read but not yet converted, with their index.
+    pending: Vec<(usize, raw::Feature<'a>)>,
+    /// Why the parse stopped, when a visitor stopped it: serde only carries a message.
+    failure: Option<Failure>,
+}
+
+/// A reason a visitor stopped the parse.
+enum Failure {
+    /// A finished error (its place is known).
+    Done(Error),
+    /// A member of `features` that is not a Feature: its index and what it is; the place
+    /// in the file comes from the serde error.
+    NotAFeature(usize, String),
+}
+
+impl<'a> Parse<'a> {
+    /// Converts the pending features in parallel and checks the vertex limit.
+    fn flush(&mut self) -> Result<()> {
+        use geo::CoordsIter;
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let left = self.budget.left().saturating_sub(self.vertices);
+        let (src, budget) = (&self.src, &self.budget);
+        let batch = std::mem::take(&mut self.pending)
+            .into_par_iter()
+            .map(|(index, f)| feature(index, f, src, left, budget))
+            .collect::<Result<Vec<_>>>()?;
+        for f in batch {
+            let n = f.geometry.as_ref().map_or(0, |g| g.coords_count() as u64);
+            self.vertices = self.vertices.saturating_add(n);
+            if self.vertices > self.budget.left() {
+                return Err(self.over_limit(self.features.len()));
+            }
+            self.features.push(f);
+        }
+        Ok(())
+    }
+
+    fn convert_one(&mut self, index: usize, f: raw::Feature<'a>) -> Result<Feature> {
+        self.pending.push((index, f));
+        self.flush()?;
+        self.features
+            .pop()
+            .ok_or_else(|| Error::data(self.src.path, "", "no feature was read"))
+    }
+
+    fn over_limit(&self, index: usize) -> Error {
+        self.budget.exceeded(self.src.path, index)
+    }
+
+    /// The error for a failed serde parse: the visitors' own reason when they stopped
+    /// it, else a JSON error. `base` is where the parsed text starts in the file.
+    fn error(&mut self, e: &serde_json::Error, base: (usize, usize)) -> Error {
+        let (line, column) = shift(base, (e.line(), e.column()));
+        match self.failure.take() {
+            Some(Failure::Done(err)) => err,
+            Some(Failure::NotAFeature(index, message)) => Error::data(
+                self.src.path,
+                format!("{line}:{column}, feature {index}"),
+                message,
+            ),
+            None if e.to_string().starts_with("recursion limit exceeded") => {
+                too_deep(self.src.path, (line, column))
+            }
+            None => json_error(self.src.path, e, (line, column)),
+        }
+    }
+}
+
+/// A line and column found in a slice of the file, made a place in the whole file.
+fn shift(base: (usize, usize), at: (usize, usize)) -> (usize, usize) {
+    match at {
+        (0, _) => (0, 0),
+        (1, c) => (base.0, base.1 + c.saturating_sub(1)),
+        (l, c) => (base.0 + l - 1, c),
+    }
+}
+
+/// Where `part`, a slice of `whole`, starts in it.
+fn offset_in(whole: &[u8], part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+fn line_column_at(bytes: &[u8], at: usize) -> (usize, usize) {
+    let at = at.min(bytes.len());
+    crate::error::line_column(&String::from_utf8_lossy(&bytes[..at]), at)
+}
+
+/// The file being read, for error places.
+struct Source<'a> {
+    path: &'a Path,
+    bytes: &'a [u8],
+}
+
+/// Deepest JSON nesting accepted anywhere in a file, as README promises. serde counts it
+/// for what it walks; the raw properties it skips are counted by [`check_depth`].
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// The error for nesting past [`MAX_JSON_DEPTH`] at a line and column.
+fn too_deep(path: &Path, (line, column): (usize, usize)) -> Error {
+    Error::data(
+        path,
+        format!("{line}:{column}"),
+        format!("JSON nested deeper than {MAX_JSON_DEPTH} levels (recursion limit)"),
+    )
+}
+
+/// Refuses raw JSON text (a slice of the file) that, starting `outer` levels deep, nests past
+/// [`MAX_JSON_DEPTH`], naming the line and column where it does. One pass, outside strings.
+fn check_depth(text: &str, outer: usize, src: &Source) -> Result<()> {
+    let bytes = text.as_bytes();
+    let mut depth = outer;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    let at = offset_in(src.bytes, text) + i;
+                    return Err(too_deep(src.path, line_column_at(src.bytes, at)));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Converts one feature read by serde into a [`Feature`], checking its geometry; it may
+/// hold `left` vertices of the file's `budget`.
+fn feature(
+    index: usize,
+    f: raw::Feature,
+    src: &Source,
+    left: u64,
+    budget: &Budget,
+) -> Result<Feature> {
+    let path = src.path;
+    let properties = match f.properties {
+        Some(raw) if raw.get().starts_with('{') => Properties::from_json_object(raw),
+        Some(raw) if raw.get() == "null" => Properties::default(),
+        None => Properties::default(),
+        Some(_) => {
+            return Err(Error::data(
+                path,
+                format!("feature {index}"),
+                "\"properties\" must be an object or null",
+            ))
+        }
+    };
+    let id = match f.id.map(|v| v.get()) {
+        Some(t) if t.starts_with('"') => serde_json::from_str::<String>(t).map_err(|e| {
+            Error::data(path, format!("feature {index}"), format!("bad \"id\": {e}"))
+        })?,
+        Some(t) if exact::is_number(t) => t.to_string(),
+        Some("null") | None => match properties.member_json("id").as_deref() {
+            Some(t) if t.starts_with('"') => {
+                serde_json::from_str::<String>(t).unwrap_or_else(|_| index.to_string())
+            }
+            Some(t) if exact::is_number(t) => t.to_string(),
+            _ => index.to_string(),
+        },
+        Some(_) => {
+            return Err(Error::data(
+                path,
+                format!("feature {index}"),
+                "\"id\" must be a string or a number",
+            ))
+        }
+    };
+    let place = format!("feature {index} (id {id:?})");
+    let conversion = Convert {
+        check: Validator {
+            path,
+            place: &place,
+        },
+        src,
+        max_points: usize::try_from(left).unwrap_or(usize::MAX),
+        budget,
+    };
+    let geometry = match &f.geometry {
+        Some(g) => Some(convert(g, &conversion, 0)?),
+        None => None,
+    };
+    Ok(Feature {
+        id,
+        properties,
+        geometry,
+    })
+}
+
+/// Every GeoJSON document is one JSON object: say so plainly for a CSV, an array or an
+/// empty file, instead of a JSON syntax error about their first character.
+fn check_start(bytes: &[u8], path: &Path) -> Result<()> {
+    let Some(at) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Err(Error::data(path, "", "the file is empty: GeoJSON is a JSON object such as {\"type\": \"FeatureCollection\", ...}"));
+    };
+    if bytes[at] == b'{' {
+        return Ok(());
+    }
+    let (line, column) = line_column_at(bytes, at);
+    Err(Error::data(
+        path,
+        format!("{line}:{column}"),
+        "not GeoJSON: a GeoJSON file is one JSON object, {\"type\": ...}",
+    ))
+}
+
+fn json_error(path: &Path, e: &serde_json::Error, (line, column): (usize, usize)) -> Error {
+    let place = if line > 0 {
+        format!("{line}:{column}")
+    } else {
+        String::new()
+    };
+    let message = match e.classify() {
+        serde_json::error::Category::Eof => format!("truncated JSON ({e})"),
+        serde_json::error::Category::Syntax => format!("malformed JSON ({e})"),
+        _ => format!("not valid GeoJSON ({e})"),
+    };
+    Error::data(path, place, message)
+}
+
+/// Nesting deeper than this in GeometryCollections is refused (a stack guard).
+const MAX_NESTING: usize = 32;
+
+/// Slices `points` by list ends.
+fn lists<'a>(points: &'a [[f64; 2]], ends: &[usize]) -> Vec<&'a [[f64; 2]]> {
+    let mut start = 0;
+    ends.iter()
+        .map(|&e| {
+            let s = &points[start..e];
+            start = e;
+            s
+        })
+        .collect()
+}
+
+/// How one feature's geometry is read: the checks, the file for error places, and the
+/// positions one coordinate array may hold (what the file's budget leaves).
+struct Convert<'a> {
+    check: Validator<'a>,
+    src: &'a Source<'a>,
+    max_points: usize,
+    budget: &'a Budget,
+}
+
+/// Converts a geometry read by serde, checking it (nested collections through `depth`).
+fn convert(g: &raw::Geometry, cv: &Convert, depth: usize) -> Result<Geometry<f64>> {
+    let c = &cv.check;
+    if g.kind == "GeometryCollection" {
+        if depth >= MAX_NESTING {
+            return Err(c.err(
+                "",
+                format!("GeometryCollections nested deeper than {MAX_NESTING} levels"),
+            ));
+        }
+        let parts = g
+            .geometries
+            .as_ref()
+            .ok_or_else(|| c.err("", "a GeometryCollection needs a \"geometries\" array"))?;
+        return Ok(Geometry::GeometryCollection(geo::GeometryCollection(
+            parts
+                .iter()
+                .map(|p| convert(p, cv, depth + 1))
+                .collect::<Result<_>>()?,
+        )));
+    }
+    let want = match g.kind.as_ref() {
+        "Point" => 1,
+        "MultiPoint" | "LineString" => 2,
+        "MultiLineString" | "Polygon" => 3,
+        "MultiPolygon" => 4,
+        other => return Err(c.err("", format!("unknown geometry type {other:?}"))),
+    };
+    let text = g
+        .coordinates
+        .ok_or_else(|| c.err("", format!("a {} needs \"coordinates\"", g.kind)))?;
+    let parsed = coords::parse(text.get(), cv.max_points).map_err(|(offset, message)| {
+        if message == coords::TOO_MANY {
+            return c.err("", cv.budget.exceeded_message());
+        }
+        // The place in the whole file: the raw text is a slice of it.
+        let at = offset_in(cv.src.bytes, text.get()) + offset;
+        let (line, column) = line_column_at(cv.src.bytes, at);
+        Error::data(c.path, format!("{line}:{column}, {}", c.place), message)
+    })?;
+    let co = &parsed;
+    // An empty array has depth 0 and is an empty geometry of any type except Point.
+    if co.depth != want && !(co.depth == 0 && want > 1) {
+        return Err(c.err(
+            "",
+            format!(
+                "{} coordinates must be nested {want} deep, these are nested {} deep",
+                g.kind, co.depth
+            ),
+        ));
+    }
+    let pts = &co.points;
+    Ok(match g.kind.as_ref() {
+        "Point" => Geometry::Point(Point(c.position(pts[0], "")?)),
+        "MultiPoint" => Geometry::MultiPoint(MultiPoint(
+            pts.iter()
+                .enumerate()
+                .map(|(i, p)| c.position(*p, &format!("point {i}")).map(Point))
+                .collect::<Result<_>>()?,
+        )),
+        "LineString" => Geometry::LineString(c.line(pts, "")?),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+            lists(pts, &co.ends[0])
+                .iter()
+                .enumerate()
+                .map(|(i, l)| c.line(l, &format!("line {i}")))
+                .collect::<Result<_>>()?,
+        )),
+        "Polygon" => Geometry::Polygon(c.polygon(&lists(pts, &co.ends[0]), "")?),
+        _ => {
+            let rings = lists(pts, &co.ends[0]);
+            let mut start = 0;
+            let mut polys = Vec::with_capacity(co.ends[1].len());
+            for (i, &end) in co.ends[1].iter().enumerate() {
+                polys.push(c.polygon(&rings[start..end], &format!("polygon {i}"))?);
+                start = end;
+            }
+            Geometry::MultiPolygon(MultiPolygon(polys))
+        }
+    })
+}

@@ -1,0 +1,97 @@
+//! The checks every reader makes of the geometry it reads, whatever the format: positions
+//! are longitude, latitude pairs in degrees (RFC 7946's ranges, a hair of slack for
+//! rounding, then clamped), lines have 2 positions or more, polygon rings 4 or more and are
+//! closed. Readers call these as they build each geometry rather than in a pass after it:
+//! the error quotes the position as the file writes it (before clamping) and names the
+//! line, ring or polygon it belongs to, and the read stops at the first bad one.
+
+use crate::error::{Error, Result};
+use geo::{Coord, LineString, Polygon};
+use std::path::Path;
+
+/// The checks, for one feature: errors name the file and the feature.
+pub struct Validator<'a> {
+    pub path: &'a Path,
+    /// The feature, as errors name it: `feature 3 (id "AF-KDZ")`.
+    pub place: &'a str,
+}
+
+impl Validator<'_> {
+    /// An error about the feature, or the part of it `sub` names (`ring 1`).
+    pub fn err(&self, sub: &str, message: impl Into<String>) -> Error {
+        let place = if sub.is_empty() {
+            self.place.to_string()
+        } else {
+            format!("{}, {sub}", self.place)
+        };
+        Error::data(self.path, place, message)
+    }
+
+    /// A position as a lon/lat coordinate.
+    pub fn position(&self, p: [f64; 2], sub: &str) -> Result<Coord<f64>> {
+        let [x, y] = p;
+        // Accept a hair outside the valid range (rounding in real data), clamp it.
+        const SLACK: f64 = 1e-6;
+        if !(x.is_finite() && y.is_finite()) || x.abs() > 180.0 + SLACK || y.abs() > 90.0 + SLACK {
+            return Err(self.err(
+                sub,
+                format!("position [{x:?}, {y:?}] is not a longitude, latitude pair in degrees (RFC 7946: longitude -180..180, latitude -90..90)"),
+            ));
+        }
+        Ok(Coord {
+            x: x.clamp(-180.0, 180.0),
+            y: y.clamp(-90.0, 90.0),
+        })
+    }
+
+    pub fn line(&self, ps: &[[f64; 2]], sub: &str) -> Result<LineString<f64>> {
+        if ps.len() < 2 {
+            return Err(self.err(
+                sub,
+                format!(
+                    "a line needs at least 2 positions, this one has {}",
+                    ps.len()
+                ),
+            ));
+        }
+        Ok(LineString(
+            ps.iter()
+                .map(|p| self.position(*p, sub))
+                .collect::<Result<_>>()?,
+        ))
+    }
+
+    pub fn ring(&self, ps: &[[f64; 2]], sub: &str) -> Result<LineString<f64>> {
+        if ps.len() < 4 {
+            return Err(self.err(
+                sub,
+                format!("a polygon ring needs at least 4 positions (a closed triangle), this one has {}", ps.len()),
+            ));
+        }
+        if ps.first() != ps.last() {
+            return Err(self.err(
+                sub,
+                "ring is not closed: its first and last positions differ (RFC 7946 §3.1.6)",
+            ));
+        }
+        self.line(ps, sub)
+    }
+
+    /// A polygon from its rings, the exterior first.
+    pub fn polygon(&self, rings: &[&[[f64; 2]]], sub: &str) -> Result<Polygon<f64>> {
+        if rings.is_empty() {
+            return Err(self.err(sub, "polygon has no rings"));
+        }
+        let mut out = Vec::with_capacity(rings.len());
+        for (i, r) in rings.iter().enumerate() {
+            let s = if sub.is_empty() {
+                format!("ring {i}")
+            } else {
+                format!("{sub}, ring {i}")
+            };
+            out.push(self.ring(r, &s)?);
+        }
+        let exterior = out.remove(0);
+        Ok(Polygon::new(exterior, out))
+    }
+}
