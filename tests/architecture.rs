@@ -436,9 +436,9 @@ fn no_import_cycles_between_modules() {
         stack.pop();
         state.insert(m.clone(), 2);
     }
-    for m in graph.keys().cloned() {
-        if state.get(&m).copied().unwrap_or(0) == 0 {
-            visit(&m, &graph, &mut state, &mut Vec::new(), &mut cycles);
+    for m in graph.keys() {
+        if state.get(m).copied().unwrap_or(0) == 0 {
+            visit(m, &graph, &mut state, &mut Vec::new(), &mut cycles);
         }
     }
     assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
