@@ -2,7 +2,6 @@
 //! `theme = "dark"`…): one table per key, all of them here, read by one mechanism, so a
 //! wrong word gets the same answer under every key: the words it takes and the closest.
 
-use super::layer::{LayerGeometry, Marker};
 use super::reader;
 
 /// The words one key takes and what each means. The first word for a value is the one
@@ -127,6 +126,14 @@ pub const LABEL_TRANSFORM: Keywords<bool> = Keywords {
     words: &[("uppercase", true), ("none", false)],
 };
 
+/// The symbol drawn at each point of a layer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Marker {
+    Circle,
+    Square,
+    None,
+}
+
 pub const MARKER: Keywords<Marker> = Keywords {
     key: "marker",
     words: &[
@@ -136,13 +143,11 @@ pub const MARKER: Keywords<Marker> = Keywords {
     ],
 };
 
-/// The lines a layer draws instead of its features.
-pub const LINES: Keywords<LayerGeometry> = Keywords {
+/// The lines a layer draws instead of its features: its inner borders (`true`) or its
+/// outline (`false`).
+pub const LINES: Keywords<bool> = Keywords {
     key: "lines",
-    words: &[
-        ("inner", LayerGeometry::InnerLines),
-        ("outer", LayerGeometry::OuterLines),
-    ],
+    words: &[("inner", true), ("outer", false)],
 };
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! A map layer: one data file (or part of it, by `where`), drawn in one style. Its
 //! defaults are [`Layer::new`]'s, for a `[[layer]]` table and `mapfig draw` alike.
 
-use super::keywords::{LABEL_TRANSFORM, LABEL_WEIGHT, LINES, MARKER};
+use super::keywords::{Marker, LABEL_TRANSFORM, LABEL_WEIGHT, LINES, MARKER};
 use super::reader::Table;
 use super::validate::{LayerIds, Validator};
 use super::Filter;
@@ -79,13 +79,6 @@ pub enum LayerGeometry {
     OuterLines,
     /// The border between its features and those of another file.
     BorderWith { source: PathBuf, filter: Filter },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Marker {
-    Circle,
-    Square,
-    None,
 }
 
 impl Validator<'_> {
@@ -214,7 +207,13 @@ impl Validator<'_> {
         };
         match (lines, border_with) {
             (None, None) => None,
-            (Some(v), None) => self.keyword(&v, &LINES),
+            (Some(v), None) => self.keyword(&v, &LINES).map(|inner| {
+                if inner {
+                    LayerGeometry::InnerLines
+                } else {
+                    LayerGeometry::OuterLines
+                }
+            }),
             (None, Some((source, filter))) => Some(LayerGeometry::BorderWith {
                 source: source.unwrap_or_default(),
                 filter,
