@@ -240,7 +240,7 @@ fn run(cli: Cli) -> Result<()> {
         }) => {
             let simplify = simplify
                 .map(|v| {
-                    mapfig::prepare::topology::parse_share(&v)
+                    mapfig::spec::parse_share(&v)
                         .map_err(|m| Error::Usage(format!("--simplify: {m}")))
                 })
                 .transpose()?;

@@ -3,12 +3,12 @@
 //! [`Transaction`] per command, so a failure leaves no output file behind and never
 //! replaces some outputs but not others.
 
-use crate::color::Paint;
 use crate::emit::{pdf, svg, Transaction};
 use crate::error::{Error, Result};
 use crate::layout::{self, labels::Dropped};
 use crate::sources::DataCache;
-use crate::spec::{self, Extent, Filter, Furniture, Layer, Marker, ProjectionChoice, Spec};
+pub use crate::spec::draw::DrawOptions;
+use crate::spec::{self, Spec};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -364,24 +364,6 @@ pub fn default_specs(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(specs)
 }
 
-/// Settings of a spec-less quick render.
-#[derive(Debug, Clone)]
-pub struct DrawOptions {
-    pub input: PathBuf,
-    /// Files to write, each in the format its extension names; one render feeds them all.
-    pub outputs: Vec<PathBuf>,
-    pub projection: Option<String>,
-    pub size: (f64, f64),
-    pub fill: Paint,
-    pub stroke: Paint,
-    pub stroke_width: f64,
-    pub background: Paint,
-    pub scale: f64,
-    /// Share of polygon vertices kept by topology-preserving simplification.
-    pub simplify: Option<f64>,
-    pub limits: crate::limits::Limits,
-}
-
 /// The output format an output file's extension names.
 fn format_of(file: &Path) -> Result<Format> {
     file.extension()
@@ -412,82 +394,7 @@ pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
     for f in &o.outputs {
         preflight.check_output(f)?;
     }
-    let (w, h) = o.size;
-    let sides = spec::MIN_SIDE..=spec::MAX_SIDE;
-    if !(sides.contains(&w) && sides.contains(&h)) {
-        return Err(Error::Usage(format!(
-            "--size must be WxH with each side from {} to {}, got {w}x{h}",
-            spec::MIN_SIDE,
-            spec::MAX_SIDE
-        )));
-    }
-    let projection = match &o.projection {
-        None => ProjectionChoice::Auto,
-        Some(p) if p.eq_ignore_ascii_case("auto") => ProjectionChoice::Auto,
-        Some(p) => {
-            crate::projection::Projection::parse(p).map_err(Error::Usage)?;
-            ProjectionChoice::Named(p.clone())
-        }
-    };
-    let name = o
-        .input
-        .file_name()
-        .map_or_else(|| "map".into(), |n| n.to_string_lossy().into_owned());
-    // Ids are named after the (first) output, as a spec's are after its output name.
-    let output_name = o
-        .outputs
-        .first()
-        .and_then(|f| f.file_stem())
-        .map_or_else(|| "map".into(), |n| n.to_string_lossy().into_owned());
-    let spec = Spec {
-        file: o.input.clone(),
-        output: name.clone(),
-        id_prefix: crate::scene::id_prefix_for(&output_name),
-        title: None,
-        subtitle: None,
-        credit: None,
-        description: Some(format!("Map of {name}")),
-        width: w,
-        height: h,
-        projection,
-        extent: Extent::Fit {
-            layers: Vec::new(),
-            pad: 0.0,
-        },
-        background: o.background,
-        theme: crate::symbology::theme::Theme::Light,
-        dark_variant: false,
-        simplify: o.simplify,
-        panel: false,
-        layers: vec![Layer {
-            id: "data".into(),
-            source: o.input.clone(),
-            filter: Filter::default(),
-            fill: Some(o.fill),
-            stroke: Some(o.stroke),
-            stroke_width: Some(o.stroke_width),
-            dash: Vec::new(),
-            opacity: 1.0,
-            label: None,
-            label_size: 11.0,
-            label_color: Paint::rgb(0, 0, 0),
-            label_bold: false,
-            label_priority: 0.0,
-            label_required: false,
-            label_upper: false,
-            label_leader: true,
-            marker: Marker::Circle,
-            marker_size: 2.5,
-            legend: None,
-            arrow: false,
-            curve: false,
-            description: None,
-            geometry: crate::spec::LayerGeometry::Features,
-        }],
-        callouts: Vec::new(),
-        badges: Vec::new(),
-        furniture: Furniture::NONE,
-    };
+    let spec = spec::draw::plan(o)?;
     let mut cache = DataCache::new(o.limits);
     cache.one_shot = true;
     let mut out = render_formats(&spec, false, &formats, o.scale, &cache)?;

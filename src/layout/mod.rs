@@ -8,7 +8,6 @@ pub mod furniture;
 pub mod inset;
 pub mod labels;
 mod marker_index;
-pub mod number_format;
 pub mod polygon_index;
 pub mod template;
 

@@ -1,10 +1,11 @@
-//! Text templates over feature properties (`"{name}"`, `"{pop:,.1f}"`, `"{share:.0%|n/a}"`)
-//! and word wrap. A template is parsed once (the spec checks every template when it is
-//! loaded, so a malformed one is a spec error with its line and column) and filled per
-//! feature.
+//! Filling templates from features, and word wrap. The template language itself (its
+//! syntax, checked when a spec is loaded) is the spec's ([`crate::spec::template`]); here a
+//! parsed template meets each feature's properties.
 
-use super::number_format::{Decimal, NumberFormat};
 use crate::sources::Feature;
+use crate::spec::number_format::Decimal;
+pub use crate::spec::template::Template;
+use crate::spec::template::{Field, Part};
 use crate::text::fonts;
 
 /// Why a template could not be filled.
@@ -50,155 +51,43 @@ impl TemplateError {
     }
 }
 
-/// A parsed template: literal text and fields.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Template {
-    parts: Vec<Part>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Part {
-    Literal(String),
-    Field(Field),
-}
-
-/// `{name:format|fallback}`.
-#[derive(Debug, Clone, PartialEq)]
-struct Field {
-    name: String,
-    format: Option<NumberFormat>,
-    /// Written instead of the value when it is missing (or, with a format, not a number).
-    fallback: Option<String>,
-}
-
 impl Template {
-    /// Parses `{key}`, `{key:format}` and `{key|fallback}` fields (both may be combined,
-    /// format first); `{{` and `}}` are literal braces. The error says what is wrong and
-    /// quotes the template.
-    pub fn parse(template: &str) -> Result<Template, String> {
-        let mut parts = Vec::new();
-        let mut literal = String::new();
-        let mut chars = template.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '{' if chars.peek() == Some(&'{') => {
-                    chars.next();
-                    literal.push('{');
-                }
-                '}' if chars.peek() == Some(&'}') => {
-                    chars.next();
-                    literal.push('}');
-                }
-                '{' => {
-                    let mut inside = String::new();
-                    loop {
-                        match chars.next() {
-                            Some('}') => break,
-                            Some('{') => {
-                                return Err(format!(
-                                    "'{{' inside a field in template {template:?} (write {{{{ for a literal brace)"
-                                ))
-                            }
-                            Some(c) => inside.push(c),
-                            None => {
-                                return Err(format!(
-                                    "unclosed '{{' in template {template:?}"
-                                ))
-                            }
-                        }
-                    }
-                    if !literal.is_empty() {
-                        parts.push(Part::Literal(std::mem::take(&mut literal)));
-                    }
-                    parts.push(Part::Field(Field::parse(&inside, template)?));
-                }
-                '}' => {
-                    return Err(format!(
-                        "unmatched '}}' in template {template:?} (write }}}} for a literal brace)"
-                    ))
-                }
-                c => literal.push(c),
-            }
-        }
-        if !literal.is_empty() {
-            parts.push(Part::Literal(literal));
-        }
-        Ok(Template { parts })
-    }
-
-    /// The properties the template names, in order.
-    pub fn fields(&self) -> impl Iterator<Item = &str> {
-        self.parts.iter().filter_map(|p| match p {
-            Part::Field(f) => Some(f.name.as_str()),
-            Part::Literal(_) => None,
-        })
-    }
-
     /// Fills the fields from the feature's properties. Without a feature, only literal
     /// text and fallbacks work.
     pub fn fill(&self, feature: Option<&Feature>) -> Result<String, TemplateError> {
         let mut out = String::new();
-        for p in &self.parts {
+        for p in self.parts() {
             match p {
                 Part::Literal(s) => out.push_str(s),
-                Part::Field(f) => out.push_str(&f.fill(feature)?),
+                Part::Field(f) => out.push_str(&fill_field(f, feature)?),
             }
         }
         Ok(out)
     }
 }
 
-impl Field {
-    fn parse(inside: &str, template: &str) -> Result<Field, String> {
-        let (head, fallback) = match inside.split_once('|') {
-            Some((h, f)) => (h, Some(f.to_string())),
-            None => (inside, None),
-        };
-        let (name, format) = match head.split_once(':') {
-            Some((n, f)) => (n.trim(), f.trim()),
-            None => (head.trim(), ""),
-        };
-        if name.is_empty() {
-            return Err(format!(
-                "a field without a property name ({{{inside}}}) in template {template:?}"
-            ));
-        }
-        let format = if format.is_empty() {
-            None
-        } else {
-            Some(
-                NumberFormat::parse(format)
-                    .map_err(|m| format!("{m}, in template {template:?}"))?,
-            )
-        };
-        Ok(Field {
-            name: name.to_string(),
-            format,
-            fallback,
-        })
-    }
-
-    fn fill(&self, feature: Option<&Feature>) -> Result<String, TemplateError> {
-        let Some(format) = &self.format else {
-            return match (
-                feature.and_then(|f| f.property_text(&self.name)),
-                &self.fallback,
-            ) {
-                (Some(v), _) => Ok(v),
-                (None, Some(fallback)) => Ok(fallback.clone()),
-                (None, None) => Err(TemplateError::Missing(self.name.clone())),
-            };
-        };
-        // The number as the file writes it (every digit), not as an f64 would keep it.
-        let raw = feature.and_then(|f| raw_property(f, &self.name));
-        match (raw.as_deref().and_then(number_text), &self.fallback) {
-            (Some(n), _) => Ok(format.format(&n)),
+/// One field's text: the property, formatted when the field has a number format, or the
+/// fallback.
+fn fill_field(field: &Field, feature: Option<&Feature>) -> Result<String, TemplateError> {
+    let Some(format) = &field.format else {
+        return match (
+            feature.and_then(|f| f.property_text(&field.name)),
+            &field.fallback,
+        ) {
+            (Some(v), _) => Ok(v),
             (None, Some(fallback)) => Ok(fallback.clone()),
-            (None, None) => Err(TemplateError::NotNumber {
-                field: self.name.clone(),
-                value: raw.map(|v| shorten(&v)),
-            }),
-        }
+            (None, None) => Err(TemplateError::Missing(field.name.clone())),
+        };
+    };
+    // The number as the file writes it (every digit), not as an f64 would keep it.
+    let raw = feature.and_then(|f| raw_property(f, &field.name));
+    match (raw.as_deref().and_then(number_text), &field.fallback) {
+        (Some(n), _) => Ok(format.format(&n)),
+        (None, Some(fallback)) => Ok(fallback.clone()),
+        (None, None) => Err(TemplateError::NotNumber {
+            field: field.name.clone(),
+            value: raw.map(|v| shorten(&v)),
+        }),
     }
 }
 
@@ -236,11 +125,6 @@ pub fn fill(template: &str, feature: Option<&Feature>) -> Result<String, Templat
     Template::parse(template)
         .map_err(TemplateError::Syntax)?
         .fill(feature)
-}
-
-/// Checks a template's syntax, as the spec does when it is loaded.
-pub fn check(template: &str) -> Result<(), String> {
-    Template::parse(template).map(|_| ())
 }
 
 /// `1234567` → `1,234,567`; non-integers are returned as they are.
@@ -342,11 +226,6 @@ mod tests {
                 value: None
             })
         );
-        let t = Template::parse("{a} and {b:.1f|-}").unwrap();
-        assert_eq!(t.fields().collect::<Vec<_>>(), ["a", "b"]);
-        for bad in ["{a", "a}", "{}", "{:,}", "{a:q}", "{a{b}}", "{a:.1f,}"] {
-            assert!(check(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

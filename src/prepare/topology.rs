@@ -580,30 +580,6 @@ fn find_junctions(ids: &[u32], ranges: &[Range<usize>], point_count: usize) -> V
     junction
 }
 
-/// Parses a simplify amount, the share of removable vertices to keep: `"10%"` or `"0.1"`.
-pub fn parse_share(s: &str) -> Result<f64, String> {
-    let text = s.trim();
-    let (number, scale) = match text.strip_suffix('%') {
-        Some(number) => (number.trim_end(), 100.0),
-        None => (text, 1.0),
-    };
-    let value: f64 = number.parse().map_err(|_| {
-        format!("simplify amount {s:?} is not a number: write the share of vertices to keep, like \"10%\" or \"0.1\"")
-    })?;
-    let share = value / scale;
-    if (0.0..=1.0).contains(&share) {
-        Ok(share)
-    } else if scale == 1.0 && (0.0..=100.0).contains(&value) {
-        Err(format!(
-            "simplify amount {s:?} is more than 1: for a percentage write \"{number}%\""
-        ))
-    } else {
-        Err(format!(
-            "simplify amount {s:?} is out of range: keep between 0% and 100% (0 to 1)"
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -918,19 +894,5 @@ mod tests {
         assert_eq!(polygons[0][0].len(), 2);
         assert!(polygons[0][0][0].is_empty());
         assert!(topology.shared_border(&[0, 7], &[1]).is_empty());
-    }
-
-    #[test]
-    fn parses_simplify_amounts() {
-        assert_eq!(parse_share("10%"), Ok(0.1));
-        assert_eq!(parse_share(" 0.1 "), Ok(0.1));
-        assert_eq!(parse_share("100 %"), Ok(1.0));
-        assert_eq!(parse_share("0"), Ok(0.0));
-        let err = parse_share("10").unwrap_err();
-        assert!(err.contains("\"10%\""), "{err}");
-        assert!(parse_share("150%").unwrap_err().contains("out of range"));
-        assert!(parse_share("-0.1").unwrap_err().contains("out of range"));
-        assert!(parse_share("ten").unwrap_err().contains("not a number"));
-        assert!(parse_share("").is_err());
     }
 }

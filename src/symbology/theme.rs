@@ -5,27 +5,10 @@
 
 use crate::color::{Paint, Rgba};
 use crate::scene::Scene;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Theme {
-    #[default]
-    Light,
-    Dark,
-    Print,
-}
+// The theme is a spec keyword; what it does to colours is worked out here.
+pub use crate::spec::Theme;
 
 impl Theme {
-    pub fn parse(s: &str) -> Result<Theme, String> {
-        match s.trim() {
-            "light" => Ok(Theme::Light),
-            "dark" => Ok(Theme::Dark),
-            "print" | "greyscale" | "grayscale" => Ok(Theme::Print),
-            other => Err(format!(
-                "unknown theme {other:?}: use \"light\", \"dark\" or \"print\""
-            )),
-        }
-    }
-
     pub fn apply(self, scene: &mut Scene) {
         if self != Theme::Light {
             scene.map_paints(&|p| self.paint(p));

@@ -1,0 +1,227 @@
+//! A map layer: one data file (or part of it, by `where`), drawn in one style. Its
+//! defaults are [`Layer::new`]'s, for a `[[layer]]` table and `mapfig draw` alike.
+
+use super::keywords::{Marker, LABEL_TRANSFORM, LABEL_WEIGHT, LINES, MARKER};
+use super::reader::Table;
+use super::validate::{LayerIds, Validator};
+use super::Filter;
+use crate::color::Paint;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub id: String,
+    pub source: PathBuf,
+    pub filter: Filter,
+    pub fill: Option<Paint>,
+    pub stroke: Option<Paint>,
+    pub stroke_width: Option<f64>,
+    pub dash: Vec<f64>,
+    pub opacity: f64,
+    pub label: Option<String>,
+    pub label_size: f64,
+    pub label_color: Paint,
+    pub label_bold: bool,
+    pub label_priority: f64,
+    pub label_required: bool,
+    pub label_upper: bool,
+    pub label_leader: bool,
+    pub marker: Marker,
+    pub marker_size: f64,
+    pub legend: Option<String>,
+    pub arrow: bool,
+    pub curve: bool,
+    pub description: Option<String>,
+    pub geometry: LayerGeometry,
+}
+
+impl Layer {
+    /// Every feature of `source`, drawn with the defaults: fill, stroke and stroke width
+    /// chosen by layout from the geometry, fully opaque, 11 px dark-grey labels (when a
+    /// label is given) with leader lines, 3.5 px circle markers, no legend entry.
+    pub fn new(id: impl Into<String>, source: PathBuf) -> Layer {
+        Layer {
+            id: id.into(),
+            source,
+            filter: Filter::default(),
+            fill: None,
+            stroke: None,
+            stroke_width: None,
+            dash: Vec::new(),
+            opacity: 1.0,
+            label: None,
+            label_size: 11.0,
+            label_color: Paint::rgb(0x33, 0x33, 0x33),
+            label_bold: false,
+            label_priority: 0.0,
+            label_required: false,
+            label_upper: false,
+            label_leader: true,
+            marker: Marker::Circle,
+            marker_size: 3.5,
+            legend: None,
+            arrow: false,
+            curve: false,
+            description: None,
+            geometry: LayerGeometry::Features,
+        }
+    }
+}
+
+/// What a layer draws of its features.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerGeometry {
+    /// The features themselves.
+    Features,
+    /// Borders shared by two of its polygon features, each once.
+    InnerLines,
+    /// The outline of all its polygon features together.
+    OuterLines,
+    /// The border between its features and those of another file.
+    BorderWith { source: PathBuf, filter: Filter },
+}
+
+impl Validator<'_> {
+    /// One `[[layer]]`, each key read over the defaults of [`Layer::new`]; `ids` collects
+    /// the ids seen so far (a hash set: 100,000 layers check in linear time).
+    pub(super) fn layer(&mut self, mut l: Table, ids: &mut LayerIds) -> Option<Layer> {
+        let id = self.layer_id(&mut l, ids);
+        let source = self.source(&mut l, true);
+        let complete = id.is_some() && source.is_some();
+        let mut layer = Layer::new(id.unwrap_or_default(), source.unwrap_or_default());
+        layer.filter = self.filter(&mut l);
+        layer.fill = self.opt_paint(&mut l, "fill").or(layer.fill);
+        layer.stroke = self.opt_paint(&mut l, "stroke").or(layer.stroke);
+        layer.stroke_width = match l.number("stroke_width", &mut self.problems) {
+            Some(w) if w.value == 0.0 => Some(0.0),
+            Some(w) if !(w.value.is_finite() && w.value > 0.0 && w.value <= 100.0) => {
+                self.problem(
+                    w.span,
+                    format!(
+                        "stroke_width must be a number from 0 to 100, got {}",
+                        w.value
+                    ),
+                );
+                layer.stroke_width
+            }
+            Some(w) => Some(w.value),
+            None => layer.stroke_width,
+        };
+        if let Some(d) = l.numbers("dash", None, "a list of numbers", &mut self.problems) {
+            if d.value
+                .iter()
+                .any(|v| !(v.is_finite() && *v >= 0.0 && *v <= 1000.0))
+                || d.value.iter().all(|v| *v == 0.0)
+            {
+                self.problem(d.span, "dash must be a list of lengths in pixels from 0 to 1000, not all zero, e.g. [4, 2]");
+            } else {
+                layer.dash = d.value;
+            }
+        }
+        if let Some(o) = l.number("opacity", &mut self.problems) {
+            if (0.0..=1.0).contains(&o.value) {
+                layer.opacity = o.value;
+            } else {
+                self.problem(
+                    o.span,
+                    format!("opacity must be from 0 to 1, got {}", o.value),
+                );
+            }
+        }
+        layer.label = self.opt_template(&mut l, "label").or(layer.label);
+        if let Some(size) = self.positive(&mut l, "label_size", 200.0) {
+            layer.label_size = size;
+        }
+        if let Some(color) = self.opt_paint(&mut l, "label_color") {
+            layer.label_color = color;
+        }
+        layer.label_bold = self.keyword_or(&mut l, &LABEL_WEIGHT, layer.label_bold);
+        if let Some(v) = l.number("label_priority", &mut self.problems) {
+            if v.value.is_finite() {
+                layer.label_priority = v.value;
+            } else {
+                self.problem(v.span, "label_priority must be a finite number");
+            }
+        }
+        if let Some(required) = l.boolean("label_required", &mut self.problems) {
+            layer.label_required = required;
+        }
+        layer.label_upper = self.keyword_or(&mut l, &LABEL_TRANSFORM, layer.label_upper);
+        if let Some(leader) = l.boolean("label_leader", &mut self.problems) {
+            layer.label_leader = leader;
+        }
+        layer.marker = self.keyword_or(&mut l, &MARKER, layer.marker);
+        if let Some(size) = self.positive(&mut l, "marker_size", 100.0) {
+            layer.marker_size = size;
+        }
+        let p = &mut self.problems;
+        layer.legend = l.string("legend", p).map(|v| v.value).or(layer.legend);
+        layer.arrow = l.boolean("arrow", p).unwrap_or(layer.arrow);
+        layer.curve = l.boolean("curve", p).unwrap_or(layer.curve);
+        layer.description = l
+            .string("description", p)
+            .map(|v| v.value)
+            .or(layer.description);
+        if let Some(geometry) = self.layer_geometry(&mut l) {
+            layer.geometry = geometry;
+        }
+        l.finish(&mut self.problems);
+        complete.then_some(layer)
+    }
+
+    /// A layer's `id`: letters, digits, '-' and '_', unique in the spec.
+    fn layer_id(&mut self, l: &mut Table, ids: &mut LayerIds) -> Option<String> {
+        let Some(id) = l.string("id", &mut self.problems) else {
+            if l.key_span("id").is_none() {
+                self.problem(l.span.clone(), "[[layer]] needs an `id = \"name\"`");
+            }
+            return None;
+        };
+        let s = &id.value;
+        if s.is_empty()
+            || !s
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            self.problem(id.span.clone(), format!("layer id must be letters, digits, '-' or '_' (it becomes an SVG id), got {s:?}"));
+        }
+        if !ids.insert(s.clone()) {
+            self.problem(id.span.clone(), format!("layer id {s:?} is used twice"));
+        }
+        Some(id.value)
+    }
+
+    /// What the layer draws when it says (`lines` or `border_with`), else `None`.
+    fn layer_geometry(&mut self, l: &mut Table) -> Option<LayerGeometry> {
+        let lines = l.string(LINES.key, &mut self.problems);
+        let border_with = match l.get("border_with") {
+            Some(b) => {
+                Table::of("`border_with`", b, "border_with", &mut self.problems).map(|mut b| {
+                    let source = self.source(&mut b, true);
+                    let filter = self.filter(&mut b);
+                    b.finish(&mut self.problems);
+                    (source, filter)
+                })
+            }
+            None => None,
+        };
+        match (lines, border_with) {
+            (None, None) => None,
+            (Some(v), None) => self.keyword(&v, &LINES).map(|inner| {
+                if inner {
+                    LayerGeometry::InnerLines
+                } else {
+                    LayerGeometry::OuterLines
+                }
+            }),
+            (None, Some((source, filter))) => Some(LayerGeometry::BorderWith {
+                source: source.unwrap_or_default(),
+                filter,
+            }),
+            (Some(v), Some(_)) => {
+                self.problem(v.span, "a layer takes `lines` or `border_with`, not both");
+                None
+            }
+        }
+    }
+}
