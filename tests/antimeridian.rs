@@ -3,7 +3,7 @@
 //! committed fixture, on the committed world-atlas 1:110m countries, and on world-atlas
 //! 1:10m countries from the benchmark data, which must exist (see [`world_countries_10m`]).
 
-use mapfig::geom::{flatten, polygon_area, Flat, Pt};
+use mapfig::geom::{distance, flatten, polygon_area, Flat, Pt};
 use mapfig::prepare::antimeridian::{clip_latitude, cut, cut_at, WEB_MERCATOR_MAX_LAT};
 use mapfig::projection::project_flat as project;
 use mapfig::projection::Projection;
@@ -49,7 +49,7 @@ fn longest_segment(flat: &Flat) -> (f64, [Pt; 2]) {
         .flatten()
         .chain(&flat.lines)
         .flat_map(|r| r.windows(2))
-        .map(|w| ((w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]), [w[0], w[1]]))
+        .map(|w| (distance(w[0], w[1]), [w[0], w[1]]))
         .fold((0.0, [[0.0; 2]; 2]), |a, b| if b.0 > a.0 { b } else { a })
 }
 
