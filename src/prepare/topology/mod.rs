@@ -4,6 +4,10 @@
 //! neighbours identical along their border, and inner borders and outlines fall out of how
 //! many rings use each arc instead of stroking every polygon twice.
 //!
+//! Building the arcs is in `build.rs`, simplifying them in `simplify.rs` (Visvalingam areas
+//! in `visvalingam.rs`), borders and outlines in `lines.rs`; this file holds the arcs and
+//! turns them back into polygons.
+//!
 //! ```
 //! use mapfig::prepare::topology::Topology;
 //!
@@ -131,6 +135,7 @@ impl Topology {
         }
         out
     }
+
     /// Distinct points left after simplification: each arc endpoint once, plus the kept
     /// vertices inside arcs.
     pub fn vertex_count(&self) -> usize {
