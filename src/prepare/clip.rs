@@ -15,7 +15,7 @@
 
 use crate::geom::sphere::Plane;
 pub use crate::geom::sphere::{angular_distance, Cap};
-use crate::geom::{contains, ring_area, Flat, Pt, Ring};
+use crate::geom::{contains, ring_area, Flat, Line, Pt, Ring};
 
 /// New points along the cap's edge are at most this far apart, in degrees of azimuth.
 const EDGE_STEP: f64 = 2.0;
@@ -442,7 +442,7 @@ impl Plane {
         }
     }
 
-    fn clip_line(&self, line: &[Pt], out: &mut Vec<Ring>) {
+    fn clip_line(&self, line: &[Pt], out: &mut Vec<Line>) {
         if line.len() < 2 {
             return;
         }
@@ -452,7 +452,7 @@ impl Plane {
             None => {}
         }
         let vs = self.vertices(line);
-        let mut current: Ring = Vec::new();
+        let mut current: Line = Vec::new();
         if let Some(v) = vs.first() {
             if self.inside(v) {
                 current.push(v.ll);
