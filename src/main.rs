@@ -1,13 +1,12 @@
 //! The `mapfig` command: flags become plain options, the library does the work.
 
 use clap::{Parser, Subcommand};
-use mapfig::build::{self, FileStatus, Manifest, Shard};
+use mapfig::build::{self, Batch, Built, FileStatus, Manifest, Shard};
 use mapfig::color::Paint;
 use mapfig::emit::Transaction;
 use mapfig::layout::{peak_memory, Timings};
 use mapfig::limits::{self, Limits};
 use mapfig::render::{self, DrawOptions, Format, Options};
-use mapfig::sources::DataCache;
 use mapfig::symbology::theme::Theme;
 use mapfig::{Error, Result};
 use std::path::PathBuf;
@@ -208,8 +207,8 @@ fn run(cli: Cli) -> Result<()> {
                     "--format needs at least one of svg, png, pdf".into(),
                 ));
             }
-            build::check_scale(scale).map_err(|m| Error::Usage(format!("--scale {m}")))?;
-            render_all(
+            render::check_scale(scale).map_err(|m| Error::Usage(format!("--scale {m}")))?;
+            render_specs(
                 specs,
                 Options {
                     out_dir: out,
@@ -249,7 +248,7 @@ fn run(cli: Cli) -> Result<()> {
                 .iter()
                 .any(|o| o.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
             {
-                check_png_size(size, scale, &limits.limits())?;
+                render::check_png_size(size, scale, &limits.limits())?;
             }
             let paint = |flag: &str, v: &str| {
                 Paint::parse(v).map_err(|m| Error::Usage(format!("--{flag}: {m}")))
@@ -303,24 +302,22 @@ fn manifest(path: Option<PathBuf>, allow_outside: bool) -> Result<Manifest> {
     }
 }
 
-fn warn_dropped(spec: &std::path::Path, dropped: &[mapfig::layout::labels::Dropped]) {
-    for d in dropped {
+/// One warning for each label dropped for want of room, and for each thing layout cut or
+/// left out to fit the page (a title cut with an ellipsis, a credit or a legend dropped):
+/// nothing a spec asked for is lost silently.
+fn warn(built: &Built) {
+    let spec = built.spec.display();
+    for d in &built.dropped_labels {
         eprintln!(
-            "mapfig: warning: {}: label {:?} (layer {:?}, feature {:?}) dropped: no room without overlap{}",
-            spec.display(),
+            "mapfig: warning: {spec}: label {:?} (layer {:?}, feature {:?}) dropped: no room without overlap{}",
             d.text,
             d.layer,
             d.feature,
             if d.required { " (required)" } else { "" }
         );
     }
-}
-
-/// What layout cut or left out to fit the page (a title cut with an ellipsis, a credit or
-/// a legend dropped), one warning each: nothing a spec asked for is lost silently.
-fn warn_layout(spec: &std::path::Path, warnings: &[String]) {
-    for w in warnings {
-        eprintln!("mapfig: warning: {}: {w}", spec.display());
+    for w in &built.warnings {
+        eprintln!("mapfig: warning: {spec}: {w}");
     }
 }
 
@@ -353,29 +350,26 @@ fn build_project(
     let mut tx = Transaction::new();
     // `--report` must not land on the manifest (the specs and data are protected too).
     tx.protect(&manifest_path.unwrap_or_else(|| PathBuf::from(build::MANIFEST)));
-    let built = build::build_staged(&specs, &m.options, &limits, &progress, &mut tx)?;
+    let batch = Batch {
+        // The whole project goes into one folder: its gallery page lists every map.
+        gallery: shard.is_none(),
+        progress: &progress,
+        ..Batch::new(m.options, limits)
+    };
+    let built = build::stage_maps(&specs, &batch, &mut tx)?;
     if show {
         eprintln!();
-    }
-    if shard.is_none() && m.options.formats.contains(&Format::Svg) {
-        // The whole project went into one folder: its gallery page lists every map.
-        let entries: Vec<_> = built.iter().map(|b| b.gallery.clone()).collect();
-        mapfig::build::gallery::stage_gallery(&mut tx, &m.options.out_dir, &entries)?;
     }
     if let Some(r) = report {
         tx.stage(&r, build::report_json(&built, shard).as_bytes())?;
     }
     tx.commit()?;
-    let mut files = 0;
-    for b in &built {
-        warn_dropped(&b.spec, &b.dropped_labels);
-        warn_layout(&b.spec, &b.warnings);
-        files += b.files.len();
-    }
+    built.iter().for_each(warn);
+    let files: usize = built.iter().map(|b| b.files.len()).sum();
     eprintln!(
         "mapfig: rendered {} maps ({files} files) into {}",
         built.len(),
-        m.options.out_dir.display()
+        batch.options.out_dir.display()
     );
     Ok(())
 }
@@ -425,83 +419,36 @@ fn check_project(
     Ok(())
 }
 
-fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bool) -> Result<()> {
+/// `mapfig render`: the chosen specs, or with none every `maps/*.toml`. Every spec's PNG
+/// size is checked against `--scale` and `--max-pixels` before any data is read.
+fn render_specs(
+    specs: Vec<PathBuf>,
+    options: Options,
+    limits: Limits,
+    timings: bool,
+) -> Result<()> {
     // The default job renders every spec in maps/ into one folder, so it also writes that
-    // folder's gallery page; a render of chosen specs must not replace it with a partial one.
+    // folder's gallery page.
     let default_job = specs.is_empty();
-    let mut gallery = Vec::new();
     let specs = if default_job {
         render::default_specs(std::path::Path::new("."))?
     } else {
         specs
     };
-    let loaded = load_specs_up_front(&specs, &options, &limits)?;
-    let mut cache = DataCache::new(limits);
-    // Every spec's files are staged as it renders (so their bytes need not stay in
-    // memory) and renamed into place only when all specs rendered.
+    let batch = Batch {
+        gallery: default_job,
+        png_sizes_up_front: true,
+        ..Batch::new(options, limits)
+    };
     let mut tx = Transaction::new();
-    let mut claims = render::OutputClaims::default();
-    for (spec, loaded) in specs.iter().zip(loaded) {
-        let r = render::stage_spec(spec, loaded, &options, &mut cache, &mut tx, &mut claims)?;
-        warn_dropped(spec, &r.dropped_labels);
-        warn_layout(spec, &r.warnings);
+    for b in build::stage_maps(&specs, &batch, &mut tx)? {
+        warn(&b);
         if timings {
-            print_timings(&spec.display().to_string(), &r.timings);
+            print_timings(&b.spec.display().to_string(), &b.timings);
         }
-        gallery.push(r.gallery);
-    }
-    if default_job && options.formats.contains(&Format::Svg) {
-        mapfig::build::gallery::stage_gallery(&mut tx, &options.out_dir, &gallery)?;
     }
     for f in tx.commit()? {
         eprintln!("wrote {}", f.display());
-    }
-    Ok(())
-}
-
-/// Every spec is loaded and validated, and its PNG size checked against `--scale` and
-/// `--max-pixels`, before any data is read or file written: a mistake in the third spec does
-/// not surface after two maps were rendered. The specs, in order, are what gets rendered.
-fn load_specs_up_front(
-    specs: &[PathBuf],
-    options: &Options,
-    limits: &Limits,
-) -> Result<Vec<mapfig::spec::Spec>> {
-    specs
-        .iter()
-        .map(|path| {
-            let spec = mapfig::spec::load(path)?;
-            if options.formats.contains(&Format::Png) {
-                check_png_size((spec.width, spec.height), options.scale, limits)
-                    .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-            }
-            Ok(spec)
-        })
-        .collect()
-}
-
-/// A PNG must be at least a pixel a side and within the pixel limit: checked before any
-/// data is read, as a usage error naming the flags.
-fn check_png_size((w, h): (f64, f64), scale: f64, limits: &Limits) -> Result<()> {
-    if !(scale.is_finite() && scale > 0.0 && scale <= build::MAX_SCALE) {
-        return Err(Error::Usage(format!(
-            "--scale must be above 0 and at most {}, got {scale}",
-            build::MAX_SCALE
-        )));
-    }
-    let (pw, ph) = ((w * scale).round(), (h * scale).round());
-    if pw < 1.0 || ph < 1.0 {
-        let least = (0.5 / w.min(h) * 1e4).ceil() / 1e4;
-        return Err(Error::Usage(format!(
-            "--scale {scale} makes the {w}x{h} map a {pw}×{ph} PNG: use --scale {least:.4} or more (the PNG needs at least one pixel a side)"
-        )));
-    }
-    if pw * ph > limits.max_pixels as f64 {
-        return Err(Error::Usage(format!(
-            "--scale {scale} makes the {w}x{h} map a {pw}×{ph} PNG ({} pixels), over the limit of {} pixels: lower --scale or the map's size, or raise --max-pixels",
-            pw * ph,
-            limits.max_pixels
-        )));
     }
     Ok(())
 }

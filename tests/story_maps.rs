@@ -2,7 +2,7 @@
 //! have the structure the article needs (ids per province, highlight, accessible text, sources).
 
 use mapfig::build::gallery::{gallery_html, GalleryEntry};
-use mapfig::render::{default_specs, render_in_memory, Format};
+use mapfig::render::{default_specs, encode_map, Format};
 use mapfig::sources::DataCache;
 use mapfig::spec;
 use std::path::{Path, PathBuf};
@@ -41,7 +41,7 @@ fn fresh_render_reproduces_out_byte_for_byte() {
     let mut gallery = Vec::new();
     for path in specs {
         let s = spec::load(&path).unwrap();
-        let r = render_in_memory(&s, &[Format::Png], 2.0, &mut cache).unwrap();
+        let r = encode_map(&s, &[Format::Png], 2.0, &mut cache).unwrap();
         gallery.push(GalleryEntry::new(&path, &s.output, &r.layout.scene));
         let svg_name = format!("{}.svg", s.output);
         let png_name = format!("{}.png", s.output);
@@ -54,7 +54,7 @@ fn fresh_render_reproduces_out_byte_for_byte() {
             "{png_name} differs from a fresh render"
         );
         // Twice in one process gives the same bytes too (no hidden state).
-        let again = render_in_memory(&s, &[], 2.0, &mut cache).unwrap();
+        let again = encode_map(&s, &[], 2.0, &mut cache).unwrap();
         assert_eq!(again.svg, r.svg);
     }
     let page = gallery_html(&root().join("out"), &gallery).unwrap();
