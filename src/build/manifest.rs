@@ -57,87 +57,13 @@ impl Manifest {
         };
         let mut t = Table::new("the manifest", &doc);
         let root = path.parent().unwrap_or(Path::new(""));
-        let patterns = t.strings("specs", &mut p);
-        if patterns.is_none() && t.key_span("specs").is_none() {
-            p.add(
-                0..0,
-                "the manifest needs `specs = [\"maps/*.toml\"]` (spec files or patterns)",
-            );
-        }
-        if patterns.as_ref().is_some_and(Vec::is_empty) {
-            if let Some(span) = t.key_span("specs") {
-                p.add(
-                    span,
-                    "specs is empty: list spec files or patterns such as \"maps/*.toml\"",
-                );
-            }
-        }
         let inside = if allow_outside {
             None
         } else {
             Some(Confinement::new(root)?)
         };
-        let mut specs = Vec::new();
-        for pattern in patterns.iter().flatten() {
-            match expand(root, &pattern.value, path) {
-                Ok(found) if found.is_empty() => p.add(
-                    pattern.span.clone(),
-                    format!("specs entry {:?} matches no file", pattern.value),
-                ),
-                Ok(found) => {
-                    for s in &found {
-                        if let Some(inside) = inside.as_ref() {
-                            if let Err(m) = inside.check(s, "spec") {
-                                p.add(pattern.span.clone(), m);
-                            }
-                        }
-                    }
-                    specs.extend(found);
-                }
-                Err(m) => p.add(pattern.span.clone(), m),
-            }
-        }
-        specs.sort();
-        specs.dedup();
-        let mut options = Options {
-            out_dir: root.join("out"),
-            ..Options::default()
-        };
-        let mut out_span = 0..0;
-        if let Some(out) = t.string("out", &mut p) {
-            options.out_dir = root.join(&out.value);
-            out_span = out.span;
-        }
-        if let Some(Err(m)) = inside
-            .as_ref()
-            .map(|i| i.check(&options.out_dir, "out folder"))
-        {
-            p.add(out_span, m);
-        }
-        if let Some(formats) = t.strings("formats", &mut p) {
-            let mut chosen = Vec::new();
-            for f in formats {
-                match Format::parse(&f.value) {
-                    Ok(f) => chosen.push(f),
-                    Err(e) => p.add(f.span, e.to_string()),
-                }
-            }
-            options.formats = chosen;
-        }
-        if let Some(s) = t.number("scale", &mut p) {
-            match check_scale(s.value) {
-                Ok(()) => options.scale = s.value,
-                Err(m) => p.add(s.span, format!("scale {m}")),
-            }
-        }
-        if let Some(theme) = t.string("theme", &mut p) {
-            match crate::symbology::theme::Theme::parse(&theme.value) {
-                Ok(th) => options.theme = Some(th),
-                Err(m) => p.add(theme.span, m),
-            }
-        }
-        options.strict_labels = t.boolean("strict_labels", &mut p).unwrap_or(false);
-        options.dark_variant = t.boolean("dark_variant", &mut p).unwrap_or(false);
+        let specs = specs_of(&mut t, &mut p, path, inside.as_ref());
+        let options = options_of(&mut t, &mut p, root, inside.as_ref());
         t.finish(&mut p);
         p.finish(path, &text, Manifest { specs, options })
     }
@@ -170,6 +96,102 @@ impl Manifest {
         }
         Ok(Manifest { specs, options })
     }
+}
+
+/// The manifest's `specs`: every file its entries name, sorted, each inside the project
+/// folder unless `inside` is `None` (`--allow-outside`).
+fn specs_of(
+    t: &mut Table,
+    p: &mut Problems,
+    manifest: &Path,
+    inside: Option<&Confinement>,
+) -> Vec<PathBuf> {
+    let root = manifest.parent().unwrap_or(Path::new(""));
+    let patterns = t.strings("specs", p);
+    if patterns.is_none() && t.key_span("specs").is_none() {
+        p.add(
+            0..0,
+            "the manifest needs `specs = [\"maps/*.toml\"]` (spec files or patterns)",
+        );
+    }
+    if patterns.as_ref().is_some_and(Vec::is_empty) {
+        if let Some(span) = t.key_span("specs") {
+            p.add(
+                span,
+                "specs is empty: list spec files or patterns such as \"maps/*.toml\"",
+            );
+        }
+    }
+    let mut specs = Vec::new();
+    for pattern in patterns.iter().flatten() {
+        match expand(root, &pattern.value, manifest) {
+            Ok(found) if found.is_empty() => p.add(
+                pattern.span.clone(),
+                format!("specs entry {:?} matches no file", pattern.value),
+            ),
+            Ok(found) => {
+                for s in &found {
+                    if let Some(inside) = inside {
+                        if let Err(m) = inside.check(s, "spec") {
+                            p.add(pattern.span.clone(), m);
+                        }
+                    }
+                }
+                specs.extend(found);
+            }
+            Err(m) => p.add(pattern.span.clone(), m),
+        }
+    }
+    specs.sort();
+    specs.dedup();
+    specs
+}
+
+/// The manifest's output options (`out`, `formats`, `scale`, `theme`, `strict_labels`,
+/// `dark_variant`), the out folder inside the project folder unless `inside` is `None`.
+fn options_of(
+    t: &mut Table,
+    p: &mut Problems,
+    root: &Path,
+    inside: Option<&Confinement>,
+) -> Options {
+    let mut options = Options {
+        out_dir: root.join("out"),
+        ..Options::default()
+    };
+    let mut out_span = 0..0;
+    if let Some(out) = t.string("out", p) {
+        options.out_dir = root.join(&out.value);
+        out_span = out.span;
+    }
+    if let Some(Err(m)) = inside.map(|i| i.check(&options.out_dir, "out folder")) {
+        p.add(out_span, m);
+    }
+    if let Some(formats) = t.strings("formats", p) {
+        let mut chosen = Vec::new();
+        for f in formats {
+            match Format::parse(&f.value) {
+                Ok(f) => chosen.push(f),
+                Err(e) => p.add(f.span, e.to_string()),
+            }
+        }
+        options.formats = chosen;
+    }
+    if let Some(s) = t.number("scale", p) {
+        match check_scale(s.value) {
+            Ok(()) => options.scale = s.value,
+            Err(m) => p.add(s.span, format!("scale {m}")),
+        }
+    }
+    if let Some(theme) = t.string("theme", p) {
+        match crate::symbology::theme::Theme::parse(&theme.value) {
+            Ok(th) => options.theme = Some(th),
+            Err(m) => p.add(theme.span, m),
+        }
+    }
+    options.strict_labels = t.boolean("strict_labels", p).unwrap_or(false);
+    options.dark_variant = t.boolean("dark_variant", p).unwrap_or(false);
+    options
 }
 
 /// The project folder, resolved: specs and outputs must lie inside it.
