@@ -1,5 +1,5 @@
-//! Many maps at once. Every command that renders more than one spec (`mapfig` with no
-//! arguments, `mapfig render`, `mapfig build`) goes through [`stage_maps`]: specs loaded and
+//! Many maps at once. Every command that renders spec files (`mapfig` with no arguments,
+//! `mapfig render`, `mapfig build`) goes through [`stage_maps`]: specs loaded and
 //! validated up front, encoded in parallel, their files staged into one all-or-nothing
 //! [`Transaction`] with the out folder's gallery page; the commands differ only in their
 //! [`Batch`]. Around it: the project manifest ([`Manifest`]), CI shards ([`Shard`]), the
