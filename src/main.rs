@@ -1,13 +1,12 @@
 //! The `mapfig` command: flags become plain options, the library does the work.
 
 use clap::{Parser, Subcommand};
-use mapfig::build::{self, FileStatus, Manifest, Shard};
+use mapfig::build::{self, Batch, Built, FileStatus, Manifest, Shard};
 use mapfig::color::Paint;
 use mapfig::emit::Transaction;
 use mapfig::layout::{peak_memory, Timings};
 use mapfig::limits::{self, Limits};
 use mapfig::render::{self, DrawOptions, Format, Options};
-use mapfig::sources::DataCache;
 use mapfig::symbology::theme::Theme;
 use mapfig::{Error, Result};
 use std::path::PathBuf;
@@ -26,106 +25,122 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Render every spec of the project (mapfig.toml, else maps/*.toml), in parallel.
-    Build {
-        /// The project manifest; default: ./mapfig.toml, else every maps/*.toml.
-        #[arg(long)]
-        manifest: Option<PathBuf>,
-        /// Render only this part of the specs, e.g. 1/3, to split the work over a CI matrix.
-        #[arg(long)]
-        shard: Option<String>,
-        /// Write a JSON summary: maps rendered, dropped labels, timings.
-        #[arg(long)]
-        report: Option<PathBuf>,
-        /// Let the manifest's specs and out folder lie outside the manifest's folder.
-        #[arg(long)]
-        allow_outside: bool,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Build(BuildArgs),
     /// Re-render and compare with the committed files; exit 1 if any map changed.
-    Check {
-        /// The project manifest; default: ./mapfig.toml, else every maps/*.toml.
-        #[arg(long)]
-        manifest: Option<PathBuf>,
-        /// Where to write the HTML report and diff images.
-        #[arg(long, default_value = "check-report")]
-        report_dir: PathBuf,
-        /// Let the manifest's specs and out folder lie outside the manifest's folder.
-        #[arg(long)]
-        allow_outside: bool,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Check(CheckArgs),
     /// Render map specs (TOML) to SVG, PNG and PDF.
-    Render {
-        /// Spec files; default: maps/*.toml.
-        specs: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(short, long, default_value = "out")]
-        out: PathBuf,
-        /// Comma-separated output formats: svg, png, pdf (PDF pages are 0.75 pt per CSS px).
-        #[arg(long, default_value = "svg,png")]
-        format: String,
-        /// PNG pixels per CSS pixel (2 gives PNGs twice the spec's size).
-        #[arg(long, default_value_t = 2.0)]
-        scale: f64,
-        /// Fail when a label marked `label_required` cannot be placed.
-        #[arg(long)]
-        strict_labels: bool,
-        /// Theme for every map: light, dark or print (overrides the specs' `theme`).
-        #[arg(long)]
-        theme: Option<String>,
-        /// Write SVG text as glyph outlines, for SVGs that must look the same without the font.
-        #[arg(long)]
-        text_as_paths: bool,
-        /// Also write the dark theme's colours into each SVG, shown by browsers when the
-        /// reader prefers a dark colour scheme (as the spec key `dark_variant = true`).
-        #[arg(long)]
-        dark_variant: bool,
-        /// Print each stage's wall time and the peak memory to stderr.
-        #[arg(long)]
-        timings: bool,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Render(RenderArgs),
     /// Render any GeoJSON file without a spec: a quick look.
-    Draw {
-        /// The GeoJSON file.
-        data: PathBuf,
-        /// Output file, .svg, .png or .pdf; repeat for several formats from one render
-        /// (`-o map.svg -o map.png`).
-        #[arg(short, long, required = true)]
-        output: Vec<PathBuf>,
-        /// Projection: "auto", "EPSG:nnnn" or a proj string.
-        #[arg(long)]
-        proj: Option<String>,
-        /// Canvas size in CSS pixels, WxH (each side 120 to 20000).
-        #[arg(long, default_value = "1600x1200")]
-        size: String,
-        /// Fill colour (CSS syntax or none).
-        #[arg(long, default_value = "#dddddd")]
-        fill: String,
-        /// Stroke colour (CSS syntax or none).
-        #[arg(long, default_value = "#333333")]
-        stroke: String,
-        /// Stroke width in pixels.
-        #[arg(long, default_value_t = 0.5)]
-        stroke_width: f64,
-        /// Background colour (CSS syntax or none).
-        #[arg(long, default_value = "white")]
-        background: String,
-        /// PNG pixels per CSS pixel.
-        #[arg(long, default_value_t = 1.0)]
-        scale: f64,
-        /// Keep this share of polygon vertices ("10%"), with shared borders kept shared.
-        #[arg(long)]
-        simplify: Option<String>,
-        /// Print each stage's wall time and the peak memory to stderr.
-        #[arg(long)]
-        timings: bool,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Draw(DrawArgs),
+}
+
+// The flags of `mapfig build`.
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// The project manifest; default: ./mapfig.toml, else every maps/*.toml.
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+    /// Render only this part of the specs, e.g. 1/3, to split the work over a CI matrix.
+    #[arg(long)]
+    shard: Option<String>,
+    /// Write a JSON summary: maps rendered, dropped labels, timings.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Let the manifest's specs and out folder lie outside the manifest's folder.
+    #[arg(long)]
+    allow_outside: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+// The flags of `mapfig check`.
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The project manifest; default: ./mapfig.toml, else every maps/*.toml.
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+    /// Where to write the HTML report and diff images.
+    #[arg(long, default_value = "check-report")]
+    report_dir: PathBuf,
+    /// Let the manifest's specs and out folder lie outside the manifest's folder.
+    #[arg(long)]
+    allow_outside: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+// The flags of `mapfig render`.
+#[derive(clap::Args)]
+struct RenderArgs {
+    /// Spec files; default: maps/*.toml.
+    specs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(short, long, default_value = "out")]
+    out: PathBuf,
+    /// Comma-separated output formats: svg, png, pdf (PDF pages are 0.75 pt per CSS px).
+    #[arg(long, default_value = "svg,png")]
+    format: String,
+    /// PNG pixels per CSS pixel (2 gives PNGs twice the spec's size).
+    #[arg(long, default_value_t = 2.0)]
+    scale: f64,
+    /// Fail when a label marked `label_required` cannot be placed.
+    #[arg(long)]
+    strict_labels: bool,
+    /// Theme for every map: light, dark or print (overrides the specs' `theme`).
+    #[arg(long)]
+    theme: Option<String>,
+    /// Write SVG text as glyph outlines, for SVGs that must look the same without the font.
+    #[arg(long)]
+    text_as_paths: bool,
+    /// Also write the dark theme's colours into each SVG, shown by browsers when the
+    /// reader prefers a dark colour scheme (as the spec key `dark_variant = true`).
+    #[arg(long)]
+    dark_variant: bool,
+    /// Print each stage's wall time and the peak memory to stderr.
+    #[arg(long)]
+    timings: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+// The flags of `mapfig draw`.
+#[derive(clap::Args)]
+struct DrawArgs {
+    /// The GeoJSON file.
+    data: PathBuf,
+    /// Output file, .svg, .png or .pdf; repeat for several formats from one render
+    /// (`-o map.svg -o map.png`).
+    #[arg(short, long, required = true)]
+    output: Vec<PathBuf>,
+    /// Projection: "auto", "EPSG:nnnn" or a proj string.
+    #[arg(long)]
+    proj: Option<String>,
+    /// Canvas size in CSS pixels, WxH (each side 120 to 20000).
+    #[arg(long, default_value = "1600x1200")]
+    size: String,
+    /// Fill colour (CSS syntax or none).
+    #[arg(long, default_value = "#dddddd")]
+    fill: String,
+    /// Stroke colour (CSS syntax or none).
+    #[arg(long, default_value = "#333333")]
+    stroke: String,
+    /// Stroke width in pixels.
+    #[arg(long, default_value_t = 0.5)]
+    stroke_width: f64,
+    /// Background colour (CSS syntax or none).
+    #[arg(long, default_value = "white")]
+    background: String,
+    /// PNG pixels per CSS pixel.
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
+    /// Keep this share of polygon vertices ("10%"), with shared borders kept shared.
+    #[arg(long)]
+    simplify: Option<String>,
+    /// Print each stage's wall time and the peak memory to stderr.
+    #[arg(long)]
+    timings: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// Resource limits (see `mapfig::limits`): inputs over them fail with a message naming
@@ -170,113 +185,103 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => build_project(None, None, None, false, Limits::default()),
-        Some(Command::Build {
-            manifest,
-            shard,
-            report,
-            allow_outside,
-            limits,
-        }) => build_project(manifest, shard, report, allow_outside, limits.limits()),
-        Some(Command::Check {
-            manifest,
-            report_dir,
-            allow_outside,
-            limits,
-        }) => check_project(manifest, &report_dir, allow_outside, &limits.limits()),
-        Some(Command::Render {
-            specs,
-            out,
-            format,
-            scale,
-            strict_labels,
-            theme,
-            text_as_paths,
-            dark_variant,
-            timings,
-            limits,
-        }) => {
-            let theme = theme
-                .map(|t| Theme::parse(&t).map_err(|m| Error::Usage(format!("--theme: {m}"))))
-                .transpose()?;
-            let formats = format
-                .split(',')
-                .filter(|s| !s.trim().is_empty())
-                .map(Format::parse)
-                .collect::<Result<Vec<_>>>()?;
-            if formats.is_empty() {
-                return Err(Error::Usage(
-                    "--format needs at least one of svg, png, pdf".into(),
-                ));
-            }
-            build::check_scale(scale).map_err(|m| Error::Usage(format!("--scale {m}")))?;
-            render_all(
-                specs,
-                Options {
-                    out_dir: out,
-                    formats,
-                    scale,
-                    strict_labels,
-                    theme,
-                    text_as_paths,
-                    dark_variant,
-                },
-                limits.limits(),
-                timings,
-            )
-        }
-        Some(Command::Draw {
-            data,
-            output,
-            proj,
-            size,
-            fill,
-            stroke,
-            stroke_width,
-            background,
-            scale,
-            simplify,
-            timings,
-            limits,
-        }) => {
-            let simplify = simplify
-                .map(|v| {
-                    mapfig::spec::parse_share(&v)
-                        .map_err(|m| Error::Usage(format!("--simplify: {m}")))
-                })
-                .transpose()?;
-            let size = parse_size(&size)?;
-            if output
-                .iter()
-                .any(|o| o.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
-            {
-                check_png_size(size, scale, &limits.limits())?;
-            }
-            let paint = |flag: &str, v: &str| {
-                Paint::parse(v).map_err(|m| Error::Usage(format!("--{flag}: {m}")))
-            };
-            if !(stroke_width.is_finite() && (0.0..=100.0).contains(&stroke_width)) {
-                return Err(Error::Usage(format!(
-                    "--stroke-width must be from 0 to 100, got {stroke_width}"
-                )));
-            }
-            let t = render::draw(&DrawOptions {
-                input: data.clone(),
-                outputs: output,
-                projection: proj,
-                size,
-                fill: paint("fill", &fill)?,
-                stroke: paint("stroke", &stroke)?,
-                stroke_width,
-                background: paint("background", &background)?,
-                scale,
-                simplify,
-                limits: limits.limits(),
-            })?;
-            if timings {
-                print_timings(&data.display().to_string(), &t);
+        Some(Command::Build(a)) => build_project(
+            a.manifest,
+            a.shard,
+            a.report,
+            a.allow_outside,
+            a.limits.limits(),
+        ),
+        Some(Command::Check(a)) => check_project(
+            a.manifest,
+            &a.report_dir,
+            a.allow_outside,
+            &a.limits.limits(),
+        ),
+        Some(Command::Render(a)) => render_specs(a),
+        Some(Command::Draw(a)) => {
+            let timings = render::draw(&a.draw_options()?)?;
+            if a.timings {
+                print_timings(&a.data.display().to_string(), &timings);
             }
             Ok(())
         }
+    }
+}
+
+impl RenderArgs {
+    /// The output options the flags ask for, each flag checked.
+    fn options(&self) -> Result<Options> {
+        let theme = self
+            .theme
+            .as_deref()
+            .map(|t| Theme::parse(t).map_err(|m| Error::Usage(format!("--theme: {m}"))))
+            .transpose()?;
+        let formats = self
+            .format
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(Format::parse)
+            .collect::<Result<Vec<_>>>()?;
+        if formats.is_empty() {
+            return Err(Error::Usage(
+                "--format needs at least one of svg, png, pdf".into(),
+            ));
+        }
+        render::check_scale(self.scale).map_err(|m| Error::Usage(format!("--scale {m}")))?;
+        Ok(Options {
+            out_dir: self.out.clone(),
+            formats,
+            scale: self.scale,
+            strict_labels: self.strict_labels,
+            theme,
+            text_as_paths: self.text_as_paths,
+            dark_variant: self.dark_variant,
+        })
+    }
+}
+
+impl DrawArgs {
+    /// The quick look the flags ask for, each flag checked.
+    fn draw_options(&self) -> Result<DrawOptions> {
+        let simplify = self
+            .simplify
+            .as_deref()
+            .map(|v| {
+                mapfig::spec::parse_share(v).map_err(|m| Error::Usage(format!("--simplify: {m}")))
+            })
+            .transpose()?;
+        let size = parse_size(&self.size)?;
+        let limits = self.limits.limits();
+        if self
+            .output
+            .iter()
+            .any(|o| o.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
+        {
+            render::check_png_size(size, self.scale, &limits)?;
+        }
+        let paint = |flag: &str, v: &str| {
+            Paint::parse(v).map_err(|m| Error::Usage(format!("--{flag}: {m}")))
+        };
+        let stroke_width = self.stroke_width;
+        if !(stroke_width.is_finite() && (0.0..=100.0).contains(&stroke_width)) {
+            return Err(Error::Usage(format!(
+                "--stroke-width must be from 0 to 100, got {stroke_width}"
+            )));
+        }
+        Ok(DrawOptions {
+            input: self.data.clone(),
+            outputs: self.output.clone(),
+            projection: self.proj.clone(),
+            size,
+            fill: paint("fill", &self.fill)?,
+            stroke: paint("stroke", &self.stroke)?,
+            stroke_width,
+            background: paint("background", &self.background)?,
+            scale: self.scale,
+            simplify,
+            limits,
+        })
     }
 }
 
@@ -303,24 +308,22 @@ fn manifest(path: Option<PathBuf>, allow_outside: bool) -> Result<Manifest> {
     }
 }
 
-fn warn_dropped(spec: &std::path::Path, dropped: &[mapfig::layout::labels::Dropped]) {
-    for d in dropped {
+/// One warning for each label dropped for want of room, and for each thing layout cut or
+/// left out to fit the page (a title cut with an ellipsis, a credit or a legend dropped):
+/// nothing a spec asked for is lost silently.
+fn warn(built: &Built) {
+    let spec = built.spec.display();
+    for d in &built.dropped_labels {
         eprintln!(
-            "mapfig: warning: {}: label {:?} (layer {:?}, feature {:?}) dropped: no room without overlap{}",
-            spec.display(),
+            "mapfig: warning: {spec}: label {:?} (layer {:?}, feature {:?}) dropped: no room without overlap{}",
             d.text,
             d.layer,
             d.feature,
             if d.required { " (required)" } else { "" }
         );
     }
-}
-
-/// What layout cut or left out to fit the page (a title cut with an ellipsis, a credit or
-/// a legend dropped), one warning each: nothing a spec asked for is lost silently.
-fn warn_layout(spec: &std::path::Path, warnings: &[String]) {
-    for w in warnings {
-        eprintln!("mapfig: warning: {}: {w}", spec.display());
+    for w in &built.warnings {
+        eprintln!("mapfig: warning: {spec}: {w}");
     }
 }
 
@@ -353,29 +356,26 @@ fn build_project(
     let mut tx = Transaction::new();
     // `--report` must not land on the manifest (the specs and data are protected too).
     tx.protect(&manifest_path.unwrap_or_else(|| PathBuf::from(build::MANIFEST)));
-    let built = build::build_staged(&specs, &m.options, &limits, &progress, &mut tx)?;
+    let batch = Batch {
+        // The whole project goes into one folder: its gallery page lists every map.
+        gallery: shard.is_none(),
+        progress: &progress,
+        ..Batch::new(m.options, limits)
+    };
+    let built = build::stage_maps(&specs, &batch, &mut tx)?;
     if show {
         eprintln!();
-    }
-    if shard.is_none() && m.options.formats.contains(&Format::Svg) {
-        // The whole project went into one folder: its gallery page lists every map.
-        let entries: Vec<_> = built.iter().map(|b| b.gallery.clone()).collect();
-        mapfig::build::gallery::stage_gallery(&mut tx, &m.options.out_dir, &entries)?;
     }
     if let Some(r) = report {
         tx.stage(&r, build::report_json(&built, shard).as_bytes())?;
     }
     tx.commit()?;
-    let mut files = 0;
-    for b in &built {
-        warn_dropped(&b.spec, &b.dropped_labels);
-        warn_layout(&b.spec, &b.warnings);
-        files += b.files.len();
-    }
+    built.iter().for_each(warn);
+    let files: usize = built.iter().map(|b| b.files.len()).sum();
     eprintln!(
         "mapfig: rendered {} maps ({files} files) into {}",
         built.len(),
-        m.options.out_dir.display()
+        batch.options.out_dir.display()
     );
     Ok(())
 }
@@ -425,83 +425,32 @@ fn check_project(
     Ok(())
 }
 
-fn render_all(specs: Vec<PathBuf>, options: Options, limits: Limits, timings: bool) -> Result<()> {
+/// `mapfig render`: the chosen specs, or with none every `maps/*.toml`. Every spec's PNG
+/// size is checked against `--scale` and `--max-pixels` before any data is read.
+fn render_specs(args: RenderArgs) -> Result<()> {
+    let options = args.options()?;
     // The default job renders every spec in maps/ into one folder, so it also writes that
-    // folder's gallery page; a render of chosen specs must not replace it with a partial one.
-    let default_job = specs.is_empty();
-    let mut gallery = Vec::new();
+    // folder's gallery page.
+    let default_job = args.specs.is_empty();
     let specs = if default_job {
         render::default_specs(std::path::Path::new("."))?
     } else {
-        specs
+        args.specs
     };
-    let loaded = load_specs_up_front(&specs, &options, &limits)?;
-    let cache = DataCache::new(limits);
-    // Every spec's files are staged as it renders (so their bytes need not stay in
-    // memory) and renamed into place only when all specs rendered.
+    let batch = Batch {
+        gallery: default_job,
+        png_sizes_up_front: true,
+        ..Batch::new(options, args.limits.limits())
+    };
     let mut tx = Transaction::new();
-    let mut claims = render::OutputClaims::default();
-    for (spec, loaded) in specs.iter().zip(loaded) {
-        let r = render::stage_spec(spec, loaded, &options, &cache, &mut tx, &mut claims)?;
-        warn_dropped(spec, &r.dropped_labels);
-        warn_layout(spec, &r.warnings);
-        if timings {
-            print_timings(&spec.display().to_string(), &r.timings);
+    for b in build::stage_maps(&specs, &batch, &mut tx)? {
+        warn(&b);
+        if args.timings {
+            print_timings(&b.spec.display().to_string(), &b.timings);
         }
-        gallery.push(r.gallery);
-    }
-    if default_job && options.formats.contains(&Format::Svg) {
-        mapfig::build::gallery::stage_gallery(&mut tx, &options.out_dir, &gallery)?;
     }
     for f in tx.commit()? {
         eprintln!("wrote {}", f.display());
-    }
-    Ok(())
-}
-
-/// Every spec is loaded and validated, and its PNG size checked against `--scale` and
-/// `--max-pixels`, before any data is read or file written: a mistake in the third spec does
-/// not surface after two maps were rendered. The specs, in order, are what gets rendered.
-fn load_specs_up_front(
-    specs: &[PathBuf],
-    options: &Options,
-    limits: &Limits,
-) -> Result<Vec<mapfig::spec::Spec>> {
-    specs
-        .iter()
-        .map(|path| {
-            let spec = mapfig::spec::load(path)?;
-            if options.formats.contains(&Format::Png) {
-                check_png_size((spec.width, spec.height), options.scale, limits)
-                    .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-            }
-            Ok(spec)
-        })
-        .collect()
-}
-
-/// A PNG must be at least a pixel a side and within the pixel limit: checked before any
-/// data is read, as a usage error naming the flags.
-fn check_png_size((w, h): (f64, f64), scale: f64, limits: &Limits) -> Result<()> {
-    if !(scale.is_finite() && scale > 0.0 && scale <= build::MAX_SCALE) {
-        return Err(Error::Usage(format!(
-            "--scale must be above 0 and at most {}, got {scale}",
-            build::MAX_SCALE
-        )));
-    }
-    let (pw, ph) = ((w * scale).round(), (h * scale).round());
-    if pw < 1.0 || ph < 1.0 {
-        let least = (0.5 / w.min(h) * 1e4).ceil() / 1e4;
-        return Err(Error::Usage(format!(
-            "--scale {scale} makes the {w}x{h} map a {pw}×{ph} PNG: use --scale {least:.4} or more (the PNG needs at least one pixel a side)"
-        )));
-    }
-    if pw * ph > limits.max_pixels as f64 {
-        return Err(Error::Usage(format!(
-            "--scale {scale} makes the {w}x{h} map a {pw}×{ph} PNG ({} pixels), over the limit of {} pixels: lower --scale or the map's size, or raise --max-pixels",
-            pw * ph,
-            limits.max_pixels
-        )));
     }
     Ok(())
 }

@@ -1,11 +1,14 @@
-//! The whole pipeline as library calls: spec file → SVG/PNG files, and the spec-less
-//! `draw` quick look. Everything is rendered in memory first and then written through one
-//! [`Transaction`] per command, so a failure leaves no output file behind and never
-//! replaces some outputs but not others.
+//! One map through the whole pipeline: a spec is laid out and encoded in memory into the
+//! bytes of each output format ([`encode_map`], [`encode_spec`]), which are then staged into
+//! a [`Transaction`] ([`stage_encoded`]) and written only when every output of the command
+//! is complete, so a failure leaves no output file behind and never replaces some outputs
+//! but not others. Many specs at once go through [`crate::build`]. Also here: the output
+//! [`Options`] with the PNG scale checks, and the spec-less `draw` quick look.
 
 use crate::emit::{pdf, svg, Transaction};
 use crate::error::{Error, Result};
 use crate::layout::{self, labels::Dropped};
+use crate::limits::Limits;
 use crate::sources::DataCache;
 pub use crate::spec::draw::DrawOptions;
 use crate::spec::{self, Spec};
@@ -72,21 +75,48 @@ impl Default for Options {
     }
 }
 
-/// What one spec produced.
-#[derive(Debug)]
-pub struct Rendered {
-    pub spec: PathBuf,
-    pub files: Vec<PathBuf>,
-    pub dropped_labels: Vec<Dropped>,
-    /// What layout shortened or left out to fit the page.
-    pub warnings: Vec<String>,
-    pub timings: layout::Timings,
-    /// How the map is listed on the gallery page.
-    pub gallery: crate::build::gallery::GalleryEntry,
+/// Smallest PNG scale: every spec side is at least [`crate::spec::MIN_SIDE`] CSS pixels,
+/// so at this scale every PNG is at least one pixel a side.
+pub const MIN_SCALE: f64 = 0.01;
+
+/// Largest PNG scale.
+pub const MAX_SCALE: f64 = 16.0;
+
+/// Checks a PNG scale (`--scale`, the manifest's `scale`): the message completes
+/// "scale …" / "--scale …".
+pub fn check_scale(scale: f64) -> std::result::Result<(), String> {
+    if scale.is_finite() && (MIN_SCALE..=MAX_SCALE).contains(&scale) {
+        return Ok(());
+    }
+    Err(format!(
+        "must be from {MIN_SCALE} (so the smallest map, {} px a side, is still a pixel wide in the PNG) to {MAX_SCALE}, got {scale}",
+        spec::MIN_SIDE
+    ))
 }
 
-/// A rendered map in memory.
-pub struct Outputs {
+/// A `w`×`h` map's PNG at `scale` must be at least a pixel a side and within the pixel
+/// limit: checked before any data is read, as a usage error naming the flags.
+pub fn check_png_size((w, h): (f64, f64), scale: f64, limits: &Limits) -> Result<()> {
+    check_scale(scale).map_err(|m| Error::Usage(format!("--scale {m}")))?;
+    let (pw, ph) = ((w * scale).round(), (h * scale).round());
+    if pw < 1.0 || ph < 1.0 {
+        let least = (0.5 / w.min(h) * 1e4).ceil() / 1e4;
+        return Err(Error::Usage(format!(
+            "--scale {scale} makes the {w}x{h} map a {pw}×{ph} PNG: use --scale {least:.4} or more (the PNG needs at least one pixel a side)"
+        )));
+    }
+    if pw * ph > limits.max_pixels as f64 {
+        return Err(Error::Usage(format!(
+            "--scale {scale} makes the {w}x{h} map a {pw}×{ph} PNG ({} pixels), over the limit of {} pixels: lower --scale or the map's size, or raise --max-pixels",
+            pw * ph,
+            limits.max_pixels
+        )));
+    }
+    Ok(())
+}
+
+/// A map laid out and encoded in memory: the bytes of each format asked for.
+pub struct EncodedMap {
     pub svg: String,
     pub png: Option<Vec<u8>>,
     pub pdf: Option<Vec<u8>>,
@@ -95,16 +125,16 @@ pub struct Outputs {
 
 /// Lays out and encodes a spec without writing anything. The SVG text is always made (the
 /// PDF is converted from it); PNG and PDF only when `formats` asks for them.
-pub fn render_in_memory(
+pub fn encode_map(
     spec: &Spec,
     formats: &[Format],
     scale: f64,
     cache: &DataCache,
-) -> Result<Outputs> {
+) -> Result<EncodedMap> {
     render_formats(spec, true, formats, scale, cache)
 }
 
-/// Like [`render_in_memory`], choosing whether to write the SVG text when neither SVG nor
+/// Like [`encode_map`], choosing whether to write the SVG text when neither SVG nor
 /// PDF is asked for (a big PNG-only render skips it).
 pub fn render_formats(
     spec: &Spec,
@@ -112,7 +142,7 @@ pub fn render_formats(
     formats: &[Format],
     scale: f64,
     cache: &DataCache,
-) -> Result<Outputs> {
+) -> Result<EncodedMap> {
     let mut layout = layout::build(spec, cache)?;
     layout.timings.restart();
     let svg = if always_svg || formats.contains(&Format::Svg) || formats.contains(&Format::Pdf) {
@@ -145,7 +175,7 @@ pub fn render_formats(
     } else {
         None
     };
-    Ok(Outputs {
+    Ok(EncodedMap {
         svg,
         png,
         pdf,
@@ -153,7 +183,7 @@ pub fn render_formats(
     })
 }
 
-impl Outputs {
+impl EncodedMap {
     /// The encoded bytes of `format`, if it was rendered.
     pub fn bytes(&self, format: Format) -> Option<&[u8]> {
         match format {
@@ -164,17 +194,21 @@ impl Outputs {
     }
 }
 
-/// One spec rendered in memory: each output file's path and bytes, not yet written.
-pub struct Encoded {
+/// One spec encoded in memory: each output file's path and bytes, not yet written.
+pub struct EncodedSpec {
     pub files: Vec<(PathBuf, Vec<u8>)>,
-    /// How the map is listed on the gallery page.
-    pub gallery: crate::build::gallery::GalleryEntry,
     pub dropped_labels: Vec<Dropped>,
     /// What layout shortened or left out to fit the page.
     pub warnings: Vec<String>,
     pub timings: layout::Timings,
+    /// The spec's `output`: its files' name in the out folder, before the extension.
+    pub output: String,
+    /// The map's title and description, as in the SVG's `<title>` and `<desc>`.
     pub title: String,
     pub description: String,
+    /// The map's size in CSS pixels.
+    pub width: f64,
+    pub height: f64,
     /// Every file the render read (the spec and its data): no output may replace one.
     pub inputs: Vec<PathBuf>,
 }
@@ -203,9 +237,9 @@ pub fn spec_inputs(spec: &Spec) -> Vec<PathBuf> {
     files
 }
 
-/// Renders one spec into bytes for each requested format, named as `render_spec` would
-/// write them.
-pub fn encode_spec(path: &Path, options: &Options, cache: &DataCache) -> Result<Encoded> {
+/// Reads the spec file at `path` and encodes it into the bytes of each requested format,
+/// each with the path in `options.out_dir` it is written to.
+pub fn encode_spec(path: &Path, options: &Options, cache: &DataCache) -> Result<EncodedSpec> {
     encode_loaded(path, spec::load(path)?, options, cache)
 }
 
@@ -215,12 +249,12 @@ pub fn encode_loaded(
     mut spec: Spec,
     options: &Options,
     cache: &DataCache,
-) -> Result<Encoded> {
+) -> Result<EncodedSpec> {
     if let Some(t) = options.theme {
         spec.theme = t;
     }
     spec.dark_variant |= options.dark_variant;
-    let out = render_in_memory(&spec, &options.formats, options.scale, cache)?;
+    let out = encode_map(&spec, &options.formats, options.scale, cache)?;
     if options.strict_labels {
         if let Some(d) = out.layout.dropped_labels.iter().find(|d| d.required) {
             return Err(Error::render(
@@ -242,15 +276,18 @@ pub fn encode_loaded(
         };
         files.push((file, bytes));
     }
-    Ok(Encoded {
-        gallery: crate::build::gallery::GalleryEntry::new(path, &spec.output, &out.layout.scene),
+    let inputs = spec_inputs(&spec);
+    Ok(EncodedSpec {
         files,
         dropped_labels: out.layout.dropped_labels,
         warnings: out.layout.warnings,
         timings: out.layout.timings,
-        title: out.layout.scene.title.clone(),
-        description: out.layout.scene.description.clone(),
-        inputs: spec_inputs(&spec),
+        output: spec.output,
+        title: out.layout.scene.title,
+        description: out.layout.scene.description,
+        width: out.layout.scene.width,
+        height: out.layout.scene.height,
+        inputs,
     })
 }
 
@@ -261,7 +298,7 @@ pub struct OutputClaims(HashMap<PathBuf, PathBuf>);
 
 impl OutputClaims {
     /// Claims `encoded`'s files for `spec`; an error names both specs on a clash.
-    pub fn claim(&mut self, spec: &Path, encoded: &Encoded) -> Result<()> {
+    pub fn claim(&mut self, spec: &Path, encoded: &EncodedSpec) -> Result<()> {
         for (file, _) in &encoded.files {
             match self.0.get(file) {
                 Some(other) if other != spec => {
@@ -282,7 +319,7 @@ impl OutputClaims {
 }
 
 /// Stages one rendered spec's files into `tx`, its inputs protected from being replaced.
-pub fn stage_encoded(tx: &mut Transaction, encoded: &Encoded) -> Result<()> {
+pub fn stage_encoded(tx: &mut Transaction, encoded: &EncodedSpec) -> Result<()> {
     for input in &encoded.inputs {
         tx.protect(input);
     }
@@ -294,53 +331,6 @@ pub fn stage_encoded(tx: &mut Transaction, encoded: &Encoded) -> Result<()> {
         tx.stage(file, bytes)?;
     }
     Ok(())
-}
-
-/// Renders one spec file into `options.out_dir`.
-pub fn render_spec(path: &Path, options: &Options, cache: &DataCache) -> Result<Rendered> {
-    let mut tx = Transaction::new();
-    let spec = spec::load(path)?;
-    let mut rendered = stage_spec(
-        path,
-        spec,
-        options,
-        cache,
-        &mut tx,
-        &mut OutputClaims::default(),
-    )?;
-    rendered.timings.restart();
-    rendered.files = tx.commit()?;
-    rendered.timings.lap("write files");
-    Ok(rendered)
-}
-
-/// Renders one spec, loaded from `path`, and stages its files into `tx` (written when `tx`
-/// commits); the result lists the files staged. `claims` catches another spec of the command
-/// writing the same file.
-pub fn stage_spec(
-    path: &Path,
-    spec: Spec,
-    options: &Options,
-    cache: &DataCache,
-    tx: &mut Transaction,
-    claims: &mut OutputClaims,
-) -> Result<Rendered> {
-    let encoded = encode_loaded(path, spec, options, cache)?;
-    claims.claim(path, &encoded)?;
-    let start = std::time::Instant::now();
-    stage_encoded(tx, &encoded)?;
-    let mut timings = encoded.timings;
-    timings.stages.push(("stage files".into(), start.elapsed()));
-    timings.restart();
-    let files = encoded.files.into_iter().map(|(f, _)| f).collect();
-    Ok(Rendered {
-        spec: path.to_path_buf(),
-        files,
-        gallery: encoded.gallery,
-        dropped_labels: encoded.dropped_labels,
-        warnings: encoded.warnings,
-        timings,
-    })
 }
 
 /// The spec files `mapfig` renders with no arguments: `maps/*.toml` under `root`, sorted.

@@ -1,7 +1,7 @@
 //! PDF output of a real story map, read back with poppler (`pdftotext`, `pdfinfo`): the text
 //! is real text, the page is the spec's size in points, and the bytes are reproducible.
 
-use mapfig::render::{render_in_memory, Format};
+use mapfig::render::{encode_map, Format};
 use mapfig::sources::DataCache;
 use mapfig::spec;
 use std::path::{Path, PathBuf};
@@ -33,12 +33,12 @@ fn poppler(tool: &str, pdf: &Path) -> String {
 fn afghanistan_provinces_pdf_has_real_text_and_the_right_page() {
     let s = spec::load(&root().join("maps/afghanistan-provinces.toml")).unwrap();
     let cache = DataCache::default();
-    let out = render_in_memory(&s, &[Format::Pdf], 2.0, &cache).unwrap();
+    let out = encode_map(&s, &[Format::Pdf], 2.0, &cache).unwrap();
     assert!(out.png.is_none(), "PNG was not asked for");
     let pdf = out.pdf.expect("PDF was asked for");
     assert!(pdf.starts_with(b"%PDF-"));
 
-    let again = render_in_memory(&s, &[Format::Pdf], 2.0, &cache).unwrap();
+    let again = encode_map(&s, &[Format::Pdf], 2.0, &cache).unwrap();
     assert!(
         again.pdf.as_deref() == Some(pdf.as_slice()),
         "two renders differ"

@@ -96,7 +96,10 @@ fn a_build_writes_the_same_bytes_on_one_and_two_threads() {
     for threads in [1, 2] {
         let out = dir.join(format!("out-{threads}"));
         let built = pool(threads).install(|| {
-            mapfig::build::build(&specs, &options(&out), &Limits::default(), &|_, _, _| {})
+            mapfig::build::build(
+                &specs,
+                &mapfig::build::Batch::new(options(&out), Limits::default()),
+            )
         });
         assert_eq!(built.unwrap().len(), 2);
         outputs.push(files_in(&out));

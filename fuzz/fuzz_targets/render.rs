@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use mapfig::sources::DataCache;
 use mapfig::limits::Limits;
-use mapfig::render::{render_in_memory, Format};
+use mapfig::render::{encode_map, Format};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -40,5 +40,5 @@ fuzz_target!(|bytes: &[u8]| {
         max_pixels: 2_000_000,
     };
     let cache = DataCache::new(limits);
-    let _ = render_in_memory(&spec, &[Format::Svg, Format::Png], 0.5, &cache);
+    let _ = encode_map(&spec, &[Format::Svg, Format::Png], 0.5, &cache);
 });

@@ -12,6 +12,7 @@
 
 use crate::emit::{svg::clean_text, write_atomic, Transaction};
 use crate::error::{Error, Result};
+use crate::render::EncodedSpec;
 use crate::scene::Scene;
 use std::path::Path;
 
@@ -35,14 +36,24 @@ impl GalleryEntry {
     /// The entry for a map rendered from `spec_file`, with the texts of its scene.
     pub fn new(spec_file: &Path, output: &str, scene: &Scene) -> GalleryEntry {
         GalleryEntry {
-            spec: spec_file
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            spec: file_name(spec_file),
             output: output.to_string(),
             title: scene.title.clone(),
             description: scene.description.clone(),
             width: scene.width,
             height: scene.height,
+        }
+    }
+
+    /// The entry for the map `spec_file` was encoded into.
+    pub fn of_encoded(spec_file: &Path, encoded: &EncodedSpec) -> GalleryEntry {
+        GalleryEntry {
+            spec: file_name(spec_file),
+            output: encoded.output.clone(),
+            title: encoded.title.clone(),
+            description: encoded.description.clone(),
+            width: encoded.width,
+            height: encoded.height,
         }
     }
 
@@ -60,6 +71,11 @@ impl GalleryEntry {
             (false, false) => format!("{title}. {description}"),
         }
     }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
 /// Writes `out_dir/index.html` (atomically) listing `maps`, whose SVGs must already be in
