@@ -5,7 +5,7 @@
 use super::polygon_index::{pole_of_inaccessibility, PolygonIndex};
 use crate::color::Paint;
 use crate::geom::{polygon_area, Pt, Ring};
-use crate::text::fonts;
+use crate::text::{fonts, shape_line, FontBook, ShapedLine};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
@@ -296,10 +296,18 @@ pub struct TextMetrics {
 /// Measures lines with the bundled font. The box covers cap height to descender, plus the
 /// halo, so two boxes that do not touch never show touching glyphs.
 pub fn measure(lines: &[String], size: f64, bold: bool, italic: bool, halo: f64) -> TextMetrics {
-    let width = lines
+    let face = FontBook::bundled().select(bold, italic);
+    let shaped: Vec<ShapedLine> = lines
         .iter()
-        .map(|l| fonts::text_width(l, size, bold, italic, 0.0))
-        .fold(0.0, f64::max);
+        .map(|l| shape_line(l, size, face, 0.0))
+        .collect();
+    measure_shaped(&shaped, size, bold, halo)
+}
+
+/// [`measure`] for lines already shaped at `size`: the width is their widest glyph
+/// advances (letter spacing left out), the height the upright face's of that weight.
+pub fn measure_shaped(lines: &[ShapedLine], size: f64, bold: bool, halo: f64) -> TextMetrics {
+    let width = lines.iter().map(|l| l.advance_width).fold(0.0, f64::max);
     let (ascent, descent) = fonts::ascent_descent(size, bold);
     let line_height = (size * 1.2).round();
     TextMetrics {
@@ -349,6 +357,9 @@ pub struct Placed {
     pub size: f64,
     pub bbox: BoxPx,
     pub metrics: TextMetrics,
+    /// The label's lines, shaped at `size` with its letter spacing: the glyphs measured
+    /// for `bbox`, handed to the scene to draw.
+    pub lines: Vec<ShapedLine>,
     /// Leader line from the feature to the label.
     pub leader: Option<(Pt, Pt)>,
     /// Rotation in degrees (clockwise) about `center`, for labels that follow a line.
@@ -419,12 +430,17 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
         Target::Polygon { rings, .. } => Some((PolygonIndex::new(rings), pole(rings))),
         Target::Point(..) | Target::Line(_) => None,
     };
+    let face = FontBook::bundled().select(r.bold, false);
     for size in [r.size, (r.size * 0.85).max(6.0)] {
-        let m = measure(&r.lines, size, r.bold, false, HALO);
+        let lines: Vec<ShapedLine> = r
+            .lines
+            .iter()
+            .map(|l| shape_line(l, size, face, r.letter_spacing))
+            .collect();
+        let m = measure_shaped(&lines, size, r.bold, HALO);
         let m = TextMetrics {
             width: m.width
-                + r.letter_spacing
-                    * r.lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64,
+                + r.letter_spacing * lines.iter().map(|l| l.chars).max().unwrap_or(0) as f64,
             ..m
         };
         let (w, h) = (m.width, m.bottom - m.top);
@@ -435,6 +451,7 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
             size,
             bbox: BoxPx::centered(c, w, h),
             metrics: m,
+            lines: lines.clone(),
             leader,
             rotate: 0.0,
         };
