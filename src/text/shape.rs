@@ -85,8 +85,9 @@ pub fn shape_run(
     let glyphs = shape_units(face.shaper(), &text, direction);
     let chars = text.chars().count();
     let units: f64 = glyphs.iter().map(|g| g.advance).sum();
-    // Two ways to scale, as measuring and drawing always have: the width divides the sum,
-    // each pen step multiplies by the scale.
+    // The width divides the sum by units per em, each pen step multiplies by the scale:
+    // the two orders measuring and drawing have always used, which can differ in the last
+    // bit, so every written number stays what it was.
     let advance_width = units / face.units_per_em() * size;
     let scale = face.scale(size);
     ShapedLine {
