@@ -4,6 +4,7 @@
 use crate::color::Paint;
 pub use crate::geom::path::{num, push_num, write_num, PathData, PRECISION};
 pub use crate::spec::ids::{safe_id, ID_SEPARATOR};
+use crate::text::{shape_line, FontBook, ShapedLine};
 
 /// A finished figure in pixel space.
 #[derive(Debug, Clone)]
@@ -167,6 +168,40 @@ pub struct Text {
     pub letter_spacing: f64,
     /// Rotation in degrees (clockwise) about `(x, y)`.
     pub rotate: f64,
+    /// The lines shaped in this text's face, size and letter spacing, one per line: what
+    /// the emitters draw. Empty until shaped; layout shapes every text once (labels while
+    /// measuring them, the rest in [`Scene::shape_texts`]).
+    pub shaped: Vec<ShapedLine>,
+}
+
+impl Text {
+    /// Shapes the lines, unless they are shaped already.
+    pub fn shape(&mut self) {
+        if self.shaped.len() == self.lines.len() {
+            return;
+        }
+        let face = FontBook::bundled().select(self.bold, self.italic);
+        self.shaped = self
+            .lines
+            .iter()
+            .map(|l| shape_line(l, self.size, face, self.letter_spacing))
+            .collect();
+    }
+
+    /// The glyph outlines of the shaped lines, each line placed at its anchor, one
+    /// `line_height` below the one before (rotation is left to the emitter).
+    pub fn glyph_outlines(&self) -> PathData {
+        let mut d = PathData::new();
+        for (i, line) in self.shaped.iter().enumerate() {
+            let x = match self.anchor {
+                TextAnchor::Start => self.x,
+                TextAnchor::Middle => self.x - line.width / 2.0,
+                TextAnchor::End => self.x - line.width,
+            };
+            line.outline_into(&mut d, x, self.y + i as f64 * self.line_height);
+        }
+        d
+    }
 }
 
 impl Scene {
@@ -181,6 +216,21 @@ impl Scene {
             }
         }
         walk(&self.nodes, f);
+    }
+
+    /// Shapes every text not shaped yet ([`Text::shape`]): the one shaping pass layout ends
+    /// with, so no emitter ever shapes.
+    pub fn shape_texts(&mut self) {
+        fn walk(nodes: &mut [Node]) {
+            for n in nodes {
+                match n {
+                    Node::Group(g) => walk(&mut g.children),
+                    Node::Text(t) => t.shape(),
+                    Node::Shape(_) => {}
+                }
+            }
+        }
+        walk(&mut self.nodes);
     }
 
     /// Bytes of SVG path data in the scene, and how many paths hold them.

@@ -6,7 +6,7 @@ use mapfig::layout;
 use mapfig::render::default_specs;
 use mapfig::sources::DataCache;
 use mapfig::spec;
-use mapfig::text::fonts;
+use mapfig::text::shape as fonts;
 use std::path::PathBuf;
 
 fn root() -> PathBuf {

@@ -156,7 +156,7 @@ fn text_boxes(svg: &roxmltree::Document) -> Vec<(String, [f64; 4])> {
             ));
         }
         for (x, y, line) in lines {
-            let width = mapfig::text::fonts::text_width(&line, size, bold, italic, spacing);
+            let width = mapfig::text::text_width(&line, size, bold, italic, spacing);
             let x0 = match anchor {
                 "middle" => x - width / 2.0,
                 "end" => x - width,

@@ -4,8 +4,7 @@
 
 use crate::color::Paint;
 use crate::error::{Error, Result};
-use crate::scene::{Group, Node, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor};
-use crate::text::fonts;
+use crate::scene::{Group, Node, Scene, Shape, ShapeGeometry, Style, Text};
 use rayon::prelude::*;
 use resvg::tiny_skia::{
     self as sk, FillRule, LineCap, LineJoin, Mask, Path as SkPath, PathBuilder, Pixmap, Transform,
@@ -293,28 +292,10 @@ impl Renderer<'_> {
         }
     }
 
-    /// Text as glyph outlines from the bundled fonts, with the same advances layout
-    /// measured with (so what was placed is what is drawn); the halo is a stroke under it.
+    /// Text as the glyph outlines of its shaped lines, the glyphs layout measured (so what
+    /// was placed is what is drawn); the halo is a stroke under it.
     fn text(&mut self, pm: &mut Pixmap, t: &Text) {
-        let mut d = String::new();
-        for (i, line) in t.lines.iter().enumerate() {
-            let line = super::svg::clean_text(line);
-            let w = fonts::text_width(&line, t.size, t.bold, t.italic, t.letter_spacing);
-            let x = match t.anchor {
-                TextAnchor::Start => t.x,
-                TextAnchor::Middle => t.x - w / 2.0,
-                TextAnchor::End => t.x - w,
-            };
-            d.push_str(&fonts::outline(
-                &line,
-                t.size,
-                t.bold,
-                t.italic,
-                t.letter_spacing,
-                x,
-                t.y + i as f64 * t.line_height,
-            ));
-        }
+        let d = t.glyph_outlines().finish();
         let Some(path) = parse_path(&d) else { return };
         let ts = if t.rotate != 0.0 {
             self.ts.pre_concat(Transform::from_rotate_at(
@@ -445,6 +426,7 @@ fn parse_path(d: &str) -> Option<SkPath> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scene::TextAnchor;
 
     /// Bands meet without seams: a banded drawing of shapes crossing every band boundary
     /// (fills, strokes, a clip, text) matches the one-pass drawing.
@@ -469,7 +451,7 @@ mod tests {
             opacity: 1.0,
             round: true,
         };
-        let scene = Scene {
+        let mut scene = Scene {
             width: 300.0,
             height: 200.0,
             title: String::new(),
@@ -504,11 +486,13 @@ mod tests {
                     line_height: 9.0,
                     letter_spacing: 0.0,
                     rotate: 0.0,
+                    shaped: Vec::new(),
                 }),
             ],
             dark_variant: false,
             id_prefix: "m".into(),
         };
+        scene.shape_texts();
         let one = draw_bands(&scene, 600, 400, 1).unwrap();
         let banded = draw_bands(&scene, 600, 400, BANDS).unwrap();
         assert_eq!(banded.len(), BANDS as usize);

@@ -338,26 +338,10 @@ fn text(out: &mut String, t: &Text, ids: &mut DocumentIds) {
     out.push_str("</text>");
 }
 
+/// The text as the glyph outlines of its shaped lines (the glyphs layout measured), its
+/// words kept as the group's accessible label.
 fn text_outlined(t: &Text, ids: &mut DocumentIds) -> Element {
-    let mut d = String::new();
-    for (i, line) in t.lines.iter().enumerate() {
-        let line = clean_text(line);
-        let w = crate::text::fonts::text_width(&line, t.size, t.bold, t.italic, t.letter_spacing);
-        let x = match t.anchor {
-            TextAnchor::Start => t.x,
-            TextAnchor::Middle => t.x - w / 2.0,
-            TextAnchor::End => t.x - w,
-        };
-        d.push_str(&crate::text::fonts::outline(
-            &line,
-            t.size,
-            t.bold,
-            t.italic,
-            t.letter_spacing,
-            x,
-            t.y + i as f64 * t.line_height,
-        ));
-    }
+    let d = t.glyph_outlines().finish();
     let words: Vec<String> = t.lines.iter().map(|l| clean_text(l)).collect();
     let mut e: Element = el::Group::new().into();
     set_common(&mut e, &t.id, &t.class, &Some(words.join(" ")), ids);
@@ -473,18 +457,11 @@ fn dark_style(scene: &Scene) -> String {
     css
 }
 
-/// Text from data made safe for XML: control characters (invalid in XML 1.0) and bidi
-/// override/isolate controls (which can visually reorder a label) are removed. Escaping of
-/// `<`, `&` and quotes is done by the svg crate.
-pub fn clean_text(s: &str) -> String {
-    s.chars()
-        .filter(|&c| {
-            let control = c.is_control() && c != '\t';
-            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-            !(control || bidi || matches!(c, '\u{FFFE}' | '\u{FFFF}'))
-        })
-        .collect()
-}
+/// Text from data made safe for XML: the characters shaping never draws are removed,
+/// among them control characters (invalid in XML 1.0) and bidi override/isolate controls
+/// (which can visually reorder a label). Escaping of `<`, `&` and quotes is done by the svg
+/// crate.
+pub use crate::text::clean_text;
 
 #[cfg(test)]
 mod tests {
@@ -588,6 +565,7 @@ mod tests {
             line_height: 12.0,
             letter_spacing: 0.0,
             rotate: 0.0,
+            shaped: Vec::new(),
         };
         let s = to_svg(&scene_with(vec![Node::Text(t)]));
         assert!(!s.contains("<script"), "{s}");

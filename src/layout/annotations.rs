@@ -270,7 +270,7 @@ pub fn badge_node(
         Some(t) => format!("{} of {}", b.value, t),
         None => b.value.clone(),
     };
-    let full = crate::text::fonts::text_width(&headline, VALUE_SIZE, true, false, 0.0);
+    let full = crate::text::text_width(&headline, VALUE_SIZE, true, false, 0.0);
     let value_size = if full > width && full > 0.0 {
         // A hair under the exact ratio, so rounding never leaves it a pixel too wide.
         (VALUE_SIZE * width / full * 0.99).max(MIN_VALUE_SIZE)

@@ -4,7 +4,7 @@
 //! [`MIN_FRAME`] px a side and the badges fit the panel, and says what it gave up (the
 //! warnings end up on stderr). The title is cut or dropped last, never silently.
 
-use crate::text::fonts;
+use crate::text::shape;
 
 /// The smallest map frame, in px a side: below this a map cannot be read.
 pub const MIN_FRAME: f64 = 80.0;
@@ -29,7 +29,7 @@ pub fn wrap_cut(
     italic: bool,
 ) -> (Vec<String>, bool) {
     let max_lines = max_lines.max(1);
-    let width = |s: &str| fonts::text_width(s, size, bold, italic, 0.0);
+    let width = |s: &str| shape::text_width(s, size, bold, italic, 0.0);
     let mut lines: Vec<String> = Vec::new();
     let mut cut = false;
     'paragraphs: for (k, para) in text.split('\n').enumerate() {
@@ -147,7 +147,7 @@ fn with_ellipsis(line: &str, max_width: f64, width: &dyn Fn(&str) -> f64) -> Str
 
 /// One line of text that fits `max_width`: cut with an ellipsis when it does not.
 pub fn fit_line(text: &str, max_width: f64, size: f64, bold: bool) -> (String, bool) {
-    let width = |s: &str| fonts::text_width(s, size, bold, false, 0.0);
+    let width = |s: &str| shape::text_width(s, size, bold, false, 0.0);
     if first_chars(text, MAX_LINE_CHARS).len() == text.len() && width(text) <= max_width {
         return (text.to_string(), false);
     }
@@ -405,7 +405,7 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert!(lines[2].ends_with('…'));
         for l in &lines {
-            assert!(fonts::text_width(l, 22.0, true, false, 0.0) <= 300.0, "{l}");
+            assert!(shape::text_width(l, 22.0, true, false, 0.0) <= 300.0, "{l}");
         }
     }
 
@@ -416,7 +416,7 @@ mod tests {
         assert!(cut && lines.len() == 2, "{lines:?}");
         for l in &lines {
             assert!(
-                fonts::text_width(l, 14.0, false, false, 0.0) <= 100.0,
+                shape::text_width(l, 14.0, false, false, 0.0) <= 100.0,
                 "{l}"
             );
         }
@@ -442,7 +442,7 @@ mod tests {
             cut && line.ends_with('…') && line.starts_with("word"),
             "{line}"
         );
-        assert!(fonts::text_width(&line, 11.5, false, false, 0.0) <= 150.0);
+        assert!(shape::text_width(&line, 11.5, false, false, 0.0) <= 150.0);
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 

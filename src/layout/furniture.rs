@@ -282,6 +282,7 @@ pub fn label_text(text: &str, x: f64, y: f64, size: f64, anchor: TextAnchor, fil
         line_height: size * 1.2,
         letter_spacing: 0.0,
         rotate: 0.0,
+        shaped: Vec::new(),
     }
 }
 

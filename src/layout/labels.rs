@@ -5,7 +5,7 @@
 use super::polygon_index::{pole_of_inaccessibility, PolygonIndex};
 use crate::color::Paint;
 use crate::geom::{polygon_area, Pt, Ring};
-use crate::text::fonts;
+use crate::text::{fonts, shape_line, FontBook, ShapedLine};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
@@ -296,10 +296,18 @@ pub struct TextMetrics {
 /// Measures lines with the bundled font. The box covers cap height to descender, plus the
 /// halo, so two boxes that do not touch never show touching glyphs.
 pub fn measure(lines: &[String], size: f64, bold: bool, italic: bool, halo: f64) -> TextMetrics {
-    let width = lines
+    let face = FontBook::bundled().select(bold, italic);
+    let shaped: Vec<ShapedLine> = lines
         .iter()
-        .map(|l| fonts::text_width(l, size, bold, italic, 0.0))
-        .fold(0.0, f64::max);
+        .map(|l| shape_line(l, size, face, 0.0))
+        .collect();
+    measure_shaped(&shaped, size, bold, halo)
+}
+
+/// [`measure`] for lines already shaped at `size`: the width is their widest glyph
+/// advances (letter spacing left out), the height the upright face's of that weight.
+pub fn measure_shaped(lines: &[ShapedLine], size: f64, bold: bool, halo: f64) -> TextMetrics {
+    let width = lines.iter().map(|l| l.advance_width).fold(0.0, f64::max);
     let (ascent, descent) = fonts::ascent_descent(size, bold);
     let line_height = (size * 1.2).round();
     TextMetrics {
@@ -349,6 +357,9 @@ pub struct Placed {
     pub size: f64,
     pub bbox: BoxPx,
     pub metrics: TextMetrics,
+    /// The label's lines, shaped at `size` with its letter spacing: the glyphs measured
+    /// for `bbox`, handed to the scene to draw.
+    pub lines: Vec<ShapedLine>,
     /// Leader line from the feature to the label.
     pub leader: Option<(Pt, Pt)>,
     /// Rotation in degrees (clockwise) about `center`, for labels that follow a line.
@@ -419,12 +430,17 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
         Target::Polygon { rings, .. } => Some((PolygonIndex::new(rings), pole(rings))),
         Target::Point(..) | Target::Line(_) => None,
     };
+    let face = FontBook::bundled().select(r.bold, false);
     for size in [r.size, (r.size * 0.85).max(6.0)] {
-        let m = measure(&r.lines, size, r.bold, false, HALO);
+        let lines: Vec<ShapedLine> = r
+            .lines
+            .iter()
+            .map(|l| shape_line(l, size, face, r.letter_spacing))
+            .collect();
+        let m = measure_shaped(&lines, size, r.bold, HALO);
         let m = TextMetrics {
             width: m.width
-                + r.letter_spacing
-                    * r.lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64,
+                + r.letter_spacing * lines.iter().map(|l| l.chars).max().unwrap_or(0) as f64,
             ..m
         };
         let (w, h) = (m.width, m.bottom - m.top);
@@ -435,6 +451,7 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
             size,
             bbox: BoxPx::centered(c, w, h),
             metrics: m,
+            lines: lines.clone(),
             leader,
             rotate: 0.0,
         };
@@ -631,123 +648,4 @@ pub fn point_along(line: &[Pt], t: f64) -> Option<Pt> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn req(target: Target, text: &str) -> Request {
-        Request {
-            layer: "l".into(),
-            feature: text.into(),
-            lines: vec![text.into()],
-            size: 11.0,
-            bold: false,
-            color: Paint::rgb(0, 0, 0),
-            required: false,
-            priority: 0.0,
-            target,
-            letter_spacing: 0.0,
-            leader: true,
-        }
-    }
-
-    #[test]
-    fn labels_never_overlap_and_crowded_ones_are_dropped() {
-        let frame = BoxPx::new(0.0, 0.0, 100.0, 40.0);
-        let reqs: Vec<Request> = (0..12)
-            .map(|i| req(Target::Point([50.0, 20.0], 2.0), &format!("Place {i}")))
-            .collect();
-        let mut occ = Occupied::default();
-        let (placed, dropped) = place(&reqs, frame, &mut occ);
-        assert!(!placed.is_empty() && !dropped.is_empty());
-        assert_eq!(placed.len() + dropped.len(), 12);
-        for (i, a) in placed.iter().enumerate() {
-            assert!(a.bbox.inside(&frame));
-            for b in &placed[i + 1..] {
-                assert!(!a.bbox.intersects(&b.bbox), "{a:?} {b:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn a_big_polygon_gets_its_label_inside() {
-        let sq = vec![vec![
-            [0.0, 0.0],
-            [200.0, 0.0],
-            [200.0, 200.0],
-            [0.0, 200.0],
-            [0.0, 0.0],
-        ]];
-        let mut occ = Occupied::default();
-        let (placed, _) = place(
-            &[req(
-                Target::Polygon {
-                    rings: sq,
-                    whole: true,
-                },
-                "Kunduz",
-            )],
-            BoxPx::new(0.0, 0.0, 300.0, 300.0),
-            &mut occ,
-        );
-        let c = placed[0].center;
-        assert!(
-            (c[0] - 100.0).abs() < 1.0 && (c[1] - 100.0).abs() < 1.0,
-            "{c:?}"
-        );
-        assert!(placed[0].leader.is_none());
-    }
-
-    #[test]
-    fn a_tiny_polygon_gets_a_leader() {
-        let sq = vec![vec![
-            [50.0, 50.0],
-            [54.0, 50.0],
-            [54.0, 54.0],
-            [50.0, 54.0],
-            [50.0, 50.0],
-        ]];
-        let mut occ = Occupied::default();
-        let (placed, _) = place(
-            &[req(
-                Target::Polygon {
-                    rings: sq,
-                    whole: true,
-                },
-                "Tiny",
-            )],
-            BoxPx::new(0.0, 0.0, 300.0, 300.0),
-            &mut occ,
-        );
-        assert!(placed[0].leader.is_some());
-    }
-
-    #[test]
-    fn labels_follow_straight_lines() {
-        let diagonal = Target::Line(vec![[0.0, 100.0], [100.0, 0.0], [200.0, -100.0]]);
-        let mut occ = Occupied::default();
-        let (placed, _) = place(
-            &[req(diagonal, "Road")],
-            BoxPx::new(-50.0, -150.0, 250.0, 150.0),
-            &mut occ,
-        );
-        assert!((placed[0].rotate + 45.0).abs() < 1e-6, "{:?}", placed[0]);
-        // A zigzag is not straight enough: the label stays level.
-        let zigzag: Vec<Pt> = (0..40)
-            .map(|i| [f64::from(i) * 5.0, if i % 2 == 0 { 0.0 } else { 12.0 }])
-            .collect();
-        let mut occ = Occupied::default();
-        let (placed, _) = place(
-            &[req(Target::Line(zigzag), "Road")],
-            BoxPx::new(-50.0, -150.0, 250.0, 150.0),
-            &mut occ,
-        );
-        assert_eq!(placed[0].rotate, 0.0);
-    }
-
-    #[test]
-    fn point_along_a_line() {
-        let l = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]];
-        assert_eq!(point_along(&l, 0.5), Some([10.0, 0.0]));
-        assert_eq!(point_along(&l, 0.75), Some([10.0, 5.0]));
-    }
-}
+mod tests;

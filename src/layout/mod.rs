@@ -1226,6 +1226,7 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
             line_height: p.metrics.line_height,
             letter_spacing: r.letter_spacing,
             rotate: p.rotate,
+            shaped: p.lines.clone(),
         }));
         if let Some((a, b)) = p.leader {
             let mut d = PathData::new();
@@ -1384,6 +1385,7 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
         dark_variant: spec.dark_variant && spec.theme != crate::symbology::theme::Theme::Dark,
         id_prefix: spec.id_prefix.clone(),
     };
+    scene.shape_texts();
     spec.theme.apply(&mut scene);
     Ok(Layout {
         scene,

@@ -6,7 +6,7 @@ use crate::sources::Feature;
 use crate::spec::number_format::Decimal;
 pub use crate::spec::template::Template;
 use crate::spec::template::{Field, Part};
-use crate::text::fonts;
+use crate::text::shape;
 
 /// Why a template could not be filled.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,7 +159,7 @@ pub fn wrap(text: &str, max_width: f64, size: f64, bold: bool, italic: bool) -> 
                 format!("{line} {word}")
             };
             if !line.is_empty()
-                && fonts::text_width(&candidate, size, bold, italic, 0.0) > max_width
+                && shape::text_width(&candidate, size, bold, italic, 0.0) > max_width
             {
                 lines.push(std::mem::replace(&mut line, word.to_string()));
             } else {
@@ -248,7 +248,7 @@ mod tests {
         assert_eq!(lines.last().map(String::as_str), Some("seven"));
         for l in &lines[..lines.len() - 1] {
             assert!(
-                fonts::text_width(l, 12.0, false, false, 0.0) <= 60.0 || !l.contains(' '),
+                shape::text_width(l, 12.0, false, false, 0.0) <= 60.0 || !l.contains(' '),
                 "{l}"
             );
         }

@@ -1,0 +1,323 @@
+//! Shaping: one line of text set in one face becomes positioned glyphs with real metrics,
+//! once. Layout measures the [`ShapedLine`] and every emitter draws the same glyphs, so what
+//! was measured is what is drawn.
+
+use super::fonts::{FaceId, FontBook};
+use crate::geom::path::PathData;
+use std::borrow::Cow;
+
+/// The order glyphs are laid out in along the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    LeftToRight,
+    RightToLeft,
+}
+
+/// One glyph of a shaped line, in pixels at the line's size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    /// The glyph's id in its face.
+    pub id: u16,
+    /// Offset of the glyph's origin from the pen position (kerning marks, accents); `y_offset`
+    /// points up, as in the font.
+    pub x_offset: f64,
+    pub y_offset: f64,
+    /// How far the pen moves after this glyph, letter spacing included.
+    pub advance: f64,
+}
+
+/// One line of text shaped in one face at one size. Glyphs are in visual order, left to
+/// right, whatever the direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapedLine {
+    pub face: FaceId,
+    /// Font size in pixels.
+    pub size: f64,
+    /// Added after every character, in pixels.
+    pub letter_spacing: f64,
+    pub direction: Direction,
+    pub glyphs: Vec<Glyph>,
+    /// Characters shaped (those [`clean_text`] keeps): letter spacing follows each.
+    pub chars: usize,
+    /// The glyphs' advances alone, without letter spacing.
+    pub advance_width: f64,
+    /// The line's width: its advances plus the letter spacing of every character.
+    pub width: f64,
+    /// The face's height above the baseline at this size.
+    pub ascent: f64,
+    /// The face's depth below the baseline (positive) at this size.
+    pub descent: f64,
+}
+
+/// Shapes one line of `text`, left to right, in `face` at `size` px, with `letter_spacing` px
+/// after every character. Characters that are never drawn ([`clean_text`]) take no room.
+/// The entry point of the text stage: layout shapes each text once, measures the line and
+/// hands it to the scene, whose emitters draw exactly these glyphs.
+///
+/// ```
+/// use mapfig::text::{shape_line, FontBook};
+///
+/// let book = FontBook::bundled();
+/// let line = shape_line("Kunduz", 12.0, book.select(true, false), 0.0);
+/// assert_eq!(line.glyphs.len(), 6);
+/// let pen_travel: f64 = line.glyphs.iter().map(|g| g.advance).sum();
+/// assert!((pen_travel - line.width).abs() < 1e-9);
+/// // Letter spacing widens the line by one spacing per character.
+/// let spaced = shape_line("Kunduz", 12.0, book.select(true, false), 2.0);
+/// assert!((spaced.width - line.width - 12.0).abs() < 1e-9);
+/// // The outline of the glyphs, with the left end of the baseline at (10, 20).
+/// assert!(line.outline(10.0, 20.0).finish().starts_with('M'));
+/// ```
+pub fn shape_line(text: &str, size: f64, face: FaceId, letter_spacing: f64) -> ShapedLine {
+    shape_run(text, size, face, letter_spacing, Direction::LeftToRight)
+}
+
+/// [`shape_line`] in a given direction.
+pub fn shape_run(
+    text: &str,
+    size: f64,
+    face_id: FaceId,
+    letter_spacing: f64,
+    direction: Direction,
+) -> ShapedLine {
+    let face = FontBook::bundled().face(face_id);
+    let text = clean_text_cow(text);
+    let glyphs = shape_units(face.shaper(), &text, direction);
+    let chars = text.chars().count();
+    let units: f64 = glyphs.iter().map(|g| g.advance).sum();
+    // The width divides the sum by units per em, each pen step multiplies by the scale:
+    // the two orders measuring and drawing have always used, which can differ in the last
+    // bit, so every written number stays what it was.
+    let advance_width = units / face.units_per_em() * size;
+    let scale = face.scale(size);
+    ShapedLine {
+        face: face_id,
+        size,
+        letter_spacing,
+        direction,
+        glyphs: glyphs
+            .iter()
+            .map(|g| Glyph {
+                id: g.id,
+                x_offset: g.dx * scale,
+                y_offset: g.dy * scale,
+                advance: g.advance * scale + letter_spacing * g.chars as f64,
+            })
+            .collect(),
+        chars,
+        advance_width,
+        width: advance_width + letter_spacing * chars as f64,
+        ascent: face.ascent(size),
+        descent: face.descent(size),
+    }
+}
+
+/// Width in pixels of one line of text at `size` px in the face of that style, plus
+/// `letter_spacing` per character: the width of its [`shape_line`].
+pub fn text_width(text: &str, size: f64, bold: bool, italic: bool, letter_spacing: f64) -> f64 {
+    let face = FontBook::bundled().select(bold, italic);
+    shape_line(text, size, face, letter_spacing).width
+}
+
+impl ShapedLine {
+    /// The glyph outlines with the left end of the baseline at `(x, y)`.
+    pub fn outline(&self, x: f64, y: f64) -> PathData {
+        let mut d = PathData::new();
+        self.outline_into(&mut d, x, y);
+        d
+    }
+
+    /// Appends the glyph outlines, with the left end of the baseline at `(x, y)`, to `d`.
+    pub fn outline_into(&self, d: &mut PathData, x: f64, y: f64) {
+        let face = FontBook::bundled().face(self.face);
+        let mut pen = GlyphPen {
+            d,
+            origin: [x, y],
+            scale: face.scale(self.size),
+        };
+        let mut at = x;
+        for g in &self.glyphs {
+            pen.origin = [at + g.x_offset, y - g.y_offset];
+            face.shaper()
+                .outline_glyph(ttf_parser::GlyphId(g.id), &mut pen);
+            at += g.advance;
+        }
+    }
+}
+
+/// Writes a glyph's outline, in font units up from its origin, as pixel path data.
+struct GlyphPen<'a> {
+    d: &'a mut PathData,
+    origin: [f64; 2],
+    scale: f64,
+}
+
+impl GlyphPen<'_> {
+    fn pt(&self, x: f32, y: f32) -> [f64; 2] {
+        [
+            self.origin[0] + f64::from(x) * self.scale,
+            self.origin[1] - f64::from(y) * self.scale,
+        ]
+    }
+}
+
+impl ttf_parser::OutlineBuilder for GlyphPen<'_> {
+    fn move_to(&mut self, x: f32, y: f32) {
+        let p = self.pt(x, y);
+        self.d.move_to(p);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        let p = self.pt(x, y);
+        self.d.line_to(p);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        let (c, p) = (self.pt(x1, y1), self.pt(x, y));
+        self.d.quad_to(c, p);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        let (c1, c2, p) = (self.pt(x1, y1), self.pt(x2, y2), self.pt(x, y));
+        self.d.cubic_to(c1, c2, p);
+    }
+    fn close(&mut self) {
+        self.d.close();
+    }
+}
+
+/// A glyph as the shaper returns it: id, advance and offsets in font units.
+struct UnitGlyph {
+    id: u16,
+    advance: f64,
+    dx: f64,
+    dy: f64,
+    /// Characters this glyph stands for (more than one for a ligature).
+    chars: usize,
+}
+
+/// Shapes one line with the font's kerning and default features.
+fn shape_units(face: &rustybuzz::Face, text: &str, direction: Direction) -> Vec<UnitGlyph> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut buf = rustybuzz::UnicodeBuffer::new();
+    buf.push_str(text);
+    buf.set_direction(match direction {
+        Direction::LeftToRight => rustybuzz::Direction::LeftToRight,
+        Direction::RightToLeft => rustybuzz::Direction::RightToLeft,
+    });
+    let out = rustybuzz::shape(face, &[], buf);
+    let infos = out.glyph_infos();
+    // A cluster runs from its start to the next larger cluster start (in visual order the
+    // next one for left to right, the previous one for right to left).
+    let mut starts: Vec<usize> = infos.iter().map(|i| i.cluster as usize).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    infos
+        .iter()
+        .zip(out.glyph_positions())
+        .map(|(info, pos)| {
+            let start = info.cluster as usize;
+            let end = match starts.binary_search(&start) {
+                Ok(k) => starts.get(k + 1).copied().unwrap_or(text.len()),
+                Err(_) => text.len(),
+            };
+            UnitGlyph {
+                id: info.glyph_id as u16,
+                advance: f64::from(pos.x_advance),
+                dx: f64::from(pos.x_offset),
+                dy: f64::from(pos.y_offset),
+                chars: text
+                    .get(start.min(end)..end.max(start))
+                    .map_or(1, |s| s.chars().count().max(1)),
+            }
+        })
+        .collect()
+}
+
+/// `s` without the characters that are never drawn: control characters (a tab aside),
+/// bidi embeddings, overrides and isolates (text from data must not reorder what follows
+/// it), and the noncharacters U+FFFE and U+FFFF.
+pub fn clean_text(s: &str) -> String {
+    clean_text_cow(s).into_owned()
+}
+
+fn clean_text_cow(s: &str) -> Cow<'_, str> {
+    if s.chars().all(is_drawn) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().filter(|&c| is_drawn(c)).collect())
+    }
+}
+
+fn is_drawn(c: char) -> bool {
+    let control = c.is_control() && c != '\t';
+    let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    !(control || bidi || matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn regular() -> FaceId {
+        FontBook::bundled().select(false, false)
+    }
+
+    #[test]
+    fn widths_scale_with_size_and_weight() {
+        let w = text_width("Kunduz", 10.0, false, false, 0.0);
+        assert!(w > 25.0 && w < 45.0, "{w}");
+        assert!((text_width("Kunduz", 20.0, false, false, 0.0) - 2.0 * w).abs() < 1e-9);
+        assert!(text_width("Kunduz", 10.0, true, false, 0.0) > w);
+        assert_eq!(text_width("", 10.0, false, false, 0.0), 0.0);
+    }
+
+    #[test]
+    fn outlines_cover_the_measured_width() {
+        let line = shape_line("Kunduz", 20.0, regular(), 0.0);
+        let d = line.outline(10.0, 50.0).finish();
+        assert!(d.starts_with('M') && d.contains('Z'));
+        let xs: Vec<f64> = d
+            .split(|c: char| c.is_ascii_alphabetic() || c == ' ')
+            .filter_map(|p| p.split(',').next()?.parse().ok())
+            .collect();
+        let max = xs.iter().cloned().fold(f64::MIN, f64::max);
+        let w = line.width;
+        assert!(
+            max > 10.0 + w * 0.8 && max <= 10.0 + w + 1.0,
+            "{max} vs {w}"
+        );
+    }
+
+    #[test]
+    fn characters_never_drawn_take_no_room() {
+        let plain = shape_line("ab c", 12.0, regular(), 1.0);
+        let hostile = shape_line("a\u{202E}b\u{0001} c\u{FFFF}", 12.0, regular(), 1.0);
+        assert_eq!(plain, hostile);
+        assert_eq!(plain.chars, 4);
+        assert_eq!(clean_text("x\ty\u{2066}z\u{0000}"), "x\tyz");
+    }
+
+    #[test]
+    fn letter_spacing_follows_every_character_of_a_ligature() {
+        // "fi" may shape as one glyph; its advance carries both characters' spacing.
+        let line = shape_line("fit", 12.0, regular(), 3.0);
+        let travel: f64 = line.glyphs.iter().map(|g| g.advance).sum();
+        assert!(
+            (travel - line.width).abs() < 1e-9,
+            "{travel} {}",
+            line.width
+        );
+    }
+
+    #[test]
+    fn right_to_left_lines_hold_their_glyphs_in_visual_order() {
+        let ltr = shape_line("ab", 12.0, regular(), 0.0);
+        let rtl = shape_run("ab", 12.0, regular(), 0.0, Direction::RightToLeft);
+        let ids = |l: &ShapedLine| l.glyphs.iter().map(|g| g.id).collect::<Vec<_>>();
+        let mut reversed = ids(&ltr);
+        reversed.reverse();
+        assert_eq!(ids(&rtl), reversed);
+        assert_eq!(rtl.direction, Direction::RightToLeft);
+        assert!((rtl.width - ltr.width).abs() < 1e-9);
+    }
+}
