@@ -1,5 +1,5 @@
 //! The geometry leaf every stage may use: points, rings and lines ([`flat`]), bounding boxes
-//! ([`bounds`]), the one axis-aligned box clipper ([`clip`]), planar measures — area,
+//! ([`bounds`]), pixel boxes ([`boxes`]), the one axis-aligned box clipper ([`clip`]), planar measures — area,
 //! containment, distance, length ([`measure`]) — sampled box outlines ([`densify`]), the
 //! sphere ([`sphere`]) and fixed-precision path data ([`path`]). It imports no other module
 //! of mapfig.
@@ -18,6 +18,7 @@
 //! ```
 
 pub mod bounds;
+pub mod boxes;
 pub mod clip;
 pub mod densify;
 pub mod flat;
@@ -26,6 +27,7 @@ pub mod path;
 pub mod sphere;
 
 pub use bounds::Bounds;
+pub use boxes::BoxPx;
 pub use clip::{clip_line, clip_ring, clip_segment, segment_span};
 pub use densify::{densify_bbox, densify_bbox_area};
 pub use flat::{dedupe, flatten, Flat};

@@ -51,7 +51,7 @@ impl DataMask {
         let mut line_points = Vec::new();
         for l in lines {
             for w in l.windows(2) {
-                let len = ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt();
+                let len = crate::geom::distance(w[0], w[1]);
                 let n = (len / 4.0).ceil().max(1.0) as usize;
                 for i in 0..n {
                     let t = i as f64 / n as f64;

@@ -4,86 +4,11 @@
 
 use super::polygon_index::{pole_of_inaccessibility, PolygonIndex};
 use crate::color::Paint;
+pub use crate::geom::BoxPx;
 use crate::geom::{polygon_area, Pt, Ring};
 use crate::text::{fonts, shape_line, FontBook, ShapedLine};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
-
-/// An axis-aligned box in pixels.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BoxPx {
-    pub x0: f64,
-    pub y0: f64,
-    pub x1: f64,
-    pub y1: f64,
-}
-
-impl BoxPx {
-    pub fn new(x0: f64, y0: f64, x1: f64, y1: f64) -> Self {
-        BoxPx { x0, y0, x1, y1 }
-    }
-
-    pub fn centered(c: Pt, w: f64, h: f64) -> Self {
-        BoxPx::new(
-            c[0] - w / 2.0,
-            c[1] - h / 2.0,
-            c[0] + w / 2.0,
-            c[1] + h / 2.0,
-        )
-    }
-
-    pub fn intersects(&self, o: &BoxPx) -> bool {
-        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
-    }
-
-    pub fn inside(&self, o: &BoxPx) -> bool {
-        self.x0 >= o.x0 && self.y0 >= o.y0 && self.x1 <= o.x1 && self.y1 <= o.y1
-    }
-
-    pub fn inflate(&self, d: f64) -> BoxPx {
-        BoxPx::new(self.x0 - d, self.y0 - d, self.x1 + d, self.y1 + d)
-    }
-
-    pub fn center(&self) -> Pt {
-        [(self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0]
-    }
-
-    pub fn width(&self) -> f64 {
-        self.x1 - self.x0
-    }
-
-    pub fn height(&self) -> f64 {
-        self.y1 - self.y0
-    }
-
-    /// Is `p` strictly inside the box?
-    pub fn contains_point(&self, p: Pt) -> bool {
-        p[0] > self.x0 && p[0] < self.x1 && p[1] > self.y0 && p[1] < self.y1
-    }
-
-    /// The point of the box nearest to `p`.
-    pub fn nearest(&self, p: Pt) -> Pt {
-        // max/min rather than clamp: never panics, whatever the box.
-        [
-            p[0].max(self.x0).min(self.x1),
-            p[1].max(self.y0).min(self.y1),
-        ]
-    }
-
-    fn corners_and_mids(&self) -> [Pt; 8] {
-        let c = self.center();
-        [
-            [self.x0, self.y0],
-            [self.x1, self.y0],
-            [self.x0, self.y1],
-            [self.x1, self.y1],
-            [c[0], self.y0],
-            [c[0], self.y1],
-            [self.x0, c[1]],
-            [self.x1, c[1]],
-        ]
-    }
-}
 
 /// What an entry of the collision index is, so a failed placement can say what blocked it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -242,34 +167,14 @@ impl Occupied {
 
 /// Does segment a–b run through the inside of `bx` (not merely touch its edge)?
 fn segment_enters_box(a: Pt, b: Pt, bx: &BoxPx) -> bool {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for (p, q) in [
-        (-dx, a[0] - bx.x0),
-        (dx, bx.x1 - a[0]),
-        (-dy, a[1] - bx.y0),
-        (dy, bx.y1 - a[1]),
-    ] {
-        if p == 0.0 {
-            if q <= 0.0 {
-                return false;
-            }
-        } else {
-            let r = q / p;
-            if p < 0.0 {
-                t0 = t0.max(r);
-            } else {
-                t1 = t1.min(r);
-            }
-        }
-    }
-    // NaN (a degenerate box) compares false too: no crossing.
-    if t0.partial_cmp(&t1) != Some(std::cmp::Ordering::Less) {
+    // The part inside the box (edges included) must have length and pass through the
+    // inside: a segment along an edge or touching a corner does not enter.
+    let Some((t0, t1)) = crate::geom::segment_span(a, b, [bx.x0, bx.y0, bx.x1, bx.y1]) else {
         return false;
-    }
+    };
     let t = (t0 + t1) / 2.0;
-    let m = [a[0] + t * dx, a[1] + t * dy];
-    m[0] > bx.x0 && m[0] < bx.x1 && m[1] > bx.y0 && m[1] < bx.y1
+    let m = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+    t0 < t1 && m[0] > bx.x0 && m[0] < bx.x1 && m[1] > bx.y0 && m[1] < bx.y1
 }
 
 /// Do segments a–b and c–d cross? Touching at an end point does not count (two leaders
@@ -569,8 +474,8 @@ fn around(p: Pt, w: f64, h: f64, gaps: &[f64]) -> Vec<Pt> {
 /// less than `tolerance` from its chord: the stretch's middle and the chord's angle in
 /// degrees, turned to read left to right.
 pub fn straight_stretch(line: &[Pt], t: f64, len: f64, tolerance: f64) -> Option<(Pt, f64)> {
-    let seg = |a: Pt, b: Pt| ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
-    let total: f64 = line.windows(2).map(|w| seg(w[0], w[1])).sum();
+    let seg = crate::geom::distance;
+    let total = crate::geom::length(line);
     let (from, to) = (total * t - len / 2.0, total * t + len / 2.0);
     if from < 0.0 || to > total {
         return None;
@@ -627,8 +532,8 @@ pub fn pole(poly: &[Ring]) -> Pt {
 
 /// The point at share `t` of a polyline's length.
 pub fn point_along(line: &[Pt], t: f64) -> Option<Pt> {
-    let len = |a: Pt, b: Pt| ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
-    let total: f64 = line.windows(2).map(|w| len(w[0], w[1])).sum();
+    let len = crate::geom::distance;
+    let total = crate::geom::length(line);
     if line.is_empty() || total == 0.0 {
         return line.first().copied();
     }
