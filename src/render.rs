@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::layout::{self, labels::Dropped};
 use crate::sources::DataCache;
 use crate::spec::{self, Extent, Filter, Furniture, Layer, Marker, ProjectionChoice, Spec};
+use crate::timings::Timings;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -80,7 +81,7 @@ pub struct Rendered {
     pub dropped_labels: Vec<Dropped>,
     /// What layout shortened or left out to fit the page.
     pub warnings: Vec<String>,
-    pub timings: layout::Timings,
+    pub timings: Timings,
     /// How the map is listed on the gallery page.
     pub gallery: crate::build::gallery::GalleryEntry,
 }
@@ -172,7 +173,7 @@ pub struct Encoded {
     pub dropped_labels: Vec<Dropped>,
     /// What layout shortened or left out to fit the page.
     pub warnings: Vec<String>,
-    pub timings: layout::Timings,
+    pub timings: Timings,
     pub title: String,
     pub description: String,
     /// Every file the render read (the spec and its data): no output may replace one.
@@ -397,7 +398,7 @@ fn format_of(file: &Path) -> Result<Format> {
 
 /// Renders any GeoJSON file to SVG, PNG or PDF (chosen by each output's extension). Data
 /// is read, projected and laid out once however many outputs there are.
-pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
+pub fn draw(o: &DrawOptions) -> Result<Timings> {
     if o.outputs.is_empty() {
         return Err(Error::Usage("draw needs an output file (-o FILE)".into()));
     }

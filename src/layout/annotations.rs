@@ -3,7 +3,8 @@
 
 use super::fit::{fit_line, preview, wrap_cut};
 use super::furniture::{label_text, INK, MUTED, WHITE};
-use super::labels::{measure, BoxPx, Occupied, What};
+use super::labels::{measure, BoxPx};
+use super::occupied::{Occupied, What};
 use super::template::wrap;
 use crate::color::Paint;
 use crate::geom::Pt;

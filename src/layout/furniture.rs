@@ -3,9 +3,10 @@
 
 use super::labels::{measure, BoxPx};
 use crate::color::Paint;
-use crate::geom::{contains, Pt, Ring};
+use crate::geom::{contains, Bounds, Pt, Ring};
 use crate::projection::{Fit, Projection};
 use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor};
+use crate::symbology::legend::{LegendEntry, SwatchKind};
 use geo::{Distance, Geodesic, Point};
 
 pub const INK: Paint = Paint::Color(crate::color::Rgba::rgb(0x22, 0x22, 0x22));
@@ -68,7 +69,7 @@ impl DataMask {
                 .into_iter()
                 .filter_map(|p| {
                     let ext = p.first()?;
-                    let mut b = super::geometry::Bounds::default();
+                    let mut b = Bounds::default();
                     b.add_all(ext);
                     let [x0, y0, x1, y1] = b.get()?;
                     Some((BoxPx::new(x0, y0, x1, y1), p))
@@ -118,23 +119,6 @@ impl DataMask {
             .min_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, b)| b)
     }
-}
-
-/// One legend row: what its swatch looks like and its text.
-#[derive(Debug, Clone)]
-pub struct LegendEntry {
-    pub text: String,
-    pub kind: SwatchKind,
-    pub style: Style,
-    pub marker_radius: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum SwatchKind {
-    Area,
-    Line,
-    Point,
-    Square,
 }
 
 const LEGEND_SIZE: f64 = 11.5;

@@ -2,7 +2,8 @@
 //! exactly.
 
 use super::furniture::{label_text, INK, WHITE};
-use super::labels::{measure, BoxPx, Occupied};
+use super::labels::{measure, BoxPx};
+use super::occupied::Occupied;
 use crate::color::Paint;
 use crate::geom::{Bounds, Flat, Pt};
 use crate::projection::{Fit, Projection};
