@@ -196,13 +196,9 @@ pub fn legend(entries: &[LegendEntry], b: BoxPx) -> Node {
                 }
             }
         };
-        children.push(Node::Shape(Shape {
-            id: None,
-            class: Some("legend-swatch".into()),
-            label: None,
-            geometry,
-            style: Some(e.style.clone()),
-        }));
+        children.push(Node::Shape(
+            Shape::new("legend-swatch", geometry).with_style(e.style.clone()),
+        ));
         children.push(Node::Text(label_text(
             &e.text,
             b.x0 + 34.0,
@@ -212,42 +208,26 @@ pub fn legend(entries: &[LegendEntry], b: BoxPx) -> Node {
             INK,
         )));
     }
-    Node::Group(Group {
-        id: Some("legend".into()),
-        class: Some("legend".into()),
-        label: Some(format!(
-            "Legend: {}",
-            entries
-                .iter()
-                .map(|e| e.text.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        )),
-        children,
-        ..Group::default()
-    })
+    let texts: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
+    let label = format!("Legend: {}", texts.join("; "));
+    Node::Group(Group::named("legend", "legend", children).with_label(label))
 }
 
 fn panel_rect(b: BoxPx) -> Node {
-    Node::Shape(Shape {
-        id: None,
-        class: Some("furniture-background".into()),
-        label: None,
-        geometry: ShapeGeometry::Rect {
-            x: b.x0,
-            y: b.y0,
-            w: b.width(),
-            h: b.height(),
-            rx: 2.0,
-        },
-        style: Some(Style {
-            fill: WHITE,
-            fill_opacity: 0.88,
-            stroke: Paint::rgb(0xbb, 0xbb, 0xbb),
-            stroke_width: 0.6,
-            ..Style::default()
-        }),
-    })
+    let rect = ShapeGeometry::Rect {
+        x: b.x0,
+        y: b.y0,
+        w: b.width(),
+        h: b.height(),
+        rx: 2.0,
+    };
+    Node::Shape(Shape::new("furniture-background", rect).with_style(Style {
+        fill: WHITE,
+        fill_opacity: 0.88,
+        stroke: Paint::rgb(0xbb, 0xbb, 0xbb),
+        stroke_width: 0.6,
+        ..Style::default()
+    }))
 }
 
 pub fn label_text(text: &str, x: f64, y: f64, size: f64, anchor: TextAnchor, fill: Paint) -> Text {
@@ -408,18 +388,13 @@ pub fn scale_bar_node(bars: &[ScaleBar], b: BoxPx) -> Node {
         // The half mark in the unit of the full length ("250" of "500 m").
         let (factor, _) = display_unit(bar.length, bar.unit);
         let half = format_number(bar.length / 2.0 * factor);
-        children.push(Node::Shape(Shape {
-            id: None,
-            class: Some(format!("scale-bar-{}", bar.unit.name())),
-            label: None,
-            geometry: ShapeGeometry::Path(d.finish()),
-            style: Some(Style {
-                stroke: INK,
-                stroke_width: 1.2,
-                round: false,
-                ..Style::default()
-            }),
-        }));
+        let class = format!("scale-bar-{}", bar.unit.name());
+        children.push(Node::Shape(Shape::path(&class, d).with_style(Style {
+            stroke: INK,
+            stroke_width: 1.2,
+            round: false,
+            ..Style::default()
+        })));
         children.push(Node::Text(label_text(
             "0",
             x0,
@@ -446,16 +421,8 @@ pub fn scale_bar_node(bars: &[ScaleBar], b: BoxPx) -> Node {
         )));
         labels.push(full);
     }
-    Node::Group(Group {
-        id: Some("scale-bar".into()),
-        class: Some("scale-bar".into()),
-        label: Some(format!(
-            "Scale bar: {} (true at the map centre)",
-            labels.join(", ")
-        )),
-        children,
-        ..Group::default()
-    })
+    let label = format!("Scale bar: {} (true at the map centre)", labels.join(", "));
+    Node::Group(Group::named("scale-bar", "scale-bar", children).with_label(label))
 }
 
 /// Angle of true north at pixel `p`, in degrees clockwise from straight up.
@@ -498,43 +465,39 @@ pub fn north_arrow(angle: f64, b: BoxPx) -> Node {
         true,
     );
     let n_pos = rot([0.0, -17.0]);
-    Node::Group(Group {
-        id: Some("north-arrow".into()),
-        class: Some("north-arrow".into()),
-        label: Some(format!("North arrow, {angle:.1}° from vertical")),
-        children: vec![
-            Node::Shape(Shape {
-                id: None,
-                class: None,
-                label: None,
-                geometry: ShapeGeometry::Path(left.finish()),
-                style: Some(Style {
-                    fill: INK,
-                    stroke: INK,
-                    stroke_width: 0.8,
-                    ..Style::default()
-                }),
+    let children = vec![
+        Node::Shape(Shape {
+            id: None,
+            class: None,
+            label: None,
+            geometry: ShapeGeometry::Path(left.finish()),
+            style: Some(Style {
+                fill: INK,
+                stroke: INK,
+                stroke_width: 0.8,
+                ..Style::default()
             }),
-            Node::Shape(Shape {
-                id: None,
-                class: None,
-                label: None,
-                geometry: ShapeGeometry::Path(right.finish()),
-                style: Some(Style {
-                    fill: WHITE,
-                    stroke: INK,
-                    stroke_width: 0.8,
-                    ..Style::default()
-                }),
+        }),
+        Node::Shape(Shape {
+            id: None,
+            class: None,
+            label: None,
+            geometry: ShapeGeometry::Path(right.finish()),
+            style: Some(Style {
+                fill: WHITE,
+                stroke: INK,
+                stroke_width: 0.8,
+                ..Style::default()
             }),
-            Node::Text(Text {
-                bold: true,
-                halo: Some((WHITE, 2.5)),
-                ..label_text("N", n_pos[0], n_pos[1] - 1.0, 11.0, TextAnchor::Middle, INK)
-            }),
-        ],
-        ..Group::default()
-    })
+        }),
+        Node::Text(Text {
+            bold: true,
+            halo: Some((WHITE, 2.5)),
+            ..label_text("N", n_pos[0], n_pos[1] - 1.0, 11.0, TextAnchor::Middle, INK)
+        }),
+    ];
+    let label = format!("North arrow, {angle:.1}° from vertical");
+    Node::Group(Group::named("north-arrow", "north-arrow", children).with_label(label))
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ use super::template::{Template, TemplateError};
 use crate::color::Paint;
 use crate::error::{Error, Result};
 use crate::geom::{clip_ring, polygon_area, Flat, Pt};
-use crate::scene::{IdRegistry, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor};
+use crate::scene::{
+    Group, IdRegistry, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor,
+};
 use crate::sources::Feature;
 use crate::spec::{Layer, Spec};
 
@@ -159,13 +161,14 @@ pub fn label_target(
         .map(|line| Target::Line(line.clone()))
 }
 
-/// The placed labels as text nodes (in request order, ids claimed from `ids`), and the
-/// leader lines of those placed away from their feature.
-pub fn label_nodes(
+/// The `labels` group: the placed labels as text nodes (in the order of `placed`, ids
+/// claimed from `ids`); and the `label-leaders` group, under them, of the leader lines of
+/// those placed away from their feature, when there are any.
+pub fn label_groups(
     placed: &[Placed],
     requests: &[Request],
     ids: &mut IdRegistry,
-) -> (Vec<Node>, Vec<Node>) {
+) -> (Node, Option<Node>) {
     let mut label_nodes = Vec::new();
     let mut leader_nodes = Vec::new();
     for p in placed {
@@ -207,5 +210,14 @@ pub fn label_nodes(
             )));
         }
     }
-    (label_nodes, leader_nodes)
+    let labels = Node::Group(Group::named("labels", "labels", label_nodes));
+    let leaders = (!leader_nodes.is_empty()).then(|| {
+        let style = Style {
+            stroke: Paint::rgb(0x55, 0x55, 0x55),
+            stroke_width: 0.7,
+            ..Style::default()
+        };
+        Node::Group(Group::named("label-leaders", "leaders", leader_nodes).with_style(style))
+    });
+    (labels, leaders)
 }

@@ -29,7 +29,7 @@ use crate::prepare::preclip::Preclip;
 use crate::prepare::project::{fit_to_frame, project_layers};
 use crate::prepare::select::select_layers;
 use crate::projection::{Fit, Projection};
-use crate::scene::{Group, IdRegistry, Node, Scene, Style};
+use crate::scene::{Group, IdRegistry, Node, Scene};
 use crate::sources::DataCache;
 use crate::spec::{Extent, ProjectionChoice, Spec};
 use crate::symbology::rules::{Kind, LayerSymbology};
@@ -86,19 +86,14 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     timings.lap("load");
     let extent = lon_lat_extent(spec, &selected)?;
     let projection = choose_projection(spec, extent.bbox)?;
-    let page = page::plan_page(spec, cache)?;
+    let mut page = page::plan_page(spec, cache)?;
     let (frame, frame_box) = (page.frame, page.frame_box());
     let fit_pad = match &spec.extent {
         Extent::BBox(_) => None,
         Extent::Fit { pad, .. } => Some(*pad),
     };
-    let preclip = Preclip::new(
-        &projection,
-        extent.bbox,
-        frame,
-        fit_pad,
-        spec.furniture.locator_inset,
-    );
+    let inset = spec.furniture.locator_inset;
+    let preclip = Preclip::new(&projection, extent.bbox, frame, fit_pad, inset);
     let mut layers = project_layers(selected, &preclip, spec.simplify, cache)?;
     timings.lap("project");
     let fit = fit_to_frame(spec, &preclip, &layers, &extent, frame)?;
@@ -139,59 +134,27 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
     )?;
     let (mut placed, dropped) = labels::place(&drawn.requests, frame_box, &mut occupied);
     placed.sort_by_key(|p| p.request);
-    let (label_nodes, leader_nodes) = map_labels::label_nodes(&placed, &drawn.requests, &mut ids);
+    let (labels, leaders) = map_labels::label_groups(&placed, &drawn.requests, &mut ids);
 
     // Drawing order: titles, data, graticule, label leaders, labels, callouts, furniture,
     // the frame, the side panel, the credit.
-    let mut nodes: Vec<Node> = page.title_block.iter().cloned().collect();
+    let mut nodes: Vec<Node> = page.title_block.take().into_iter().collect();
     nodes.push(drawn.node);
     nodes.extend(furniture.graticule);
-    if !leader_nodes.is_empty() {
-        let leaders = Group::named("label-leaders", "leaders", leader_nodes).with_style(Style {
-            stroke: crate::color::Paint::rgb(0x55, 0x55, 0x55),
-            stroke_width: 0.7,
-            ..Style::default()
-        });
-        nodes.push(Node::Group(leaders));
-    }
-    nodes.push(Node::Group(Group::named("labels", "labels", label_nodes)));
-    if !callout_nodes.is_empty() {
-        nodes.push(Node::Group(Group::named(
-            "callouts",
-            "callouts",
-            callout_nodes,
-        )));
-    }
-    if !furniture.nodes.is_empty() {
-        nodes.push(Node::Group(Group::named(
-            "furniture",
-            "furniture",
-            furniture.nodes,
-        )));
-    }
+    nodes.extend(leaders);
+    nodes.push(labels);
+    nodes.extend(group_unless_empty("callouts", callout_nodes));
+    nodes.extend(group_unless_empty("furniture", furniture.nodes));
     if spec.furniture.frame {
         nodes.push(page.frame_node());
     }
-    let credit = page.credit.clone();
+    let credit = page.credit.take();
     let (badges, badge_summaries) = page.badge_panel(&mut warnings);
     nodes.extend(badges);
     nodes.extend(credit);
     let description = description::accessible_description(spec, &badge_summaries);
     timings.lap("label and lay out");
-
-    let mut scene = Scene {
-        width: spec.width,
-        height: spec.height,
-        title: spec.title.clone().unwrap_or_else(|| spec.output.clone()),
-        description,
-        background: spec.background,
-        clips: furniture.clips,
-        nodes,
-        // A dark map needs no dark variant.
-        dark_variant: spec.dark_variant && spec.theme != Theme::Dark,
-        id_prefix: spec.id_prefix.clone(),
-    };
-    spec.theme.apply(&mut scene);
+    let scene = scene(spec, nodes, furniture.clips, description);
     Ok(Layout {
         scene,
         dropped_labels: dropped,
@@ -202,6 +165,34 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         north_angle: furniture.north_angle,
         timings,
     })
+}
+
+/// A group whose id and class are both `name`, unless it would be empty.
+fn group_unless_empty(name: &str, children: Vec<Node>) -> Option<Node> {
+    (!children.is_empty()).then(|| Node::Group(Group::named(name, name, children)))
+}
+
+/// The finished scene of `spec`, in its theme's colours.
+fn scene(
+    spec: &Spec,
+    nodes: Vec<Node>,
+    clips: Vec<(String, [f64; 4])>,
+    description: String,
+) -> Scene {
+    let mut scene = Scene {
+        width: spec.width,
+        height: spec.height,
+        title: spec.title.clone().unwrap_or_else(|| spec.output.clone()),
+        description,
+        background: spec.background,
+        clips,
+        nodes,
+        // A dark map needs no dark variant.
+        dark_variant: spec.dark_variant && spec.theme != Theme::Dark,
+        id_prefix: spec.id_prefix.clone(),
+    };
+    spec.theme.apply(&mut scene);
+    scene
 }
 
 /// The spec's projection, or one chosen for the lon/lat `extent`.

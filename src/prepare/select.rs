@@ -26,6 +26,22 @@ impl SelectedLayer<'_> {
 
 /// Every layer of `spec` with its features selected, loading data through `cache`. A
 /// layer whose file holds no features, or whose filter matches none, is an error.
+///
+/// The first of the prepare stages, each taking and returning plain values:
+///
+/// ```
+/// use mapfig::prepare::{extent::lon_lat_extent, select::select_layers};
+/// let spec = mapfig::spec::parse(
+///     "[[layer]]\nid = \"square\"\nsource = \"antimeridian.geojson\"\nwhere = { id = \"square-jump\" }\n",
+///     std::path::Path::new("tests/data/map.toml"),
+/// )?;
+/// let layers = select_layers(&spec, &mut mapfig::sources::DataCache::default())?;
+/// assert_eq!(layers[0].features.len(), 1);
+/// let extent = lon_lat_extent(&spec, &layers)?;
+/// assert_eq!(extent.bbox, [-170.0, -10.0, 170.0, 10.0]);
+/// assert_eq!(extent.minimum, None);
+/// # Ok::<(), mapfig::Error>(())
+/// ```
 pub fn select_layers<'a>(spec: &'a Spec, cache: &mut DataCache) -> Result<Vec<SelectedLayer<'a>>> {
     spec.layers
         .iter()
