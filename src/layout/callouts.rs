@@ -8,26 +8,24 @@ use super::labels::BoxPx;
 use super::occupied::{Occupied, What};
 use super::resolve::template_error;
 use super::template::fill;
+use super::MapPanel;
 use crate::error::{Error, Result};
 use crate::geom::{flatten, Flat, Pt};
 use crate::prepare::select::describe_filter;
-use crate::projection::{Fit, Projection};
 use crate::scene::Node;
 use crate::sources::{DataCache, Feature};
 use crate::spec::{Anchor, Callout, Spec};
 
-/// The callouts of `spec`, in order, each one's boxes and leader added to `occupied` so
-/// labels keep clear of them. `frame` is the map frame, `[x, y, w, h]`.
-pub fn place_callouts(
-    spec: &Spec,
+/// The callouts of the spec, in order, each one's boxes and leader added to `occupied` so
+/// labels keep clear of them.
+pub(super) fn place_callouts(
+    panel: &MapPanel,
     cache: &mut DataCache,
-    projection: &Projection,
-    fit: &Fit,
-    frame: [f64; 4],
     occupied: &mut Occupied,
     warnings: &mut fit::Warnings,
 ) -> Result<Vec<Node>> {
-    let frame_box = BoxPx::new(frame[0], frame[1], frame[0] + frame[2], frame[1] + frame[3]);
+    let (spec, fit, frame, frame_box) = (panel.spec, panel.fit, panel.frame, panel.frame_box());
+    let projection = panel.projection();
     let mut nodes = Vec::new();
     for (k, c) in spec.callouts.iter().enumerate() {
         let (lonlat, feature) = anchor(spec, cache, k, c)?;

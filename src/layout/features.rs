@@ -7,12 +7,13 @@ use super::furniture::DataMask;
 use super::labels::{BoxPx, Request};
 use super::map_labels::{label_target, LayerLabels};
 use super::occupied::{Occupied, What};
+use super::MapPanel;
 use crate::color::Paint;
 use crate::error::{Error, Result};
 use crate::geom::{Bounds, Flat, Pt, Ring};
 use crate::prepare::extent::fits_extent;
 use crate::prepare::project::PreparedLayer;
-use crate::projection::{Fit, Projection};
+use crate::projection::Projection;
 use crate::scene::{Group, IdRegistry, Node, PathData, Shape, ShapeGeometry, Style};
 use crate::sources::Feature;
 use crate::spec::{Extent, LayerGeometry, Spec};
@@ -46,16 +47,15 @@ struct Collected {
     drawn: usize,
 }
 
-/// Draws every layer into the map frame `frame`, in `symbology`'s styles (one per layer),
+/// Draws every layer into the panel's frame, in `symbology`'s styles (one per layer),
 /// claiming feature ids from `ids`. Frees the projected geometry nothing later reads.
-pub fn draw_layers(
-    spec: &Spec,
+pub(super) fn draw_layers(
+    panel: &MapPanel,
     layers: &mut [PreparedLayer],
     symbology: &[LayerSymbology],
-    fit: &Fit,
-    frame: BoxPx,
     ids: &mut IdRegistry,
 ) -> Result<DrawnLayers> {
+    let spec = panel.spec;
     let f = &spec.furniture;
     let wants_mask = (f.legend && spec.layers.iter().any(|l| l.legend.is_some()))
         || f.scale_bar
@@ -68,16 +68,7 @@ pub fn draw_layers(
         // Furniture avoids the data the map is about: the fitted layers and those in the
         // legend.
         let masked = wants_mask && (fits_extent(&spec.extent, ld.spec) || ld.spec.legend.is_some());
-        layer_nodes.push(draw_layer(
-            spec,
-            ld,
-            sym,
-            fit,
-            frame,
-            masked,
-            ids,
-            &mut collected,
-        )?);
+        layer_nodes.push(draw_layer(panel, ld, sym, masked, ids, &mut collected)?);
         legend.extend(sym.legend());
     }
     let Collected {
@@ -98,18 +89,17 @@ pub fn draw_layers(
     })
 }
 
-/// One layer's group: its features in pixels, their label requests collected.
-#[allow(clippy::too_many_arguments)]
+/// One layer's group: its features in pixels, their label requests collected; `masked`
+/// when furniture should avoid covering its data.
 fn draw_layer(
-    spec: &Spec,
+    panel: &MapPanel,
     ld: &mut PreparedLayer,
     sym: &LayerSymbology,
-    fit: &Fit,
-    frame: BoxPx,
     masked: bool,
     ids: &mut IdRegistry,
     collected: &mut Collected,
 ) -> Result<Node> {
+    let (spec, fit, frame) = (panel.spec, panel.fit, panel.frame_box());
     let l = ld.spec;
     let mut labels = LayerLabels::new(spec, l)?;
     let clip = [

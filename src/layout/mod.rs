@@ -67,6 +67,28 @@ impl Layout {
     }
 }
 
+/// The map panel every stage after projection lays out into: the spec, how lon/lat
+/// geometry is clipped and projected, and the fitted frame.
+struct MapPanel<'a> {
+    spec: &'a Spec,
+    preclip: &'a Preclip<'a>,
+    /// Projected metres → pixels of the frame.
+    fit: &'a Fit,
+    /// The map frame, `[x, y, w, h]` in pixels.
+    frame: [f64; 4],
+}
+
+impl MapPanel<'_> {
+    fn projection(&self) -> &Projection {
+        self.preclip.projection
+    }
+
+    fn frame_box(&self) -> labels::BoxPx {
+        let [x, y, w, h] = self.frame;
+        labels::BoxPx::new(x, y, x + w, y + h)
+    }
+}
+
 /// Lays out `spec`, loading its data through `cache`.
 ///
 /// ```
@@ -102,36 +124,24 @@ pub fn build(spec: &Spec, cache: &mut DataCache) -> Result<Layout> {
         .iter()
         .map(|ld| LayerSymbology::new(ld.spec, Kind::of(ld.features.iter().map(|(_, f)| f))))
         .collect();
+    let panel = MapPanel {
+        spec,
+        preclip: &preclip,
+        fit: &fit,
+        frame,
+    };
     let mut ids = own_ids(spec);
-    let drawn = features::draw_layers(spec, &mut layers, &symbology, &fit, frame_box, &mut ids)?;
+    let mut drawn = features::draw_layers(&panel, &mut layers, &symbology, &mut ids)?;
     if drawn.drawn == 0 {
         return Err(features::nothing_inside(spec, &layers, &projection));
     }
     timings.lap("fit and clip");
 
     let mut warnings = page.warnings();
+    let furniture =
+        place_furniture::place_furniture(&panel, &layers, &symbology, &mut drawn, &mut warnings)?;
     let mut occupied = drawn.occupied;
-    let furniture = place_furniture::place_furniture(
-        spec,
-        &layers,
-        &symbology,
-        &drawn.legend,
-        &drawn.mask,
-        &preclip,
-        &fit,
-        frame,
-        &mut occupied,
-        &mut warnings,
-    )?;
-    let callout_nodes = callouts::place_callouts(
-        spec,
-        cache,
-        &projection,
-        &fit,
-        frame,
-        &mut occupied,
-        &mut warnings,
-    )?;
+    let callout_nodes = callouts::place_callouts(&panel, cache, &mut occupied, &mut warnings)?;
     let (mut placed, dropped) = labels::place(&drawn.requests, frame_box, &mut occupied);
     placed.sort_by_key(|p| p.request);
     let (labels, leaders) = map_labels::label_groups(&placed, &drawn.requests, &mut ids);

@@ -2,18 +2,18 @@
 //! each in the free corner of the frame that covers the least data (left out, with a
 //! warning, when no corner has room), then the graticule under the labels.
 
+use super::features::DrawnLayers;
 use super::fit::{self, Warnings};
 use super::furniture::{self, DataMask, ScaleBar};
 use super::inset;
 use super::labels::BoxPx;
 use super::occupied::Occupied;
+use super::MapPanel;
 use crate::error::{Error, Result};
 use crate::geom::Flat;
-use crate::prepare::preclip::Preclip;
 use crate::prepare::project::PreparedLayer;
 use crate::projection::Fit;
 use crate::scene::Node;
-use crate::spec::Spec;
 use crate::symbology::legend::LegendEntry;
 use crate::symbology::rules::{Kind, LayerSymbology};
 
@@ -70,25 +70,20 @@ impl Corners<'_> {
     }
 }
 
-/// Places the furniture `spec` asks for in the map frame `frame` (`[x, y, w, h]`), around
-/// the data in `mask`; every placed box and graticule label joins `occupied`.
-#[allow(clippy::too_many_arguments)]
-pub fn place_furniture(
-    spec: &Spec,
+/// Places the furniture the spec asks for in the panel's frame, around the data of the
+/// `drawn` layers; every placed box and graticule label joins their collision index.
+pub(super) fn place_furniture(
+    panel: &MapPanel,
     layers: &[PreparedLayer],
     symbology: &[LayerSymbology],
-    legend: &[LegendEntry],
-    mask: &DataMask,
-    preclip: &Preclip,
-    fit: &Fit,
-    frame: [f64; 4],
-    occupied: &mut Occupied,
+    drawn: &mut DrawnLayers,
     warnings: &mut Warnings,
 ) -> Result<Furniture> {
-    let projection = preclip.projection;
-    let frame_box = BoxPx::new(frame[0], frame[1], frame[0] + frame[2], frame[1] + frame[3]);
+    let (spec, fit, frame, frame_box) = (panel.spec, panel.fit, panel.frame, panel.frame_box());
+    let projection = panel.projection();
+    let (legend, occupied) = (&drawn.legend, &mut drawn.occupied);
     let mut corners = Corners {
-        mask,
+        mask: &drawn.mask,
         frame,
         frame_box,
         taken: Vec::new(),
@@ -154,7 +149,7 @@ pub fn place_furniture(
         occupied.add(b.inflate(3.0));
     }
     let graticule = match spec.furniture.graticule {
-        Some(step) => graticule(spec, step, preclip, fit, frame_box, occupied)?,
+        Some(step) => graticule(panel, step, occupied)?,
         None => None,
     };
     Ok(Furniture {
@@ -202,17 +197,12 @@ fn place_inset(corners: &mut Corners, layers: &[inset::InsetLayer], fit: &Fit) -
 
 /// Graticule lines every `step` degrees, clipped as the data is; an error (at the spec's
 /// `graticule` setting) when the step would draw too many lines.
-fn graticule(
-    spec: &Spec,
-    step: f64,
-    preclip: &Preclip,
-    fit: &Fit,
-    frame_box: BoxPx,
-    occupied: &mut Occupied,
-) -> Result<Option<Node>> {
-    let prepare = |f: Flat| preclip.apply(f);
-    inset::graticule(preclip.projection, fit, frame_box, step, occupied, &prepare).map_err(
+fn graticule(panel: &MapPanel, step: f64, occupied: &mut Occupied) -> Result<Option<Node>> {
+    let prepare = |f: Flat| panel.preclip.apply(f);
+    let frame = panel.frame_box();
+    inset::graticule(panel.projection(), panel.fit, frame, step, occupied, &prepare).map_err(
         |lines| {
+            let spec = panel.spec;
             let (line, column) = spec.furniture.graticule_at;
             Error::Spec {
                 file: spec.file.clone(),
