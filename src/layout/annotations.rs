@@ -3,8 +3,9 @@
 
 use super::fit::{fit_line, preview, wrap_cut};
 use super::furniture::{label_text, INK, MUTED, WHITE};
-use super::labels::{measure, BoxPx};
+use super::labels::measure;
 use super::occupied::{Occupied, What};
+use super::pixel_box::BoxPx;
 use super::template::wrap;
 use crate::color::Paint;
 use crate::geom::Pt;

@@ -4,11 +4,11 @@
 
 use super::annotations::{callout_node, callout_text, callout_text_within, place_callout};
 use super::fit::{self, preview};
-use super::labels::BoxPx;
 use super::occupied::{Occupied, What};
+use super::panel::MapPanel;
+use super::pixel_box::BoxPx;
 use super::resolve::template_error;
 use super::template::fill;
-use super::MapPanel;
 use crate::error::{Error, Result};
 use crate::geom::{flatten, Flat, Pt};
 use crate::prepare::select::describe_filter;

@@ -4,10 +4,11 @@
 //! is laid out around.
 
 use super::furniture::DataMask;
-use super::labels::{BoxPx, Request};
+use super::labels::Request;
 use super::map_labels::{label_target, LayerLabels};
 use super::occupied::{Occupied, What};
-use super::MapPanel;
+use super::panel::MapPanel;
+use super::pixel_box::BoxPx;
 use crate::color::Paint;
 use crate::error::{Error, Result};
 use crate::geom::{Bounds, Flat, Pt, Ring};

@@ -1,7 +1,8 @@
 //! Map furniture: legend, scale bar, north arrow, and choosing a corner for each that
 //! covers as little of the data as possible.
 
-use super::labels::{measure, BoxPx};
+use super::labels::measure;
+use super::pixel_box::BoxPx;
 use crate::color::Paint;
 use crate::geom::{contains, Bounds, Pt, Ring};
 use crate::projection::{Fit, Projection};

@@ -2,8 +2,9 @@
 //! exactly.
 
 use super::furniture::{label_text, INK, WHITE};
-use super::labels::{measure, BoxPx};
+use super::labels::measure;
 use super::occupied::Occupied;
+use super::pixel_box::BoxPx;
 use crate::color::Paint;
 use crate::geom::{Bounds, Flat, Pt};
 use crate::projection::{Fit, Projection};

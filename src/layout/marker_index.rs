@@ -7,7 +7,7 @@
 //! kdbush uses: the median of each slice on alternating axes, no nodes, no pointers) and
 //! answers box queries in O(√n + k).
 
-use super::labels::BoxPx;
+use super::pixel_box::BoxPx;
 
 type Pt = [f64; 2];
 

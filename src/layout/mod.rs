@@ -17,6 +17,8 @@ mod marker_index;
 pub mod number_format;
 pub mod occupied;
 mod page;
+mod panel;
+pub mod pixel_box;
 mod place_furniture;
 pub mod polygon_index;
 mod resolve;
@@ -36,6 +38,7 @@ use crate::symbology::rules::{Kind, LayerSymbology};
 use crate::symbology::theme::Theme;
 use crate::timings::Timings;
 use labels::Dropped;
+use panel::MapPanel;
 
 /// A laid-out map and what layout had to leave out.
 #[derive(Debug)]
@@ -64,28 +67,6 @@ impl Layout {
         let la = self.projection.inverse(ma[0], ma[1])?;
         let lb = self.projection.inverse(mb[0], mb[1])?;
         Some(Geodesic.distance(Point::new(la[0], la[1]), Point::new(lb[0], lb[1])))
-    }
-}
-
-/// The map panel every stage after projection lays out into: the spec, how lon/lat
-/// geometry is clipped and projected, and the fitted frame.
-struct MapPanel<'a> {
-    spec: &'a Spec,
-    preclip: &'a Preclip<'a>,
-    /// Projected metres → pixels of the frame.
-    fit: &'a Fit,
-    /// The map frame, `[x, y, w, h]` in pixels.
-    frame: [f64; 4],
-}
-
-impl MapPanel<'_> {
-    fn projection(&self) -> &Projection {
-        self.preclip.projection
-    }
-
-    fn frame_box(&self) -> labels::BoxPx {
-        let [x, y, w, h] = self.frame;
-        labels::BoxPx::new(x, y, x + w, y + h)
     }
 }
 

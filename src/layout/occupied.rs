@@ -2,7 +2,7 @@
 //! furniture, callouts) and segments (leader lines), each tagged with what it is, so a
 //! label is never drawn over anything and a failed placement can say what blocked it.
 
-use super::labels::BoxPx;
+use super::pixel_box::BoxPx;
 use crate::geom::Pt;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};

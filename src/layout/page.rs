@@ -4,7 +4,7 @@
 use super::annotations::{badge_node, BadgeContent};
 use super::fit::{self, PagePlan};
 use super::furniture::{label_text, INK, MUTED};
-use super::labels::BoxPx;
+use super::pixel_box::BoxPx;
 use super::resolve::resolve_badge;
 use crate::color::Paint;
 use crate::error::{Error, Result};
