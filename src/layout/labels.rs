@@ -3,7 +3,7 @@
 //! than drawn over anything.
 
 use super::occupied::{Occupied, What};
-pub use super::pixel_box::BoxPx;
+use super::pixel_box::BoxPx;
 use super::polygon_index::{pole_of_inaccessibility, PolygonIndex};
 use crate::color::Paint;
 use crate::geom::{polygon_area, Pt, Ring};

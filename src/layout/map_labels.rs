@@ -3,7 +3,8 @@
 //! line; and the placed labels (with their leader lines) as scene nodes.
 
 use super::furniture::WHITE;
-use super::labels::{self, BoxPx, Placed, Request, Target};
+use super::labels::{self, Placed, Request, Target};
+use super::pixel_box::BoxPx;
 use super::template::{Template, TemplateError};
 use crate::color::Paint;
 use crate::error::{Error, Result};
