@@ -258,3 +258,35 @@ fn credit(plan: &PagePlan, height: f64) -> Option<Node> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(text: &str) -> Spec {
+        let layer = "[[layer]]\nid = \"a\"\nsource = \"a.geojson\"\n";
+        crate::spec::parse(&format!("{text}{layer}"), std::path::Path::new("t.toml")).unwrap()
+    }
+
+    #[test]
+    fn the_frame_sits_below_the_title_and_left_of_the_badges() {
+        let s = spec("title = \"Roads\"\nsize = [800, 500]\n[[badge]]\nvalue = \"3\"\ncaption = \"bridges\"\n");
+        let page = plan_page(&s, &mut DataCache::default()).unwrap();
+        let [x, y, w, h] = page.frame;
+        assert!(page.title_block.is_some() && y > 20.0, "{:?}", page.frame);
+        assert!(x > 0.0 && x + w < 800.0 - 200.0 && y + h <= 500.0);
+        let mut warnings = Vec::new();
+        let (panel, summaries) = page.badge_panel(&mut warnings);
+        assert!(panel.is_some());
+        assert_eq!(summaries, vec!["3 bridges".to_string()]);
+    }
+
+    #[test]
+    fn badges_without_the_panel_are_refused() {
+        let s = spec("panel = \"none\"\n[[badge]]\nvalue = \"3\"\ncaption = \"bridges\"\n");
+        let Err(e) = plan_page(&s, &mut DataCache::default()) else {
+            panic!("badges without a panel were laid out");
+        };
+        assert!(e.to_string().contains("badges need the side panel"), "{e}");
+    }
+}

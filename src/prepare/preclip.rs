@@ -138,3 +138,51 @@ fn neighbourhood(
     let radius = reach * grow + 1.0;
     (radius.is_finite() && radius < 150.0).then_some(Cap { centre, radius })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world() -> Projection {
+        Projection::parse("+proj=robin +lon_0=0").unwrap()
+    }
+
+    #[test]
+    fn a_line_across_the_antimeridian_is_cut_there() {
+        let projection = world();
+        let preclip = Preclip::new(
+            &projection,
+            [-180.0, -60.0, 180.0, 80.0],
+            [0.0, 0.0, 800.0, 400.0],
+            None,
+            false,
+        );
+        let line = Flat {
+            lines: vec![vec![[170.0, 0.0], [-170.0, 0.0]]],
+            ..Flat::default()
+        };
+        let cut = preclip.apply(line);
+        assert_eq!(cut.lines.len(), 2, "{cut:?}");
+        for l in &cut.lines {
+            assert!(l.windows(2).all(|w| (w[1][0] - w[0][0]).abs() <= 180.0));
+        }
+    }
+
+    #[test]
+    fn data_far_from_a_small_map_is_clipped_away() {
+        let projection = Projection::auto([68.0, 36.0, 69.0, 37.0]).unwrap();
+        let frame = [0.0, 0.0, 600.0, 400.0];
+        let preclip = Preclip::new(
+            &projection,
+            [68.0, 36.0, 69.0, 37.0],
+            frame,
+            Some(0.04),
+            false,
+        );
+        let near_and_far = Flat {
+            points: vec![[68.5, 36.5], [-100.0, 40.0]],
+            ..Flat::default()
+        };
+        assert_eq!(preclip.apply(near_and_far).points, vec![[68.5, 36.5]]);
+    }
+}

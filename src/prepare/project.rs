@@ -229,3 +229,29 @@ pub fn fit_to_frame(
     })?;
     Ok(Fit::new(projected_bounds, frame, pad))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prepare::extent::lon_lat_extent;
+
+    #[test]
+    fn a_bbox_extent_fills_the_frame() {
+        let spec = crate::spec::parse(
+            "extent = { bbox = [66.6, 35.9, 71.2, 38.85] }\n[[layer]]\nid = \"a\"\nsource = \"a.geojson\"\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let extent = lon_lat_extent(&spec, &[]).unwrap();
+        let projection = crate::projection::Projection::auto(extent.bbox).unwrap();
+        let frame = [10.0, 20.0, 600.0, 400.0];
+        let preclip = Preclip::new(&projection, extent.bbox, frame, None, false);
+        let fit = fit_to_frame(&spec, &preclip, &[], &extent, frame).unwrap();
+        let centre = projection.forward(68.9, 37.375).unwrap();
+        let [x, y] = fit.to_pixel(centre);
+        assert!(
+            (x - 310.0).abs() < 5.0 && (y - 220.0).abs() < 5.0,
+            "{x} {y}"
+        );
+    }
+}
