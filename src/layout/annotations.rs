@@ -235,7 +235,7 @@ const NOTE_LINES: usize = 4;
 const MIN_VALUE_SIZE: f64 = 16.0;
 
 /// Lays out a badge at the top of `area` (x0, y0, width); returns the node and its height.
-/// Its number shrinks to the panel's width (and is cut below [`MIN_VALUE_SIZE`]); caption
+/// Its number shrinks to the panel's width (and is cut below `MIN_VALUE_SIZE`); caption
 /// and note are cut to their line budgets: each cut is reported in `cuts`.
 pub fn badge_node(
     id: String,

@@ -1,7 +1,7 @@
 //! Layout: from a validated spec and its data to a finished [`Scene`]. Decides where
-//! everything goes; the emitters then only write it out. The page ([`page`]: title block,
-//! credit, side panel, map frame) around the map panel: its layers ([`features`]),
-//! furniture ([`place_furniture`]), callouts ([`callouts`]) and labels ([`map_labels`],
+//! everything goes; the emitters then only write it out. The page (`page.rs`: title block,
+//! credit, side panel, map frame) around the map panel: its layers (`features.rs`),
+//! furniture (`place_furniture.rs`), callouts (`callouts.rs`) and labels (`map_labels.rs`,
 //! placed by [`labels`] around everything in the collision index [`occupied`]).
 
 pub mod annotations;

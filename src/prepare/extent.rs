@@ -11,7 +11,8 @@ use geo::BoundingRect;
 /// The map's lon/lat extent `[west, south, east, north]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LonLatExtent {
-    /// The box to show, already grown to [`minimum_box`] when the data is that small.
+    /// The box to show, already grown to a minimum size (a 20 km neighbourhood round a
+    /// point, 1 km across at least) when the data is that small.
     pub bbox: [f64; 4],
     /// The grown box when the data was too small to show on its own (the projected fit
     /// must hold it too).
@@ -103,7 +104,7 @@ const MIN_EXTENT_M: f64 = 1_000.0;
 
 /// The lon/lat box to show around `extent` when it is smaller than [`MIN_EXTENT_M`]
 /// (centred on it); `None` when the extent is big enough as it is.
-pub fn minimum_box(extent: [f64; 4]) -> Option<[f64; 4]> {
+fn minimum_box(extent: [f64; 4]) -> Option<[f64; 4]> {
     const M_PER_DEG_LAT: f64 = 110_574.0;
     const M_PER_DEG_LON: f64 = 111_320.0;
     let [w, s, e, n] = extent;
