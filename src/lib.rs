@@ -25,5 +25,6 @@ pub mod sources;
 pub mod spec;
 pub mod symbology;
 pub mod text;
+pub mod timings;
 
 pub use error::{Error, Result};

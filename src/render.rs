@@ -12,6 +12,7 @@ use crate::limits::Limits;
 use crate::sources::DataCache;
 pub use crate::spec::draw::DrawOptions;
 use crate::spec::{self, Spec};
+use crate::timings::Timings;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -200,7 +201,7 @@ pub struct EncodedSpec {
     pub dropped_labels: Vec<Dropped>,
     /// What layout shortened or left out to fit the page.
     pub warnings: Vec<String>,
-    pub timings: layout::Timings,
+    pub timings: Timings,
     /// The spec's `output`: its files' name in the out folder, before the extension.
     pub output: String,
     /// The map's title and description, as in the SVG's `<title>` and `<desc>`.
@@ -369,7 +370,7 @@ fn format_of(file: &Path) -> Result<Format> {
 
 /// Renders any GeoJSON file to SVG, PNG or PDF (chosen by each output's extension). Data
 /// is read, projected and laid out once however many outputs there are.
-pub fn draw(o: &DrawOptions) -> Result<layout::Timings> {
+pub fn draw(o: &DrawOptions) -> Result<Timings> {
     if o.outputs.is_empty() {
         return Err(Error::Usage("draw needs an output file (-o FILE)".into()));
     }

@@ -306,6 +306,78 @@ impl Style {
     }
 }
 
+/// Constructors for the shapes and groups layout writes: a class and what to draw, then
+/// only what differs from the defaults (no id, no label, the parent's style, no clip).
+impl Shape {
+    /// A shape of class `class` with no id, label or own style.
+    pub fn new(class: &str, geometry: ShapeGeometry) -> Shape {
+        Shape {
+            id: None,
+            class: Some(class.into()),
+            label: None,
+            geometry,
+            style: None,
+        }
+    }
+
+    /// A path of class `class`.
+    pub fn path(class: &str, d: PathData) -> Shape {
+        Shape::new(class, ShapeGeometry::Path(d.finish()))
+    }
+
+    pub fn with_id(self, id: impl Into<String>) -> Shape {
+        Shape {
+            id: Some(id.into()),
+            ..self
+        }
+    }
+
+    pub fn with_label(self, label: Option<String>) -> Shape {
+        Shape { label, ..self }
+    }
+
+    pub fn with_style(self, style: Style) -> Shape {
+        Shape {
+            style: Some(style),
+            ..self
+        }
+    }
+}
+
+impl Group {
+    /// A group with id `id` and class `class` holding `children`.
+    pub fn named(id: &str, class: &str, children: Vec<Node>) -> Group {
+        Group {
+            id: Some(id.into()),
+            class: Some(class.into()),
+            children,
+            ..Group::default()
+        }
+    }
+
+    pub fn with_label(self, label: impl Into<String>) -> Group {
+        Group {
+            label: Some(label.into()),
+            ..self
+        }
+    }
+
+    pub fn with_style(self, style: Style) -> Group {
+        Group {
+            style: Some(style),
+            ..self
+        }
+    }
+
+    /// The group with its children clipped to the scene's clip rectangle `clip`.
+    pub fn clipped_to(self, clip: &str) -> Group {
+        Group {
+            clip: Some(clip.into()),
+            ..self
+        }
+    }
+}
+
 /// Hands out ids unique among all it has handed out or reserved. A taken id gets the
 /// first free `-2`, `-3`… suffix; the next free number is remembered per id, so n copies
 /// of one id cost O(n), not O(n²).

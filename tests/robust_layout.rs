@@ -333,7 +333,7 @@ fn point_labels_keep_off_callout_leader_lines() {
             false,
             mapfig::layout::labels::HALO,
         );
-        let bx = mapfig::layout::labels::BoxPx::new(
+        let bx = mapfig::geom::BoxPx::new(
             x - m.width / 2.0,
             y + m.top,
             x + m.width / 2.0,

@@ -20,13 +20,14 @@ pub use shard::Shard;
 
 use crate::emit::Transaction;
 use crate::error::{Error, Result};
-use crate::layout::{labels::Dropped, Timings};
+use crate::layout::labels::Dropped;
 use crate::limits::Limits;
 use crate::render::{
     check_png_size, encode_loaded, stage_encoded, EncodedSpec, Format, Options, OutputClaims,
 };
 use crate::sources::DataCache;
 use crate::spec::{self, Spec};
+use crate::timings::Timings;
 use gallery::GalleryEntry;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};

@@ -63,6 +63,8 @@ impl BoxPx {
         ]
     }
 
+    /// The four corners and the four edge midpoints (a label inside a polygon keeps all
+    /// of them inside).
     pub fn corners_and_mids(&self) -> [Pt; 8] {
         let c = self.center();
         [

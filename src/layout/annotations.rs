@@ -3,9 +3,11 @@
 
 use super::fit::{fit_line, preview, wrap_cut};
 use super::furniture::{label_text, INK, MUTED, WHITE};
-use super::labels::{measure, BoxPx, Occupied, What};
+use super::labels::measure;
+use super::occupied::{Occupied, What};
 use super::template::wrap;
 use crate::color::Paint;
+use crate::geom::BoxPx;
 use crate::geom::Pt;
 use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor};
 
@@ -158,53 +160,37 @@ pub fn place_callout(
 pub fn callout_node(id: String, p: Pt, t: &CalloutText, b: BoxPx, color: Paint) -> Node {
     let mut leader = PathData::new();
     leader.polyline(&[p, b.nearest(p)], false);
+    let frame = ShapeGeometry::Rect {
+        x: b.x0,
+        y: b.y0,
+        w: b.width(),
+        h: b.height(),
+        rx: 2.0,
+    };
+    let point = ShapeGeometry::Circle {
+        cx: p[0],
+        cy: p[1],
+        r: 3.0,
+    };
     let mut children = vec![
-        Node::Shape(Shape {
-            id: None,
-            class: Some("leader".into()),
-            label: None,
-            geometry: ShapeGeometry::Path(leader.finish()),
-            style: Some(Style {
-                stroke: color,
-                stroke_width: 1.0,
-                ..Style::default()
-            }),
-        }),
-        Node::Shape(Shape {
-            id: None,
-            class: Some("callout-box".into()),
-            label: None,
-            geometry: ShapeGeometry::Rect {
-                x: b.x0,
-                y: b.y0,
-                w: b.width(),
-                h: b.height(),
-                rx: 2.0,
-            },
-            style: Some(Style {
-                fill: WHITE,
-                fill_opacity: 0.94,
-                stroke: color,
-                stroke_width: 0.8,
-                ..Style::default()
-            }),
-        }),
-        Node::Shape(Shape {
-            id: None,
-            class: Some("callout-point".into()),
-            label: None,
-            geometry: ShapeGeometry::Circle {
-                cx: p[0],
-                cy: p[1],
-                r: 3.0,
-            },
-            style: Some(Style {
-                fill: color,
-                stroke: WHITE,
-                stroke_width: 1.2,
-                ..Style::default()
-            }),
-        }),
+        Node::Shape(Shape::path("leader", leader).with_style(Style {
+            stroke: color,
+            stroke_width: 1.0,
+            ..Style::default()
+        })),
+        Node::Shape(Shape::new("callout-box", frame).with_style(Style {
+            fill: WHITE,
+            fill_opacity: 0.94,
+            stroke: color,
+            stroke_width: 0.8,
+            ..Style::default()
+        })),
+        Node::Shape(Shape::new("callout-point", point).with_style(Style {
+            fill: color,
+            stroke: WHITE,
+            stroke_width: 1.2,
+            ..Style::default()
+        })),
     ];
     let mut y = b.y0 + PAD + 11.0;
     let mut all = Vec::new();
@@ -224,13 +210,7 @@ pub fn callout_node(id: String, p: Pt, t: &CalloutText, b: BoxPx, color: Paint) 
         ..label_text("", b.x0 + PAD, y, BODY_SIZE, TextAnchor::Start, INK)
     }));
     all.extend(t.body.iter().cloned());
-    Node::Group(Group {
-        id: Some(id),
-        class: Some("callout".into()),
-        label: Some(all.join(" ")),
-        children,
-        ..Group::default()
-    })
+    Node::Group(Group::named(&id, "callout", children).with_label(all.join(" ")))
 }
 
 /// A badge, with its numbers already resolved.
@@ -255,7 +235,7 @@ const NOTE_LINES: usize = 4;
 const MIN_VALUE_SIZE: f64 = 16.0;
 
 /// Lays out a badge at the top of `area` (x0, y0, width); returns the node and its height.
-/// Its number shrinks to the panel's width (and is cut below [`MIN_VALUE_SIZE`]); caption
+/// Its number shrinks to the panel's width (and is cut below `MIN_VALUE_SIZE`); caption
 /// and note are cut to their line budgets: each cut is reported in `cuts`.
 pub fn badge_node(
     id: String,
@@ -315,43 +295,27 @@ pub fn badge_node(
         for i in 0..total {
             let (r, c) = (i / per_row, i % per_row);
             let on = i < filled;
-            cells.push(Node::Shape(Shape {
-                id: None,
-                class: Some(
-                    if on {
-                        "unit unit-filled"
-                    } else {
-                        "unit unit-empty"
-                    }
-                    .into(),
-                ),
-                label: None,
-                geometry: ShapeGeometry::Rect {
-                    x: x + f64::from(c) * (cell + gap),
-                    y: cy + f64::from(r) * (cell + gap),
-                    w: cell,
-                    h: cell,
-                    rx: 1.5,
-                },
-                style: Some(Style {
-                    fill: if on {
-                        b.color
-                    } else {
-                        Paint::rgb(0xe3, 0xe0, 0xda)
-                    },
-                    ..Style::default()
-                }),
-            }));
+            let (class, fill) = if on {
+                ("unit unit-filled", b.color)
+            } else {
+                ("unit unit-empty", Paint::rgb(0xe3, 0xe0, 0xda))
+            };
+            let square = ShapeGeometry::Rect {
+                x: x + f64::from(c) * (cell + gap),
+                y: cy + f64::from(r) * (cell + gap),
+                w: cell,
+                h: cell,
+                rx: 1.5,
+            };
+            cells.push(Node::Shape(Shape::new(class, square).with_style(Style {
+                fill,
+                ..Style::default()
+            })));
         }
-        children.push(Node::Group(Group {
-            id: Some(format!("{id}-units")),
-            class: Some("unit-bar".into()),
-            label: Some(format!(
-                "{filled} of {total} units filled; the cells are counts, not places"
-            )),
-            children: cells,
-            ..Group::default()
-        }));
+        let units = Group::named(&format!("{id}-units"), "unit-bar", cells).with_label(format!(
+            "{filled} of {total} units filled; the cells are counts, not places"
+        ));
+        children.push(Node::Group(units));
         cy += f64::from(rows) * (cell + gap) + 8.0;
     }
     if let Some(note) = &b.note {
@@ -374,13 +338,7 @@ pub fn badge_node(
     }
     let label = format!("{headline} {}", b.caption);
     (
-        Node::Group(Group {
-            id: Some(id),
-            class: Some("badge".into()),
-            label: Some(label),
-            children,
-            ..Group::default()
-        }),
+        Node::Group(Group::named(&id, "badge", children).with_label(label)),
         cy - y,
     )
 }

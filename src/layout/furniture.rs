@@ -1,11 +1,13 @@
 //! Map furniture: legend, scale bar, north arrow, and choosing a corner for each that
 //! covers as little of the data as possible.
 
-use super::labels::{measure, BoxPx};
+use super::labels::measure;
 use crate::color::Paint;
-use crate::geom::{contains, Pt, Ring};
+use crate::geom::BoxPx;
+use crate::geom::{contains, Bounds, Pt, Ring};
 use crate::projection::{Fit, Projection};
 use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor};
+use crate::symbology::legend::{LegendEntry, SwatchKind};
 use geo::{Distance, Geodesic, Point};
 
 pub const INK: Paint = Paint::Color(crate::color::Rgba::rgb(0x22, 0x22, 0x22));
@@ -68,7 +70,7 @@ impl DataMask {
                 .into_iter()
                 .filter_map(|p| {
                     let ext = p.first()?;
-                    let mut b = super::geometry::Bounds::default();
+                    let mut b = Bounds::default();
                     b.add_all(ext);
                     let [x0, y0, x1, y1] = b.get()?;
                     Some((BoxPx::new(x0, y0, x1, y1), p))
@@ -118,23 +120,6 @@ impl DataMask {
             .min_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, b)| b)
     }
-}
-
-/// One legend row: what its swatch looks like and its text.
-#[derive(Debug, Clone)]
-pub struct LegendEntry {
-    pub text: String,
-    pub kind: SwatchKind,
-    pub style: Style,
-    pub marker_radius: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum SwatchKind {
-    Area,
-    Line,
-    Point,
-    Square,
 }
 
 const LEGEND_SIZE: f64 = 11.5;
@@ -212,13 +197,9 @@ pub fn legend(entries: &[LegendEntry], b: BoxPx) -> Node {
                 }
             }
         };
-        children.push(Node::Shape(Shape {
-            id: None,
-            class: Some("legend-swatch".into()),
-            label: None,
-            geometry,
-            style: Some(e.style.clone()),
-        }));
+        children.push(Node::Shape(
+            Shape::new("legend-swatch", geometry).with_style(e.style.clone()),
+        ));
         children.push(Node::Text(label_text(
             &e.text,
             b.x0 + 34.0,
@@ -228,42 +209,26 @@ pub fn legend(entries: &[LegendEntry], b: BoxPx) -> Node {
             INK,
         )));
     }
-    Node::Group(Group {
-        id: Some("legend".into()),
-        class: Some("legend".into()),
-        label: Some(format!(
-            "Legend: {}",
-            entries
-                .iter()
-                .map(|e| e.text.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        )),
-        children,
-        ..Group::default()
-    })
+    let texts: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
+    let label = format!("Legend: {}", texts.join("; "));
+    Node::Group(Group::named("legend", "legend", children).with_label(label))
 }
 
 fn panel_rect(b: BoxPx) -> Node {
-    Node::Shape(Shape {
-        id: None,
-        class: Some("furniture-background".into()),
-        label: None,
-        geometry: ShapeGeometry::Rect {
-            x: b.x0,
-            y: b.y0,
-            w: b.width(),
-            h: b.height(),
-            rx: 2.0,
-        },
-        style: Some(Style {
-            fill: WHITE,
-            fill_opacity: 0.88,
-            stroke: Paint::rgb(0xbb, 0xbb, 0xbb),
-            stroke_width: 0.6,
-            ..Style::default()
-        }),
-    })
+    let rect = ShapeGeometry::Rect {
+        x: b.x0,
+        y: b.y0,
+        w: b.width(),
+        h: b.height(),
+        rx: 2.0,
+    };
+    Node::Shape(Shape::new("furniture-background", rect).with_style(Style {
+        fill: WHITE,
+        fill_opacity: 0.88,
+        stroke: Paint::rgb(0xbb, 0xbb, 0xbb),
+        stroke_width: 0.6,
+        ..Style::default()
+    }))
 }
 
 pub fn label_text(text: &str, x: f64, y: f64, size: f64, anchor: TextAnchor, fill: Paint) -> Text {
@@ -425,18 +390,13 @@ pub fn scale_bar_node(bars: &[ScaleBar], b: BoxPx) -> Node {
         // The half mark in the unit of the full length ("250" of "500 m").
         let (factor, _) = display_unit(bar.length, bar.unit);
         let half = format_number(bar.length / 2.0 * factor);
-        children.push(Node::Shape(Shape {
-            id: None,
-            class: Some(format!("scale-bar-{}", bar.unit.name())),
-            label: None,
-            geometry: ShapeGeometry::Path(d.finish()),
-            style: Some(Style {
-                stroke: INK,
-                stroke_width: 1.2,
-                round: false,
-                ..Style::default()
-            }),
-        }));
+        let class = format!("scale-bar-{}", bar.unit.name());
+        children.push(Node::Shape(Shape::path(&class, d).with_style(Style {
+            stroke: INK,
+            stroke_width: 1.2,
+            round: false,
+            ..Style::default()
+        })));
         children.push(Node::Text(label_text(
             "0",
             x0,
@@ -463,16 +423,8 @@ pub fn scale_bar_node(bars: &[ScaleBar], b: BoxPx) -> Node {
         )));
         labels.push(full);
     }
-    Node::Group(Group {
-        id: Some("scale-bar".into()),
-        class: Some("scale-bar".into()),
-        label: Some(format!(
-            "Scale bar: {} (true at the map centre)",
-            labels.join(", ")
-        )),
-        children,
-        ..Group::default()
-    })
+    let label = format!("Scale bar: {} (true at the map centre)", labels.join(", "));
+    Node::Group(Group::named("scale-bar", "scale-bar", children).with_label(label))
 }
 
 /// Angle of true north at pixel `p`, in degrees clockwise from straight up.
@@ -515,43 +467,39 @@ pub fn north_arrow(angle: f64, b: BoxPx) -> Node {
         true,
     );
     let n_pos = rot([0.0, -17.0]);
-    Node::Group(Group {
-        id: Some("north-arrow".into()),
-        class: Some("north-arrow".into()),
-        label: Some(format!("North arrow, {angle:.1}° from vertical")),
-        children: vec![
-            Node::Shape(Shape {
-                id: None,
-                class: None,
-                label: None,
-                geometry: ShapeGeometry::Path(left.finish()),
-                style: Some(Style {
-                    fill: INK,
-                    stroke: INK,
-                    stroke_width: 0.8,
-                    ..Style::default()
-                }),
+    let children = vec![
+        Node::Shape(Shape {
+            id: None,
+            class: None,
+            label: None,
+            geometry: ShapeGeometry::Path(left.finish()),
+            style: Some(Style {
+                fill: INK,
+                stroke: INK,
+                stroke_width: 0.8,
+                ..Style::default()
             }),
-            Node::Shape(Shape {
-                id: None,
-                class: None,
-                label: None,
-                geometry: ShapeGeometry::Path(right.finish()),
-                style: Some(Style {
-                    fill: WHITE,
-                    stroke: INK,
-                    stroke_width: 0.8,
-                    ..Style::default()
-                }),
+        }),
+        Node::Shape(Shape {
+            id: None,
+            class: None,
+            label: None,
+            geometry: ShapeGeometry::Path(right.finish()),
+            style: Some(Style {
+                fill: WHITE,
+                stroke: INK,
+                stroke_width: 0.8,
+                ..Style::default()
             }),
-            Node::Text(Text {
-                bold: true,
-                halo: Some((WHITE, 2.5)),
-                ..label_text("N", n_pos[0], n_pos[1] - 1.0, 11.0, TextAnchor::Middle, INK)
-            }),
-        ],
-        ..Group::default()
-    })
+        }),
+        Node::Text(Text {
+            bold: true,
+            halo: Some((WHITE, 2.5)),
+            ..label_text("N", n_pos[0], n_pos[1] - 1.0, 11.0, TextAnchor::Middle, INK)
+        }),
+    ];
+    let label = format!("North arrow, {angle:.1}° from vertical");
+    Node::Group(Group::named("north-arrow", "north-arrow", children).with_label(label))
 }
 
 #[cfg(test)]

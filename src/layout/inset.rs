@@ -2,8 +2,10 @@
 //! exactly.
 
 use super::furniture::{label_text, INK, WHITE};
-use super::labels::{measure, BoxPx, Occupied};
+use super::labels::measure;
+use super::occupied::Occupied;
 use crate::color::Paint;
+use crate::geom::BoxPx;
 use crate::geom::{Bounds, Flat, Pt};
 use crate::projection::{Fit, Projection};
 use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, TextAnchor};
@@ -38,22 +40,19 @@ pub fn locator(
 ) -> Node {
     let fit = Fit::new(extent, [b.x0, b.y0, b.width(), b.height()], 0.0);
     let clip = [b.x0 - 4.0, b.y0 - 4.0, b.x1 + 4.0, b.y1 + 4.0];
-    let mut children = vec![Node::Shape(Shape {
-        id: None,
-        class: Some("inset-background".into()),
-        label: None,
-        geometry: ShapeGeometry::Rect {
-            x: b.x0,
-            y: b.y0,
-            w: b.width(),
-            h: b.height(),
-            rx: 0.0,
-        },
-        style: Some(Style {
+    let rect = ShapeGeometry::Rect {
+        x: b.x0,
+        y: b.y0,
+        w: b.width(),
+        h: b.height(),
+        rx: 0.0,
+    };
+    let mut children = vec![Node::Shape(
+        Shape::new("inset-background", rect.clone()).with_style(Style {
             fill: WHITE,
             ..Style::default()
         }),
-    })];
+    )];
     for l in layers {
         let mut d = PathData::new();
         for f in &l.features {
@@ -65,16 +64,12 @@ pub fn locator(
             }
         }
         if !d.is_empty() {
-            children.push(Node::Shape(Shape {
-                id: None,
-                class: Some("inset-layer".into()),
-                label: None,
-                geometry: ShapeGeometry::Path(d.finish()),
-                style: Some(Style {
+            children.push(Node::Shape(Shape::path("inset-layer", d).with_style(
+                Style {
                     stroke_width: (l.style.stroke_width * 0.5).min(0.6),
                     ..l.style.clone()
-                }),
-            }));
+                },
+            )));
         }
     }
     // The main map's frame, in the inset's pixels.
@@ -90,50 +85,28 @@ pub fn locator(
     .collect();
     let mut d = PathData::new();
     d.polyline(&corners[..4], true);
-    children.push(Node::Shape(Shape {
-        id: None,
-        class: Some("inset-extent".into()),
-        label: None,
-        geometry: ShapeGeometry::Path(d.finish()),
-        style: Some(Style {
+    children.push(Node::Shape(Shape::path("inset-extent", d).with_style(
+        Style {
             stroke: Paint::rgb(0xb0, 0x28, 0x1a),
             stroke_width: 1.5,
             round: false,
             ..Style::default()
-        }),
-    }));
-    let border = Node::Shape(Shape {
-        id: None,
-        class: Some("inset-border".into()),
-        label: None,
-        geometry: ShapeGeometry::Rect {
-            x: b.x0,
-            y: b.y0,
-            w: b.width(),
-            h: b.height(),
-            rx: 0.0,
         },
-        style: Some(Style {
-            stroke: INK,
-            stroke_width: 0.8,
-            round: false,
-            ..Style::default()
-        }),
-    });
-    Node::Group(Group {
-        id: Some("inset".into()),
-        class: Some("inset".into()),
-        label: Some("Locator map: the red rectangle shows the area of the main map".into()),
-        children: vec![
-            Node::Group(Group {
-                clip: Some("inset-clip".into()),
-                children,
-                ..Group::default()
-            }),
-            border,
-        ],
+    )));
+    let border = Node::Shape(Shape::new("inset-border", rect).with_style(Style {
+        stroke: INK,
+        stroke_width: 0.8,
+        round: false,
+        ..Style::default()
+    }));
+    let clipped = Group {
+        clip: Some("inset-clip".into()),
+        children,
         ..Group::default()
-    })
+    };
+    let inset = Group::named("inset", "inset", vec![Node::Group(clipped), border])
+        .with_label("Locator map: the red rectangle shows the area of the main map");
+    Node::Group(inset)
 }
 
 /// The most graticule lines (meridians and parallels together) one map draws in view: a
@@ -251,18 +224,14 @@ pub fn graticule(
     if d.is_empty() {
         return Ok(None);
     }
-    let mut children = vec![Node::Shape(Shape {
-        id: None,
-        class: Some("graticule-lines".into()),
-        label: None,
-        geometry: ShapeGeometry::Path(d.finish()),
-        style: Some(Style {
+    let mut children = vec![Node::Shape(Shape::path("graticule-lines", d).with_style(
+        Style {
             stroke: Paint::rgb(0x6a, 0x6a, 0x6a),
             stroke_width: 0.5,
             opacity: 0.45,
             ..Style::default()
-        }),
-    })];
+        },
+    ))];
     for (text, p, anchor) in labels {
         let m = measure(std::slice::from_ref(&text), 9.5, false, false, 1.0);
         let x0 = match anchor {
@@ -281,14 +250,10 @@ pub fn graticule(
             ..label_text(&text, p[0], p[1], 9.5, anchor, Paint::rgb(0x55, 0x55, 0x55))
         }));
     }
-    Ok(Some(Node::Group(Group {
-        id: Some("graticule".into()),
-        class: Some("graticule".into()),
-        label: Some(format!("Graticule every {step}°")),
-        clip: Some("map-frame".into()),
-        children,
-        ..Group::default()
-    })))
+    let group = Group::named("graticule", "graticule", children)
+        .with_label(format!("Graticule every {step}°"))
+        .clipped_to("map-frame");
+    Ok(Some(Node::Group(group)))
 }
 
 fn sample(a: f64, b: f64, step: f64) -> impl Iterator<Item = f64> {

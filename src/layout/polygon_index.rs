@@ -41,7 +41,7 @@ impl PolygonIndex {
     }
 
     /// Even-odd point in polygon over all rings; the same answer as
-    /// [`super::geometry::contains`], from only the edges a rightward ray can cross.
+    /// [`crate::geom::contains`], from only the edges a rightward ray can cross.
     pub fn contains(&self, p: Pt) -> bool {
         let mut inside = false;
         for l in self.ray_edges(p) {

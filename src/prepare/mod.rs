@@ -1,7 +1,13 @@
-//! Geometry made ready to project: shared arcs and simplification ([`topology`]), cutting
-//! at the antimeridian and latitude limits ([`antimeridian`]), clipping to a spherical cap
-//! ([`clip`]).
+//! Geometry made ready to draw, in stages that hand plain values on: features selected per
+//! layer ([`select`]) → the lon/lat extent ([`extent`]) → cut and clipped to what the
+//! projection can show ([`preclip`]: the antimeridian [`antimeridian`], caps [`clip`]) →
+//! projected, simplified over shared arcs ([`topology`]) and fitted to the frame
+//! ([`project`]).
 
 pub mod antimeridian;
 pub mod clip;
+pub mod extent;
+pub mod preclip;
+pub mod project;
+pub mod select;
 pub mod topology;

@@ -1,3 +1,6 @@
-//! Style: what each feature looks like, and the page theme.
+//! Style: what each feature looks like ([`rules`]: a rule per visual channel, resolved per
+//! feature), the legend blocks made from the same rules ([`legend`]), and the page theme.
 
+pub mod legend;
+pub mod rules;
 pub mod theme;

@@ -1,0 +1,107 @@
+//! The first stage of a map: each layer's features picked from its data by the layer's
+//! `where` filter, as indices into the loaded dataset (geometry is flattened and projected
+//! feature by feature later, so no second full copy of the data is ever held).
+
+use crate::error::{Error, Result};
+use crate::sources::{DataCache, Dataset, Feature};
+use crate::spec::{Filter, Layer, Spec};
+use std::sync::Arc;
+
+/// One layer's selected features: indices into its dataset, each with geometry.
+pub struct SelectedLayer<'a> {
+    pub spec: &'a Layer,
+    pub dataset: Arc<Dataset>,
+    /// Indices of the features the filter matched that have geometry, in file order.
+    pub features: Vec<usize>,
+}
+
+impl SelectedLayer<'_> {
+    /// The source features behind the selection, in order.
+    pub fn source_features(&self) -> impl Iterator<Item = &Feature> {
+        self.features
+            .iter()
+            .filter_map(|i| self.dataset.features.get(*i))
+    }
+}
+
+/// Every layer of `spec` with its features selected, loading data through `cache`. A
+/// layer whose file holds no features, or whose filter matches none, is an error.
+///
+/// The first of the prepare stages, each taking and returning plain values:
+///
+/// ```
+/// use mapfig::prepare::{extent::lon_lat_extent, select::select_layers};
+/// let spec = mapfig::spec::parse(
+///     "[[layer]]\nid = \"square\"\nsource = \"antimeridian.geojson\"\nwhere = { id = \"square-jump\" }\n",
+///     std::path::Path::new("tests/data/map.toml"),
+/// )?;
+/// let layers = select_layers(&spec, &mut mapfig::sources::DataCache::default())?;
+/// assert_eq!(layers[0].features.len(), 1);
+/// let extent = lon_lat_extent(&spec, &layers)?;
+/// assert_eq!(extent.bbox, [-170.0, -10.0, 170.0, 10.0]);
+/// assert_eq!(extent.minimum, None);
+/// # Ok::<(), mapfig::Error>(())
+/// ```
+pub fn select_layers<'a>(spec: &'a Spec, cache: &DataCache) -> Result<Vec<SelectedLayer<'a>>> {
+    spec.layers
+        .iter()
+        .map(|l| select_layer(spec, l, cache.get(&l.source)?))
+        .collect()
+}
+
+fn select_layer<'a>(spec: &Spec, l: &'a Layer, dataset: Arc<Dataset>) -> Result<SelectedLayer<'a>> {
+    let mut features = Vec::new();
+    let mut matched = 0usize;
+    // Features without geometry draw nothing and take no slot (a file of millions of them).
+    for (i, f) in dataset.features.iter().enumerate() {
+        if f.matches(&l.filter) {
+            matched += 1;
+            if f.geometry.is_some() {
+                features.push(i);
+            }
+        }
+    }
+    if dataset.features.is_empty() {
+        // Valid GeoJSON, but a map of nothing is a broken export far more often than a wish.
+        return Err(Error::data(
+            &l.source,
+            "",
+            format!(
+                "holds no features (an empty FeatureCollection): nothing to draw for layer {:?}",
+                l.id
+            ),
+        ));
+    }
+    if matched == 0 {
+        return Err(Error::render(
+            &spec.file,
+            format!(
+                "layer {:?}: {} matches none of the {} features in {}",
+                l.id,
+                describe_filter(&l.filter),
+                dataset.features.len(),
+                l.source.display()
+            ),
+        ));
+    }
+    Ok(SelectedLayer {
+        spec: l,
+        dataset,
+        features,
+    })
+}
+
+/// A `where` filter in words, for errors: "the layer" when it selects everything.
+pub fn describe_filter(f: &Filter) -> String {
+    if f.0.is_empty() {
+        return "the layer".into();
+    }
+    let parts: Vec<String> =
+        f.0.iter()
+            .map(|(k, v)| {
+                let vs: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+                format!("{k} = {}", vs.join(" | "))
+            })
+            .collect();
+    format!("`where` {}", parts.join(", "))
+}
