@@ -3,8 +3,8 @@
 pub mod files;
 pub mod outline;
 pub mod pdf;
-pub mod png;
 pub mod raster;
 pub mod svg;
+pub mod svg_reader;
 
 pub use files::{write_atomic, Transaction};
