@@ -4,7 +4,9 @@
 
 use crate::color::Paint;
 use crate::error::{Error, Result};
-use crate::scene::{Group, Node, Scene, Shape, ShapeGeometry, Style, Text, TextAnchor};
+use crate::scene::{
+    clean_text, Group, Node, PathCommand, PathData, Scene, Shape, ShapeGeometry, Style, Text,
+};
 use crate::text::fonts;
 use rayon::prelude::*;
 use resvg::tiny_skia::{
@@ -298,13 +300,9 @@ impl Renderer<'_> {
     fn text(&mut self, pm: &mut Pixmap, t: &Text) {
         let mut d = String::new();
         for (i, line) in t.lines.iter().enumerate() {
-            let line = super::svg::clean_text(line);
+            let line = clean_text(line);
             let w = fonts::text_width(&line, t.size, t.bold, t.italic, t.letter_spacing);
-            let x = match t.anchor {
-                TextAnchor::Start => t.x,
-                TextAnchor::Middle => t.x - w / 2.0,
-                TextAnchor::End => t.x - w,
-            };
+            let x = t.line_start_x(w);
             d.push_str(&fonts::outline(
                 &line,
                 t.size,
@@ -315,7 +313,9 @@ impl Renderer<'_> {
                 t.y + i as f64 * t.line_height,
             ));
         }
-        let Some(path) = parse_path(&d) else { return };
+        let Some(path) = parse_outline(&d) else {
+            return;
+        };
         let ts = if t.rotate != 0.0 {
             self.ts.pre_concat(Transform::from_rotate_at(
                 t.rotate as f32,
@@ -355,7 +355,7 @@ fn paint(p: Paint, alpha: f64) -> Option<sk::Paint<'static>> {
 
 fn sk_path(g: &ShapeGeometry) -> Option<SkPath> {
     match g {
-        ShapeGeometry::Path(d) => parse_path(d),
+        ShapeGeometry::Path(d) => path_from_commands(d),
         ShapeGeometry::Circle { cx, cy, r } => {
             PathBuilder::from_circle(*cx as f32, *cy as f32, *r as f32)
         }
@@ -391,8 +391,39 @@ fn rounded_rect(r: sk::Rect, rx: f32) -> Option<SkPath> {
     p.finish()
 }
 
-/// Reads back the path data mapfig writes (M, L, C, Q, Z with absolute `x,y` pairs).
-fn parse_path(d: &str) -> Option<SkPath> {
+/// The path of `d`'s commands, with the coordinates the SVG text states (as `f32`, what a
+/// renderer reading that text gets), so the PNG draws the numbers the SVG holds.
+fn path_from_commands(d: &PathData) -> Option<SkPath> {
+    let mut pb = PathBuilder::with_capacity(d.len(), d.len());
+    let xy = |p: [f64; 2]| (p[0] as f32, p[1] as f32);
+    for command in d.commands() {
+        match command {
+            PathCommand::MoveTo(p) => {
+                let (x, y) = xy(p);
+                pb.move_to(x, y);
+            }
+            PathCommand::LineTo(p) => {
+                let (x, y) = xy(p);
+                pb.line_to(x, y);
+            }
+            PathCommand::QuadTo(c, p) => {
+                let ((cx, cy), (x, y)) = (xy(c), xy(p));
+                pb.quad_to(cx, cy, x, y);
+            }
+            PathCommand::CubicTo(c1, c2, p) => {
+                let ((x1, y1), (x2, y2), (x, y)) = (xy(c1), xy(c2), xy(p));
+                pb.cubic_to(x1, y1, x2, y2, x, y);
+            }
+            PathCommand::Close => pb.close(),
+        }
+    }
+    pb.finish()
+}
+
+/// Reads back the glyph outlines [`fonts::outline`] writes as SVG path text (M, L, Q, C, Z
+/// with absolute `x,y` pairs). Only for text, and only until the font outlines come as
+/// [`PathData`]: shapes are drawn from their commands ([`path_from_commands`]).
+fn parse_outline(d: &str) -> Option<SkPath> {
     let b = d.as_bytes();
     let mut i = 0;
     let mut pb = PathBuilder::with_capacity(d.len() / 12, d.len() / 12);
@@ -500,13 +531,13 @@ mod tests {
                     italic: false,
                     fill: Paint::rgb(0, 0, 0),
                     halo: Some((Paint::rgb(255, 255, 255), 3.0)),
-                    anchor: TextAnchor::Middle,
+                    anchor: crate::scene::TextAnchor::Middle,
                     line_height: 9.0,
                     letter_spacing: 0.0,
                     rotate: 0.0,
                 }),
             ],
-            dark_variant: false,
+            dark_variant: None,
             id_prefix: "m".into(),
         };
         let one = draw_bands(&scene, 600, 400, 1).unwrap();
@@ -532,12 +563,12 @@ mod tests {
     }
 
     #[test]
-    fn reads_back_path_data() {
-        let p = parse_path(
+    fn reads_back_glyph_outlines() {
+        let p = parse_outline(
             "M0.00,0.00L10.00,0.00L10.00,10.00ZM20.00,20.00C21.00,21.00 22.00,22.00 23.00,20.00",
         )
         .unwrap();
         assert_eq!(p.bounds().right(), 23.0);
-        assert!(parse_path("M0,0X1").is_none());
+        assert!(parse_outline("M0,0X1").is_none());
     }
 }

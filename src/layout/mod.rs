@@ -670,9 +670,9 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
             .par_iter()
             .map(|(_, flat)| {
                 let mut px = crate::projection::to_pixels(flat, &fit, clip);
-                // About 16 bytes a vertex ("L1234.56,789.01"): sized once, not by doubling.
+                // Sized once, not by doubling.
                 let vertices: usize = px.polygons.iter().flatten().map(Vec::len).sum();
-                let mut d = PathData::with_capacity(vertices * 16);
+                let mut d = PathData::with_capacity(vertices);
                 for poly in &px.polygons {
                     for ring in poly {
                         d.polyline(&ring[..ring.len() - 1], true);
@@ -1380,11 +1380,11 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
         background: spec.background,
         clips,
         nodes,
-        // A dark map needs no dark variant.
-        dark_variant: spec.dark_variant && spec.theme != crate::symbology::theme::Theme::Dark,
+        // Filled by the theme.
+        dark_variant: None,
         id_prefix: spec.id_prefix.clone(),
     };
-    spec.theme.apply(&mut scene);
+    spec.theme.apply(&mut scene, spec.dark_variant);
     Ok(Layout {
         scene,
         dropped_labels: dropped,
