@@ -562,6 +562,20 @@ mod tests {
         );
     }
 
+    /// A path with a coordinate that is not finite is not drawn, as when such a path was
+    /// read back from its text ("NaN", "inf") and refused.
+    #[test]
+    fn paths_that_are_not_finite_are_not_drawn() {
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e40] {
+            let mut d = PathData::new();
+            d.polyline(&[[0.0, 0.0], [bad, 1.0], [2.0, 2.0]], true);
+            assert!(path_from_commands(&d).is_none(), "{bad}");
+        }
+        let mut d = PathData::new();
+        d.polyline(&[[0.0, 0.0], [1e13, 1.0], [2.0, 2.0]], true);
+        assert!(path_from_commands(&d).is_some());
+    }
+
     #[test]
     fn reads_back_glyph_outlines() {
         let p = parse_outline(
