@@ -166,7 +166,7 @@ pub fn render_formats(
     };
     let pdf = if formats.contains(&Format::Pdf) {
         // Print has no colour scheme: the PDF gets the SVG without its dark variant.
-        let p = if layout.scene.dark_variant {
+        let p = if layout.scene.dark_variant.is_some() {
             pdf::render(&svg::to_svg_single_scheme(&layout.scene), &spec.file)?
         } else {
             pdf::render(&svg, &spec.file)?

@@ -1,8 +1,8 @@
 //! The display list between cartography and output. Layout decides *where* things go and
 //! writes a [`Scene`]; the emitters only decide *how* to write it (SVG, PNG, PDF).
 
-use crate::color::Paint;
-pub use crate::geom::path::{num, push_num, write_num, PathData, PRECISION};
+use crate::color::{Paint, Rgba};
+pub use crate::geom::path::{num, push_num, write_num, PathCommand, PathData, PRECISION};
 pub use crate::spec::ids::{safe_id, ID_SEPARATOR};
 use crate::text::{shape_line, FontBook, ShapedLine};
 
@@ -20,9 +20,10 @@ pub struct Scene {
     /// map frame.
     pub clips: Vec<(String, [f64; 4])>,
     pub nodes: Vec<Node>,
-    /// The SVG also carries the dark theme's colours, applied by a browser when the reader
-    /// prefers a dark colour scheme. Other outputs ignore it.
-    pub dark_variant: bool,
+    /// The dark theme's colours for the scene's own, which the SVG also carries, applied by
+    /// a browser when the reader prefers a dark colour scheme; `None` for no dark variant.
+    /// Other outputs ignore it. Filled by the theme ([`crate::symbology::theme`]).
+    pub dark_variant: Option<Palette>,
     /// Starts every id the SVG writes (`{id_prefix}_{id}`), and is the root element's own
     /// id, so any number of maps inlined in one page never share an id. Ids in the scene
     /// itself are local to the map; the SVG writer adds the prefix to ids and references.
@@ -62,8 +63,8 @@ pub struct Shape {
 
 #[derive(Debug, Clone)]
 pub enum ShapeGeometry {
-    /// SVG path data, already written at fixed precision.
-    Path(String),
+    /// Path commands, at the fixed precision every output writes.
+    Path(PathData),
     Circle {
         cx: f64,
         cy: f64,
@@ -193,15 +194,66 @@ impl Text {
     pub fn glyph_outlines(&self) -> PathData {
         let mut d = PathData::new();
         for (i, line) in self.shaped.iter().enumerate() {
-            let x = match self.anchor {
-                TextAnchor::Start => self.x,
-                TextAnchor::Middle => self.x - line.width / 2.0,
-                TextAnchor::End => self.x - line.width,
-            };
+            let x = self.line_start_x(line.width);
             line.outline_into(&mut d, x, self.y + i as f64 * self.line_height);
         }
         d
     }
+}
+
+impl Text {
+    /// Where a line `width` pixels wide starts, so that the text's anchor point is its start,
+    /// middle or end.
+    pub fn line_start_x(&self, width: f64) -> f64 {
+        match self.anchor {
+            TextAnchor::Start => self.x,
+            TextAnchor::Middle => self.x - width / 2.0,
+            TextAnchor::End => self.x - width,
+        }
+    }
+}
+
+/// Text from data made safe for every output (see [`crate::text::clean_text`]): what
+/// shaping draws is what the SVG writes.
+pub use crate::text::clean_text;
+
+/// What a paint colours: an area (a fill, a text's glyphs) or a line (a stroke, a text's
+/// halo).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaintUse {
+    Fill,
+    Stroke,
+}
+
+/// Colours and the colours a theme gives them, looked up by red, green and blue: alpha is
+/// written apart (an opacity) and themes keep it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Palette {
+    /// Sorted by the first colour's channels, each first colour once.
+    pairs: Vec<(Rgba, Rgba)>,
+}
+
+impl Palette {
+    /// The colour `c` becomes, if the palette has one for it.
+    pub fn get(&self, c: Rgba) -> Option<Rgba> {
+        self.pairs
+            .binary_search_by_key(&channels(c), |(from, _)| channels(*from))
+            .ok()
+            .map(|i| self.pairs[i].1)
+    }
+}
+
+impl FromIterator<(Rgba, Rgba)> for Palette {
+    fn from_iter<I: IntoIterator<Item = (Rgba, Rgba)>>(pairs: I) -> Self {
+        let mut pairs: Vec<(Rgba, Rgba)> = pairs.into_iter().collect();
+        pairs.sort_by_key(|(from, _)| channels(*from));
+        pairs.dedup_by_key(|(from, _)| channels(*from));
+        Palette { pairs }
+    }
+}
+
+fn channels(c: Rgba) -> [u8; 3] {
+    [c.r, c.g, c.b]
 }
 
 impl Scene {
@@ -242,7 +294,7 @@ impl Scene {
                 ..
             }) = n
             {
-                acc.0 += d.len();
+                acc.0 += d.svg_len();
                 acc.1 += 1;
             }
         });
@@ -262,6 +314,27 @@ impl Scene {
             }
         });
         n
+    }
+
+    /// Calls `f` on every paint in the scene, with what it colours: the background, the
+    /// styles of groups and shapes, and texts' glyphs and halos; the paints
+    /// [`map_paints`](Self::map_paints) changes.
+    pub fn for_each_paint(&self, f: &mut impl FnMut(PaintUse, Paint)) {
+        f(PaintUse::Fill, self.background);
+        self.for_each_node(&mut |n| match n {
+            Node::Group(Group { style: Some(s), .. })
+            | Node::Shape(Shape { style: Some(s), .. }) => {
+                f(PaintUse::Fill, s.fill);
+                f(PaintUse::Stroke, s.stroke);
+            }
+            Node::Text(t) => {
+                f(PaintUse::Fill, t.fill);
+                if let Some((halo, _)) = t.halo {
+                    f(PaintUse::Stroke, halo);
+                }
+            }
+            _ => {}
+        });
     }
 
     /// Applies `f` to every colour in the scene (themes recolour a finished scene).
@@ -417,19 +490,54 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_round_half_away_from_zero() {
-        for (v, want) in [
-            (0.0, "0.00"),
-            (-0.004, "0.00"),
-            (-0.005, "-0.01"),
-            (1.005, "1.00"),
-            (2.675, "2.68"),
-            (-12.3456, "-12.35"),
-            (1234567.891, "1234567.89"),
-            (99.999, "100.00"),
-        ] {
-            assert_eq!(num(v), want, "{v}");
+    fn a_line_starts_where_its_anchor_puts_it() {
+        let mut t = Text {
+            id: None,
+            class: None,
+            x: 100.0,
+            y: 0.0,
+            lines: vec!["Kunduz".into()],
+            size: 12.0,
+            bold: false,
+            italic: false,
+            fill: Paint::None,
+            halo: None,
+            anchor: TextAnchor::Start,
+            line_height: 14.0,
+            letter_spacing: 0.0,
+            rotate: 0.0,
+            shaped: Vec::new(),
+        };
+        let mut starts = Vec::new();
+        for anchor in [TextAnchor::Start, TextAnchor::Middle, TextAnchor::End] {
+            t.anchor = anchor;
+            starts.push(t.line_start_x(40.0));
         }
+        assert_eq!(starts, [100.0, 80.0, 60.0]);
+    }
+
+    #[test]
+    fn text_loses_controls_and_bidi_overrides() {
+        assert_eq!(
+            clean_text("a\u{0}b\tc\u{202E}d\u{2067}e\u{FFFF}"),
+            "ab\tcde"
+        );
+    }
+
+    #[test]
+    fn palettes_look_colours_up_by_red_green_blue() {
+        let red = Rgba::rgb(200, 0, 0);
+        let faded_red = Rgba { a: 100, ..red };
+        let palette: Palette = [
+            (Rgba::rgb(0, 0, 9), Rgba::rgb(1, 1, 1)),
+            (red, Rgba::rgb(250, 90, 90)),
+            (Rgba::rgb(0, 0, 9), Rgba::rgb(1, 1, 1)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(palette.get(faded_red), Some(Rgba::rgb(250, 90, 90)));
+        assert_eq!(palette.get(Rgba::rgb(0, 0, 9)), Some(Rgba::rgb(1, 1, 1)));
+        assert_eq!(palette.get(Rgba::rgb(0, 0, 8)), None);
     }
 
     #[test]
@@ -442,12 +550,5 @@ mod tests {
         assert_eq!(ids.claim("p-AF-3"), "p-AF-3");
         assert_eq!(ids.claim("p-AF"), "p-AF-4");
         assert_eq!(ids.claim("x-<b> \"q\""), "x-_b___q_");
-    }
-
-    #[test]
-    fn path_data_is_fixed_precision() {
-        let mut d = PathData::new();
-        d.polyline(&[[0.0, 1.0 / 3.0], [-0.001, 2.5]], true);
-        assert_eq!(d.finish(), "M0.00,0.33L0.00,2.50Z");
     }
 }

@@ -104,7 +104,8 @@ fn every_svg_parses_with_usvg_without_warnings() {
         let s = spec::load(&path).unwrap();
         let text = svg_text(&format!("{}.svg", s.output));
         WARNINGS.lock().unwrap().clear();
-        let tree = resvg::usvg::Tree::from_str(&text, &mapfig::emit::png::options()).unwrap();
+        let tree =
+            resvg::usvg::Tree::from_str(&text, &mapfig::emit::svg_reader::options()).unwrap();
         assert_eq!(
             (
                 f64::from(tree.size().width()),
@@ -295,7 +296,7 @@ fn png_matches_resvg_rendering_of_the_svg() {
     for path in default_specs(&root()).unwrap() {
         let s = spec::load(&path).unwrap();
         let svg = svg_text(&format!("{}.svg", s.output));
-        let via_resvg = mapfig::emit::png::render(&svg, 2.0, &path, &limits).unwrap();
+        let via_resvg = mapfig::emit::svg_reader::render(&svg, 2.0, &path, &limits).unwrap();
         std::fs::write(dir.join(format!("{}-resvg.png", s.output)), &via_resvg).unwrap();
         let a = Pixmap::decode_png(&via_resvg).unwrap();
         let b = Pixmap::decode_png(&read_out(&format!("{}.png", s.output))).unwrap();

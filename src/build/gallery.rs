@@ -10,7 +10,8 @@
 //! without Noto Sans installed see the SVG's fallback fonts there. The PNG links show the
 //! exact rendering.
 
-use crate::emit::{svg::clean_text, write_atomic, Transaction};
+use crate::emit::markup::escape;
+use crate::emit::{write_atomic, Transaction};
 use crate::error::{Error, Result};
 use crate::render::EncodedSpec;
 use crate::scene::Scene;
@@ -170,22 +171,6 @@ a { color: #1a5fb4; }
 <main>
 <h1>Maps</h1>
 "#;
-
-/// Text made safe inside HTML elements and quoted attributes.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in clean_text(s).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A file name as a relative URL: everything but unreserved characters percent-encoded, so
 /// a name can never read as a scheme (`a:b`), a query or a fragment.

@@ -7,7 +7,7 @@
 //! next glyph), not span by span as resvg does, so where a label's halo reaches the glyph
 //! before it, it nicks that glyph's edge (visible when zoomed in, e.g. the `o` of "Jowzjan").
 
-use crate::emit::png;
+use crate::emit::svg_reader;
 use crate::error::{Error, Result};
 use krilla::geom::Size;
 use krilla::metadata::Metadata;
@@ -41,7 +41,8 @@ pub fn render(svg: &str, name: &Path) -> Result<Vec<u8>> {
         },
     )
     .map_err(|e| unreadable(&e))?;
-    let tree = usvg::Tree::from_xmltree(&xml, &png::options()).map_err(|e| unreadable(&e))?;
+    let tree =
+        usvg::Tree::from_xmltree(&xml, &svg_reader::options()).map_err(|e| unreadable(&e))?;
 
     let (w, h) = (
         tree.size().width() * POINTS_PER_PX,

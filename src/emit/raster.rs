@@ -4,7 +4,7 @@
 
 use crate::color::Paint;
 use crate::error::{Error, Result};
-use crate::scene::{Group, Node, Scene, Shape, ShapeGeometry, Style, Text};
+use crate::scene::{Group, Node, PathCommand, PathData, Scene, Shape, ShapeGeometry, Style, Text};
 use rayon::prelude::*;
 use resvg::tiny_skia::{
     self as sk, FillRule, LineCap, LineJoin, Mask, Path as SkPath, PathBuilder, Pixmap, Transform,
@@ -295,8 +295,9 @@ impl Renderer<'_> {
     /// Text as the glyph outlines of its shaped lines, the glyphs layout measured (so what
     /// was placed is what is drawn); the halo is a stroke under it.
     fn text(&mut self, pm: &mut Pixmap, t: &Text) {
-        let d = t.glyph_outlines().finish();
-        let Some(path) = parse_path(&d) else { return };
+        let Some(path) = path_from_commands(&t.glyph_outlines()) else {
+            return;
+        };
         let ts = if t.rotate != 0.0 {
             self.ts.pre_concat(Transform::from_rotate_at(
                 t.rotate as f32,
@@ -336,7 +337,7 @@ fn paint(p: Paint, alpha: f64) -> Option<sk::Paint<'static>> {
 
 fn sk_path(g: &ShapeGeometry) -> Option<SkPath> {
     match g {
-        ShapeGeometry::Path(d) => parse_path(d),
+        ShapeGeometry::Path(d) => path_from_commands(d),
         ShapeGeometry::Circle { cx, cy, r } => {
             PathBuilder::from_circle(*cx as f32, *cy as f32, *r as f32)
         }
@@ -372,52 +373,30 @@ fn rounded_rect(r: sk::Rect, rx: f32) -> Option<SkPath> {
     p.finish()
 }
 
-/// Reads back the path data mapfig writes (M, L, C, Q, Z with absolute `x,y` pairs).
-fn parse_path(d: &str) -> Option<SkPath> {
-    let b = d.as_bytes();
-    let mut i = 0;
-    let mut pb = PathBuilder::with_capacity(d.len() / 12, d.len() / 12);
-    let num = |i: &mut usize| -> Option<f32> {
-        let start = *i;
-        while *i < b.len() && matches!(b[*i], b'0'..=b'9' | b'.' | b'-' | b'e' | b'E' | b'+') {
-            *i += 1;
-        }
-        let v = std::str::from_utf8(&b[start..*i]).ok()?.parse::<f32>().ok();
-        while *i < b.len() && matches!(b[*i], b',' | b' ') {
-            *i += 1;
-        }
-        v
-    };
-    while i < b.len() {
-        let cmd = b[i];
-        i += 1;
-        match cmd {
-            b'M' => {
-                let (x, y) = (num(&mut i)?, num(&mut i)?);
+/// The path of `d`'s commands, with the coordinates the SVG text states (as `f32`, what a
+/// renderer reading that text gets), so the PNG draws the numbers the SVG holds.
+fn path_from_commands(d: &PathData) -> Option<SkPath> {
+    let mut pb = PathBuilder::with_capacity(d.len(), d.len());
+    let xy = |p: [f64; 2]| (p[0] as f32, p[1] as f32);
+    for command in d.commands() {
+        match command {
+            PathCommand::MoveTo(p) => {
+                let (x, y) = xy(p);
                 pb.move_to(x, y);
             }
-            b'L' => {
-                let (x, y) = (num(&mut i)?, num(&mut i)?);
+            PathCommand::LineTo(p) => {
+                let (x, y) = xy(p);
                 pb.line_to(x, y);
             }
-            b'Q' => {
-                let v = [num(&mut i)?, num(&mut i)?, num(&mut i)?, num(&mut i)?];
-                pb.quad_to(v[0], v[1], v[2], v[3]);
+            PathCommand::QuadTo(c, p) => {
+                let ((cx, cy), (x, y)) = (xy(c), xy(p));
+                pb.quad_to(cx, cy, x, y);
             }
-            b'C' => {
-                let v = [
-                    num(&mut i)?,
-                    num(&mut i)?,
-                    num(&mut i)?,
-                    num(&mut i)?,
-                    num(&mut i)?,
-                    num(&mut i)?,
-                ];
-                pb.cubic_to(v[0], v[1], v[2], v[3], v[4], v[5]);
+            PathCommand::CubicTo(c1, c2, p) => {
+                let ((x1, y1), (x2, y2), (x, y)) = (xy(c1), xy(c2), xy(p));
+                pb.cubic_to(x1, y1, x2, y2, x, y);
             }
-            b'Z' => pb.close(),
-            b' ' => {}
-            _ => return None,
+            PathCommand::Close => pb.close(),
         }
     }
     pb.finish()
@@ -426,7 +405,6 @@ fn parse_path(d: &str) -> Option<SkPath> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scene::TextAnchor;
 
     /// Bands meet without seams: a banded drawing of shapes crossing every band boundary
     /// (fills, strokes, a clip, text) matches the one-pass drawing.
@@ -482,14 +460,14 @@ mod tests {
                     italic: false,
                     fill: Paint::rgb(0, 0, 0),
                     halo: Some((Paint::rgb(255, 255, 255), 3.0)),
-                    anchor: TextAnchor::Middle,
+                    anchor: crate::scene::TextAnchor::Middle,
                     line_height: 9.0,
                     letter_spacing: 0.0,
                     rotate: 0.0,
                     shaped: Vec::new(),
                 }),
             ],
-            dark_variant: false,
+            dark_variant: None,
             id_prefix: "m".into(),
         };
         scene.shape_texts();
@@ -515,13 +493,17 @@ mod tests {
         );
     }
 
+    /// A path with a coordinate that is not finite is not drawn, as when such a path was
+    /// read back from its text ("NaN", "inf") and refused.
     #[test]
-    fn reads_back_path_data() {
-        let p = parse_path(
-            "M0.00,0.00L10.00,0.00L10.00,10.00ZM20.00,20.00C21.00,21.00 22.00,22.00 23.00,20.00",
-        )
-        .unwrap();
-        assert_eq!(p.bounds().right(), 23.0);
-        assert!(parse_path("M0,0X1").is_none());
+    fn paths_that_are_not_finite_are_not_drawn() {
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e40] {
+            let mut d = PathData::new();
+            d.polyline(&[[0.0, 0.0], [bad, 1.0], [2.0, 2.0]], true);
+            assert!(path_from_commands(&d).is_none(), "{bad}");
+        }
+        let mut d = PathData::new();
+        d.polyline(&[[0.0, 0.0], [1e13, 1.0], [2.0, 2.0]], true);
+        assert!(path_from_commands(&d).is_some());
     }
 }

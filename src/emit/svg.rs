@@ -4,8 +4,8 @@
 
 use crate::color::Paint;
 use crate::scene::{
-    num, write_num, Group, IdRegistry, MarkerKind, Node, Scene, Shape, ShapeGeometry, Style, Text,
-    TextAnchor, ID_SEPARATOR,
+    clean_text, num, write_num, Group, IdRegistry, MarkerKind, Node, PaintUse, Palette, Scene,
+    Shape, ShapeGeometry, Style, Text, TextAnchor, ID_SEPARATOR,
 };
 use crate::text::fonts;
 use std::collections::{BTreeMap, HashMap};
@@ -15,26 +15,26 @@ use svg::Node as _;
 /// Renders the scene as a standalone SVG document (with its dark variant when the scene
 /// asks for one).
 pub fn to_svg(scene: &Scene) -> String {
-    write(scene, false, scene.dark_variant)
+    write(scene, false, scene.dark_variant.as_ref())
 }
 
 /// Like [`to_svg`], with text written as glyph outlines (each text keeps its words as an
 /// `aria-label`), for SVGs that must look identical where the font is missing.
 pub fn to_svg_outlined(scene: &Scene) -> String {
-    write(scene, true, scene.dark_variant)
+    write(scene, true, scene.dark_variant.as_ref())
 }
 
 /// Like [`to_svg`], always without the dark variant: for converters that have no colour
 /// scheme (the PDF), and that warn about CSS media rules.
 pub fn to_svg_single_scheme(scene: &Scene) -> String {
-    write(scene, false, false)
+    write(scene, false, None)
 }
 
 /// Writes the document straight into one string. The svg crate makes each element's tag;
 /// children are written in place rather than collected into a tree first, so path data
-/// (nearly all of a big map's bytes) is copied once, from the scene into the output. The
+/// (nearly all of a big map's bytes) is written once, from the commands into the output. The
 /// layout is the svg crate's own: each child on a new line.
-fn write(scene: &Scene, outlines: bool, dark_variant: bool) -> String {
+fn write(scene: &Scene, outlines: bool, dark_variant: Option<&Palette>) -> String {
     let mut ids = DocumentIds::new(&scene.id_prefix);
     // Referenced ids are claimed first, so they keep their names whatever else the scene
     // holds.
@@ -70,8 +70,8 @@ fn write(scene: &Scene, outlines: bool, dark_variant: bool) -> String {
             .set("id", desc_id)
             .add(svg::node::Text::new(clean_text(&scene.description))),
     );
-    if dark_variant {
-        child(&mut out, &el::Style::new(dark_style(scene)));
+    if let Some(palette) = dark_variant {
+        child(&mut out, &el::Style::new(dark_style(scene, palette)));
     }
     let mut defs = el::Definitions::new();
     for (id, (_, [x, y, w, h])) in clip_ids.iter().zip(&scene.clips) {
@@ -196,8 +196,9 @@ fn shape(out: &mut String, s: &Shape, ids: &mut DocumentIds) {
         return markers(out, s, *kind, *r, centers, ids);
     }
     let mut e: Element = match &s.geometry {
-        // Path data is written without the svg crate's escaping passes (it holds only
-        // digits, signs, separators and command letters) and spliced in below.
+        // Path data is written straight from the commands, without the svg crate's
+        // escaping passes (it holds only digits, signs, separators and command letters),
+        // and spliced in below.
         ShapeGeometry::Path(_) => el::Path::new().set("d", "").into(),
         ShapeGeometry::Circle { cx, cy, r } => el::Circle::new()
             .set("cx", num(*cx))
@@ -224,14 +225,11 @@ fn shape(out: &mut String, s: &Shape, ids: &mut DocumentIds) {
     let tag = e.to_string();
     match &s.geometry {
         ShapeGeometry::Path(d) => {
-            debug_assert!(d
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-, ".contains(&b)));
             // Attribute values are escaped, so ` d=""` can only be the empty d itself.
             let (before, after) = tag.split_once(" d=\"\"").unwrap_or((&tag, ""));
             out.push_str(before);
             out.push_str(" d=\"");
-            out.push_str(d);
+            d.write_svg(out);
             out.push('"');
             out.push_str(after);
         }
@@ -341,7 +339,7 @@ fn text(out: &mut String, t: &Text, ids: &mut DocumentIds) {
 /// The text as the glyph outlines of its shaped lines (the glyphs layout measured), its
 /// words kept as the group's accessible label.
 fn text_outlined(t: &Text, ids: &mut DocumentIds) -> Element {
-    let d = t.glyph_outlines().finish();
+    let d = t.glyph_outlines().to_svg();
     let words: Vec<String> = t.lines.iter().map(|l| clean_text(l)).collect();
     let mut e: Element = el::Group::new().into();
     set_common(&mut e, &t.id, &t.class, &Some(words.join(" ")), ids);
@@ -418,50 +416,35 @@ fn set_style(e: &mut Element, s: &Style) {
     }
 }
 
-/// The dark variant: a CSS rule per colour in the scene, giving it the dark theme's colour
-/// ([`Theme::Dark`](crate::symbology::theme::Theme::Dark)) when the reader prefers a dark scheme. The
+/// The dark variant: a CSS rule per colour in the scene, giving it its colour in `palette`
+/// (the dark theme's, [`Scene::dark_variant`]) when the reader prefers a dark scheme. The
 /// colours are presentation attributes, which any CSS rule overrides, so the rules select
-/// them by value: `[fill="#ffffff"] { fill: #21252b }`. The dark theme recolours colour by
-/// colour, so a browser in dark mode shows what `--theme dark` renders. The rules are
-/// scoped to mapfig SVGs, and one map's rules agree with another's on a page holding both.
-fn dark_style(scene: &Scene) -> String {
+/// them by value: `[fill="#ffffff"] { fill: #21252b }`. The rules are scoped to mapfig
+/// SVGs, and one map's rules agree with another's on a page holding both.
+fn dark_style(scene: &Scene, palette: &Palette) -> String {
     // Each colour once per attribute, in a stable order (by attribute, then hex).
-    let mut colours: BTreeMap<(&str, String), Paint> = BTreeMap::new();
-    let mut add = |attr: &'static str, p: Paint| {
+    let mut colours: BTreeMap<(&str, String), crate::color::Rgba> = BTreeMap::new();
+    scene.for_each_paint(&mut |used, p| {
         if let Paint::Color(c) = p {
-            colours.insert((attr, c.hex()), p);
+            let attr = match used {
+                PaintUse::Fill => "fill",
+                PaintUse::Stroke => "stroke",
+            };
+            colours.insert((attr, c.hex()), c);
         }
-    };
-    add("fill", scene.background);
-    scene.for_each_node(&mut |n| match n {
-        Node::Group(Group { style: Some(s), .. }) | Node::Shape(Shape { style: Some(s), .. }) => {
-            add("fill", s.fill);
-            add("stroke", s.stroke);
-        }
-        Node::Text(t) => {
-            add("fill", t.fill);
-            if let Some((halo, _)) = t.halo {
-                add("stroke", halo);
-            }
-        }
-        _ => {}
     });
     let mut css = String::from("@media (prefers-color-scheme: dark) {\n");
-    for ((attr, hex), paint) in colours {
-        let dark = crate::symbology::theme::Theme::Dark.paint(paint);
-        css.push_str(&format!(
-            "svg.mapfig [{attr}=\"{hex}\"] {{ {attr}: {dark}; }}\n"
-        ));
+    for ((attr, hex), colour) in colours {
+        if let Some(dark) = palette.get(colour) {
+            css.push_str(&format!(
+                "svg.mapfig [{attr}=\"{hex}\"] {{ {attr}: {}; }}\n",
+                dark.hex()
+            ));
+        }
     }
     css.push('}');
     css
 }
-
-/// Text from data made safe for XML: the characters shaping never draws are removed,
-/// among them control characters (invalid in XML 1.0) and bidi override/isolate controls
-/// (which can visually reorder a label). Escaping of `<`, `&` and quotes is done by the svg
-/// crate.
-pub use crate::text::clean_text;
 
 #[cfg(test)]
 mod tests {
@@ -477,7 +460,7 @@ mod tests {
             background: Paint::rgb(255, 255, 255),
             clips: vec![("map-frame".into(), [0.0, 0.0, 100.0, 50.0])],
             nodes,
-            dark_variant: false,
+            dark_variant: None,
             id_prefix: "m".into(),
         }
     }
@@ -526,7 +509,7 @@ mod tests {
         let red = Paint::rgb(0xc0, 0x39, 0x2b);
         let mut scene = scene_with(vec![shape(red, Paint::None), shape(Paint::None, red)]);
         assert!(!to_svg(&scene).contains("<style"));
-        scene.dark_variant = true;
+        crate::symbology::theme::Theme::Light.apply(&mut scene, true);
         let s = to_svg(&scene);
         assert_eq!(s.matches("<style>").count(), 1, "{s}");
         assert!(s.contains("@media (prefers-color-scheme: dark)"), "{s}");

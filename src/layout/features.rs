@@ -119,7 +119,7 @@ fn draw_layer(
             let mut px = crate::projection::to_pixels(flat, fit, clip);
             // About 16 bytes a vertex ("L1234.56,789.01"): sized once, not by doubling.
             let vertices: usize = px.polygons.iter().flatten().map(Vec::len).sum();
-            let mut d = PathData::with_capacity(vertices * 16);
+            let mut d = PathData::with_capacity(vertices);
             for poly in &px.polygons {
                 for ring in poly {
                     d.polyline(&ring[..ring.len() - 1], true);

@@ -33,7 +33,6 @@ use crate::scene::{Group, IdRegistry, Node, Scene};
 use crate::sources::DataCache;
 use crate::spec::{Extent, ProjectionChoice, Spec};
 use crate::symbology::rules::{Kind, LayerSymbology};
-use crate::symbology::theme::Theme;
 use crate::timings::Timings;
 use labels::Dropped;
 use panel::MapPanel;
@@ -177,11 +176,12 @@ fn scene(
         clips,
         nodes,
         // A dark map needs no dark variant.
-        dark_variant: spec.dark_variant && spec.theme != Theme::Dark,
+        // Filled by the theme.
+        dark_variant: None,
         id_prefix: spec.id_prefix.clone(),
     };
     scene.shape_texts();
-    spec.theme.apply(&mut scene);
+    spec.theme.apply(&mut scene, spec.dark_variant);
     scene
 }
 

@@ -274,7 +274,7 @@ mod tests {
     #[test]
     fn outlines_cover_the_measured_width() {
         let line = shape_line("Kunduz", 20.0, regular(), 0.0);
-        let d = line.outline(10.0, 50.0).finish();
+        let d = line.outline(10.0, 50.0).to_svg();
         assert!(d.starts_with('M') && d.contains('Z'));
         let xs: Vec<f64> = d
             .split(|c: char| c.is_ascii_alphabetic() || c == ' ')

@@ -1,5 +1,7 @@
-//! SVG → PNG through resvg, with only the bundled fonts. Deterministic: the same SVG and
-//! scale always give the same bytes.
+//! Reading mapfig's SVG back with usvg: the parse options (bundled fonts only, nothing
+//! loaded from disk or the network) the PDF writer converts with, and resvg's rendering of
+//! the SVG to PNG, the reference the direct PNG writer ([`super::raster`]) is held to.
+//! Deterministic: the same SVG and scale always give the same bytes.
 
 use crate::error::{Error, Result};
 use crate::limits::Limits;
