@@ -13,6 +13,28 @@ use std::path::Path;
 /// Largest canvas side accepted, in CSS pixels (a spec's `size`, `draw --size`).
 pub const MAX_SIDE: f64 = 20_000.0;
 
+/// Smallest canvas side a spec may ask for, in CSS pixels: the map frame (at least 80 px)
+/// inside the page margins, with room for the furniture, so every accepted size renders.
+pub const MIN_SIDE: f64 = 120.0;
+
+/// Smallest PNG scale: every map side is at least [`MIN_SIDE`] CSS pixels, so at this
+/// scale every PNG is at least one pixel a side.
+pub const MIN_SCALE: f64 = 0.01;
+
+/// Largest PNG scale.
+pub const MAX_SCALE: f64 = 16.0;
+
+/// Checks a PNG scale (`--scale`, the manifest's `scale`, the PNG writers' argument): the
+/// message completes "scale …" / "--scale …".
+pub fn check_scale(scale: f64) -> std::result::Result<(), String> {
+    if scale.is_finite() && (MIN_SCALE..=MAX_SCALE).contains(&scale) {
+        return Ok(());
+    }
+    Err(format!(
+        "must be from {MIN_SCALE} (so the smallest map, {MIN_SIDE} px a side, is still a pixel wide in the PNG) to {MAX_SCALE}, got {scale}"
+    ))
+}
+
 /// Largest spec file read. Specs are written by hand; a bigger one is not a spec.
 pub const MAX_SPEC_BYTES: u64 = 16 << 20;
 

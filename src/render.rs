@@ -76,24 +76,7 @@ impl Default for Options {
     }
 }
 
-/// Smallest PNG scale: every spec side is at least [`crate::spec::MIN_SIDE`] CSS pixels,
-/// so at this scale every PNG is at least one pixel a side.
-pub const MIN_SCALE: f64 = 0.01;
-
-/// Largest PNG scale.
-pub const MAX_SCALE: f64 = 16.0;
-
-/// Checks a PNG scale (`--scale`, the manifest's `scale`): the message completes
-/// "scale …" / "--scale …".
-pub fn check_scale(scale: f64) -> std::result::Result<(), String> {
-    if scale.is_finite() && (MIN_SCALE..=MAX_SCALE).contains(&scale) {
-        return Ok(());
-    }
-    Err(format!(
-        "must be from {MIN_SCALE} (so the smallest map, {} px a side, is still a pixel wide in the PNG) to {MAX_SCALE}, got {scale}",
-        spec::MIN_SIDE
-    ))
-}
+pub use crate::limits::{check_scale, MAX_SCALE, MIN_SCALE};
 
 /// A `w`×`h` map's PNG at `scale` must be at least a pixel a side and within the pixel
 /// limit: checked before any data is read, as a usage error naming the flags.

@@ -3,6 +3,7 @@
 //! outline and by pixels with a tolerance, summed up in an HTML report with diff images.
 
 use super::{encode_in_parallel, load_specs};
+use crate::emit::markup::escape;
 use crate::emit::Transaction;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
@@ -282,13 +283,6 @@ fn stage_png_diff(
     Ok(diff_path)
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn check_html(checked: &[Checked], report_dir: &Path) -> String {
     let changed = checked
         .iter()
@@ -305,20 +299,20 @@ fn check_html(checked: &[Checked], report_dir: &Path) -> String {
         let name = c.file.display().to_string();
         match &c.status {
             FileStatus::Same => {
-                let _ = writeln!(h, "<h2 class=\"same\">{} unchanged</h2>", esc(&name));
+                let _ = writeln!(h, "<h2 class=\"same\">{} unchanged</h2>", escape(&name));
             }
             FileStatus::Missing => {
-                let _ = writeln!(h, "<h2 class=\"changed\">{} is missing</h2>", esc(&name));
+                let _ = writeln!(h, "<h2 class=\"changed\">{} is missing</h2>", escape(&name));
             }
             FileStatus::Changed(list) => {
                 let _ = writeln!(
                     h,
                     "<h2 class=\"changed\">{} changed (spec {})</h2>\n<ul>",
-                    esc(&name),
-                    esc(&c.spec.display().to_string())
+                    escape(&name),
+                    escape(&c.spec.display().to_string())
                 );
                 for item in list.iter().take(200) {
-                    let _ = writeln!(h, "<li>{}</li>", esc(item));
+                    let _ = writeln!(h, "<li>{}</li>", escape(item));
                 }
                 if list.len() > 200 {
                     let _ = writeln!(h, "<li>… and {} more</li>", list.len() - 200);
@@ -338,8 +332,8 @@ fn check_html(checked: &[Checked], report_dir: &Path) -> String {
                     let _ = writeln!(
                         h,
                         "<p><img src=\"{s}.old.png\" alt=\"before\"><img src=\"{s}.new.png\" alt=\"after\"><img src=\"{d}\" alt=\"changed pixels in red\"></p>",
-                        s = esc(&stem),
-                        d = esc(&rel(diff))
+                        s = escape(&stem),
+                        d = escape(&rel(diff))
                     );
                 }
             }

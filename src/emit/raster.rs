@@ -19,11 +19,7 @@ pub fn render_png(
     name: &Path,
     limits: &crate::limits::Limits,
 ) -> Result<Vec<u8>> {
-    if !(scale.is_finite() && scale > 0.0 && scale <= 16.0) {
-        return Err(Error::Usage(format!(
-            "--scale must be above 0 and at most 16, got {scale}"
-        )));
-    }
+    crate::limits::check_scale(scale).map_err(|m| Error::Usage(format!("--scale {m}")))?;
     let (w, h) = (
         (scene.width * scale).round(),
         (scene.height * scale).round(),

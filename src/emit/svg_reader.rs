@@ -28,11 +28,7 @@ pub fn options() -> usvg::Options<'static> {
 /// Rasterizes SVG text at `scale` (2.0 gives a PNG twice the SVG's CSS size).
 /// `name` is the file the PNG is for, used in errors.
 pub fn render(svg: &str, scale: f64, name: &Path, limits: &Limits) -> Result<Vec<u8>> {
-    if !(scale.is_finite() && scale > 0.0 && scale <= 16.0) {
-        return Err(Error::Usage(format!(
-            "--scale must be above 0 and at most 16, got {scale}"
-        )));
-    }
+    crate::limits::check_scale(scale).map_err(|m| Error::Usage(format!("--scale {m}")))?;
     let tree = usvg::Tree::from_str(svg, &options()).map_err(|e| {
         Error::render(
             name,

@@ -10,6 +10,7 @@ mod description;
 mod features;
 pub mod fit;
 pub mod furniture;
+pub mod graticule;
 pub mod inset;
 pub mod labels;
 mod map_labels;

@@ -5,9 +5,9 @@
 use super::features::DrawnLayers;
 use super::fit::{self, Warnings};
 use super::furniture::{self, DataMask, ScaleBar};
-use super::inset;
 use super::occupied::Occupied;
 use super::panel::MapPanel;
+use super::{graticule, inset};
 use crate::error::{Error, Result};
 use crate::geom::BoxPx;
 use crate::geom::Flat;
@@ -200,7 +200,7 @@ fn place_inset(corners: &mut Corners, layers: &[inset::InsetLayer], fit: &Fit) -
 fn graticule(panel: &MapPanel, step: f64, occupied: &mut Occupied) -> Result<Option<Node>> {
     let prepare = |f: Flat| panel.preclip.apply(f);
     let frame = panel.frame_box();
-    inset::graticule(panel.projection(), panel.fit, frame, step, occupied, &prepare).map_err(
+    graticule::graticule(panel.projection(), panel.fit, frame, step, occupied, &prepare).map_err(
         |lines| {
             let spec = panel.spec;
             let (line, column) = spec.furniture.graticule_at;
@@ -210,7 +210,7 @@ fn graticule(panel: &MapPanel, step: f64, occupied: &mut Occupied) -> Result<Opt
                 column,
                 message: format!(
                     "graticule = {step} would draw {lines} lines over this map, more than the {} allowed; use a coarser step",
-                    inset::MAX_GRATICULE_LINES
+                    graticule::MAX_GRATICULE_LINES
                 ),
             }
         },

@@ -16,7 +16,7 @@ mod validate;
 
 use crate::color::Paint;
 use crate::error::{line_column, Error, Result};
-pub use crate::limits::MAX_SIDE;
+pub use crate::limits::{MAX_SIDE, MIN_SIDE};
 pub use annotations::{Anchor, Badge, Callout};
 pub use furniture::Furniture;
 pub use ids::{check_id_prefix, id_prefix_for, safe_id};
@@ -133,10 +133,6 @@ impl Extent {
 /// Feature filter: every key must match; a value list means any of them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter(pub Vec<(String, Vec<serde_json::Value>)>);
-
-/// Smallest canvas side a spec may ask for, in CSS pixels: the map frame (at least 80 px)
-/// inside the page margins, with room for the furniture, so every accepted size renders.
-pub const MIN_SIDE: f64 = 120.0;
 
 /// Smallest canvas width with the side panel (badges): the panel's 200 px, its gutter, the
 /// margins and an 80 px map frame.
