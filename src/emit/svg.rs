@@ -8,6 +8,7 @@ use crate::scene::{
     Shape, ShapeGeometry, Style, Text, TextAnchor, ID_SEPARATOR,
 };
 use crate::text::fonts;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use svg::node::element::{self as el, Element};
 use svg::Node as _;
@@ -164,7 +165,7 @@ fn open_tag(out: &mut String, e: &Element) {
 fn node(out: &mut String, n: &Node, outlines: bool, ids: &mut DocumentIds) {
     match n {
         Node::Group(g) => group(out, g, outlines, ids),
-        Node::Shape(s) => shape(out, s, ids),
+        Node::Shape(s) => shape(out, s, None, ids),
         Node::Text(t) if outlines => out.push_str(&text_outlined(t, ids).to_string()),
         Node::Text(t) => text(out, t, ids),
     }
@@ -184,14 +185,41 @@ fn group(out: &mut String, g: &Group, outlines: bool, ids: &mut DocumentIds) {
         return;
     }
     open_tag(out, &e);
-    for c in &g.children {
-        out.push('\n');
-        node(out, c, outlines, ids);
+    // A layer of many features: their path data, the bulk of the file, is written in
+    // parallel a block at a time (bounded memory), then spliced in in order.
+    for block in g.children.chunks(PATH_BLOCK) {
+        let paths: Vec<Option<String>> = if block.len() > 1 {
+            block.par_iter().map(path_text).collect()
+        } else {
+            vec![None]
+        };
+        for (c, d) in block.iter().zip(paths) {
+            out.push('\n');
+            match (c, d) {
+                (Node::Shape(s), Some(d)) => shape(out, s, Some(&d), ids),
+                _ => node(out, c, outlines, ids),
+            }
+        }
     }
     out.push_str("\n</g>");
 }
 
-fn shape(out: &mut String, s: &Shape, ids: &mut DocumentIds) {
+/// Children of a group whose path data is written together, in parallel.
+const PATH_BLOCK: usize = 512;
+
+/// A shape's path data as SVG text; `None` for anything else.
+fn path_text(n: &Node) -> Option<String> {
+    match n {
+        Node::Shape(Shape {
+            geometry: ShapeGeometry::Path(d),
+            ..
+        }) => Some(d.to_svg()),
+        _ => None,
+    }
+}
+
+/// Writes a shape; `d` is its path data already written as text, if it was.
+fn shape(out: &mut String, s: &Shape, d_text: Option<&str>, ids: &mut DocumentIds) {
     if let ShapeGeometry::Markers { kind, r, centers } = &s.geometry {
         return markers(out, s, *kind, *r, centers, ids);
     }
@@ -229,7 +257,10 @@ fn shape(out: &mut String, s: &Shape, ids: &mut DocumentIds) {
             let (before, after) = tag.split_once(" d=\"\"").unwrap_or((&tag, ""));
             out.push_str(before);
             out.push_str(" d=\"");
-            d.write_svg(out);
+            match d_text {
+                Some(text) => out.push_str(text),
+                None => d.write_svg(out),
+            }
             out.push('"');
             out.push_str(after);
         }

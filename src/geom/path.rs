@@ -30,6 +30,8 @@ pub struct PathData {
     /// finite), as given, in order; each one's place in `coords` holds [`WIDE`]. No map
     /// coordinate needs one; they keep such input written exactly as before.
     wide: Vec<f64>,
+    /// Bytes of the SVG text, counted as the path is built ([`svg_len`](Self::svg_len)).
+    text_len: usize,
 }
 
 /// The place in [`PathData::coords`] of a coordinate kept in [`PathData::wide`].
@@ -91,11 +93,14 @@ impl PathData {
             verbs: Vec::with_capacity(points),
             coords: Vec::with_capacity(2 * points),
             wide: Vec::new(),
+            text_len: 0,
         }
     }
 
     fn push(&mut self, verb: Verb, points: &[[f64; 2]]) {
         self.verbs.push(verb);
+        // The letter, a comma a point and a space between points.
+        self.text_len += 1 + 2 * points.len() - 1;
         for p in points {
             self.push_coord(p[0]);
             self.push_coord(p[1]);
@@ -107,9 +112,13 @@ impl PathData {
         let scaled = (v * 100.0).round();
         if scaled > f64::from(WIDE) && scaled <= f64::from(i32::MAX) {
             self.coords.push(scaled as i32);
+            self.text_len += hundredths_len(scaled as i64);
         } else {
             self.coords.push(WIDE);
             self.wide.push(v);
+            let mut text = Vec::new();
+            push_num(&mut text, v);
+            self.text_len += text.len();
         }
     }
 
@@ -131,6 +140,7 @@ impl PathData {
 
     pub fn close(&mut self) {
         self.verbs.push(Verb::Close);
+        self.text_len += 1;
     }
 
     /// Adds a polyline; with `closed`, a ring.
@@ -182,13 +192,12 @@ impl PathData {
     /// Appends the SVG `d` text: absolute commands, `x,y` pairs at [`PRECISION`] decimals,
     /// a curve's points apart by a space (`M1.00,2.00L3.00,4.00Q5.00,6.00 7.00,8.00Z`).
     pub fn write_svg(&self, out: &mut String) {
-        // Each command is written into `text` and copied out whole: the numbers are
-        // written as bytes, and only ASCII is ever written.
-        let mut text = Vec::with_capacity(64);
+        // Written as bytes (only ASCII is ever written) and checked once when copied out:
+        // a map's paths hold millions of numbers.
+        let mut text = Vec::with_capacity(self.verbs.len() + self.coords.len() * 8);
         let mut coords = self.coords.iter();
         let mut wide = self.wide.iter();
         for verb in &self.verbs {
-            text.clear();
             text.push(verb.letter());
             for i in 0..verb.points() {
                 if i > 0 {
@@ -198,8 +207,8 @@ impl PathData {
                 text.push(b',');
                 push_coord_text(&mut text, coords.next(), &mut wide);
             }
-            out.push_str(std::str::from_utf8(&text).unwrap_or_default());
         }
+        out.push_str(std::str::from_utf8(&text).unwrap_or_default());
     }
 
     /// The SVG `d` text ([`write_svg`](Self::write_svg)) as a string of its own.
@@ -209,28 +218,9 @@ impl PathData {
         out
     }
 
-    /// Bytes of the SVG `d` text, counted without writing it.
+    /// Bytes of the SVG `d` text, counted as the path was built.
     pub fn svg_len(&self) -> usize {
-        let mut wide = self.wide.iter();
-        let numbers: usize = self
-            .coords
-            .iter()
-            .map(|&c| {
-                if c == WIDE {
-                    let mut text = Vec::new();
-                    push_num(&mut text, wide.next().copied().unwrap_or(0.0));
-                    text.len()
-                } else {
-                    hundredths_len(i64::from(c))
-                }
-            })
-            .sum();
-        let separators: usize = self
-            .verbs
-            .iter()
-            .map(|v| 1 + v.points() + v.points().saturating_sub(1))
-            .sum();
-        numbers + separators
+        self.text_len
     }
 }
 
@@ -329,12 +319,8 @@ fn push_hundredths(out: &mut Vec<u8>, n: i64) {
 /// Bytes [`push_hundredths`] writes for `n`.
 fn hundredths_len(n: i64) -> usize {
     let sign = usize::from(n < 0);
-    let mut int = n.unsigned_abs() / 100;
-    let mut digits = 1;
-    while int >= 10 {
-        int /= 10;
-        digits += 1;
-    }
+    let int = n.unsigned_abs() / 100;
+    let digits = int.checked_ilog10().map_or(1, |l| l as usize + 1);
     sign + digits + 3
 }
 

@@ -312,7 +312,7 @@ fn shorten_for_arrow(line: &[Pt], width: f64) -> (Vec<Pt>, Option<Vec<Pt>>) {
     let mut back = line[n - 2];
     let mut travelled = 0.0;
     for w in line.windows(2).rev() {
-        let d = ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt();
+        let d = crate::geom::distance(w[0], w[1]);
         back = w[0];
         travelled += d;
         if travelled >= len {
@@ -320,7 +320,7 @@ fn shorten_for_arrow(line: &[Pt], width: f64) -> (Vec<Pt>, Option<Vec<Pt>>) {
         }
     }
     let (dx, dy) = (tip[0] - back[0], tip[1] - back[1]);
-    let dl = (dx * dx + dy * dy).sqrt();
+    let dl = crate::geom::distance(back, tip);
     if dl == 0.0 {
         return (line.to_vec(), None);
     }
