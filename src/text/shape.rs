@@ -66,7 +66,7 @@ pub struct ShapedLine {
 /// let spaced = shape_line("Kunduz", 12.0, book.select(true, false), 2.0);
 /// assert!((spaced.width - line.width - 12.0).abs() < 1e-9);
 /// // The outline of the glyphs, with the left end of the baseline at (10, 20).
-/// assert!(line.outline(10.0, 20.0).finish().starts_with('M'));
+/// assert!(line.outline(10.0, 20.0).to_svg().starts_with('M'));
 /// ```
 pub fn shape_line(text: &str, size: f64, face: FaceId, letter_spacing: f64) -> ShapedLine {
     shape_run(text, size, face, letter_spacing, Direction::LeftToRight)
