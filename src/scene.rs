@@ -199,9 +199,7 @@ impl Text {
         }
         d
     }
-}
 
-impl Text {
     /// Where a line `width` pixels wide starts, so that the text's anchor point is its start,
     /// middle or end.
     pub fn line_start_x(&self, width: f64) -> f64 {
@@ -270,19 +268,28 @@ impl Scene {
         walk(&self.nodes, f);
     }
 
-    /// Shapes every text not shaped yet ([`Text::shape`]): the one shaping pass layout ends
-    /// with, so no emitter ever shapes.
-    pub fn shape_texts(&mut self) {
-        fn walk(nodes: &mut [Node]) {
+    /// Calls `f` on every node, mutably, depth first in drawing order (a group before its
+    /// children).
+    pub fn for_each_node_mut(&mut self, f: &mut impl FnMut(&mut Node)) {
+        fn walk(nodes: &mut [Node], f: &mut impl FnMut(&mut Node)) {
             for n in nodes {
-                match n {
-                    Node::Group(g) => walk(&mut g.children),
-                    Node::Text(t) => t.shape(),
-                    Node::Shape(_) => {}
+                f(n);
+                if let Node::Group(g) = n {
+                    walk(&mut g.children, f);
                 }
             }
         }
-        walk(&mut self.nodes);
+        walk(&mut self.nodes, f);
+    }
+
+    /// Shapes every text not shaped yet ([`Text::shape`]): the one shaping pass layout ends
+    /// with, so no emitter ever shapes.
+    pub fn shape_texts(&mut self) {
+        self.for_each_node_mut(&mut |n| {
+            if let Node::Text(t) = n {
+                t.shape();
+            }
+        });
     }
 
     /// Bytes of SVG path data in the scene, and how many paths hold them.
@@ -337,38 +344,21 @@ impl Scene {
         });
     }
 
-    /// Applies `f` to every colour in the scene (themes recolour a finished scene).
+    /// Applies `f` to every colour in the scene (themes recolour a finished scene): the
+    /// paints [`for_each_paint`](Self::for_each_paint) reads.
     pub fn map_paints(&mut self, f: &impl Fn(Paint) -> Paint) {
         self.background = f(self.background);
-        for n in &mut self.nodes {
-            n.map_paints(f);
-        }
-    }
-}
-
-impl Node {
-    fn map_paints(&mut self, f: &impl Fn(Paint) -> Paint) {
-        match self {
-            Node::Group(g) => {
-                if let Some(s) = &mut g.style {
-                    s.map_paints(f);
-                }
-                for c in &mut g.children {
-                    c.map_paints(f);
-                }
-            }
-            Node::Shape(s) => {
-                if let Some(st) = &mut s.style {
-                    st.map_paints(f);
-                }
-            }
+        self.for_each_node_mut(&mut |n| match n {
+            Node::Group(Group { style: Some(s), .. })
+            | Node::Shape(Shape { style: Some(s), .. }) => s.map_paints(f),
             Node::Text(t) => {
                 t.fill = f(t.fill);
                 if let Some((p, _)) = &mut t.halo {
                     *p = f(*p);
                 }
             }
-        }
+            _ => {}
+        });
     }
 }
 
