@@ -115,12 +115,12 @@ pub fn encode_map(
     scale: f64,
     cache: &DataCache,
 ) -> Result<EncodedMap> {
-    render_formats(spec, true, formats, scale, cache)
+    encode_formats(spec, true, formats, scale, cache)
 }
 
 /// Like [`encode_map`], choosing whether to write the SVG text when neither SVG nor
 /// PDF is asked for (a big PNG-only render skips it).
-pub fn render_formats(
+pub fn encode_formats(
     spec: &Spec,
     always_svg: bool,
     formats: &[Format],
@@ -238,7 +238,15 @@ pub fn encode_loaded(
         spec.theme = t;
     }
     spec.dark_variant |= options.dark_variant;
-    let out = encode_map(&spec, &options.formats, options.scale, cache)?;
+    // With `text_as_paths` the SVG file is the outlined one, written below: the plain SVG
+    // text is then made only when the PDF needs it.
+    let encoded: Vec<Format> = options
+        .formats
+        .iter()
+        .copied()
+        .filter(|f| !(options.text_as_paths && *f == Format::Svg))
+        .collect();
+    let out = encode_formats(&spec, false, &encoded, options.scale, cache)?;
     if options.strict_labels {
         if let Some(d) = out.layout.dropped_labels.iter().find(|d| d.required) {
             return Err(Error::render(
@@ -371,7 +379,7 @@ pub fn draw(o: &DrawOptions) -> Result<Timings> {
     let spec = spec::draw::plan(o)?;
     let mut cache = DataCache::new(o.limits);
     cache.one_shot = true;
-    let mut out = render_formats(&spec, false, &formats, o.scale, &cache)?;
+    let mut out = encode_formats(&spec, false, &formats, o.scale, &cache)?;
     out.layout.timings.restart();
     // All or nothing: every output is staged before any replaces what is there.
     let mut tx = Transaction::new();
