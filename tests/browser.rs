@@ -42,6 +42,8 @@ use resvg::tiny_skia::Pixmap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+mod common;
+use common::root;
 
 /// Largest mean absolute channel difference accepted, in levels of 255.
 const MAX_MEAN: f64 = 1.0;
@@ -57,10 +59,6 @@ const MAX_LOCAL: f64 = 24.0;
 const SCALE: u32 = 2;
 
 const INSTALL: &str = "apt-get update && apt-get install -y chromium";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn work_dir() -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");

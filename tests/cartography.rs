@@ -7,11 +7,8 @@ use mapfig::render::default_specs;
 use mapfig::sources::DataCache;
 use mapfig::spec;
 use mapfig::text::shape as fonts;
-use std::path::PathBuf;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
 #[derive(Debug, Clone, Copy)]
 struct Box2 {

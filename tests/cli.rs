@@ -2,39 +2,13 @@
 //! a message naming the file (and line:column for specs), a non-zero exit, no output file,
 //! never a panic.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn mapfig() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mapfig"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::PathBuf;
+mod common;
+use common::{files_in, mapfig, root, stderr};
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapfig-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|r| {
-            r.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
+    common::scratch("cli", name)
 }
 
 /// Renders `spec_text` (written as map.toml in a scratch folder, beside `data` files) and

@@ -4,22 +4,18 @@
 //! and rings winding round the globe or fine graticules cost bounded time.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
-
-fn mapfig() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mapfig"))
-}
+mod common;
+use common::mapfig;
 
 fn countries() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/countries-110m.geojson")
 }
 
+/// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapfig-clip-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::scratch("clip", name)
 }
 
 /// Renders `spec` (beside `data` files) to SVG; returns the run and the SVG text ("" when

@@ -17,10 +17,7 @@ fn corpus() -> PathBuf {
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapfig-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::scratch("hostile", name)
 }
 
 struct Run {
@@ -65,18 +62,6 @@ fn mapfig(dir: &Path, args: &[&str], deadline: Duration) -> Run {
     }
 }
 
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|r| {
-            r.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
-}
-
 /// What a case must do.
 #[derive(Debug, Clone, Copy)]
 enum Expect {
@@ -90,6 +75,8 @@ enum Expect {
 }
 
 use Expect::*;
+mod common;
+use common::files_in;
 
 /// Data files, drawn with `mapfig draw FILE -o out/x.svg` and `-o out/x.png`.
 const DATA_CASES: &[(&str, Expect)] = &[

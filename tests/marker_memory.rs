@@ -4,14 +4,14 @@
 //! label and an R-tree entry per position, ≈ 500 bytes for 6 bytes of input) blew through.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
+mod common;
+use common::{have_prlimit, limited};
 
+/// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapfig-markers-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::scratch("markers", name)
 }
 
 fn mapfig(dir: &Path, args: &[&str]) -> Output {
@@ -72,42 +72,6 @@ fn pixels(path: &Path) -> Vec<u8> {
     buf
 }
 
-fn have_prlimit() -> bool {
-    Command::new("prlimit")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Runs mapfig under `prlimit --as=bytes` in `dir`, killed after `limit` of wall time.
-fn limited(dir: &Path, bytes: u64, args: &[&str], limit: Duration) -> Output {
-    let started = Instant::now();
-    let mut child = Command::new("prlimit")
-        .arg(format!("--as={bytes}"))
-        .arg("--")
-        .arg(env!("CARGO_BIN_EXE_mapfig"))
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let o = child.wait_with_output().unwrap();
-            panic!(
-                "mapfig {args:?} still running after {limit:?}: {}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// 500 k positions (3.5 MB of input) drawn under a 250 MB address space. Before, each
 /// marker cost about 500 bytes (a node with its own id, class and name, an id registry
 /// entry, an R-tree entry): about 250 MB of heap alone, and the allocator aborted.
@@ -122,7 +86,7 @@ fn multipoint_markers_render_within_memory_bounded_by_input_bytes() {
     std::fs::write(dir.join("many.geojson"), multipoint(grid(n))).unwrap();
     let bytes = std::fs::metadata(dir.join("many.geojson")).unwrap().len();
     assert!(bytes < 4_000_000, "{bytes}");
-    let o = limited(
+    let (o, _) = limited(
         &dir,
         250_000_000,
         &["draw", "many.geojson", "-o", "many.svg"],

@@ -4,21 +4,13 @@
 //! spec errors at the template's line and column.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
+mod common;
+use common::{mapfig, stderr};
 
-fn mapfig() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mapfig"))
-}
-
+/// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapfig-numfmt-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::scratch("numfmt", name)
 }
 
 /// One point feature per value of `v`, far apart so every label is placed.

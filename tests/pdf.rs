@@ -4,12 +4,10 @@
 use mapfig::render::{encode_map, Format};
 use mapfig::sources::DataCache;
 use mapfig::spec;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
 /// Runs a poppler tool on `pdf`; fails the test, saying what to install, if it is missing.
 fn poppler(tool: &str, pdf: &Path) -> String {

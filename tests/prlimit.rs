@@ -3,61 +3,20 @@
 //! never a panic (101), an abort on a failed allocation or another signal.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
+use std::time::Duration;
+mod common;
+use common::{have_prlimit, limited, root};
 
 /// The address-space limit the issue names: 3 GB.
-const ADDRESS_SPACE: &str = "--as=3000000000";
+const ADDRESS_SPACE: u64 = 3_000_000_000;
 
 /// Generous for a debug build on a busy machine; a hang or a swap storm passes it.
 const DEADLINE: Duration = Duration::from_secs(90);
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
+/// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapfig-prlimit-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// Whether util-linux `prlimit` is here to run under.
-fn have_prlimit() -> bool {
-    Command::new("prlimit")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Runs mapfig under `prlimit --as=…` in `dir`, killing it at `limit` of wall time.
-fn limited(dir: &Path, as_limit: &str, args: &[&str], limit: Duration) -> (Output, Duration) {
-    let started = Instant::now();
-    let mut child = Command::new("prlimit")
-        .arg(as_limit)
-        .arg("--")
-        .arg(env!("CARGO_BIN_EXE_mapfig"))
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return (child.wait_with_output().unwrap(), started.elapsed());
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let o = child.wait_with_output().unwrap();
-            panic!(
-                "mapfig {args:?} still running after {limit:?}: {}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::scratch("prlimit", name)
 }
 
 /// Exit 0, 1 or 2 with a clean message; anything else (101 = panic, none = signal) fails.
@@ -194,7 +153,7 @@ fn millions_of_empty_features_are_stored_compactly() {
     );
     let (o, _) = limited(
         &dir,
-        "--as=1200000000",
+        1_200_000_000,
         &["draw", "empty.geojson", "-o", "out/m.svg"],
         DEADLINE,
     );

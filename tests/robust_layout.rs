@@ -7,13 +7,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+mod common;
+use common::stderr;
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapfig-layout-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::scratch("layout", name)
 }
 
 /// Runs `mapfig render spec.toml --format svg -o out` in `dir`, killed after `deadline`.
@@ -40,10 +39,6 @@ fn render(dir: &Path, spec: &str, deadline: Duration) -> (Output, Duration) {
         std::thread::sleep(Duration::from_millis(10));
     }
     (child.wait_with_output().unwrap(), start.elapsed())
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn points(coords: &[(f64, f64, &str)]) -> String {

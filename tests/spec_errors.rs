@@ -6,17 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn mapfig() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mapfig"))
-}
+mod common;
+use common::mapfig;
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapfig-spec-errors-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::scratch("spec-errors", name)
 }
 
 /// Two unit squares three degrees apart: polygons with no border in common.

@@ -7,10 +7,8 @@ use mapfig::sources::DataCache;
 use mapfig::spec;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
 fn out(name: &str) -> PathBuf {
     root().join("out").join(name)

@@ -7,22 +7,14 @@
 use resvg::tiny_skia::Pixmap;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+mod common;
+use common::{mapfig, stderr};
 
-fn mapfig() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mapfig"))
-}
-
+/// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapfig-svg-ids-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::scratch("svg-ids", name)
 }
 
 /// Polygons with ids that spell mapfig's own (`clip`, `title`, `frame`…) and hostile ones.
