@@ -5,10 +5,10 @@
 //! Every case goes through the real binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 mod common;
-use common::{files_in, mapfig, stderr};
+use common::{files_in, mapfig, run_within, stderr};
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
@@ -250,28 +250,7 @@ fn the_vertex_limit_stops_the_parse_when_passed() {
 
 /// Runs mapfig with a deadline; a run still going after it is killed and the test fails.
 fn run_with_deadline(dir: &Path, args: &[&str], deadline: Duration) -> Output {
-    let mut child = mapfig()
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if started.elapsed() > deadline {
-            let _ = child.kill();
-            let o = child.wait_with_output().unwrap();
-            panic!(
-                "mapfig {args:?} still running after {deadline:?}: {}",
-                stderr(&o)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    run_within(mapfig().args(args), dir, deadline).0
 }
 
 fn mkfifo(path: &Path) -> bool {

@@ -5,10 +5,10 @@
 
 use std::os::unix::fs::{symlink, FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 mod common;
-use common::stderr;
+use common::{run_within, stderr};
 
 const SQUARE: &str = r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","id":"a","properties":{"name":"Alpha"},"geometry":{"type":"Polygon","coordinates":[[[10,10],[11,10],[11,11],[10,11],[10,10]]]}},
@@ -40,24 +40,9 @@ fn project(name: &str) -> PathBuf {
 
 /// Runs mapfig in `dir`, killed after 60 s (a hang fails the test instead of blocking it).
 fn mapfig(dir: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mapfig"))
-        .args(args)
-        .current_dir(dir)
-        .env("CI", "true")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("mapfig {args:?} hung");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mapfig"));
+    cmd.args(args).env("CI", "true");
+    run_within(&mut cmd, dir, Duration::from_secs(60)).0
 }
 
 fn mkfifo(path: &Path) {

@@ -3,10 +3,9 @@
 //! 1 or 2, a message naming the file (with line:column for JSON and TOML syntax), no
 //! panic, no output file left behind — and never hang: each run is killed after a deadline.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// A run slower than this is a failure (a hang, or work out of all proportion).
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -28,37 +27,13 @@ struct Run {
 
 /// Runs mapfig with `args` in `dir`, killing it after `deadline`.
 fn mapfig(dir: &Path, args: &[&str], deadline: Duration) -> Run {
-    let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mapfig"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Drain stderr on a thread so a chatty child never blocks on a full pipe.
-    let mut pipe = child.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = pipe.read_to_end(&mut s);
-        String::from_utf8_lossy(&s).into_owned()
-    });
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("mapfig {args:?} still running after {deadline:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mapfig"));
+    cmd.args(args);
+    let (o, elapsed) = run_within(&mut cmd, dir, deadline);
     Run {
-        code: status.code(),
-        stderr: reader.join().unwrap(),
-        elapsed: start.elapsed(),
+        code: o.status.code(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        elapsed,
     }
 }
 
@@ -76,7 +51,7 @@ enum Expect {
 
 use Expect::*;
 mod common;
-use common::files_in;
+use common::{files_in, run_within};
 
 /// Data files, drawn with `mapfig draw FILE -o out/x.svg` and `-o out/x.png`.
 const DATA_CASES: &[(&str, Expect)] = &[

@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 mod common;
-use common::stderr;
+use common::{mapfig, run_within, stderr};
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
@@ -18,27 +18,9 @@ fn scratch(name: &str) -> PathBuf {
 /// Runs `mapfig render spec.toml --format svg -o out` in `dir`, killed after `deadline`.
 fn render(dir: &Path, spec: &str, deadline: Duration) -> (Output, Duration) {
     std::fs::write(dir.join("spec.toml"), spec).unwrap();
-    let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mapfig"))
-        .args(["render", "spec.toml", "--format", "svg", "-o", "out"])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if start.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("mapfig render still running after {deadline:?}: killed\n{spec}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    (child.wait_with_output().unwrap(), start.elapsed())
+    let mut cmd = mapfig();
+    cmd.args(["render", "spec.toml", "--format", "svg", "-o", "out"]);
+    run_within(&mut cmd, dir, deadline)
 }
 
 fn points(coords: &[(f64, f64, &str)]) -> String {

@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+mod common;
+use common::{mapfig, run_within};
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("mapfig-small-{}-{name}", std::process::id()));
@@ -22,24 +24,9 @@ fn scratch(name: &str) -> PathBuf {
 fn render(dir: &Path, spec: &str) -> Output {
     std::fs::write(dir.join("spec.toml"), spec).unwrap();
     let _ = std::fs::remove_dir_all(dir.join("out"));
-    let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mapfig"))
-        .args(["render", "spec.toml", "--format", "svg", "-o", "out"])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("mapfig render still running after 20 s: killed\n{spec}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.wait_with_output().unwrap()
+    let mut cmd = mapfig();
+    cmd.args(["render", "spec.toml", "--format", "svg", "-o", "out"]);
+    run_within(&mut cmd, dir, Duration::from_secs(20)).0
 }
 
 const LONG_TITLE: &str =

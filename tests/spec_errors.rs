@@ -4,10 +4,9 @@
 //! matching in (near) linear time. All through the real binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 mod common;
-use common::mapfig;
+use common::{mapfig, run_within};
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
@@ -19,33 +18,10 @@ const APART: &str = r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"name":"A"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
 {"type":"Feature","properties":{"name":"B"},"geometry":{"type":"Polygon","coordinates":[[[3,0],[4,0],[4,1],[3,1],[3,0]]]}}]}"#;
 
-/// Runs `cmd` in `dir`, killing it after `limit`; the output and the time it took.
-fn run_within(mut cmd: Command, dir: &Path, limit: Duration) -> (Output, Duration) {
-    let start = Instant::now();
-    let mut child = cmd
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    (child.wait_with_output().unwrap(), start.elapsed())
-}
-
 fn run(dir: &Path, args: &[&str]) -> (i32, String) {
     let mut cmd = mapfig();
     cmd.args(args);
-    let (o, _) = run_within(cmd, dir, Duration::from_secs(120));
+    let (o, _) = run_within(&mut cmd, dir, Duration::from_secs(120));
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(!err.contains("panicked"), "{err}");
     (o.status.code().unwrap_or(-1), err)
@@ -347,7 +323,7 @@ fn a_hundred_thousand_layer_ids_validate_in_linear_time() {
     std::fs::write(dir.join("map.toml"), spec).unwrap();
     let mut cmd = mapfig();
     cmd.args(["render", "map.toml", "-o", "out"]);
-    let (o, took) = run_within(cmd, &dir, Duration::from_secs(60));
+    let (o, took) = run_within(&mut cmd, &dir, Duration::from_secs(60));
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert_eq!(
@@ -376,7 +352,7 @@ fn pathological_manifest_wildcards_match_in_linear_time() {
     std::fs::write(dir.join("mapfig.toml"), format!("specs = [{pattern:?}]\n")).unwrap();
     let mut cmd = mapfig();
     cmd.arg("build");
-    let (o, took) = run_within(cmd, &dir, Duration::from_secs(60));
+    let (o, took) = run_within(&mut cmd, &dir, Duration::from_secs(60));
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("matches no file"), "{err}");
@@ -395,7 +371,7 @@ fn a_hundred_thousand_mistakes_are_counted_in_linear_time() {
     std::fs::write(dir.join("map.toml"), spec).unwrap();
     let mut cmd = mapfig();
     cmd.args(["render", "map.toml", "-o", "out"]);
-    let (o, took) = run_within(cmd, &dir, Duration::from_secs(60));
+    let (o, took) = run_within(&mut cmd, &dir, Duration::from_secs(60));
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert_eq!(places(&err, "map.toml").len(), 20, "{err}");

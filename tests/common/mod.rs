@@ -2,6 +2,7 @@
 //! wrote, and runs under an address-space limit. Each test binary uses some of them.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -49,32 +50,56 @@ pub fn have_prlimit() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// Runs mapfig with `args` in `dir` under `prlimit --as=bytes`, killing it (and failing the
-/// test) at `limit` of wall time; its output (stderr captured) and how long it ran.
-pub fn limited(dir: &Path, bytes: u64, args: &[&str], limit: Duration) -> (Output, Duration) {
+/// Runs `cmd` in `dir` with no input, killing it (and failing the test) when it is still
+/// running after `limit`; its output and how long it ran. Both pipes are drained while it
+/// runs, so a chatty child never blocks on a full one.
+pub fn run_within(cmd: &mut Command, dir: &Path, limit: Duration) -> (Output, Duration) {
     let started = Instant::now();
-    let mut child = Command::new("prlimit")
-        .arg(format!("--as={bytes}"))
-        .arg("--")
-        .arg(env!("CARGO_BIN_EXE_mapfig"))
-        .args(args)
+    let mut child = cmd
         .current_dir(dir)
-        .stdout(Stdio::null())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return (child.wait_with_output().unwrap(), started.elapsed());
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
         }
         if started.elapsed() > limit {
             let _ = child.kill();
-            let o = child.wait_with_output().unwrap();
+            let _ = child.wait();
             panic!(
-                "mapfig {args:?} still running after {limit:?}: {}",
-                String::from_utf8_lossy(&o.stderr)
+                "{cmd:?} still running after {limit:?}: killed\n{}",
+                String::from_utf8_lossy(&stderr.join().unwrap())
             );
         }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let output = Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    };
+    (output, started.elapsed())
+}
+
+/// Runs mapfig with `args` in `dir` under `prlimit --as=bytes`, killed (failing the test)
+/// after `limit` of wall time; its output and how long it ran.
+pub fn limited(dir: &Path, bytes: u64, args: &[&str], limit: Duration) -> (Output, Duration) {
+    let mut cmd = Command::new("prlimit");
+    cmd.arg(format!("--as={bytes}"))
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_mapfig"))
+        .args(args);
+    run_within(&mut cmd, dir, limit)
 }
