@@ -45,15 +45,20 @@ impl SelectedLayer<'_> {
 pub fn select_layers<'a>(spec: &'a Spec, cache: &DataCache) -> Result<Vec<SelectedLayer<'a>>> {
     spec.layers
         .iter()
-        .map(|l| select_layer(spec, l, cache.get(&l.source)?))
+        .map(|l| select_layer(spec, l, cache.get_with(&l.source, &l.read)?))
         .collect()
 }
 
 fn select_layer<'a>(spec: &Spec, l: &'a Layer, dataset: Arc<Dataset>) -> Result<SelectedLayer<'a>> {
     let mut features = Vec::new();
     let mut matched = 0usize;
+    let range = dataset
+        .object_range(l.object.as_deref(), &format!("layer {:?}", l.id))
+        .map_err(|m| Error::render(&spec.file, m))?;
+    let in_object = range.len();
     // Features without geometry draw nothing and take no slot (a file of millions of them).
-    for (i, f) in dataset.features.iter().enumerate() {
+    for (i, f) in dataset.features[range.clone()].iter().enumerate() {
+        let i = i + range.start;
         if f.matches(&l.filter) {
             matched += 1;
             if f.geometry.is_some() {
@@ -61,15 +66,19 @@ fn select_layer<'a>(spec: &Spec, l: &'a Layer, dataset: Arc<Dataset>) -> Result<
             }
         }
     }
-    if dataset.features.is_empty() {
-        // Valid GeoJSON, but a map of nothing is a broken export far more often than a wish.
+    if in_object == 0 {
+        // Valid data, but a map of nothing is a broken export far more often than a wish.
+        let what = match &l.object {
+            Some(o) => format!("its {} {o:?} holds no features", dataset.object_noun()),
+            None if dataset.format == "GeoJSON" => {
+                "holds no features (an empty FeatureCollection)".to_string()
+            }
+            None => "holds no features".to_string(),
+        };
         return Err(Error::data(
             &l.source,
             "",
-            format!(
-                "holds no features (an empty FeatureCollection): nothing to draw for layer {:?}",
-                l.id
-            ),
+            format!("{what}: nothing to draw for layer {:?}", l.id),
         ));
     }
     if matched == 0 {
@@ -79,7 +88,7 @@ fn select_layer<'a>(spec: &Spec, l: &'a Layer, dataset: Arc<Dataset>) -> Result<
                 "layer {:?}: {} matches none of the {} features in {}",
                 l.id,
                 describe_filter(&l.filter),
-                dataset.features.len(),
+                in_object,
                 l.source.display()
             ),
         ));

@@ -7,6 +7,7 @@ use super::formats;
 use super::reader::{Budget, Input};
 use crate::error::Result;
 use crate::limits::Limits;
+use crate::spec::ReadOptions;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,7 +20,9 @@ type Slot = Arc<OnceLock<Result<Arc<Dataset>>>>;
 /// through it must keep. Shared by reference across threads (`&DataCache` is enough).
 #[derive(Default)]
 pub struct DataCache {
-    files: Mutex<HashMap<PathBuf, Slot>>,
+    /// Keyed by the file and how it is read: the same file read with another CRS or other
+    /// point columns is other data.
+    files: Mutex<HashMap<(PathBuf, ReadOptions), Slot>>,
     /// One-shot renders (`draw`) let layout free geometry once it is projected: the file
     /// will not be asked for again, and big inputs then need half the memory.
     pub one_shot: bool,
@@ -50,31 +53,38 @@ impl DataCache {
 
     /// Drops the cache's hold on a file, so its last user may take its features apart.
     pub fn forget(&self, path: &Path) {
-        lock(&self.files).remove(path);
+        lock(&self.files).retain(|(p, _), _| p != path);
     }
 
     /// The dataset of `path`, read on the first ask.
     pub fn get(&self, path: &Path) -> Result<Arc<Dataset>> {
-        let slot = Arc::clone(lock(&self.files).entry(path.to_path_buf()).or_default());
-        let result = slot.get_or_init(|| self.read(path)).clone();
+        self.get_with(path, &ReadOptions::default())
+    }
+
+    /// The dataset of `path` read as `options` say, read on the first ask.
+    pub fn get_with(&self, path: &Path, options: &ReadOptions) -> Result<Arc<Dataset>> {
+        let key = (path.to_path_buf(), options.clone());
+        let slot = Arc::clone(lock(&self.files).entry(key.clone()).or_default());
+        let result = slot.get_or_init(|| self.read(path, options)).clone();
         if result.is_err() {
             // A failed read is not kept: asked again, the file is read again, as if this
             // was the first ask (an over-limit error then counts what is loaded by then).
             let mut files = lock(&self.files);
-            if files.get(path).is_some_and(|s| Arc::ptr_eq(s, &slot)) {
-                files.remove(path);
+            if files.get(&key).is_some_and(|s| Arc::ptr_eq(s, &slot)) {
+                files.remove(&key);
             }
         }
         result
     }
 
-    fn read(&self, path: &Path) -> Result<Arc<Dataset>> {
+    fn read(&self, path: &Path, options: &ReadOptions) -> Result<Arc<Dataset>> {
         self.parsed.fetch_add(1, Ordering::Relaxed);
         let bytes = crate::limits::read_input(path, &self.limits)?;
         let input = Input {
             path,
             bytes: &bytes,
             limits: &self.limits,
+            options,
         };
         // Files read at the same time each get what was left when they started; the sum is
         // checked again below, so together they never pass the limit.

@@ -6,7 +6,8 @@ use super::properties::Properties;
 use super::value::Value;
 use crate::spec::Filter;
 use geo::Geometry;
-use std::path::PathBuf;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 /// One feature of a data file.
 #[derive(Debug, Clone)]
@@ -24,10 +25,92 @@ pub struct Feature {
 #[derive(Debug)]
 pub struct Dataset {
     pub path: PathBuf,
+    /// The format the file was read as, as users know it (`"TopoJSON"`).
+    pub format: &'static str,
+    /// The CRS the file's coordinates were in, as declared (by the file or the layer's
+    /// `crs`); `None` for longitude/latitude (WGS 84), the default. Features are always
+    /// held in longitude/latitude degrees whatever it was.
+    pub crs: Option<String>,
+    /// The named collections of a file that holds several (TopoJSON objects, GeoPackage
+    /// tables), in file order, each a run of `features`; empty for a file that is one
+    /// collection (GeoJSON, a Shapefile, a CSV table).
+    pub objects: Vec<Object>,
     pub features: Vec<Feature>,
 }
 
+/// One named collection of a file: a TopoJSON object, a GeoPackage table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    pub name: String,
+    /// Its features: `Dataset::features[features]`.
+    pub features: Range<usize>,
+}
+
 impl Dataset {
+    /// A dataset of one collection, in longitude/latitude.
+    pub fn new(path: &Path, format: &'static str, features: Vec<Feature>) -> Dataset {
+        Dataset {
+            path: path.to_path_buf(),
+            format,
+            crs: None,
+            objects: Vec::new(),
+            features,
+        }
+    }
+
+    /// The features of collection `name` (all of them for `None`): an error, listing the
+    /// file's collections, when there is no such collection or the file holds several and
+    /// `name` is `None`. `what` names who asks (`layer "counties"`).
+    pub fn object_range(
+        &self,
+        name: Option<&str>,
+        what: &str,
+    ) -> std::result::Result<Range<usize>, String> {
+        let list = || {
+            self.objects
+                .iter()
+                .map(|o| format!("{:?} ({} features)", o.name, o.features.len()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let noun = self.object_noun();
+        match (name, self.objects.as_slice()) {
+            (None, []) => Ok(0..self.features.len()),
+            (Some(n), []) => Err(format!(
+                "{what} asks for {noun} {n:?}, but {} is {}, which holds one collection of features: remove `object`",
+                self.path.display(),
+                self.format
+            )),
+            (None, [one]) => Ok(one.features.clone()),
+            (None, _) => Err(format!(
+                "{what}: {} holds {} {noun}s, so the layer must name one with `object = \"name\"`: {}",
+                self.path.display(),
+                self.objects.len(),
+                list()
+            )),
+            (Some(n), objects) => objects
+                .iter()
+                .find(|o| o.name == n)
+                .map(|o| o.features.clone())
+                .ok_or_else(|| {
+                    format!(
+                        "{what} asks for {noun} {n:?}, which {} does not hold; it holds {}",
+                        self.path.display(),
+                        list()
+                    )
+                }),
+        }
+    }
+
+    /// What the format calls its collections.
+    pub fn object_noun(&self) -> &'static str {
+        match self.format {
+            "GeoPackage" => "table",
+            "TopoJSON" => "object",
+            _ => "collection",
+        }
+    }
+
     /// Vertices (positions) in the dataset.
     pub fn vertex_count(&self) -> u64 {
         use geo::CoordsIter;

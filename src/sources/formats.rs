@@ -49,6 +49,7 @@ mod tests {
                 path: Path::new("x.json"),
                 bytes,
                 limits: &limits,
+                options: &Default::default(),
             };
             assert_eq!(GeoJson.sniff(bytes, input.path), geojson);
             // Nothing else recognises these: GeoJSON reads them and says what they are not.

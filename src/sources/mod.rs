@@ -15,7 +15,7 @@ mod validate;
 mod value;
 
 pub use cache::DataCache;
-pub use dataset::{Dataset, Feature};
+pub use dataset::{Dataset, Feature, Object};
 pub use geojson::{GeoJson, MAX_JSON_DEPTH};
 pub use properties::Properties;
 pub use reader::{Budget, Input, Reader};
@@ -23,6 +23,7 @@ pub use value::Value;
 
 use crate::error::Result;
 use crate::limits::Limits;
+use crate::spec::ReadOptions;
 use std::path::Path;
 
 /// Reads and checks a data file (GeoJSON: FeatureCollection, Feature or bare Geometry).
@@ -35,6 +36,12 @@ pub fn load(path: &Path) -> Result<Dataset> {
 pub fn load_limited(path: &Path, limits: &Limits) -> Result<Dataset> {
     let bytes = crate::limits::read_input(path, limits)?;
     parse_within(&bytes, path, limits, 0)
+}
+
+/// [`load_limited`], reading the file as `options` say.
+pub fn load_with(path: &Path, limits: &Limits, options: &ReadOptions) -> Result<Dataset> {
+    let bytes = crate::limits::read_input(path, limits)?;
+    parse_with(&bytes, path, limits, 0, options)
 }
 
 /// Reads a data file's bytes with the reader for its format; `path` names the file in
@@ -69,10 +76,22 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
 
 /// [`parse`], keeping `limits`, `held` vertices being loaded already in this run.
 pub fn parse_within(bytes: &[u8], path: &Path, limits: &Limits, held: u64) -> Result<Dataset> {
+    parse_with(bytes, path, limits, held, &ReadOptions::default())
+}
+
+/// [`parse_within`], reading the file as `options` say (a layer's `crs`, `x`, `y`).
+pub fn parse_with(
+    bytes: &[u8],
+    path: &Path,
+    limits: &Limits,
+    held: u64,
+    options: &ReadOptions,
+) -> Result<Dataset> {
     let input = Input {
         path,
         bytes,
         limits,
+        options,
     };
     let budget = Budget {
         limit: limits.max_vertices,

@@ -5,6 +5,7 @@
 use super::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
+use crate::spec::ReadOptions;
 use std::path::{Path, PathBuf};
 
 /// A reader of one geodata format.
@@ -29,6 +30,8 @@ pub struct Input<'a> {
     pub path: &'a Path,
     pub bytes: &'a [u8],
     pub limits: &'a Limits,
+    /// What the layer says about reading the file (its CRS, a table's point columns).
+    pub options: &'a ReadOptions,
 }
 
 impl Input<'_> {
@@ -92,6 +95,7 @@ mod tests {
             path: &path,
             bytes: &[],
             limits: &limits,
+            options: &ReadOptions::default(),
         };
         let (prj, bytes) = input.sibling("prj").unwrap().unwrap();
         assert_eq!(

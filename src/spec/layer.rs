@@ -12,6 +12,11 @@ use std::path::PathBuf;
 pub struct Layer {
     pub id: String,
     pub source: PathBuf,
+    /// The collection of `source` to draw when the file holds several (a TopoJSON object,
+    /// a GeoPackage table): `object = "counties"` (or `layer = "..."`).
+    pub object: Option<String>,
+    /// How to read `source` where the file cannot say: its CRS, a table's point columns.
+    pub read: ReadOptions,
     pub filter: Filter,
     pub fill: Option<Paint>,
     pub stroke: Option<Paint>,
@@ -43,6 +48,8 @@ impl Layer {
         Layer {
             id: id.into(),
             source,
+            object: None,
+            read: ReadOptions::default(),
             filter: Filter::default(),
             fill: None,
             stroke: None,
@@ -68,6 +75,19 @@ impl Layer {
     }
 }
 
+/// How a data file is read where its content cannot say: part of the key a file is cached
+/// under, since the same file read with other options is other data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ReadOptions {
+    /// The CRS of the coordinates when the file declares none, or to override what it
+    /// declares: `"EPSG:5070"`, a PROJ string or WKT.
+    pub crs: Option<String>,
+    /// A table's longitude (or easting) column, when it is not detected by name.
+    pub x: Option<String>,
+    /// A table's latitude (or northing) column, when it is not detected by name.
+    pub y: Option<String>,
+}
+
 /// What a layer draws of its features.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LayerGeometry {
@@ -90,6 +110,13 @@ impl Validator<'_> {
         let complete = id.is_some() && source.is_some();
         let mut layer = Layer::new(id.unwrap_or_default(), source.unwrap_or_default());
         layer.filter = self.filter(&mut l);
+        layer.object = self.object(&mut l);
+        let p = &mut self.problems;
+        layer.read = ReadOptions {
+            crs: l.string("crs", p).map(|v| v.value),
+            x: l.string("x", p).map(|v| v.value),
+            y: l.string("y", p).map(|v| v.value),
+        };
         layer.fill = self.opt_paint(&mut l, "fill").or(layer.fill);
         layer.stroke = self.opt_paint(&mut l, "stroke").or(layer.stroke);
         layer.stroke_width = match l.number("stroke_width", &mut self.problems) {
@@ -189,6 +216,33 @@ impl Validator<'_> {
             self.problem(id.span.clone(), format!("layer id {s:?} is used twice"));
         }
         Some(id.value)
+    }
+
+    /// The layer's `object` (or its synonym `layer`, GeoPackage's word): one, not both.
+    fn object(&mut self, l: &mut Table) -> Option<String> {
+        let object = l.string("object", &mut self.problems);
+        let layer = l.string("layer", &mut self.problems);
+        match (object, layer) {
+            (Some(o), Some(l)) => {
+                self.problem(
+                    l.span,
+                    format!(
+                        "a layer names its collection with `object` or `layer`, not both (object = {:?})",
+                        o.value
+                    ),
+                );
+                Some(o.value)
+            }
+            (Some(v), None) | (None, Some(v)) if v.value.is_empty() => {
+                self.problem(
+                    v.span,
+                    "`object` must name a collection of the file, got \"\"",
+                );
+                None
+            }
+            (Some(v), None) | (None, Some(v)) => Some(v.value),
+            (None, None) => None,
+        }
     }
 
     /// What the layer draws when it says (`lines` or `border_with`), else `None`.

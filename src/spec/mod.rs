@@ -21,7 +21,7 @@ pub use annotations::{Anchor, Badge, Callout};
 pub use furniture::Furniture;
 pub use ids::{check_id_prefix, id_prefix_for, safe_id};
 pub use keywords::{Marker, Theme};
-pub use layer::{Layer, LayerGeometry};
+pub use layer::{Layer, LayerGeometry, ReadOptions};
 use reader::{Problems, Table};
 use std::path::{Path, PathBuf};
 pub use validate::parse_share;

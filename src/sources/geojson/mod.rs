@@ -112,10 +112,7 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
             vec![state.convert_one(0, f)?]
         }
     };
-    Ok(Dataset {
-        path: path.to_path_buf(),
-        features,
-    })
+    Ok(Dataset::new(path, "GeoJSON", features))
 }
 
 /// Features converted per parallel batch: big enough to keep every core busy, small
