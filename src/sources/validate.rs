@@ -14,6 +14,9 @@ pub struct Validator<'a> {
     pub path: &'a Path,
     /// The feature, as errors name it: `feature 3 (id "AF-KDZ")`.
     pub place: &'a str,
+    /// The file (or the layer's `crs`) declares a CRS: positions need only be finite here;
+    /// the CRS step after the read reprojects them and checks the result.
+    pub planar: bool,
 }
 
 impl Validator<'_> {
@@ -32,6 +35,12 @@ impl Validator<'_> {
         let [x, y] = p;
         // Accept a hair outside the valid range (rounding in real data), clamp it.
         const SLACK: f64 = 1e-6;
+        if self.planar {
+            if !(x.is_finite() && y.is_finite()) {
+                return Err(self.err(sub, format!("position [{x:?}, {y:?}] is not finite")));
+            }
+            return Ok(Coord { x, y });
+        }
         if !(x.is_finite() && y.is_finite()) || x.abs() > 180.0 + SLACK || y.abs() > 90.0 + SLACK {
             return Err(self.err(
                 sub,

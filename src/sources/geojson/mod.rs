@@ -314,6 +314,7 @@ fn feature(
         check: Validator {
             path,
             place: &place,
+            planar: false,
         },
         src,
         max_points: usize::try_from(left).unwrap_or(usize::MAX),
