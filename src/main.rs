@@ -106,7 +106,7 @@ struct RenderArgs {
 // The flags of `mapfig draw`.
 #[derive(clap::Args)]
 struct DrawArgs {
-    /// The GeoJSON file.
+    /// The data file (GeoJSON, a GeoJSON text sequence, CSV/TSV...).
     data: PathBuf,
     /// Output file, .svg, .png or .pdf; repeat for several formats from one render
     /// (`-o map.svg -o map.png`).
@@ -136,6 +136,12 @@ struct DrawArgs {
     /// Keep this share of polygon vertices ("10%"), with shared borders kept shared.
     #[arg(long)]
     simplify: Option<String>,
+    /// A table's longitude (or easting) column, when not found by name (lon, lng, x...).
+    #[arg(long)]
+    x: Option<String>,
+    /// A table's latitude (or northing) column, when not found by name (lat, y...).
+    #[arg(long)]
+    y: Option<String>,
     /// Print each stage's wall time and the peak memory to stderr.
     #[arg(long)]
     timings: bool,
@@ -280,6 +286,8 @@ impl DrawArgs {
             background: paint("background", &self.background)?,
             scale: self.scale,
             simplify,
+            x: self.x.clone(),
+            y: self.y.clone(),
             limits,
         })
     }

@@ -1,6 +1,7 @@
 //! The formats mapfig reads, and the choice among them: by content, never by the file's
 //! name alone, so a `.json` export or a misnamed file is read for what it is.
 
+use super::csv::Csv;
 use super::dataset::Dataset;
 use super::geojson::GeoJson;
 use super::reader::{Budget, Input, Reader};
@@ -9,7 +10,7 @@ use crate::error::Result;
 /// Every reader, most specific first: the first whose [`Reader::sniff`] accepts a file
 /// reads it. A format recognised by a JSON member (TopoJSON's `"Topology"`) goes before
 /// GeoJSON, which takes any JSON object.
-pub const READERS: &[&dyn Reader] = &[&GeoJson];
+pub const READERS: &[&dyn Reader] = &[&Csv, &GeoJson];
 
 /// How many leading bytes a reader is shown to recognise its format.
 const HEAD_BYTES: usize = 4096;

@@ -5,6 +5,7 @@
 //! every thread of a run, reads each file once.
 
 mod cache;
+mod csv;
 mod dataset;
 pub mod exact;
 pub mod formats;
@@ -15,6 +16,7 @@ mod validate;
 mod value;
 
 pub use cache::DataCache;
+pub use csv::Csv;
 pub use dataset::{Dataset, Feature, Object};
 pub use geojson::{GeoJson, MAX_JSON_DEPTH};
 pub use properties::Properties;
