@@ -18,7 +18,7 @@ mod value;
 pub use cache::DataCache;
 pub use csv::Csv;
 pub use dataset::{Dataset, Feature, Object};
-pub use geojson::{GeoJson, MAX_JSON_DEPTH};
+pub use geojson::{GeoJson, GeoJsonSeq, MAX_JSON_DEPTH};
 pub use properties::Properties;
 pub use reader::{Budget, Input, Reader};
 pub use value::Value;
