@@ -12,6 +12,7 @@ pub mod formats;
 mod geojson;
 mod properties;
 mod reader;
+pub mod summary;
 mod validate;
 mod value;
 
@@ -21,6 +22,7 @@ pub use dataset::{Dataset, Feature, Object};
 pub use geojson::{GeoJson, GeoJsonSeq, MAX_JSON_DEPTH};
 pub use properties::Properties;
 pub use reader::{Budget, Input, Reader};
+pub use summary::Summary;
 pub use value::Value;
 
 use crate::error::Result;
