@@ -30,7 +30,7 @@ enum Command {
     Check(CheckArgs),
     /// Render map specs (TOML) to SVG, PNG and PDF.
     Render(RenderArgs),
-    /// Render any GeoJSON file without a spec: a quick look.
+    /// Render any data file (GeoJSON, CSV/TSV, ...) without a spec: a quick look.
     Draw(DrawArgs),
     /// Describe a data file: format, CRS, collections, geometry types, bounding box,
     /// vertices and a profile of each property (`--json` for scripts).

@@ -200,3 +200,33 @@ fn rows_past_the_vertex_limit_stop_the_read() {
     assert!(stderr(&o).contains("--max-vertices"), "{}", stderr(&o));
     assert!(!svg.exists());
 }
+
+#[test]
+fn a_spec_layer_names_its_columns() {
+    let dir = scratch("csv", "spec");
+    std::fs::write(
+        dir.join("sites.csv"),
+        "site,east,north\nKunduz,68.86,36.73\nKabul,69.17,34.53\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("map.toml"),
+        "title = \"Sites\"\n[[layer]]\nid = \"sites\"\nsource = \"sites.csv\"\nx = \"east\"\ny = \"north\"\nlabel = \"{site}\"\n",
+    )
+    .unwrap();
+    let o = mapfig()
+        .args(["render", "map.toml", "-o", "out", "--format", "svg"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(dir.join("out/map.svg")).unwrap();
+    assert!(
+        svg.contains(">Kunduz</text>") && svg.contains(">Kabul</text>"),
+        "{svg}"
+    );
+    assert!(
+        svg.matches("class=\"feature marker\"").count() == 2,
+        "{svg}"
+    );
+}
