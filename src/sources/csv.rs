@@ -125,8 +125,14 @@ fn read_table(
     };
     let mut features = Vec::new();
     let mut vertices = 0u64;
+    let mut lines = Lines {
+        bytes,
+        at: 0,
+        line: 1,
+    };
     while next_record(&mut reader, &mut record, path)? {
-        let f = table.row(&record, features.len())?;
+        let line = lines.at(record.position().map_or(0, |p| p.byte()));
+        let f = table.row(&record, features.len(), line)?;
         if f.geometry.is_some() {
             vertices += 1;
             if vertices > budget.left() {
@@ -139,6 +145,33 @@ fn read_table(
     let mut data = Dataset::new(path, format, features);
     data.crs = options.crs.clone();
     Ok(data)
+}
+
+/// Line numbers of byte offsets met in increasing order, counted as the read goes (the
+/// csv crate's own line count misses CRLF line ends).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    /// The line of the record the csv crate places at byte `offset`: it places a record
+    /// after the previous one's terminator, before the line feed of a CRLF and any blank
+    /// lines, which a record never starts with.
+    fn at(&mut self, offset: u64) -> u64 {
+        let mut offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        while matches!(self.bytes.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        if let Some(skipped) = self.bytes.get(self.at..offset) {
+            self.line += skipped.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.at = offset;
+        }
+        self.line
+    }
 }
 
 /// Reads the next record into `record`; `false` at the end of the file.
@@ -288,8 +321,7 @@ struct Table<'a> {
 
 impl Table<'_> {
     /// Row `index` (its record read from the file) as a feature.
-    fn row(&self, record: &csv::ByteRecord, index: usize) -> Result<Feature> {
-        let line = record.position().map_or(0, |p| p.line());
+    fn row(&self, record: &csv::ByteRecord, index: usize, line: u64) -> Result<Feature> {
         if record.len() != self.columns.len() {
             return Err(Error::data(
                 self.path,
@@ -489,6 +521,15 @@ mod tests {
         );
         let e = read("lat,lng\nNaN,1\n", &ReadOptions::default()).unwrap_err();
         assert!(e.to_string().contains("\"NaN\""), "{e}");
+        let e = read(
+            "lat;lon\r\n1;2\r\n\r\n\"3\r\n\";x\r\n",
+            &ReadOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("t.csv: line 4: longitude \"x\""),
+            "{e}"
+        );
         let e = read("a,b\n1,2,3\n", &ReadOptions::default()).unwrap_err();
         assert_eq!(
             e.to_string(),

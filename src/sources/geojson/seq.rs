@@ -155,6 +155,10 @@ fn records(bytes: &[u8]) -> Vec<Record<'_>> {
 fn read_sequence(bytes: &[u8], path: &Path, budget: &Budget) -> Result<Dataset> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let records = records(bytes);
+    // One line, sniffed by its start: a GeoJSON document like any other.
+    if bytes.first() != Some(&RS) && records.len() == 1 {
+        return parse(bytes, path, *budget);
+    }
     let mut features: Vec<Feature> = Vec::new();
     let mut vertices = 0u64;
     for batch in records.chunks(BATCH) {
