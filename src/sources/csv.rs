@@ -104,12 +104,18 @@ fn read_table(
             "the file is empty: a CSV table starts with a header line naming its columns",
         ));
     }
+    let mut lines = Lines {
+        bytes,
+        at: 0,
+        line: 1,
+    };
+    let header = lines.at(record.position().map_or(0, |p| p.byte()));
     let columns: Vec<String> = record
         .iter()
         .enumerate()
-        .map(|(i, c)| cell_text(c, path, 1, &format!("column {}", i + 1)).map(str::to_string))
+        .map(|(i, c)| cell_text(c, path, header, &format!("column {}", i + 1)).map(str::to_string))
         .collect::<Result<_>>()?;
-    let points = point_columns(&columns, options, path)?;
+    let points = point_columns(&columns, options, path, header)?;
     let id_column = id_column(&columns);
     let columns: Arc<[String]> = columns.into();
     let table = Table {
@@ -125,11 +131,6 @@ fn read_table(
     };
     let mut features = Vec::new();
     let mut vertices = 0u64;
-    let mut lines = Lines {
-        bytes,
-        at: 0,
-        line: 1,
-    };
     while next_record(&mut reader, &mut record, path)? {
         let line = lines.at(record.position().map_or(0, |p| p.byte()));
         let f = table.row(&record, features.len(), line)?;
@@ -225,6 +226,7 @@ fn point_columns(
     columns: &[String],
     options: &ReadOptions,
     path: &Path,
+    header: u64,
 ) -> Result<Option<PointColumns>> {
     let how =
         "name them with the layer keys x = \"lon\" and y = \"lat\" (or `draw --x lon --y lat`)";
@@ -289,7 +291,7 @@ fn point_columns(
             };
             Err(Error::data(
                 path,
-                "line 1",
+                format!("line {header}"),
                 format!(
                     "the table has a {found} column but no {missing} column; its columns are {}: {how}",
                     list()
@@ -300,7 +302,7 @@ fn point_columns(
             let many = if xs.len() > 1 { &xs } else { &ys };
             Err(Error::data(
                 path,
-                "line 1",
+                format!("line {header}"),
                 format!(
                     "several columns could hold the points' coordinates ({}): {how}",
                     names(many)
@@ -544,7 +546,8 @@ mod tests {
         let e = read("x,lon,lat\n1,2,3\n", &ReadOptions::default()).unwrap_err();
         assert!(e.to_string().contains("\"x\" and \"lon\""), "{e}");
         assert!(e.to_string().contains("x = \"lon\""), "{e}");
-        let e = read("name,latitude\na,1\n", &ReadOptions::default()).unwrap_err();
+        let e = read("\r\n\nname,latitude\na,1\n", &ReadOptions::default()).unwrap_err();
+        assert!(e.to_string().starts_with("t.csv: line 3: "), "{e}");
         assert!(
             e.to_string()
                 .contains("latitude \"latitude\" column but no longitude"),

@@ -554,6 +554,48 @@ mod tests {
     }
 
     #[test]
+    fn collections_are_summarised_each_in_file_order() {
+        let text = br#"{"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"a": 1}, "geometry": {"type": "Point", "coordinates": [1, 2]}},
+            {"type": "Feature", "properties": {"b": true}, "geometry": null},
+            {"type": "Feature", "properties": {"b": false, "a": "x"}, "geometry": null}]}"#;
+        let mut data = parse(text, Path::new("t.json")).unwrap();
+        // As a reader of several collections (TopoJSON objects) leaves them.
+        data.format = "TopoJSON";
+        data.objects = vec![
+            crate::sources::Object {
+                name: "states".into(),
+                features: 0..1,
+            },
+            crate::sources::Object {
+                name: "nation".into(),
+                features: 1..3,
+            },
+        ];
+        let s = Summary::of(&data, None).unwrap();
+        let names: Vec<Option<&str>> = s.objects.iter().map(|o| o.name.as_deref()).collect();
+        assert_eq!(names, [Some("states"), Some("nation")]);
+        assert_eq!((s.objects[0].features, s.objects[1].features), (1, 2));
+        assert_eq!(s.objects[1].properties[0].name, "b");
+        assert_eq!(s.objects[1].properties[0].kind, "bool");
+        assert_eq!(s.objects[1].properties[1].nulls, 1);
+        let text = s.to_text();
+        assert!(
+            text.contains("collections  \"states\" (1 features), \"nation\" (2 features)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nobject \"nation\"\n  features    2\n"),
+            "{text}"
+        );
+        let one = Summary::of(&data, Some("nation")).unwrap();
+        assert_eq!(one.objects.len(), 1);
+        assert_eq!(one.objects[0].features, 2);
+        let e = Summary::of(&data, Some("counties")).unwrap_err();
+        assert!(e.contains("\"states\" (1 features)"), "{e}");
+    }
+
+    #[test]
     fn examples_are_cut() {
         let long = "é".repeat(50);
         let shown = example(&Value::Text(long.clone()), &long);
