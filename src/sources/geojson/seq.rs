@@ -122,46 +122,70 @@ struct Record<'a> {
     text: &'a [u8],
 }
 
-/// The records of a sequence: split at RS when the file starts with one, else at line
-/// feeds; blank records are skipped.
-fn records(bytes: &[u8]) -> Vec<Record<'_>> {
-    let separator = if bytes.first() == Some(&RS) {
-        RS
-    } else {
-        b'\n'
-    };
-    let mut out = Vec::new();
-    let mut line = 1;
-    for part in bytes.split(|&b| b == separator) {
-        if !part.iter().all(u8::is_ascii_whitespace) {
-            // The record's own first line: where its first character is.
-            let lead = part.iter().take_while(|b| b.is_ascii_whitespace());
-            let newlines = lead.filter(|&&b| b == b'\n').count();
-            out.push(Record {
-                line: line + newlines,
-                text: part,
-            });
+/// The records of a sequence, in order: split at RS when the file starts with one, else
+/// at line feeds; blank records are skipped. Made as the read goes, a batch at a time.
+struct Records<'a> {
+    parts: std::slice::Split<'a, u8, fn(&u8) -> bool>,
+    by_lines: bool,
+    /// The line the next part starts on.
+    line: usize,
+}
+
+impl<'a> Records<'a> {
+    fn new(bytes: &'a [u8]) -> Records<'a> {
+        fn is_rs(b: &u8) -> bool {
+            *b == RS
         }
-        line += part.iter().filter(|&&b| b == b'\n').count();
-        if separator == b'\n' {
-            line += 1;
+        fn is_lf(b: &u8) -> bool {
+            *b == b'\n'
+        }
+        let by_lines = bytes.first() != Some(&RS);
+        let split: fn(&u8) -> bool = if by_lines { is_lf } else { is_rs };
+        Records {
+            parts: bytes.split(split),
+            by_lines,
+            line: 1,
         }
     }
-    out
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Record<'a>;
+
+    fn next(&mut self) -> Option<Record<'a>> {
+        loop {
+            let part = self.parts.next()?;
+            let at = self.line;
+            self.line += part.iter().filter(|&&b| b == b'\n').count() + usize::from(self.by_lines);
+            if !part.iter().all(u8::is_ascii_whitespace) {
+                // The record's own first line: where its first character is.
+                let lead = part.iter().take_while(|b| b.is_ascii_whitespace());
+                let newlines = lead.filter(|&&b| b == b'\n').count();
+                return Some(Record {
+                    line: at + newlines,
+                    text: part,
+                });
+            }
+        }
+    }
 }
 
 /// Reads a sequence: every record's features, in order, the vertex limit checked after
 /// every batch of records.
 fn read_sequence(bytes: &[u8], path: &Path, budget: &Budget) -> Result<Dataset> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let records = records(bytes);
     // One line, sniffed by its start: a GeoJSON document like any other.
-    if bytes.first() != Some(&RS) && records.len() == 1 {
+    if bytes.first() != Some(&RS) && Records::new(bytes).nth(1).is_none() {
         return parse(bytes, path, *budget);
     }
     let mut features: Vec<Feature> = Vec::new();
     let mut vertices = 0u64;
-    for batch in records.chunks(BATCH) {
+    let mut records = Records::new(bytes);
+    loop {
+        let batch: Vec<Record> = records.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
         let record_budget = Budget {
             limit: budget.limit,
             held: budget.held.saturating_add(vertices),
