@@ -118,7 +118,10 @@ fn top_level_type(text: &[u8]) -> Option<String> {
 
 /// One record of the sequence: the line it starts on and its text.
 struct Record<'a> {
+    /// The line of its first character.
     line: usize,
+    /// Where its text starts: the line, and the columns before it on that line (the RS).
+    start: (usize, usize),
     text: &'a [u8],
 }
 
@@ -163,6 +166,7 @@ impl<'a> Iterator for Records<'a> {
                 let newlines = lead.filter(|&&b| b == b'\n').count();
                 return Some(Record {
                     line: at + newlines,
+                    start: (at, usize::from(!self.by_lines)),
                     text: part,
                 });
             }
@@ -192,7 +196,7 @@ fn read_sequence(bytes: &[u8], path: &Path, budget: &Budget) -> Result<Dataset> 
         };
         let read = batch
             .par_iter()
-            .map(|r| parse(r.text, path, record_budget).map_err(|e| relocate(e, r.line)))
+            .map(|r| parse(r.text, path, record_budget).map_err(|e| relocate(e, r)))
             .collect::<Result<Vec<_>>>()?;
         for (record, data) in batch.iter().zip(read) {
             let several = data.features.len() > 1;
@@ -246,7 +250,8 @@ fn has_id(text: &[u8]) -> bool {
 /// An error of the GeoJSON reader about one record, placed in the file: a `line:column`
 /// within the record becomes one within the file, any other place is prefixed with the
 /// record's line.
-fn relocate(e: Error, line: usize) -> Error {
+fn relocate(e: Error, record: &Record) -> Error {
+    let (line, (start, shift)) = (record.line, record.start);
     let Error::Data {
         file,
         place,
@@ -262,9 +267,14 @@ fn relocate(e: Error, line: usize) -> Error {
     let line_column = head
         .split_once(':')
         .and_then(|(l, c)| Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?)));
+    // A line:column in the record: its first line starts after the RS.
+    let in_file = |l: usize, c: usize| {
+        let c = if l == 1 { c + shift } else { c };
+        format!("{}:{c}", start + l.saturating_sub(1))
+    };
     let place = match (line_column, rest) {
-        (Some((l, c)), None) => format!("{}:{c}", line + l.saturating_sub(1)),
-        (Some((l, c)), Some(rest)) => format!("{}:{c}, {rest}", line + l.saturating_sub(1)),
+        (Some((l, c)), None) => in_file(l, c),
+        (Some((l, c)), Some(rest)) => format!("{}, {rest}", in_file(l, c)),
         (None, _) if place.is_empty() => format!("line {line}"),
         (None, _) => format!("line {line}, {place}"),
     };
@@ -311,6 +321,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("s.geojsonl: 2:"), "{e}");
+        // In an RFC 8142 file the RS is the first column; a record may span lines.
+        let e = read(
+            format!("\x1e{A}\n\x1e\n {{\"type\": \"Feature\",\n \"geometry\": [}}\n").as_bytes(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("s.geojsonl: 4:13: "), "{e}");
+        let e = read(format!("\x1e{A}\n\x1e{{\"type\": 1,}}\n").as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("s.geojsonl: 2:11: "), "{e}");
         let budget = Budget { limit: 2, held: 1 };
         let e = read_sequence(format!("{A}\n{A}\n").as_bytes(), Path::new("s"), &budget)
             .unwrap_err()
