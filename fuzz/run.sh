@@ -7,8 +7,14 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 secs="${1:-600}"
 shift || true
-targets="${*:-geojson spec render check}"
-mkdir -p corpus/geojson corpus/spec corpus/render corpus/check
+targets="${*:-geojson spec render check csv geojsonseq}"
+mkdir -p corpus/geojson corpus/spec corpus/render corpus/check corpus/csv corpus/geojsonseq
+# csv and geojsonseq: small tables and sequences (the first lines of the committed ones).
+printf 'name;Lat;LON;code\r\n"a ""b"" c";-20.88;55.45;01001\r\n"two\r\nlines";1;2;\r\n' > corpus/csv/quoted.csv
+printf 'id\trate\n1001\t.097\n1003\t\n' > corpus/csv/table.tsv
+printf 'a,b,lat,lon\n1,2,3,4\n,,,\n' > corpus/csv/points.csv
+head -n 3 ../tests/data/formats/london-boroughs.geojsonl > corpus/geojsonseq/london.geojsonl
+head -c 3000 ../tests/data/formats/london-boroughs.geojsons > corpus/geojsonseq/london.geojsons
 cp ../tests/hostile/*.geojson ../geodata/article/*.geojson corpus/geojson/
 cp ../maps/*.toml ../tests/hostile/*.toml corpus/spec/
 # render: a small spec naming data.geojson, a NUL, then a data file.

@@ -30,8 +30,35 @@ enum Command {
     Check(CheckArgs),
     /// Render map specs (TOML) to SVG, PNG and PDF.
     Render(RenderArgs),
-    /// Render any GeoJSON file without a spec: a quick look.
+    /// Render any data file (GeoJSON, CSV/TSV, ...) without a spec: a quick look.
     Draw(DrawArgs),
+    /// Describe a data file: format, CRS, collections, geometry types, bounding box,
+    /// vertices and a profile of each property (`--json` for scripts).
+    Inspect(InspectArgs),
+}
+
+// The flags of `mapfig inspect`.
+#[derive(clap::Args)]
+struct InspectArgs {
+    /// The data file (any format mapfig reads).
+    data: PathBuf,
+    /// Print JSON (the schema is in README) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Describe only this collection (a TopoJSON object, a GeoPackage table).
+    #[arg(long)]
+    object: Option<String>,
+    /// The CRS of the file's coordinates, when it declares none or declares it wrong.
+    #[arg(long)]
+    crs: Option<String>,
+    /// A table's longitude (or easting) column, when not found by name.
+    #[arg(long)]
+    x: Option<String>,
+    /// A table's latitude (or northing) column, when not found by name.
+    #[arg(long)]
+    y: Option<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 // The flags of `mapfig build`.
@@ -106,7 +133,7 @@ struct RenderArgs {
 // The flags of `mapfig draw`.
 #[derive(clap::Args)]
 struct DrawArgs {
-    /// The GeoJSON file.
+    /// The data file (GeoJSON, a GeoJSON text sequence, CSV/TSV...).
     data: PathBuf,
     /// Output file, .svg, .png or .pdf; repeat for several formats from one render
     /// (`-o map.svg -o map.png`).
@@ -136,6 +163,12 @@ struct DrawArgs {
     /// Keep this share of polygon vertices ("10%"), with shared borders kept shared.
     #[arg(long)]
     simplify: Option<String>,
+    /// A table's longitude (or easting) column, when not found by name (lon, lng, x...).
+    #[arg(long)]
+    x: Option<String>,
+    /// A table's latitude (or northing) column, when not found by name (lat, y...).
+    #[arg(long)]
+    y: Option<String>,
     /// Print each stage's wall time and the peak memory to stderr.
     #[arg(long)]
     timings: bool,
@@ -199,6 +232,7 @@ fn run(cli: Cli) -> Result<()> {
             &a.limits.limits(),
         ),
         Some(Command::Render(a)) => render_specs(a),
+        Some(Command::Inspect(a)) => inspect(&a),
         Some(Command::Draw(a)) => {
             let timings = render::draw(&a.draw_options()?)?;
             if a.timings {
@@ -280,8 +314,37 @@ impl DrawArgs {
             background: paint("background", &self.background)?,
             scale: self.scale,
             simplify,
+            x: self.x.clone(),
+            y: self.y.clone(),
             limits,
         })
+    }
+}
+
+/// `mapfig inspect`: reads the file as a layer would and prints its summary.
+fn inspect(a: &InspectArgs) -> Result<()> {
+    use mapfig::sources::{load_with, Summary};
+    use std::io::Write;
+    let options = mapfig::spec::ReadOptions {
+        crs: a.crs.clone(),
+        x: a.x.clone(),
+        y: a.y.clone(),
+    };
+    let data = load_with(&a.data, &a.limits.limits(), &options)?;
+    let summary = Summary::of(&data, a.object.as_deref()).map_err(Error::Usage)?;
+    let text = if a.json {
+        summary.to_json()
+    } else {
+        summary.to_text()
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // `mapfig inspect x | head` is not an error.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
+            path: PathBuf::from("<stdout>"),
+            message: e.to_string(),
+        }),
+        _ => Ok(()),
     }
 }
 

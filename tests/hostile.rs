@@ -169,11 +169,20 @@ const DATA_CASES: &[(&str, Expect)] = &[
             says: &["invalid-utf8.geojson: 2:44:", "invalid unicode"],
         },
     ),
+    // A CSV table of points (name,lon,lat): read as a table since CSV is a format.
+    ("not-geojson.csv", Renders),
     (
-        "not-geojson.csv",
+        "csv-ragged-row.csv",
         Fails {
             code: 1,
-            says: &["not-geojson.csv: 1:1:", "not GeoJSON"],
+            says: &["csv-ragged-row.csv: line 3: the row has 4 cells, the header has 3"],
+        },
+    ),
+    (
+        "csv-decimal-comma.csv",
+        Fails {
+            code: 1,
+            says: &["csv-decimal-comma.csv: line 2: longitude \"68,86\" (column \"lon\") is not a number (write decimals with a point"],
         },
     ),
     (
@@ -291,13 +300,7 @@ const SPEC_CASES: &[(&str, Expect)] = &[
             says: &["/dev/zero: is a device, not a regular file"],
         },
     ),
-    (
-        "spec-source-csv.toml",
-        Fails {
-            code: 1,
-            says: &["not-geojson.csv: 1:1:", "not GeoJSON"],
-        },
-    ),
+    ("spec-source-csv.toml", Renders),
     (
         "spec-source-png.toml",
         Fails {

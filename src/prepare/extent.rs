@@ -59,10 +59,17 @@ pub fn lon_lat_extent(spec: &Spec, layers: &[SelectedLayer]) -> Result<LonLatExt
                 let names: Vec<String> = fitted()
                     .map(|ld| format!("{:?} ({})", ld.spec.id, ld.spec.source.display()))
                     .collect();
+                // A CSV/TSV table without coordinate columns is read as a table, for joins.
+                let table = fitted().any(|ld| matches!(ld.dataset.format, "CSV" | "TSV"));
+                let hint = if table {
+                    "; a table without coordinate columns is read as a table: name its coordinate columns with the layer keys x = \"...\" and y = \"...\" (draw: --x and --y)"
+                } else {
+                    ""
+                };
                 Error::render(
                     &spec.file,
                     format!(
-                        "the layers the map is fitted to have no geometry (every feature's \"geometry\" is null): {}",
+                        "the layers the map is fitted to have no geometry (every feature's \"geometry\" is null): {}{hint}",
                         names.join(", ")
                     ),
                 )

@@ -1,18 +1,19 @@
 //! The formats mapfig reads, and the choice among them: by content, never by the file's
 //! name alone, so a `.json` export or a misnamed file is read for what it is.
 
+use super::csv::Csv;
 use super::dataset::Dataset;
-use super::geojson::GeoJson;
+use super::geojson::{GeoJson, GeoJsonSeq};
 use super::reader::{Budget, Input, Reader};
 use crate::error::Result;
 
 /// Every reader, most specific first: the first whose [`Reader::sniff`] accepts a file
-/// reads it. A format recognised by a JSON member (TopoJSON's `"Topology"`) goes before
-/// GeoJSON, which takes any JSON object.
-pub const READERS: &[&dyn Reader] = &[&GeoJson];
+/// reads it. A format recognised by a JSON member (TopoJSON's `"Topology"`) or by its
+/// lines (a GeoJSON text sequence) goes before GeoJSON, which takes any JSON object.
+pub const READERS: &[&dyn Reader] = &[&GeoJsonSeq, &Csv, &GeoJson];
 
 /// How many leading bytes a reader is shown to recognise its format.
-const HEAD_BYTES: usize = 4096;
+pub(crate) const HEAD_BYTES: usize = 4096;
 
 /// The reader for a file. GeoJSON, the format people write by hand, reads what no reader
 /// recognises: its errors say what is wrong with the file ("not GeoJSON: ...").

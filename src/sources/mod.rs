@@ -5,20 +5,24 @@
 //! every thread of a run, reads each file once.
 
 mod cache;
+mod csv;
 mod dataset;
 pub mod exact;
 pub mod formats;
 mod geojson;
 mod properties;
 mod reader;
+pub mod summary;
 mod validate;
 mod value;
 
 pub use cache::DataCache;
+pub use csv::Csv;
 pub use dataset::{Dataset, Feature, Object};
-pub use geojson::{GeoJson, MAX_JSON_DEPTH};
+pub use geojson::{GeoJson, GeoJsonSeq, MAX_JSON_DEPTH};
 pub use properties::Properties;
 pub use reader::{Budget, Input, Reader};
+pub use summary::Summary;
 pub use value::Value;
 
 use crate::error::Result;

@@ -5,6 +5,7 @@
 use super::value::Value;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// A feature's properties. Empty or absent properties take no memory beyond one pointer
 /// (files of millions of bare features).
@@ -17,6 +18,14 @@ enum Stored {
     Json(Box<RawValue>),
     /// Named values, in the order read.
     Values(Vec<(String, Value)>),
+    /// A table row: its cells' text back to back, where each cell ends, and the column
+    /// names every row of the table shares. Values are made from the text when asked
+    /// ([`Value::from_cell`]), so a row of a big CSV is two allocations, not two per cell.
+    Row {
+        columns: Arc<[String]>,
+        text: Box<str>,
+        ends: Box<[u32]>,
+    },
 }
 
 impl Properties {
@@ -37,6 +46,78 @@ impl Properties {
         Properties(Some(Box::new(Stored::Values(values))))
     }
 
+    /// A table row: `text` holds its cells back to back, cell `i` ending at `ends[i]`,
+    /// named by `columns[i]`. Cells past either list are left out.
+    pub fn from_row(columns: Arc<[String]>, text: String, ends: Vec<u32>) -> Self {
+        if columns.is_empty() || ends.is_empty() {
+            return Properties(None);
+        }
+        Properties(Some(Box::new(Stored::Row {
+            columns,
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        })))
+    }
+
+    /// Every member, in the order the file writes them (the first of a repeated name).
+    pub fn members(&self) -> Vec<(Cow<'_, str>, Value)> {
+        match self.0.as_deref() {
+            None => Vec::new(),
+            Some(Stored::Json(raw)) => {
+                let mut de = serde_json::Deserializer::from_str(raw.get());
+                let all =
+                    serde::Deserializer::deserialize_any(&mut de, AllMembers).unwrap_or_default();
+                let mut seen = std::collections::HashSet::new();
+                all.into_iter()
+                    .filter(|(k, _)| seen.insert(k.clone()))
+                    .map(|(k, v)| (k, Value::from_json(v.get().trim())))
+                    .collect()
+            }
+            Some(Stored::Values(values)) => {
+                let mut seen = std::collections::HashSet::new();
+                values
+                    .iter()
+                    .filter(|(k, _)| seen.insert(k.as_str()))
+                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), v.clone()))
+                    .collect()
+            }
+            Some(Stored::Row { columns, .. }) => {
+                let mut seen = std::collections::HashSet::new();
+                (0..columns.len())
+                    .filter_map(|i| {
+                        let name = columns.get(i)?;
+                        seen.insert(name.as_str()).then_some(())?;
+                        Some((
+                            Cow::Borrowed(name.as_str()),
+                            Value::from_cell(self.cell(i)?),
+                        ))
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Cell `i` of a table row.
+    fn cell(&self, i: usize) -> Option<&str> {
+        let Some(Stored::Row { text, ends, .. }) = self.0.as_deref() else {
+            return None;
+        };
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(p) => *ends.get(p)? as usize,
+        };
+        text.get(start..*ends.get(i)? as usize)
+    }
+
+    /// The cell of the first column named `key`.
+    fn row_value(&self, key: &str) -> Option<Value> {
+        let Some(Stored::Row { columns, .. }) = self.0.as_deref() else {
+            return None;
+        };
+        let i = columns.iter().position(|c| c == key)?;
+        self.cell(i).map(Value::from_cell)
+    }
+
     /// Keeps the raw text of a JSON properties object; `{}` is kept as nothing.
     pub(crate) fn from_json_object(raw: &RawValue) -> Self {
         let inner = raw.get().trim_start_matches('{').trim_end_matches('}');
@@ -54,6 +135,7 @@ impl Properties {
                 .iter()
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.clone()),
+            Stored::Row { .. } => self.row_value(key),
         }
     }
 
@@ -72,6 +154,9 @@ impl Properties {
                 .iter()
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.to_json()),
+            Stored::Row { .. } => self
+                .row_value(key)
+                .map(|v| Cow::Owned(v.to_json().into_owned())),
         }
     }
 }
@@ -104,6 +189,28 @@ impl<'de> serde::de::Visitor<'de> for Member<'_> {
             }
         }
         Ok(found)
+    }
+}
+
+/// Reads every member of a JSON object as raw text, in order.
+struct AllMembers;
+
+impl<'de> serde::de::Visitor<'de> for AllMembers {
+    type Value = Vec<(Cow<'de, str>, &'de RawValue)>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut all = Vec::new();
+        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+            all.push((k, map.next_value::<&'de RawValue>()?));
+        }
+        Ok(all)
     }
 }
 

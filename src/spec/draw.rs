@@ -22,6 +22,9 @@ pub struct DrawOptions {
     pub scale: f64,
     /// Share of polygon vertices kept by topology-preserving simplification.
     pub simplify: Option<f64>,
+    /// A table's longitude (x) and latitude (y) columns, when not found by name.
+    pub x: Option<String>,
+    pub y: Option<String>,
     pub limits: crate::limits::Limits,
 }
 
@@ -59,6 +62,11 @@ pub fn plan(o: &DrawOptions) -> Result<Spec> {
         stroke: Some(o.stroke),
         stroke_width: Some(o.stroke_width),
         marker_size: DRAW_MARKER_SIZE,
+        read: super::ReadOptions {
+            x: o.x.clone(),
+            y: o.y.clone(),
+            ..Default::default()
+        },
         ..Layer::new("data", o.input.clone())
     };
     Ok(Spec {

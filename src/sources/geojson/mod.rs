@@ -5,6 +5,9 @@
 
 mod coords;
 mod raw;
+mod seq;
+
+pub use seq::GeoJsonSeq;
 
 use super::dataset::{Dataset, Feature};
 use super::exact;
