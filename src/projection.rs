@@ -538,3 +538,32 @@ mod tests {
         assert_eq!(f.to_projected([200.0, 150.0]), [100.0, 0.0]);
     }
 }
+
+/// Coordinates that are not longitude/latitude and are drawn as they are, fitted to the
+/// frame without a projection: a layer's `crs = "screen"` or `crs = "planar"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Planar {
+    /// Screen or pixel coordinates, y pointing down (us-atlas's `*-albers-10m.json`).
+    Screen,
+    /// Plane coordinates in unknown units, y pointing up.
+    Plane,
+}
+
+impl Planar {
+    /// `"screen"` (or `"pixels"`) and `"planar"`, in lower case.
+    pub fn parse(lower: &str) -> Option<Planar> {
+        match lower {
+            "screen" | "pixels" => Some(Planar::Screen),
+            "planar" => Some(Planar::Plane),
+            _ => None,
+        }
+    }
+
+    /// The name a spec and `inspect` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Planar::Screen => "screen",
+            Planar::Plane => "planar",
+        }
+    }
+}

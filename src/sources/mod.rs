@@ -5,6 +5,7 @@
 //! every thread of a run, reads each file once.
 
 mod cache;
+pub mod crs;
 mod dataset;
 pub mod exact;
 pub mod formats;

@@ -14,6 +14,8 @@ pub struct DrawOptions {
     /// Files to write, each in the format its extension names; one render feeds them all.
     pub outputs: Vec<PathBuf>,
     pub projection: Option<String>,
+    /// The data's CRS (`--crs`): as a layer's `crs` key.
+    pub crs: Option<String>,
     pub size: (f64, f64),
     pub fill: Paint,
     pub stroke: Paint,
@@ -59,6 +61,10 @@ pub fn plan(o: &DrawOptions) -> Result<Spec> {
         stroke: Some(o.stroke),
         stroke_width: Some(o.stroke_width),
         marker_size: DRAW_MARKER_SIZE,
+        read: super::ReadOptions {
+            crs: o.crs.clone(),
+            ..Default::default()
+        },
         ..Layer::new("data", o.input.clone())
     };
     Ok(Spec {

@@ -1,0 +1,204 @@
+//! CRS parsing and reprojection against what GDAL computes for the same text. The expected
+//! longitudes/latitudes were computed once with gdal-bin 3.6 / PROJ 9.1.1:
+//!
+//! ```text
+//! echo "$X $Y" | gdaltransform -output_xy -s_srs tests/data/formats/crs/FILE \
+//!     -t_srs "+proj=longlat +datum=WGS84 +no_defs"
+//! ```
+//!
+//! (the same for the ESRI `.prj`, the OGC WKT1 and the WKT2 of each CRS), the projected
+//! points being `cs2cs -f %.1f EPSG:4326 EPSG:n` of the round longitudes/latitudes.
+
+use super::*;
+
+/// A fixture's text.
+fn fixture(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/formats/crs")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// (EPSG code, projected point, what gdaltransform gives for it).
+const CASES: &[(u16, [f64; 2], [f64; 2])] = &[
+    (
+        5070,
+        [-338390.6, 1894100.1],
+        [-100.000000127072, 39.9999996382671],
+    ),
+    (
+        5070,
+        [1567937.8, 401033.0],
+        [-80.4999996720834, 25.5000000482607],
+    ),
+    (
+        32642,
+        [515601.0, 3820937.0],
+        [69.1700003570518, 34.5300001074433],
+    ),
+    (
+        32642,
+        [487499.4, 4064930.2],
+        [68.8599995388585, 36.7299999237136],
+    ),
+    (
+        3857,
+        [-14204.4, 6711506.7],
+        [-0.127600296217473, 51.5071999698043],
+    ),
+    (
+        3857,
+        [16831507.0, -4011359.5],
+        [151.199999928647, -33.8699997683877],
+    ),
+    (
+        2154,
+        [652301.6, 6861302.7],
+        [2.3500004821479, 48.8499997696898],
+    ),
+    (
+        2154,
+        [892394.8, 6247424.6],
+        [5.37000026105325, 43.2999995819653],
+    ),
+    (
+        27700,
+        [530043.2, 180358.2],
+        [-0.127599918400035, 51.5071999167767],
+    ),
+    (
+        27700,
+        [325784.7, 673635.8],
+        [-3.1900007647411, 55.9500002785729],
+    ),
+];
+
+fn assert_near(crs: &Crs, what: &str, xy: [f64; 2], want: [f64; 2]) {
+    let got = crs
+        .to_lon_lat(xy[0], xy[1])
+        .unwrap_or_else(|| panic!("{what}: {xy:?} does not reproject"));
+    let d = (got[0] - want[0]).abs().max((got[1] - want[1]).abs());
+    assert!(
+        d < 1e-6,
+        "{what} ({}): {xy:?} → {got:?}, GDAL {want:?} (off {d:e}°)",
+        crs.name
+    );
+}
+
+#[test]
+fn every_flavour_of_each_crs_reprojects_as_gdal_does() {
+    for &(code, xy, want) in CASES {
+        for file in [
+            format!("esri-{code}.prj"),
+            format!("ogc-{code}.wkt"),
+            format!("wkt2-{code}.wkt"),
+        ] {
+            let crs = Crs::parse(&fixture(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_near(&crs, &file, xy, want);
+        }
+        let crs = Crs::parse(&format!("EPSG:{code}")).unwrap();
+        assert_near(&crs, "EPSG code", xy, want);
+        let crs = Crs::parse(&format!("urn:ogc:def:crs:EPSG::{code}")).unwrap();
+        assert_near(&crs, "URN", xy, want);
+    }
+}
+
+#[test]
+fn wkt_is_read_by_its_structure_when_it_names_no_code() {
+    // The OGC and WKT2 texts give EPSG codes, which win; their structure alone must give
+    // the same answer (as the ESRI .prj files, which carry no code, do).
+    for &(code, xy, want) in CASES {
+        for file in [format!("ogc-{code}.wkt"), format!("wkt2-{code}.wkt")] {
+            let tree = wkt::parse(&fixture(&file)).unwrap();
+            assert_eq!(tree.epsg, Some(code), "{file}");
+            let d = tree.proj.unwrap_or_else(|e| panic!("{file}: {e}"));
+            let crs = Crs::proj(&d.proj, &file, Some(d.wgs84_lon_lat))
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_near(&crs, &format!("{file} by structure"), xy, want);
+        }
+    }
+}
+
+#[test]
+fn names_say_where_the_crs_came_from() {
+    assert_eq!(Crs::parse(" epsg:5070 ").unwrap().name, "EPSG:5070");
+    let esri = Crs::parse(&fixture("esri-5070.prj")).unwrap();
+    assert_eq!(esri.name, "NAD_1983_Contiguous_USA_Albers");
+    let ogc = Crs::parse(&fixture("ogc-5070.wkt")).unwrap();
+    assert_eq!(ogc.name, "EPSG:5070 (NAD83 / Conus Albers)");
+    assert_eq!(
+        Crs::parse("urn:ogc:def:crs:EPSG:6.3:3857").unwrap().name,
+        "EPSG:3857"
+    );
+    let p = "+proj=aea +lat_1=29.5 +lat_2=45.5 +lat_0=23 +lon_0=-96 +datum=NAD83";
+    assert_eq!(Crs::parse(p).unwrap().name, p);
+}
+
+#[test]
+fn wgs84_longitude_latitude_in_any_spelling_is_kept() {
+    for t in [
+        "EPSG:4326",
+        "OGC:CRS84",
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "urn:ogc:def:crs:EPSG::4326",
+        "+proj=longlat +datum=WGS84 +no_defs",
+        r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#,
+    ] {
+        assert!(Crs::parse(t).unwrap().is_lon_lat(), "{t}");
+    }
+    // Natural Earth's .prj as geopandas ships it is the ESRI spelling above.
+    for t in [fixture("wkt2-4269.wkt"), fixture("ogc-4269.wkt")] {
+        let nad83 = Crs::parse(&t).unwrap();
+        // NAD83 is reprojected (a zero datum shift): the same degrees come back.
+        let [lon, lat] = nad83.to_lon_lat(-77.0, 38.9).unwrap();
+        assert!(
+            (lon + 77.0).abs() < 1e-9 && (lat - 38.9).abs() < 1e-9,
+            "{lon} {lat}"
+        );
+    }
+}
+
+#[test]
+fn what_cannot_be_used_is_refused_by_name() {
+    let cases = [
+        ("EPSG:99999", "is not a CRS mapfig reads"),
+        ("EPSG:65000", "not among the EPSG definitions"),
+        ("EPSG:4267", "grid"),
+        ("+proj=nonsense", "proj4rs cannot use"),
+        ("hello", "is not a CRS mapfig reads"),
+        (
+            r#"PROJCS["Bonne",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Bonne"],PARAMETER["Standard_Parallel_1",60.0],UNIT["Meter",1.0]]"#,
+            "Bonne: projection \"Bonne\" is not supported",
+        ),
+        (
+            r#"GEOGCS["Mystery",DATUM["D_Mystery_1911",SPHEROID["Clarke_1880",6378249.145,293.465]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#,
+            "no known shift to WGS 84",
+        ),
+        (r#"PROJCS["x",GEOGCS["y""#, "truncated"),
+        ("PROJCS[", "truncated"),
+        (
+            r#"VERT_CS["NAVD88",VERT_DATUM["x",2005]]"#,
+            "not a horizontal CRS",
+        ),
+    ];
+    for (text, want) in cases {
+        let e = Crs::parse(text).unwrap_err();
+        assert!(e.contains(want), "{text:.60}: {e}");
+    }
+    let e = Crs::parse(&"A[".repeat(100_000)).unwrap_err();
+    assert!(e.contains("nested deeper"), "{e}");
+}
+
+#[test]
+fn conics_symmetric_about_the_equator_are_refused_not_drawn_wrong() {
+    let e = Crs::parse("+proj=lcc +lat_1=-30 +lat_2=30 +lon_0=0").unwrap_err();
+    assert!(e.contains("proj4rs cannot use"), "{e}");
+}
+
+#[test]
+fn screen_and_planar_are_kept_as_they_are() {
+    assert_eq!(Crs::parse("screen").unwrap().planar(), Some(Planar::Screen));
+    assert_eq!(Crs::parse("Pixels").unwrap().planar(), Some(Planar::Screen));
+    assert_eq!(Crs::parse("planar").unwrap().planar(), Some(Planar::Plane));
+    assert_eq!(Crs::parse("screen").unwrap().to_lon_lat(1.0, 2.0), None);
+}

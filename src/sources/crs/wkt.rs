@@ -1,0 +1,670 @@
+//! Well-known text CRSs (WKT1 as OGC and ESRI `.prj` files write it, WKT2 as GeoPackage
+//! 1.2+ and FlatGeobuf may store it) turned into PROJ strings proj4rs reads. The text is
+//! parsed into a small tree once; the datum, projection method and parameters are then
+//! looked up by name, spelt any of the ways OGC, EPSG and ESRI spell them. Whatever is not
+//! understood (a method, a parameter, a datum without a known shift to WGS 84) is refused
+//! by name rather than guessed.
+
+use std::f64::consts::PI;
+
+/// Nesting deeper than this is refused (real CRSs nest 5 or 6 deep).
+const MAX_DEPTH: usize = 24;
+
+/// One `KEYWORD[...]` of the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The keyword, upper-cased (`PROJCS`).
+    pub key: String,
+    pub args: Vec<Arg>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Text(String),
+    Number(f64),
+    /// A bare word: `EAST`, `Cartesian`.
+    Word(String),
+    Node(Node),
+}
+
+/// What a WKT CRS says: its name, its EPSG code if it gives one, and the PROJ string for it
+/// (or why there is none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wkt {
+    pub name: String,
+    pub epsg: Option<u16>,
+    pub proj: Result<Described, String>,
+}
+
+/// A CRS as PROJ describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Described {
+    pub proj: String,
+    /// Longitude/latitude on WGS 84 itself, in degrees: nothing to reproject.
+    pub wgs84_lon_lat: bool,
+}
+
+/// Whether `text` looks like WKT (a keyword and a bracket), not a name or PROJ string.
+pub fn looks_like_wkt(text: &str) -> bool {
+    let t = text.trim_start();
+    let key_end = t
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(t.len());
+    key_end > 0 && matches!(t[key_end..].trim_start().chars().next(), Some('[' | '('))
+}
+
+/// Parses a WKT CRS.
+pub fn parse(text: &str) -> Result<Wkt, String> {
+    let root = parse_tree(text)?;
+    let crs = horizontal(&root)?;
+    Ok(Wkt {
+        name: crs.text(0).unwrap_or(&crs.key).to_string(),
+        epsg: epsg_of(crs),
+        proj: describe(crs),
+    })
+}
+
+/// The tree of `text`: one root node.
+pub fn parse_tree(text: &str) -> Result<Node, String> {
+    let mut p = Parser {
+        s: text.as_bytes(),
+        at: 0,
+    };
+    p.space();
+    let root = p.node(0)?;
+    p.space();
+    if p.at < p.s.len() {
+        return Err(format!("unexpected text after the WKT at byte {}", p.at));
+    }
+    Ok(root)
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn space(&mut self) {
+        while self.s.get(self.at).is_some_and(u8::is_ascii_whitespace) {
+            self.at += 1;
+        }
+    }
+
+    fn word(&mut self) -> String {
+        let start = self.at;
+        while self
+            .s
+            .get(self.at)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            self.at += 1;
+        }
+        String::from_utf8_lossy(&self.s[start..self.at]).into_owned()
+    }
+
+    fn node(&mut self, depth: usize) -> Result<Node, String> {
+        if depth > MAX_DEPTH {
+            return Err(format!("WKT nested deeper than {MAX_DEPTH} levels"));
+        }
+        let key = self.word().to_ascii_uppercase();
+        if key.is_empty() {
+            return Err(format!("expected a WKT keyword at byte {}", self.at));
+        }
+        self.space();
+        let close = match self.s.get(self.at) {
+            Some(b'[') => b']',
+            Some(b'(') => b')',
+            _ => return Err(format!("expected [ after {key} at byte {}", self.at)),
+        };
+        self.at += 1;
+        let mut args = Vec::new();
+        loop {
+            self.space();
+            if self.s.get(self.at) == Some(&close) && args.is_empty() {
+                self.at += 1;
+                break;
+            }
+            args.push(self.arg(depth)?);
+            self.space();
+            match self.s.get(self.at) {
+                Some(b',') => self.at += 1,
+                Some(&c) if c == close => {
+                    self.at += 1;
+                    break;
+                }
+                None => return Err("the WKT ends early (truncated?)".into()),
+                _ => {
+                    return Err(format!(
+                        "expected , or {} in {key} at byte {}",
+                        close as char, self.at
+                    ))
+                }
+            }
+        }
+        Ok(Node { key, args })
+    }
+
+    fn arg(&mut self, depth: usize) -> Result<Arg, String> {
+        match self.s.get(self.at) {
+            None => Err("the WKT ends early (truncated?)".into()),
+            Some(b'"') => self.text().map(Arg::Text),
+            Some(_) if depth >= MAX_DEPTH => {
+                Err(format!("WKT nested deeper than {MAX_DEPTH} levels"))
+            }
+            Some(b) if b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.') => {
+                let start = self.at;
+                while self
+                    .s
+                    .get(self.at)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.'))
+                {
+                    self.at += 1;
+                }
+                let t = String::from_utf8_lossy(&self.s[start..self.at]);
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .map(Arg::Number)
+                    .ok_or_else(|| format!("{t:?} is not a number (byte {start})"))
+            }
+            Some(b) if b.is_ascii_alphabetic() => {
+                let save = self.at;
+                let w = self.word();
+                self.space();
+                if matches!(self.s.get(self.at), Some(b'[' | b'(')) {
+                    self.at = save;
+                    self.node(depth + 1).map(Arg::Node)
+                } else {
+                    Ok(Arg::Word(w))
+                }
+            }
+            Some(_) => Err(format!("unexpected character at byte {}", self.at)),
+        }
+    }
+
+    /// A quoted string; `""` inside it is one quote.
+    fn text(&mut self) -> Result<String, String> {
+        let start = self.at;
+        self.at += 1;
+        let mut out = Vec::new();
+        loop {
+            match self.s.get(self.at) {
+                None => return Err(format!("unterminated string starting at byte {start}")),
+                Some(b'"') if self.s.get(self.at + 1) == Some(&b'"') => {
+                    out.push(b'"');
+                    self.at += 2;
+                }
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(String::from_utf8_lossy(&out).into_owned());
+                }
+                Some(&b) => {
+                    out.push(b);
+                    self.at += 1;
+                }
+            }
+        }
+    }
+}
+
+impl Node {
+    /// The `i`th quoted text argument.
+    pub fn text(&self, i: usize) -> Option<&str> {
+        self.args
+            .iter()
+            .filter_map(|a| match a {
+                Arg::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .nth(i)
+    }
+
+    /// The numeric arguments, in order.
+    pub fn numbers(&self) -> Vec<f64> {
+        self.args
+            .iter()
+            .filter_map(|a| match a {
+                Arg::Number(v) => Some(*v),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The child nodes named any of `keys`.
+    pub fn children<'a>(&'a self, keys: &'a [&str]) -> impl Iterator<Item = &'a Node> + 'a {
+        self.args.iter().filter_map(move |a| match a {
+            Arg::Node(n) if keys.contains(&n.key.as_str()) => Some(n),
+            _ => None,
+        })
+    }
+
+    /// The first child node named any of `keys`.
+    pub fn child(&self, keys: &[&str]) -> Option<&Node> {
+        self.args.iter().find_map(|a| match a {
+            Arg::Node(n) if keys.contains(&n.key.as_str()) => Some(n),
+            _ => None,
+        })
+    }
+}
+
+const GEOGRAPHIC: &[&str] = &[
+    "GEOGCS",
+    "GEOGCRS",
+    "GEODCRS",
+    "GEOGRAPHICCRS",
+    "GEODETICCRS",
+    "BASEGEOGCRS",
+    "BASEGEODCRS",
+];
+const PROJECTED: &[&str] = &["PROJCS", "PROJCRS", "PROJECTEDCRS"];
+
+/// The horizontal CRS of `root`: itself, or the horizontal part of a compound CRS, or the
+/// source of a WKT2 bound CRS.
+fn horizontal(root: &Node) -> Result<&Node, String> {
+    let key = root.key.as_str();
+    if GEOGRAPHIC.contains(&key) || PROJECTED.contains(&key) {
+        return Ok(root);
+    }
+    let inner = match key {
+        "COMPD_CS" | "COMPOUNDCRS" => root
+            .children(PROJECTED)
+            .chain(root.children(GEOGRAPHIC))
+            .next(),
+        "BOUNDCRS" => root.child(&["SOURCECRS"]).and_then(|s| {
+            s.args.iter().find_map(|a| match a {
+                Arg::Node(n) => Some(n),
+                _ => None,
+            })
+        }),
+        _ => None,
+    };
+    match inner {
+        Some(n) => horizontal(n),
+        None => Err(format!(
+            "{key} is not a horizontal CRS mapfig can read (expected PROJCS, GEOGCS, PROJCRS or GEOGCRS)"
+        )),
+    }
+}
+
+/// The node's own EPSG code: WKT1 `AUTHORITY["EPSG","5070"]`, WKT2 `ID["EPSG",5070]`.
+fn epsg_of(node: &Node) -> Option<u16> {
+    let id = node
+        .children(&["AUTHORITY", "ID"])
+        .find(|a| a.text(0).is_some_and(|t| t.eq_ignore_ascii_case("EPSG")))?;
+    match id.args.get(1)? {
+        Arg::Number(v) if v.fract() == 0.0 && *v >= 0.0 && *v <= f64::from(u16::MAX) => {
+            Some(*v as u16)
+        }
+        Arg::Text(t) => t.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A name as compared: lower case, letters and digits only, ESRI's `D_`/`GCS_` dropped.
+pub fn normalize(name: &str) -> String {
+    let n = name.trim();
+    let n = n
+        .strip_prefix("D_")
+        .or_else(|| n.strip_prefix("GCS_"))
+        .unwrap_or(n);
+    n.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Radians per degree.
+const DEGREE: f64 = PI / 180.0;
+
+/// The conversion factor of a unit node (`UNIT["Degree",0.0174532925199433]`), `default`
+/// if it gives none.
+fn unit_factor(unit: Option<&Node>, default: f64) -> f64 {
+    unit.and_then(|u| u.numbers().first().copied())
+        .filter(|f| f.is_finite() && *f > 0.0)
+        .unwrap_or(default)
+}
+
+/// The PROJ string for a CRS node.
+fn describe(crs: &Node) -> Result<Described, String> {
+    if PROJECTED.contains(&crs.key.as_str()) {
+        return projected(crs);
+    }
+    let g = geographic(crs)?;
+    let wgs84 = g.wgs84;
+    Ok(Described {
+        proj: format!("+proj=longlat {}", g.datum),
+        wgs84_lon_lat: wgs84,
+    })
+}
+
+/// The datum part of a geographic CRS.
+struct Geographic {
+    /// `+a=… +rf=… +towgs84=…` (and `+pm=…`).
+    datum: String,
+    /// Radians per unit of its angles.
+    angle_unit: f64,
+    /// It is WGS 84 longitude/latitude in degrees.
+    wgs84: bool,
+}
+
+fn geographic(g: &Node) -> Result<Geographic, String> {
+    let datum = g
+        .child(&["DATUM", "GEODETICDATUM", "TRF", "ENSEMBLE"])
+        .ok_or("the geographic CRS has no DATUM")?;
+    let datum_name = datum.text(0).unwrap_or_default();
+    let ellipsoid = datum
+        .child(&["SPHEROID", "ELLIPSOID"])
+        .or_else(|| g.child(&["SPHEROID", "ELLIPSOID"]))
+        .ok_or_else(|| format!("datum {datum_name:?} has no ellipsoid"))?;
+    let (a, rf) = match ellipsoid.numbers()[..] {
+        [a, rf, ..] if a > 0.0 && rf >= 0.0 => (
+            a * unit_factor(ellipsoid.child(&["LENGTHUNIT", "UNIT"]), 1.0),
+            rf,
+        ),
+        _ => {
+            return Err(format!(
+                "ellipsoid {:?} needs a semi-major axis and an inverse flattening",
+                ellipsoid.text(0).unwrap_or_default()
+            ))
+        }
+    };
+    let unit = g.child(&["UNIT", "ANGLEUNIT"]).or_else(|| {
+        g.children(&["AXIS"])
+            .find_map(|ax| ax.child(&["ANGLEUNIT", "UNIT"]))
+    });
+    let angle_unit = unit_factor(unit, DEGREE);
+    let pm = g.child(&["PRIMEM", "PRIMEMERIDIAN"]).map_or(0.0, |p| {
+        let own = unit_factor(p.child(&["ANGLEUNIT", "UNIT"]), angle_unit);
+        p.numbers().first().copied().unwrap_or(0.0) * own / DEGREE
+    });
+    let shift = datum_shift(g, datum, datum_name)?;
+    let ellipsoid = if rf == 0.0 {
+        format!("+a={a} +b={a}")
+    } else {
+        format!("+a={a} +rf={rf}")
+    };
+    let mut datum = format!("{ellipsoid} {shift}");
+    if pm != 0.0 {
+        datum.push_str(&format!(" +pm={pm}"));
+    }
+    let wgs84 = a == 6_378_137.0
+        && (rf - 298.257_223_563).abs() < 1e-8
+        && shift == ZERO_SHIFT
+        && pm == 0.0
+        && (angle_unit - DEGREE).abs() < 1e-12;
+    Ok(Geographic {
+        datum,
+        angle_unit,
+        wgs84,
+    })
+}
+
+const ZERO_SHIFT: &str = "+towgs84=0,0,0,0,0,0,0";
+
+/// How the datum goes to WGS 84: the WKT's own `TOWGS84`, else what the EPSG definition
+/// of the geographic CRS says, else a datum known by name.
+fn datum_shift(g: &Node, datum: &Node, name: &str) -> Result<String, String> {
+    if let Some(t) = datum.child(&["TOWGS84"]).or_else(|| g.child(&["TOWGS84"])) {
+        let v = t.numbers();
+        if v.len() != 3 && v.len() != 7 {
+            return Err(format!("TOWGS84 needs 3 or 7 numbers, it has {}", v.len()));
+        }
+        let v: Vec<String> = v.iter().map(f64::to_string).collect();
+        return Ok(format!("+towgs84={}", v.join(",")));
+    }
+    if let Some(def) = epsg_of(g).and_then(crs_definitions::from_code) {
+        let shift: Vec<&str> = def
+            .proj4
+            .split_whitespace()
+            .filter(|t| t.starts_with("+towgs84=") || t.starts_with("+nadgrids="))
+            .collect();
+        if def.proj4.contains("+datum=WGS84") || def.proj4.contains("+datum=NAD83") {
+            return Ok(ZERO_SHIFT.into());
+        }
+        if !shift.is_empty() {
+            return Ok(shift.join(" "));
+        }
+    }
+    let n = normalize(name);
+    const ZERO: &[&str] = &[
+        "wgs1984",
+        "wgs84",
+        "worldgeodeticsystem1984",
+        "northamerican1983",
+        "nad83",
+        "etrs1989",
+        "etrs89",
+        "europeanterrestrialreferencesystem1989",
+        "rgf1993",
+        "reseaugeodesiquefrancais1993",
+        "gda1994",
+        "gda94",
+        "geocentricdatumofaustralia1994",
+        "gda2020",
+        "geocentricdatumofaustralia2020",
+        "nzgd2000",
+        "newzealandgeodeticdatum2000",
+        "sirgas2000",
+        "sistemadereferenciageocentricoparaasamericas2000",
+        "jgd2000",
+        "japanesegeodeticdatum2000",
+        "jgd2011",
+        "japanesegeodeticdatum2011",
+        "itrf",
+        "internationalterrestrialreferenceframe",
+        "csrs",
+        "canadianspatialreferencesystem",
+        "hartebeesthoek94",
+        "sweref99",
+        "euref89",
+        "chtrf95",
+        "etrf",
+    ];
+    if ZERO.iter().any(|z| n.starts_with(z)) {
+        return Ok(ZERO_SHIFT.into());
+    }
+    if n.starts_with("osgb1936")
+        || n.starts_with("osgb36")
+        || n == "ordnancesurveyofgreatbritain1936"
+    {
+        // proj4rs's OSGB36 (the EPSG:27700 Helmert parameters).
+        return Ok("+towgs84=446.448,-125.157,542.06,0.1502,0.247,0.8421,-20.4894".into());
+    }
+    if n.starts_with("northamerican1927") || n.starts_with("nad27") {
+        return Err(format!(
+            "datum {name:?} (NAD27) goes to WGS 84 only through NADCON grid files, which mapfig does not have"
+        ));
+    }
+    Err(format!(
+        "datum {name:?} has no known shift to WGS 84 (the WKT gives no TOWGS84 and no EPSG code)"
+    ))
+}
+
+/// What a projection parameter is, by name.
+#[derive(Clone, Copy, PartialEq)]
+enum Param {
+    Angle(&'static str),
+    Linear(&'static str),
+    Scale,
+    AuxiliarySphere,
+}
+
+fn param_kind(name: &str) -> Option<Param> {
+    use Param::*;
+    Some(match normalize(name).as_str() {
+        "falseeasting"
+        | "eastingatfalseorigin"
+        | "eastingatprojectioncentre"
+        | "eastingatprojectioncenter" => Linear("x_0"),
+        "falsenorthing"
+        | "northingatfalseorigin"
+        | "northingatprojectioncentre"
+        | "northingatprojectioncenter" => Linear("y_0"),
+        "centralmeridian"
+        | "longitudeofcenter"
+        | "longitudeofcentre"
+        | "longitudeofnaturalorigin"
+        | "longitudeoffalseorigin"
+        | "longitudeoforigin"
+        | "longitudeofprojectioncentre"
+        | "longitudeofprojectioncenter" => Angle("lon_0"),
+        "latitudeoforigin"
+        | "latitudeofcenter"
+        | "latitudeofcentre"
+        | "latitudeofnaturalorigin"
+        | "latitudeoffalseorigin"
+        | "latitudeofprojectioncentre"
+        | "latitudeofprojectioncenter" => Angle("lat_0"),
+        "standardparallel1"
+        | "latitudeof1ststandardparallel"
+        | "latitudeofstandardparallel"
+        | "standardparallel"
+        | "pseudostandardparallel1" => Angle("lat_1"),
+        "standardparallel2" | "latitudeof2ndstandardparallel" => Angle("lat_2"),
+        "scalefactor"
+        | "scalefactoratnaturalorigin"
+        | "scalefactoratprojectioncentre"
+        | "scalefactoratprojectioncenter"
+        | "scalefactoratcentre" => Scale,
+        "auxiliaryspheretype" => AuxiliarySphere,
+        _ => return None,
+    })
+}
+
+/// The PROJ name of a projection method, by any of its names.
+fn method(name: &str) -> Option<&'static str> {
+    Some(match normalize(name).as_str() {
+        "albers" | "albersconicequalarea" | "albersequalarea" => "aea",
+        "lambertconformalconic"
+        | "lambertconformalconic2sp"
+        | "lambertconicconformal2sp"
+        | "lambertconformalconic1sp"
+        | "lambertconicconformal1sp" => "lcc",
+        "transversemercator" | "gausskruger" => "tmerc",
+        "mercator" | "mercator1sp" | "mercator2sp" | "mercatorvarianta" | "mercatorvariantb" => {
+            "merc"
+        }
+        "mercatorauxiliarysphere" | "popularvisualisationpseudomercator" => "webmerc",
+        "lambertazimuthalequalarea" => "laea",
+        "azimuthalequidistant" => "aeqd",
+        "polarstereographic"
+        | "polarstereographicvarianta"
+        | "polarstereographicvariantb"
+        | "stereographicnorthpole"
+        | "stereographicsouthpole"
+        | "stereographic" => "stere",
+        "obliquestereographic" | "doublestereographic" => "sterea",
+        "equirectangular" | "equidistantcylindrical" | "platecarree" => "eqc",
+        "cylindricalequalarea" | "lambertcylindricalequalarea" => "cea",
+        "sinusoidal" => "sinu",
+        "mollweide" => "moll",
+        "robinson" => "robin",
+        "equalearth" => "eqearth",
+        "millercylindrical" => "mill",
+        "equidistantconic" => "eqdc",
+        "orthographic" => "ortho",
+        "gnomonic" => "gnom",
+        "cassinisoldner" | "cassini" => "cass",
+        "polyconic" | "americanpolyconic" => "poly",
+        _ => return None,
+    })
+}
+
+/// A projected CRS as a PROJ string.
+fn projected(crs: &Node) -> Result<Described, String> {
+    let base = crs
+        .child(GEOGRAPHIC)
+        .ok_or("the projected CRS has no geographic CRS (GEOGCS) it is based on")?;
+    let geo = geographic(base)?;
+    // WKT1 keeps the method and parameters on the CRS; WKT2 in its CONVERSION.
+    let conversion = crs.child(&["CONVERSION"]).unwrap_or(crs);
+    let method_name = conversion
+        .child(&["PROJECTION", "METHOD"])
+        .and_then(|m| m.text(0))
+        .ok_or("the projected CRS names no projection method (PROJECTION)")?;
+    let mut proj = method(method_name)
+        .ok_or_else(|| format!("projection {method_name:?} is not supported"))?;
+    // GDAL writes Web Mercator (EPSG:3857) in WKT1 as Mercator_1SP on a sphere, saying in
+    // a PROJ4 extension that the datum must not be shifted (+nadgrids=@null).
+    let web = crs.children(&["EXTENSION"]).any(|e| {
+        e.text(0) == Some("PROJ4") && e.text(1).is_some_and(|t| t.contains("+nadgrids=@null"))
+    });
+    if proj == "merc" && web {
+        proj = "webmerc";
+    }
+    let linear = unit_factor(
+        crs.child(&["UNIT", "LENGTHUNIT"]).or_else(|| {
+            crs.children(&["AXIS"])
+                .find_map(|a| a.child(&["LENGTHUNIT", "UNIT"]))
+        }),
+        1.0,
+    );
+    let mut params: Vec<(&'static str, f64)> = Vec::new();
+    for p in conversion.children(&["PARAMETER"]) {
+        let name = p.text(0).unwrap_or_default();
+        let value = p
+            .numbers()
+            .first()
+            .copied()
+            .ok_or_else(|| format!("parameter {name:?} has no value"))?;
+        let own = p.child(&["ANGLEUNIT", "LENGTHUNIT", "SCALEUNIT", "UNIT"]);
+        match param_kind(name) {
+            Some(Param::Angle(key)) => {
+                let f = unit_factor(own, geo.angle_unit);
+                params.push((key, to_degrees(value, f)));
+            }
+            Some(Param::Linear(key)) => params.push((key, value * unit_factor(own, linear))),
+            Some(Param::Scale) => params.push(("k_0", value)),
+            Some(Param::AuxiliarySphere) if value == 0.0 => {}
+            Some(Param::AuxiliarySphere) => {
+                return Err(format!("Auxiliary_Sphere_Type {value} is not supported (only 0, the WGS 84 sphere of Web Mercator)"))
+            }
+            None => return Err(format!("projection parameter {name:?} is not supported")),
+        }
+    }
+    let get = |k: &str| params.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
+    let mut out = format!("+proj={proj}");
+    // Methods whose "standard parallel" PROJ calls the latitude of true scale.
+    let ts = matches!(proj, "merc" | "eqc" | "cea" | "stere");
+    for (key, value) in &params {
+        let key = if *key == "lat_1" && ts { "lat_ts" } else { key };
+        out.push_str(&format!(" +{key}={value}"));
+    }
+    if proj == "lcc" && get("lat_1").is_none() {
+        // One standard parallel (Lambert 1SP): the latitude of origin.
+        out.push_str(&format!(" +lat_1={}", get("lat_0").unwrap_or(0.0)));
+    }
+    let m = normalize(method_name);
+    if proj == "stere" && (m.contains("polar") || m.contains("pole")) && get("lat_0").is_none() {
+        // Polar variant B and ESRI's polar methods give the standard parallel only: the
+        // projection is centred on the pole on its side.
+        let south = m.contains("south") || get("lat_1").is_some_and(|l| l < 0.0);
+        out.push_str(if south { " +lat_0=-90" } else { " +lat_0=90" });
+    }
+    if proj == "webmerc" {
+        // Web Mercator: WGS 84 coordinates on the sphere's formulas, no datum change.
+        out.push_str(" +ellps=WGS84 +towgs84=0,0,0,0,0,0,0");
+    } else {
+        out.push(' ');
+        out.push_str(&geo.datum);
+    }
+    out.push_str(" +units=m");
+    if linear != 1.0 {
+        out.push_str(&format!(" +to_meter={linear}"));
+    }
+    Ok(Described {
+        proj: out,
+        wgs84_lon_lat: false,
+    })
+}
+
+/// An angle in a unit of `factor` radians, in degrees: exact for degrees written with
+/// fewer digits of π/180 than f64 holds.
+fn to_degrees(value: f64, factor: f64) -> f64 {
+    if (factor - DEGREE).abs() < 1e-12 {
+        value
+    } else {
+        value * factor / DEGREE
+    }
+}
