@@ -149,6 +149,8 @@ pub(super) fn place_furniture(
         occupied.add(b.inflate(3.0));
     }
     let graticule = match spec.furniture.graticule {
+        // Planar coordinates have no meridians or parallels.
+        Some(_) if projection.is_planar() => None,
         Some(step) => graticule(panel, step, occupied)?,
         None => None,
     };
