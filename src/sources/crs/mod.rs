@@ -14,6 +14,7 @@
 //! assert!(Crs::parse("urn:ogc:def:crs:OGC:1.3:CRS84").unwrap().is_lon_lat());
 //! ```
 
+mod datum;
 pub mod wkt;
 
 use super::dataset::Dataset;

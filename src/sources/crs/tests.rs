@@ -202,3 +202,31 @@ fn screen_and_planar_are_kept_as_they_are() {
     assert_eq!(Crs::parse("planar").unwrap().planar(), Some(Planar::Plane));
     assert_eq!(Crs::parse("screen").unwrap().to_lon_lat(1.0, 2.0), None);
 }
+
+#[test]
+fn units_compound_and_bound_crss_reproject_as_gdal_does() {
+    // US survey feet (ESRI .prj written by ogr2ogr for EPSG:2263); a compound CRS with a
+    // vertical part; a WKT2 bound CRS carrying its datum shift beside it (gdalsrsinfo -o
+    // wkt2 of the proj string below). Expected values: gdaltransform as above.
+    let cases = [
+        (
+            "esri-2263.prj",
+            [989791.5, 212522.5],
+            [-73.9799998460802, 40.7499999471664],
+        ),
+        (
+            "wkt2-5070+5703.wkt",
+            [-338390.6, 1894100.1],
+            [-100.000000127072, 39.9999996382671],
+        ),
+        (
+            "wkt2-bound-tmerc.wkt",
+            [530043.2, 180358.2],
+            [-0.127599918400035, 51.5071999167767],
+        ),
+    ];
+    for (file, xy, want) in cases {
+        let crs = Crs::parse(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_near(&crs, file, xy, want);
+    }
+}

@@ -5,6 +5,7 @@
 //! understood (a method, a parameter, a datum without a known shift to WGS 84) is refused
 //! by name rather than guessed.
 
+use super::datum;
 use std::f64::consts::PI;
 
 /// Nesting deeper than this is refused (real CRSs nest 5 or 6 deep).
@@ -57,10 +58,12 @@ pub fn looks_like_wkt(text: &str) -> bool {
 pub fn parse(text: &str) -> Result<Wkt, String> {
     let root = parse_tree(text)?;
     let crs = horizontal(&root)?;
+    // A WKT2 bound CRS carries its datum's shift to WGS 84 beside the CRS.
+    let shift = datum::bound_shift(&root)?;
     Ok(Wkt {
         name: crs.text(0).unwrap_or(&crs.key).to_string(),
         epsg: epsg_of(crs),
-        proj: describe(crs),
+        proj: describe(crs, shift.as_deref()),
     })
 }
 
@@ -288,7 +291,7 @@ fn horizontal(root: &Node) -> Result<&Node, String> {
 }
 
 /// The node's own EPSG code: WKT1 `AUTHORITY["EPSG","5070"]`, WKT2 `ID["EPSG",5070]`.
-fn epsg_of(node: &Node) -> Option<u16> {
+pub fn epsg_of(node: &Node) -> Option<u16> {
     let id = node
         .children(&["AUTHORITY", "ID"])
         .find(|a| a.text(0).is_some_and(|t| t.eq_ignore_ascii_case("EPSG")))?;
@@ -315,22 +318,22 @@ pub fn normalize(name: &str) -> String {
 }
 
 /// Radians per degree.
-const DEGREE: f64 = PI / 180.0;
+pub const DEGREE: f64 = PI / 180.0;
 
 /// The conversion factor of a unit node (`UNIT["Degree",0.0174532925199433]`), `default`
 /// if it gives none.
-fn unit_factor(unit: Option<&Node>, default: f64) -> f64 {
+pub fn unit_factor(unit: Option<&Node>, default: f64) -> f64 {
     unit.and_then(|u| u.numbers().first().copied())
         .filter(|f| f.is_finite() && *f > 0.0)
         .unwrap_or(default)
 }
 
 /// The PROJ string for a CRS node.
-fn describe(crs: &Node) -> Result<Described, String> {
+fn describe(crs: &Node, shift: Option<&str>) -> Result<Described, String> {
     if PROJECTED.contains(&crs.key.as_str()) {
-        return projected(crs);
+        return projected(crs, shift);
     }
-    let g = geographic(crs)?;
+    let g = geographic(crs, shift)?;
     let wgs84 = g.wgs84;
     Ok(Described {
         proj: format!("+proj=longlat {}", g.datum),
@@ -348,7 +351,7 @@ struct Geographic {
     wgs84: bool,
 }
 
-fn geographic(g: &Node) -> Result<Geographic, String> {
+fn geographic(g: &Node, shift: Option<&str>) -> Result<Geographic, String> {
     let datum = g
         .child(&["DATUM", "GEODETICDATUM", "TRF", "ENSEMBLE"])
         .ok_or("the geographic CRS has no DATUM")?;
@@ -378,7 +381,10 @@ fn geographic(g: &Node) -> Result<Geographic, String> {
         let own = unit_factor(p.child(&["ANGLEUNIT", "UNIT"]), angle_unit);
         p.numbers().first().copied().unwrap_or(0.0) * own / DEGREE
     });
-    let shift = datum_shift(g, datum, datum_name)?;
+    let shift = match shift {
+        Some(s) => s.to_string(),
+        None => datum::shift(g, datum, datum_name)?,
+    };
     let ellipsoid = if rf == 0.0 {
         format!("+a={a} +b={a}")
     } else {
@@ -390,7 +396,7 @@ fn geographic(g: &Node) -> Result<Geographic, String> {
     }
     let wgs84 = a == 6_378_137.0
         && (rf - 298.257_223_563).abs() < 1e-8
-        && shift == ZERO_SHIFT
+        && shift == datum::ZERO_SHIFT
         && pm == 0.0
         && (angle_unit - DEGREE).abs() < 1e-12;
     Ok(Geographic {
@@ -398,87 +404,6 @@ fn geographic(g: &Node) -> Result<Geographic, String> {
         angle_unit,
         wgs84,
     })
-}
-
-const ZERO_SHIFT: &str = "+towgs84=0,0,0,0,0,0,0";
-
-/// How the datum goes to WGS 84: the WKT's own `TOWGS84`, else what the EPSG definition
-/// of the geographic CRS says, else a datum known by name.
-fn datum_shift(g: &Node, datum: &Node, name: &str) -> Result<String, String> {
-    if let Some(t) = datum.child(&["TOWGS84"]).or_else(|| g.child(&["TOWGS84"])) {
-        let v = t.numbers();
-        if v.len() != 3 && v.len() != 7 {
-            return Err(format!("TOWGS84 needs 3 or 7 numbers, it has {}", v.len()));
-        }
-        let v: Vec<String> = v.iter().map(f64::to_string).collect();
-        return Ok(format!("+towgs84={}", v.join(",")));
-    }
-    if let Some(def) = epsg_of(g).and_then(crs_definitions::from_code) {
-        let shift: Vec<&str> = def
-            .proj4
-            .split_whitespace()
-            .filter(|t| t.starts_with("+towgs84=") || t.starts_with("+nadgrids="))
-            .collect();
-        if def.proj4.contains("+datum=WGS84") || def.proj4.contains("+datum=NAD83") {
-            return Ok(ZERO_SHIFT.into());
-        }
-        if !shift.is_empty() {
-            return Ok(shift.join(" "));
-        }
-    }
-    let n = normalize(name);
-    const ZERO: &[&str] = &[
-        "wgs1984",
-        "wgs84",
-        "worldgeodeticsystem1984",
-        "northamerican1983",
-        "nad83",
-        "etrs1989",
-        "etrs89",
-        "europeanterrestrialreferencesystem1989",
-        "rgf1993",
-        "reseaugeodesiquefrancais1993",
-        "gda1994",
-        "gda94",
-        "geocentricdatumofaustralia1994",
-        "gda2020",
-        "geocentricdatumofaustralia2020",
-        "nzgd2000",
-        "newzealandgeodeticdatum2000",
-        "sirgas2000",
-        "sistemadereferenciageocentricoparaasamericas2000",
-        "jgd2000",
-        "japanesegeodeticdatum2000",
-        "jgd2011",
-        "japanesegeodeticdatum2011",
-        "itrf",
-        "internationalterrestrialreferenceframe",
-        "csrs",
-        "canadianspatialreferencesystem",
-        "hartebeesthoek94",
-        "sweref99",
-        "euref89",
-        "chtrf95",
-        "etrf",
-    ];
-    if ZERO.iter().any(|z| n.starts_with(z)) {
-        return Ok(ZERO_SHIFT.into());
-    }
-    if n.starts_with("osgb1936")
-        || n.starts_with("osgb36")
-        || n == "ordnancesurveyofgreatbritain1936"
-    {
-        // proj4rs's OSGB36 (the EPSG:27700 Helmert parameters).
-        return Ok("+towgs84=446.448,-125.157,542.06,0.1502,0.247,0.8421,-20.4894".into());
-    }
-    if n.starts_with("northamerican1927") || n.starts_with("nad27") {
-        return Err(format!(
-            "datum {name:?} (NAD27) goes to WGS 84 only through NADCON grid files, which mapfig does not have"
-        ));
-    }
-    Err(format!(
-        "datum {name:?} has no known shift to WGS 84 (the WKT gives no TOWGS84 and no EPSG code)"
-    ))
 }
 
 /// What a projection parameter is, by name.
@@ -572,11 +497,11 @@ fn method(name: &str) -> Option<&'static str> {
 }
 
 /// A projected CRS as a PROJ string.
-fn projected(crs: &Node) -> Result<Described, String> {
+fn projected(crs: &Node, shift: Option<&str>) -> Result<Described, String> {
     let base = crs
         .child(GEOGRAPHIC)
         .ok_or("the projected CRS has no geographic CRS (GEOGCS) it is based on")?;
-    let geo = geographic(base)?;
+    let geo = geographic(base, shift)?;
     // WKT1 keeps the method and parameters on the CRS; WKT2 in its CONVERSION.
     let conversion = crs.child(&["CONVERSION"]).unwrap_or(crs);
     let method_name = conversion
@@ -649,8 +574,9 @@ fn projected(crs: &Node) -> Result<Described, String> {
         out.push(' ');
         out.push_str(&geo.datum);
     }
-    out.push_str(" +units=m");
-    if linear != 1.0 {
+    if linear == 1.0 {
+        out.push_str(" +units=m");
+    } else {
         out.push_str(&format!(" +to_meter={linear}"));
     }
     Ok(Described {
