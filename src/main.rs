@@ -274,6 +274,14 @@ impl DrawArgs {
                 "--stroke-width must be from 0 to 100, got {stroke_width}"
             )));
         }
+        if let Some(crs) = &self.crs {
+            mapfig::sources::crs::Crs::parse(crs).map_err(|m| {
+                Error::Usage(format!(
+                    "--crs: {m}; {}",
+                    mapfig::sources::crs::REPROJECT_HINT
+                ))
+            })?;
+        }
         Ok(DrawOptions {
             input: self.data.clone(),
             outputs: self.output.clone(),

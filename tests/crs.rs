@@ -218,9 +218,40 @@ fn a_crs_that_cannot_be_used_is_refused_naming_file_and_crs() {
     .unwrap();
     let e = refused(&link, &[]);
     assert!(e.contains("link.geojson: crs: a linked crs"), "{e}");
-    // A layer's crs that means nothing says so too.
-    let e = refused(&fixture("us-states-4326.geojson"), &["--crs", "EPSG:nope"]);
-    assert!(e.contains("the layer's crs"), "{e}");
+    // A wrong --crs is a wrong argument (exit 2), a layer's wrong crs bad data (exit 1).
+    let o = mapfig()
+        .arg("draw")
+        .arg(fixture("us-states-4326.geojson"))
+        .args(["--crs", "EPSG:nope", "-o"])
+        .arg(dir.join("x.svg"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--crs: \"EPSG:nope\" is not a CRS"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::copy(fixture("us-states-4326.geojson"), dir.join("ok.geojson")).unwrap();
+    std::fs::write(
+        dir.join("map.toml"),
+        "[[layer]]\nid = \"states\"\nsource = \"ok.geojson\"\ncrs = \"EPSG:31\"\n",
+    )
+    .unwrap();
+    let o = mapfig()
+        .arg("render")
+        .arg(dir.join("map.toml"))
+        .arg("--out")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("ok.geojson: cannot reproject from the layer's crs: EPSG:31 is not among"),
+        "{e}"
+    );
+    assert!(!dir.join("map.svg").exists());
 }
 
 #[test]

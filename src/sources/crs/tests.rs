@@ -230,3 +230,161 @@ fn units_compound_and_bound_crss_reproject_as_gdal_does() {
         assert_near(&crs, file, xy, want);
     }
 }
+
+#[test]
+fn hostile_parameters_give_errors_or_checked_positions_never_panics() {
+    let methods = [
+        "Albers",
+        "Lambert_Conformal_Conic",
+        "Transverse_Mercator",
+        "Mercator",
+        "Mercator_Auxiliary_Sphere",
+        "Lambert_Azimuthal_Equal_Area",
+        "Azimuthal_Equidistant",
+        "Stereographic_North_Pole",
+        "Polar_Stereographic",
+        "Oblique_Stereographic",
+        "Equirectangular",
+        "Cylindrical_Equal_Area",
+        "Sinusoidal",
+        "Mollweide",
+        "Robinson",
+        "Equal_Earth",
+        "Miller_Cylindrical",
+        "Equidistant_Conic",
+        "Orthographic",
+        "Gnomonic",
+        "Cassini_Soldner",
+        "Polyconic",
+    ];
+    let values = ["0", "-90", "90", "1e300", "-1e-300", "360", "1e15"];
+    for m in methods {
+        for v in values {
+            for p in [
+                "Standard_Parallel_1",
+                "Latitude_Of_Origin",
+                "Scale_Factor",
+                "Central_Meridian",
+                "False_Easting",
+            ] {
+                let wkt = format!(
+                    r#"PROJCS["t",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["{m}"],PARAMETER["{p}",{v}],PARAMETER["Standard_Parallel_2",{v}],UNIT["Meter",1.0]]"#
+                );
+                if let Ok(crs) = Crs::parse(&wkt) {
+                    for xy in [[0.0, 0.0], [1e7, -1e7], [1e300, 1e300], [-5e5, 3e6]] {
+                        if let Some([lon, lat]) = crs.to_lon_lat(xy[0], xy[1]) {
+                            assert!(lon.is_finite() && lat.is_finite(), "{wkt}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads GeoJSON text as a layer with `crs` would.
+fn read(text: &str, crs: Option<&str>) -> crate::error::Result<Dataset> {
+    let options = crate::spec::ReadOptions {
+        crs: crs.map(str::to_string),
+        ..Default::default()
+    };
+    crate::sources::parse_with(
+        text.as_bytes(),
+        std::path::Path::new("t.geojson"),
+        &crate::limits::Limits::default(),
+        0,
+        &options,
+    )
+}
+
+fn point_collection(crs_member: &str, points: &[[f64; 2]]) -> String {
+    let features: Vec<String> = points
+        .iter()
+        .map(|p| {
+            format!(
+                r#"{{"type": "Feature", "properties": null, "geometry": {{"type": "Point", "coordinates": [{}, {}]}}}}"#,
+                p[0], p[1]
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"type": "FeatureCollection", {crs_member} "features": [{}]}}"#,
+        features.join(",")
+    )
+}
+
+#[test]
+fn the_crs_step_reprojects_checks_and_names_the_crs() {
+    let member = r#""crs": {"type": "name", "properties": {"name": "EPSG:32642"}},"#;
+    let data = read(&point_collection(member, &[[515601.0, 3820937.0]]), None).unwrap();
+    assert_eq!(data.crs.as_deref(), Some("EPSG:32642"));
+    let Some(geo::Geometry::Point(p)) = &data.features[0].geometry else {
+        panic!("a point")
+    };
+    assert!(
+        (p.x() - 69.17).abs() < 1e-6 && (p.y() - 34.53).abs() < 1e-6,
+        "{p:?}"
+    );
+    // Lon/lat declared: checked (and named as no CRS), the same as undeclared.
+    let member =
+        r#""crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},"#;
+    let data = read(&point_collection(member, &[[180.0000001, -90.0]]), None).unwrap();
+    assert_eq!(data.crs, None);
+    let e = read(&point_collection(member, &[[1.0, 2.0], [181.0, 2.0]]), None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("t.geojson: feature 1 (id \"1\"): position [181.0, 2.0] is not a longitude"),
+        "{e}"
+    );
+    // A position the projection cannot bring back: the first failing feature is named.
+    // (An orthographic map's inverse is defined only on its disc.)
+    let ortho = "+proj=ortho +lat_0=0 +lon_0=0 +datum=WGS84";
+    let points = [[0.0, 0.0], [1e7, 1e7], [2e7, 2e7]];
+    let e = read(&point_collection("", &points), Some(ortho))
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("t.geojson: feature 1 (id \"1\"): position [10000000.0, 10000000.0] cannot be reprojected"), "{e}");
+    assert!(e.ends_with(&format!("(in {ortho})")), "{e}");
+    // "crs" only as text in a property: still checked as lon/lat, with the hint.
+    let text = r#"{"type": "Feature", "properties": {"note": "crs"}, "geometry": {"type": "Point", "coordinates": [942.2, 589.5]}}"#;
+    let e = read(text, None).unwrap_err().to_string();
+    assert!(
+        e.contains("[942.2, 589.5] is not a longitude") && e.contains("crs = \"screen\""),
+        "{e}"
+    );
+    // The layer's crs wins; screen coordinates stay as they are.
+    let data = read(text, Some("screen")).unwrap();
+    assert_eq!(data.planar(), Some(Planar::Screen));
+    let Some(geo::Geometry::Point(p)) = &data.features[0].geometry else {
+        panic!("a point")
+    };
+    assert_eq!((p.x(), p.y()), (942.2, 589.5));
+}
+
+#[test]
+fn legacy_crs_members_that_cannot_be_used_are_refused() {
+    for (member, want) in [
+        (
+            r#""crs": {"type": "link", "properties": {"href": "x.prj"}},"#,
+            "t.geojson: crs: a linked crs",
+        ),
+        (
+            r#""crs": {"type": "name", "properties": {}},"#,
+            "t.geojson: crs: a named crs needs",
+        ),
+        (r#""crs": 5,"#, "t.geojson: crs: the crs member must be"),
+        (
+            r#""crs": {"type": "name", "properties": {"name": "EPSG:1"}},"#,
+            "EPSG:1 is not among",
+        ),
+    ] {
+        let e = read(&point_collection(member, &[[1.0, 2.0]]), None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(want), "{member}: {e}");
+    }
+    // GeoJSON 2008 allowed "crs": null for "no CRS known": read as lon/lat.
+    let data = read(&point_collection(r#""crs": null,"#, &[[1.0, 2.0]]), None).unwrap();
+    assert_eq!(data.crs, None);
+}
