@@ -253,25 +253,29 @@ pub fn to_lon_lat(data: &mut Dataset, layer_crs: Option<&str>) -> Result<()> {
         data.crs = Some(crs.name);
         return Ok(());
     }
-    let path = data.path.clone();
-    let failed = data
-        .features
-        .par_iter_mut()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let g = f.geometry.as_mut()?;
-            reproject(g, &crs).err().map(|m| (i, f.id.clone(), m))
-        })
-        .min_by_key(|(i, _, _)| *i);
-    if let Some((i, id, message)) = failed {
+    if let Some((place, message)) = first_failure(data, &crs) {
         return Err(Error::data(
-            &path,
-            format!("feature {i} (id {id:?})"),
+            &data.path,
+            place,
             format!("{message} (in {})", crs.name),
         ));
     }
     data.crs = (!crs.is_lon_lat()).then_some(crs.name);
     Ok(())
+}
+
+/// Brings every feature of `data` to longitude/latitude from `crs` (in parallel, in
+/// place); the first feature in file order that cannot be, named, and why.
+fn first_failure(data: &mut Dataset, crs: &Crs) -> Option<(String, String)> {
+    data.features
+        .par_iter_mut()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let g = f.geometry.as_mut()?;
+            reproject(g, crs).err().map(|m| (i, &f.id, m))
+        })
+        .min_by_key(|(i, _, _)| *i)
+        .map(|(i, id, message)| (format!("feature {i} (id {id:?})"), message))
 }
 
 /// Checks that positions read without a CRS (by a reader that could not check them as it
@@ -281,19 +285,10 @@ pub fn check_lon_lat(data: &mut Dataset) -> Result<()> {
         name: "longitude/latitude".into(),
         kind: Kind::LonLat,
     };
-    let failed = data
-        .features
-        .par_iter_mut()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let g = f.geometry.as_mut()?;
-            reproject(g, &crs).err().map(|m| (i, f.id.clone(), m))
-        })
-        .min_by_key(|(i, _, _)| *i);
-    match failed {
-        Some((i, id, message)) => Err(Error::data(
+    match first_failure(data, &crs) {
+        Some((place, message)) => Err(Error::data(
             &data.path,
-            format!("feature {i} (id {id:?})"),
+            place,
             format!("{message}; {NOT_LON_LAT_HINT}"),
         )),
         None => Ok(()),
