@@ -350,3 +350,46 @@ fn planar_data_neither_mixes_with_lon_lat_nor_takes_a_projection() {
     );
     assert!(!dir.join("x.svg").exists());
 }
+
+#[test]
+fn a_screen_map_leaves_out_furniture_that_needs_the_ground_and_says_so() {
+    let dir = scratch("crs", "furniture");
+    std::fs::copy(
+        registry("geojson/us-states-albers-10m.geojson"),
+        dir.join("a.geojson"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("map.toml"),
+        "[[layer]]\nid = \"states\"\nsource = \"a.geojson\"\ncrs = \"screen\"\nlegend = \"States\"\n\
+         [furniture]\nlegend = true\nscale_bar = true\nnorth_arrow = true\ngraticule = 10\ninset = \"locator\"\n",
+    )
+    .unwrap();
+    let o = mapfig()
+        .arg("render")
+        .arg(dir.join("map.toml"))
+        .arg("--out")
+        .arg(&dir)
+        .args(["--format", "svg"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "scale bar, north arrow, graticule left out: the map draws screen coordinates"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let svg = std::fs::read_to_string(dir.join("map.svg")).unwrap();
+    assert!(
+        svg.contains("id=\"map-legend\"") || svg.contains("legend"),
+        "legend kept"
+    );
+    assert!(!svg.contains("scale-bar") && !svg.contains("north-arrow"));
+    assert_eq!(
+        svg.matches("class=\"feature\"").count(),
+        51,
+        "the states and DC"
+    );
+}

@@ -3,7 +3,7 @@
 //! A datum with none of these is refused, never taken as WGS 84 (OSGB 1936 would be 100 m
 //! off).
 
-use super::wkt::{epsg_of, normalize, unit_factor, Node, DEGREE};
+use super::tree::{epsg_of, normalize, unit_factor, Arg, Node, DEGREE};
 
 pub const ZERO_SHIFT: &str = "+towgs84=0,0,0,0,0,0,0";
 
@@ -95,7 +95,7 @@ pub fn bound_shift(root: &Node) -> Result<Option<String>, String> {
     }
     let target = root.child(&["TARGETCRS"]).and_then(|t| {
         t.args.iter().find_map(|a| match a {
-            super::wkt::Arg::Node(n) => Some(n),
+            Arg::Node(n) => Some(n),
             _ => None,
         })
     });

@@ -15,6 +15,7 @@
 //! ```
 
 mod datum;
+pub mod tree;
 pub mod wkt;
 
 use super::dataset::Dataset;
