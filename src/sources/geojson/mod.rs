@@ -33,13 +33,8 @@ impl Reader for GeoJson {
 
     fn read(&self, input: &Input, budget: &Budget) -> Result<Dataset> {
         crate::limits::check_text(input.path, input.bytes)?;
-        let data = parse(
-            input.bytes,
-            input.path,
-            *budget,
-            input.options.crs.is_some(),
-        )?;
-        Ok(data)
+        let layer_crs = input.options.crs.is_some();
+        parse(input.bytes, input.path, *budget, layer_crs)
     }
 }
 
