@@ -18,18 +18,8 @@ pub fn shift(g: &Node, datum: &Node, name: &str) -> Result<String, String> {
         let v: Vec<String> = v.iter().map(f64::to_string).collect();
         return Ok(format!("+towgs84={}", v.join(",")));
     }
-    if let Some(def) = epsg_of(g).and_then(crs_definitions::from_code) {
-        let shift: Vec<&str> = def
-            .proj4
-            .split_whitespace()
-            .filter(|t| t.starts_with("+towgs84=") || t.starts_with("+nadgrids="))
-            .collect();
-        if def.proj4.contains("+datum=WGS84") || def.proj4.contains("+datum=NAD83") {
-            return Ok(ZERO_SHIFT.into());
-        }
-        if !shift.is_empty() {
-            return Ok(shift.join(" "));
-        }
+    if let Some(shift) = epsg_of(g).and_then(definition_shift) {
+        return Ok(shift);
     }
     let n = normalize(name);
     const ZERO: &[&str] = &[
@@ -38,6 +28,7 @@ pub fn shift(g: &Node, datum: &Node, name: &str) -> Result<String, String> {
         "worldgeodeticsystem1984",
         "northamerican1983",
         "nad83",
+        "nad1983",
         "etrs1989",
         "etrs89",
         "europeanterrestrialreferencesystem1989",
@@ -76,6 +67,36 @@ pub fn shift(g: &Node, datum: &Node, name: &str) -> Result<String, String> {
         // proj4rs's OSGB36 (the EPSG:27700 Helmert parameters).
         return Ok("+towgs84=446.448,-125.157,542.06,0.1502,0.247,0.8421,-20.4894".into());
     }
+    // Datums ESRI .prj files name without a code: the shift of the EPSG geographic CRS on
+    // that datum (as crs-definitions gives it).
+    const NAMED: &[(&str, u16)] = &[
+        ("amersfoort", 4289),
+        ("ch1903", 4149),
+        ("belge1972", 4313),
+        ("reseaunationalbelge1972", 4313),
+        ("israel", 4141),
+        ("europeandatum1950", 4230),
+        ("ed50", 4230),
+        ("tokyo", 4301),
+        ("australiangeodeticdatum1966", 4202),
+        ("australian1966", 4202),
+        ("australiangeodeticdatum1984", 4203),
+        ("australian1984", 4203),
+        ("pulkovo1942", 4284),
+        ("wgs1972", 4322),
+        ("cape", 4222),
+        ("nouvelletriangulationfrancaise", 4275),
+        ("ntf", 4275),
+        ("rt90", 4124),
+        ("riketskoordinatsystem1990", 4124),
+    ];
+    if let Some(shift) = NAMED
+        .iter()
+        .find(|(prefix, _)| n.starts_with(prefix))
+        .and_then(|(_, code)| definition_shift(*code))
+    {
+        return Ok(shift);
+    }
     if n.starts_with("northamerican1927") || n.starts_with("nad27") {
         return Err(format!(
             "datum {name:?} (NAD27) goes to WGS 84 only through NADCON grid files, which mapfig does not have"
@@ -84,6 +105,20 @@ pub fn shift(g: &Node, datum: &Node, name: &str) -> Result<String, String> {
     Err(format!(
         "datum {name:?} has no known shift to WGS 84 (the WKT gives no TOWGS84 and no EPSG code)"
     ))
+}
+
+/// The datum shift in the EPSG definition of geographic CRS `code`: zero for WGS 84 and
+/// NAD83, else its `+towgs84` (a grid-only datum such as NAD27 has none to give).
+fn definition_shift(code: u16) -> Option<String> {
+    let def = crs_definitions::from_code(code)?.proj4;
+    let tokens: Vec<&str> = def.split_whitespace().collect();
+    if tokens.contains(&"+datum=WGS84") || tokens.contains(&"+datum=NAD83") {
+        return Some(ZERO_SHIFT.into());
+    }
+    tokens
+        .iter()
+        .find(|t| t.starts_with("+towgs84="))
+        .map(|t| t.to_string())
 }
 
 /// The `+towgs84` of a WKT2 `BOUNDCRS` whose target is WGS 84, from its

@@ -388,3 +388,49 @@ fn legacy_crs_members_that_cannot_be_used_are_refused() {
     let data = read(&point_collection(r#""crs": null,"#, &[[1.0, 2.0]]), None).unwrap();
     assert_eq!(data.crs, None);
 }
+
+#[test]
+fn more_methods_and_named_datums_reproject_as_gdal_does() {
+    // Oblique stereographic on the Amersfoort datum and Lambert 1972 on the Belgian datum
+    // (ESRI .prj files name their datums, no TOWGS84: the shift comes from the EPSG
+    // geographic CRS on that datum), LAEA Europe, ESRI's Behrmann (EASE-Grid 2.0), and
+    // polar stereographic as OGC WKT1 writes it (the true-scale latitude as the latitude
+    // of origin). Expected values: gdaltransform as above; the projected points are
+    // `cs2cs -f %.3f EPSG:4326 EPSG:n` of round longitudes/latitudes.
+    let cases = [
+        (
+            "esri-28992.prj",
+            [149024.938, 456865.115],
+            [5.300000004898, 52.1000000061511],
+        ),
+        (
+            "esri-31370.prj",
+            [152202.884, 165505.136],
+            [4.39999999463714, 50.8000000068197],
+        ),
+        (
+            "esri-3035.prj",
+            [2987510.567, 4321000.0],
+            [-14.3253799586561, 59.9011091614321],
+        ),
+        (
+            "esri-6933.prj",
+            [3859451.21, 3658789.325],
+            [39.9999999996283, 29.9999999894741],
+        ),
+        (
+            "ogc-3413.wkt",
+            [0.0, -1633879.497],
+            [-45.0, 75.0000000042748],
+        ),
+        ("ogc-3031.wkt", [0.0, 1638783.238], [0.0, -75.0000000036867]),
+    ];
+    for (file, xy, want) in cases {
+        let crs = Crs::parse(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_near(&crs, file, xy, want);
+        // The OGC texts carry EPSG codes: their structure alone must agree too.
+        let d = wkt::parse(&fixture(file)).unwrap().proj.unwrap();
+        let crs = Crs::proj(&d.proj, file, Some(false)).unwrap();
+        assert_near(&crs, &format!("{file} by structure"), xy, want);
+    }
+}

@@ -239,7 +239,7 @@ fn method(name: &str) -> Option<&'static str> {
         | "stereographic" => "stere",
         "obliquestereographic" | "doublestereographic" => "sterea",
         "equirectangular" | "equidistantcylindrical" | "platecarree" => "eqc",
-        "cylindricalequalarea" | "lambertcylindricalequalarea" => "cea",
+        "cylindricalequalarea" | "lambertcylindricalequalarea" | "behrmann" => "cea",
         "sinusoidal" => "sinu",
         "mollweide" => "moll",
         "robinson" => "robin",
@@ -319,11 +319,22 @@ fn projected(crs: &Node, shift: Option<&str>) -> Result<Described, String> {
         out.push_str(&format!(" +lat_1={}", get("lat_0").unwrap_or(0.0)));
     }
     let m = normalize(method_name);
-    if proj == "stere" && (m.contains("polar") || m.contains("pole")) && get("lat_0").is_none() {
-        // Polar variant B and ESRI's polar methods give the standard parallel only: the
-        // projection is centred on the pole on its side.
-        let south = m.contains("south") || get("lat_1").is_some_and(|l| l < 0.0);
-        out.push_str(if south { " +lat_0=-90" } else { " +lat_0=90" });
+    if m == "behrmann" && get("lat_1").is_none() {
+        // ESRI's Behrmann: cylindrical equal-area true to scale at 30°.
+        out.push_str(" +lat_ts=30");
+    }
+    if proj == "stere" && (m.contains("polar") || m.contains("pole")) {
+        // Polar variant B and ESRI's polar methods give the standard parallel only, and
+        // OGC WKT1 writes it as the latitude of origin: the projection is centred on the
+        // pole on its side, true to scale at that latitude.
+        let lat_0 = get("lat_0").filter(|l| l.abs() != 90.0);
+        if let Some(ts) = lat_0 {
+            out = out.replace(&format!(" +lat_0={ts}"), &format!(" +lat_ts={ts}"));
+        }
+        if get("lat_0").is_none() || lat_0.is_some() {
+            let south = m.contains("south") || get("lat_1").or(lat_0).is_some_and(|l| l < 0.0);
+            out.push_str(if south { " +lat_0=-90" } else { " +lat_0=90" });
+        }
     }
     if proj == "webmerc" {
         // Web Mercator: WGS 84 coordinates on the sphere's formulas, no datum change.
