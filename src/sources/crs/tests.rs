@@ -395,7 +395,7 @@ fn more_methods_and_named_datums_reproject_as_gdal_does() {
     // (ESRI .prj files name their datums, no TOWGS84: the shift comes from the EPSG
     // geographic CRS on that datum), LAEA Europe, ESRI's Behrmann (EASE-Grid 2.0), and
     // polar stereographic as OGC WKT1 writes it (the true-scale latitude as the latitude
-    // of origin). Expected values: gdaltransform as above; the projected points are
+    // of origin), the Swiss Hotine oblique Mercator. Expected values: gdaltransform as above; the projected points are
     // `cs2cs -f %.3f EPSG:4326 EPSG:n` of round longitudes/latitudes.
     let cases = [
         (
@@ -424,6 +424,17 @@ fn more_methods_and_named_datums_reproject_as_gdal_does() {
             [-45.0, 75.0000000042748],
         ),
         ("ogc-3031.wkt", [0.0, 1638783.238], [0.0, -75.0000000036867]),
+        // Swiss oblique Mercator (Hotine variant B) on CH1903+ and CH1903.
+        (
+            "esri-2056.prj",
+            [2658121.836, 1183485.727],
+            [8.20000000522017, 46.8000000094923],
+        ),
+        (
+            "ogc-21781.wkt",
+            [658121.836, 183485.727],
+            [8.20000000522017, 46.8000000094923],
+        ),
     ];
     for (file, xy, want) in cases {
         let crs = Crs::parse(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));

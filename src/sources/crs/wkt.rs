@@ -209,7 +209,13 @@ fn param_kind(name: &str) -> Option<Param> {
         | "scalefactoratnaturalorigin"
         | "scalefactoratprojectioncentre"
         | "scalefactoratprojectioncenter"
-        | "scalefactoratcentre" => Scale,
+        | "scalefactoratcentre"
+        | "scalefactoroninitialline" => Scale,
+        "azimuth" | "azimuthofinitialline" | "azimuthofcentreline" => Angle("alpha"),
+        "rectifiedgridangle"
+        | "xyplanerotation"
+        | "anglefromrectifiedtoskewgrid"
+        | "angleatfromrectifiedtoskewgrid" => Angle("gamma"),
         "auxiliaryspheretype" => AuxiliarySphere,
         _ => return None,
     })
@@ -250,8 +256,28 @@ fn method(name: &str) -> Option<&'static str> {
         "gnomonic" => "gnom",
         "cassinisoldner" | "cassini" => "cass",
         "polyconic" | "americanpolyconic" => "poly",
+        // Hotine oblique Mercator: variant A (natural origin) and B (centre).
+        "hotineobliquemercator"
+        | "hotineobliquemercatorvarianta"
+        | "hotineobliquemercatorazimuthnaturalorigin"
+        | "rectifiedskeworthomorphicnaturalorigin"
+        | "obliquemercator"
+        | "hotineobliquemercatorvariantb"
+        | "hotineobliquemercatorazimuthcenter"
+        | "rectifiedskeworthomorphiccenter"
+        | "rectifiedskeworthomorphic" => "omerc",
         _ => return None,
     })
+}
+
+/// Whether a Hotine oblique Mercator method (normalized name) is variant B, whose false
+/// easting and northing are at the projection centre. OGC WKT1 spells variant B
+/// `Oblique_Mercator` and variant A `Hotine_Oblique_Mercator`.
+fn is_centre_variant(m: &str) -> bool {
+    m == "obliquemercator"
+        || m.ends_with("variantb")
+        || m.ends_with("center")
+        || m == "rectifiedskeworthomorphic"
 }
 
 /// A projected CRS as a PROJ string.
@@ -311,7 +337,12 @@ fn projected(crs: &Node, shift: Option<&str>) -> Result<Described, String> {
     // Methods whose "standard parallel" PROJ calls the latitude of true scale.
     let ts = matches!(proj, "merc" | "eqc" | "cea" | "stere");
     for (key, value) in &params {
-        let key = if *key == "lat_1" && ts { "lat_ts" } else { key };
+        let key = match *key {
+            "lat_1" if ts => "lat_ts",
+            // The oblique Mercator's centre longitude.
+            "lon_0" if proj == "omerc" => "lonc",
+            key => key,
+        };
         out.push_str(&format!(" +{key}={value}"));
     }
     if proj == "lcc" && get("lat_1").is_none() {
@@ -319,6 +350,10 @@ fn projected(crs: &Node, shift: Option<&str>) -> Result<Described, String> {
         out.push_str(&format!(" +lat_1={}", get("lat_0").unwrap_or(0.0)));
     }
     let m = normalize(method_name);
+    if proj == "omerc" && !is_centre_variant(&m) {
+        // Variant A: false easting and northing at the natural origin, not the centre.
+        out.push_str(" +no_uoff");
+    }
     if m == "behrmann" && get("lat_1").is_none() {
         // ESRI's Behrmann: cylindrical equal-area true to scale at 30°.
         out.push_str(" +lat_ts=30");
