@@ -3,6 +3,7 @@
 //! A datum with none of these is refused, never taken as WGS 84 (OSGB 1936 would be 100 m
 //! off).
 
+use super::datum_names::DATUMS;
 use super::tree::{epsg_of, normalize, unit_factor, Arg, Node, DEGREE};
 
 pub const ZERO_SHIFT: &str = "+towgs84=0,0,0,0,0,0,0";
@@ -67,34 +68,29 @@ pub fn shift(g: &Node, datum: &Node, name: &str) -> Result<String, String> {
         // proj4rs's OSGB36 (the EPSG:27700 Helmert parameters).
         return Ok("+towgs84=446.448,-125.157,542.06,0.1502,0.247,0.8421,-20.4894".into());
     }
-    // Datums ESRI .prj files name without a code: the shift of the EPSG geographic CRS on
-    // that datum (as crs-definitions gives it).
-    const NAMED: &[(&str, u16)] = &[
-        ("amersfoort", 4289),
-        ("ch1903", 4149),
-        ("belge1972", 4313),
-        ("reseaunationalbelge1972", 4313),
+    // Datums named without a code: the shift of the EPSG geographic CRS on that datum.
+    // ESRI spells a few shorter than EPSG does.
+    const ESRI: &[(&str, u16)] = &[
         ("israel", 4141),
-        ("europeandatum1950", 4230),
-        ("ed50", 4230),
-        ("tokyo", 4301),
-        ("australiangeodeticdatum1966", 4202),
+        ("belge1972", 4313),
         ("australian1966", 4202),
-        ("australiangeodeticdatum1984", 4203),
         ("australian1984", 4203),
-        ("pulkovo1942", 4284),
-        ("wgs1972", 4322),
-        ("cape", 4222),
-        ("nouvelletriangulationfrancaise", 4275),
-        ("ntf", 4275),
         ("rt90", 4124),
-        ("riketskoordinatsystem1990", 4124),
+        ("ntf", 4275),
     ];
-    if let Some(shift) = NAMED
+    let key = n.replace("datum", "");
+    let code = ESRI
         .iter()
-        .find(|(prefix, _)| n.starts_with(prefix))
-        .and_then(|(_, code)| definition_shift(*code))
-    {
+        .find(|(k, _)| *k == key)
+        .map(|(_, c)| *c)
+        .or_else(|| {
+            DATUMS
+                .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
+                .ok()
+                .and_then(|i| DATUMS.get(i))
+                .map(|(_, c)| *c)
+        });
+    if let Some(shift) = code.and_then(definition_shift) {
         return Ok(shift);
     }
     if n.starts_with("northamerican1927") || n.starts_with("nad27") {

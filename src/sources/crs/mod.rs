@@ -15,6 +15,7 @@
 //! ```
 
 mod datum;
+mod datum_names;
 pub mod tree;
 pub mod wkt;
 

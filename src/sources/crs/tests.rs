@@ -445,3 +445,21 @@ fn more_methods_and_named_datums_reproject_as_gdal_does() {
         assert_near(&crs, &format!("{file} by structure"), xy, want);
     }
 }
+
+#[test]
+fn the_datum_table_is_sorted_for_its_binary_search() {
+    assert!(datum_names::DATUMS.windows(2).all(|w| w[0].0 < w[1].0));
+    // Names ESRI and EPSG both use find their shift.
+    for name in [
+        "D_Timbalai_1948",
+        "Hong_Kong_1980",
+        "D_South_American_1969",
+        "D_Israel",
+    ] {
+        let wkt = format!(
+            r#"GEOGCS["x",DATUM["{name}",SPHEROID["International_1924",6378388.0,297.0]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#
+        );
+        let crs = Crs::parse(&wkt).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!crs.is_lon_lat(), "{name}");
+    }
+}
