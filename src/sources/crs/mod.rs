@@ -90,11 +90,17 @@ impl Crs {
         }
         if wkt::looks_like_wkt(t) {
             let w = wkt::parse(t)?;
-            if let Some(c) = w.epsg.filter(|c| crs_definitions::from_code(*c).is_some()) {
-                return Crs::epsg(c).map(|crs| Crs {
-                    name: format!("EPSG:{c} ({})", w.name),
+            // The EPSG definition when there is one proj4rs can use; else what the WKT says.
+            let by_code = w
+                .epsg
+                .filter(|c| crs_definitions::from_code(*c).is_some())
+                .and_then(|c| Crs::epsg(u32::from(c)).ok())
+                .map(|crs| Crs {
+                    name: format!("{} ({})", crs.name, w.name),
                     ..crs
                 });
+            if let Some(crs) = by_code {
+                return Ok(crs);
             }
             let d = w.proj.map_err(|m| format!("{}: {m}", w.name))?;
             return Crs::proj(&d.proj, &w.name, Some(d.wgs84_lon_lat));
@@ -106,7 +112,7 @@ impl Crs {
     }
 
     /// EPSG:`code`, from the definitions proj4rs carries.
-    fn epsg(code: u16) -> std::result::Result<Crs, String> {
+    fn epsg(code: u32) -> std::result::Result<Crs, String> {
         let name = format!("EPSG:{code}");
         if code == 4326 {
             return Ok(Crs {
@@ -114,7 +120,9 @@ impl Crs {
                 kind: Kind::LonLat,
             });
         }
-        let def = crs_definitions::from_code(code)
+        let def = u16::try_from(code)
+            .ok()
+            .and_then(crs_definitions::from_code)
             .ok_or_else(|| format!("{name} is not among the EPSG definitions mapfig knows"))?;
         Crs::proj(def.proj4, &name, None)
     }
@@ -202,7 +210,7 @@ fn wgs84() -> Option<&'static Proj> {
 
 /// The EPSG code `EPSG:n`, `urn:ogc:def:crs:EPSG:[version]:n` or an opengis.net URI names
 /// (lower-cased text).
-fn epsg_code(lower: &str) -> Option<u16> {
+fn epsg_code(lower: &str) -> Option<u32> {
     let code = lower
         .strip_prefix("epsg:")
         .or_else(|| {

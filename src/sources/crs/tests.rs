@@ -161,7 +161,12 @@ fn wgs84_longitude_latitude_in_any_spelling_is_kept() {
 #[test]
 fn what_cannot_be_used_is_refused_by_name() {
     let cases = [
-        ("EPSG:99999", "is not a CRS mapfig reads"),
+        ("EPSG:99999", "EPSG:99999 is not among the EPSG definitions"),
+        (
+            "EPSG:102003",
+            "EPSG:102003 is not among the EPSG definitions",
+        ),
+        ("EPSG:x", "is not a CRS mapfig reads"),
         ("EPSG:65000", "not among the EPSG definitions"),
         ("EPSG:4267", "grid"),
         ("+proj=nonsense", "proj4rs cannot use"),
@@ -187,6 +192,19 @@ fn what_cannot_be_used_is_refused_by_name() {
     }
     let e = Crs::parse(&"A[".repeat(100_000)).unwrap_err();
     assert!(e.contains("nested deeper"), "{e}");
+}
+
+#[test]
+fn wkt_whose_epsg_definition_proj4rs_cannot_use_is_read_by_its_structure() {
+    // EPSG:4267 (NAD27) needs grid files; this WKT gives its own (approximate) shift.
+    let wkt = r#"GEOGCS["NAD27 with a shift",DATUM["North_American_Datum_1927",SPHEROID["Clarke 1866",6378206.4,294.978698213898],TOWGS84[-8,160,176,0,0,0,0]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433],AUTHORITY["EPSG","4267"]]"#;
+    let crs = Crs::parse(wkt).unwrap();
+    assert_eq!(crs.name, "NAD27 with a shift");
+    let [lon, lat] = crs.to_lon_lat(-100.0, 40.0).unwrap();
+    assert!(
+        (lon + 100.0).abs() < 1e-3 && (lat - 40.0).abs() < 1e-3,
+        "{lon} {lat}"
+    );
 }
 
 #[test]
