@@ -142,6 +142,11 @@ struct DrawArgs {
     /// Projection: "auto", "EPSG:nnnn" or a proj string.
     #[arg(long)]
     proj: Option<String>,
+    /// The CRS of the data's coordinates when the file declares none, or to override what
+    /// it declares: "EPSG:5070", a proj string, WKT, "screen" (pixels, y down, as in
+    /// us-atlas's *-albers files) or "planar" (y up).
+    #[arg(long)]
+    crs: Option<String>,
     /// Canvas size in CSS pixels, WxH (each side 120 to 20000).
     #[arg(long, default_value = "1600x1200")]
     size: String,
@@ -303,10 +308,19 @@ impl DrawArgs {
                 "--stroke-width must be from 0 to 100, got {stroke_width}"
             )));
         }
+        if let Some(crs) = &self.crs {
+            mapfig::sources::crs::Crs::parse(crs).map_err(|m| {
+                Error::Usage(format!(
+                    "--crs: {m}; {}",
+                    mapfig::sources::crs::REPROJECT_HINT
+                ))
+            })?;
+        }
         Ok(DrawOptions {
             input: self.data.clone(),
             outputs: self.output.clone(),
             projection: self.proj.clone(),
+            crs: self.crs.clone(),
             size,
             fill: paint("fill", &self.fill)?,
             stroke: paint("stroke", &self.stroke)?,

@@ -29,6 +29,8 @@ pub struct Projection {
     target: Proj,
     /// The definition it was built from (`EPSG:…` or a proj string).
     pub definition: String,
+    /// Data in planar coordinates, drawn as they are (see [`Projection::planar`]).
+    planar: Option<Planar>,
 }
 
 impl std::fmt::Debug for Projection {
@@ -65,6 +67,7 @@ impl Projection {
             geographic,
             target,
             definition: def.to_string(),
+            planar: None,
         };
         // Reject definitions that cannot project an ordinary point near their origin.
         let lon0 = p.target.longitude_of_origin().to_degrees();
@@ -101,6 +104,28 @@ impl Projection {
         })
     }
 
+    /// The "projection" of data in planar coordinates (a layer's `crs = "screen"` or
+    /// `"planar"`): none. Positions are drawn as they are, fitted to the frame, y flipped
+    /// for screen coordinates; there is no longitude/latitude behind them, so no inverse
+    /// (no scale bar, north arrow or graticule) and no domain to clip to.
+    pub fn planar(kind: Planar) -> Result<Projection, String> {
+        let longlat = || {
+            Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
+                .map_err(|e| format!("internal: WGS84 definition rejected ({e})"))
+        };
+        Ok(Projection {
+            geographic: longlat()?,
+            target: longlat()?,
+            definition: kind.name().to_string(),
+            planar: Some(kind),
+        })
+    }
+
+    /// Whether the map draws planar coordinates as they are.
+    pub fn is_planar(&self) -> bool {
+        self.planar.is_some()
+    }
+
     /// The central meridian in degrees (where the map's antimeridian cut goes opposite).
     pub fn central_meridian(&self) -> f64 {
         self.target.longitude_of_origin().to_degrees()
@@ -114,6 +139,13 @@ impl Projection {
 
     /// Projects in place; returns false (leaving garbage) if any point fails.
     pub fn forward_in_place(&self, points: &mut [[f64; 2]]) -> bool {
+        if let Some(kind) = self.planar {
+            if kind == Planar::Screen {
+                // y grows down the screen, up the map.
+                points.iter_mut().for_each(|p| p[1] = -p[1]);
+            }
+            return points.iter().all(|p| p[0].is_finite() && p[1].is_finite());
+        }
         for p in points.iter_mut() {
             *p = [p[0].to_radians(), p[1].to_radians()];
         }
@@ -140,6 +172,9 @@ impl Projection {
 
     /// Projected metres back to lon/lat degrees.
     pub fn inverse(&self, x: f64, y: f64) -> Option<[f64; 2]> {
+        if self.planar.is_some() {
+            return None;
+        }
         let mut p = if self.target.is_latlong() {
             [[x.to_radians(), y.to_radians()]]
         } else {
@@ -536,5 +571,34 @@ mod tests {
         assert_eq!(f.to_pixel([0.0, 50.0]), [0.0, 50.0]);
         assert_eq!(f.to_pixel([100.0, 0.0]), [200.0, 150.0]);
         assert_eq!(f.to_projected([200.0, 150.0]), [100.0, 0.0]);
+    }
+}
+
+/// Coordinates that are not longitude/latitude and are drawn as they are, fitted to the
+/// frame without a projection: a layer's `crs = "screen"` or `crs = "planar"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Planar {
+    /// Screen or pixel coordinates, y pointing down (us-atlas's `*-albers-10m.json`).
+    Screen,
+    /// Plane coordinates in unknown units, y pointing up.
+    Plane,
+}
+
+impl Planar {
+    /// `"screen"` (or `"pixels"`) and `"planar"`, in lower case.
+    pub fn parse(lower: &str) -> Option<Planar> {
+        match lower {
+            "screen" | "pixels" => Some(Planar::Screen),
+            "planar" => Some(Planar::Plane),
+            _ => None,
+        }
+    }
+
+    /// The name a spec and `inspect` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Planar::Screen => "screen",
+            Planar::Plane => "planar",
+        }
     }
 }

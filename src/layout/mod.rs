@@ -86,7 +86,8 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     let selected = select_layers(spec, cache)?;
     timings.lap("load");
     let extent = lon_lat_extent(spec, &selected)?;
-    let projection = choose_projection(spec, extent.bbox)?;
+    let planar = crate::prepare::select::planar_layers(spec, &selected)?;
+    let projection = choose_projection(spec, extent.bbox, planar)?;
     let mut page = page::plan_page(spec, cache)?;
     let (frame, frame_box) = (page.frame, page.frame_box());
     let fit_pad = match &spec.extent {
@@ -186,11 +187,20 @@ fn scene(
     scene
 }
 
-/// The spec's projection, or one chosen for the lon/lat `extent`.
-fn choose_projection(spec: &Spec, extent: [f64; 4]) -> Result<Projection> {
-    match &spec.projection {
-        ProjectionChoice::Auto => Projection::auto(extent),
-        ProjectionChoice::Named(s) => Projection::parse(s),
+/// The spec's projection, or one chosen for the lon/lat `extent`; none for planar data.
+fn choose_projection(
+    spec: &Spec,
+    extent: [f64; 4],
+    planar: Option<crate::projection::Planar>,
+) -> Result<Projection> {
+    match (&spec.projection, planar) {
+        (ProjectionChoice::Auto, Some(kind)) => Projection::planar(kind),
+        (ProjectionChoice::Named(s), Some(kind)) => Err(format!(
+            "the data is in {} coordinates, drawn as they are: it cannot be projected with {s:?}; remove the projection, or give the data its real CRS (crs = \"EPSG:…\") to have it reprojected",
+            kind.name()
+        )),
+        (ProjectionChoice::Auto, None) => Projection::auto(extent),
+        (ProjectionChoice::Named(s), None) => Projection::parse(s),
     }
     .map_err(|m| Error::render(&spec.file, m))
 }

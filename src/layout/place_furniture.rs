@@ -145,10 +145,30 @@ pub(super) fn place_furniture(
             }
         }
     }
+    if projection.is_planar() {
+        let asked: Vec<&str> = [
+            (spec.furniture.scale_bar, "scale bar"),
+            (spec.furniture.north_arrow, "north arrow"),
+            (spec.furniture.graticule.is_some(), "graticule"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, name)| *name)
+        .collect();
+        if !asked.is_empty() {
+            corners.warnings.push(format!(
+                "{} left out: the map draws {} coordinates, which have no ground distances or directions",
+                asked.join(", "),
+                projection.definition
+            ));
+        }
+    }
     for b in &corners.taken {
         occupied.add(b.inflate(3.0));
     }
     let graticule = match spec.furniture.graticule {
+        // Planar coordinates have no meridians or parallels.
+        Some(_) if projection.is_planar() => None,
         Some(step) => graticule(panel, step, occupied)?,
         None => None,
     };

@@ -35,6 +35,8 @@ pub fn lon_lat_extent(spec: &Spec, layers: &[SelectedLayer]) -> Result<LonLatExt
             .iter()
             .filter(|ld| fits_extent(&spec.extent, ld.spec))
     };
+    // Planar data (screen coordinates) has no antimeridian and no metres to grow by.
+    let planar = layers.iter().any(|ld| ld.dataset.planar().is_some());
     let bbox = match &spec.extent {
         Extent::BBox(b) => *b,
         Extent::Fit { .. } => {
@@ -51,7 +53,7 @@ pub fn lon_lat_extent(spec: &Spec, layers: &[SelectedLayer]) -> Result<LonLatExt
             // Data on both sides of ±180 (Fiji, Chukotka) is centred on the antimeridian.
             let b = b.get().map(
                 |[w, s, e, n]| match crate::projection::longitude_arc(spans) {
-                    Some([west, east]) if east < west => [west, s, east, n],
+                    Some([west, east]) if east < west && !planar => [west, s, east, n],
                     _ => [w, s, e, n],
                 },
             );
@@ -77,7 +79,7 @@ pub fn lon_lat_extent(spec: &Spec, layers: &[SelectedLayer]) -> Result<LonLatExt
         }
     };
     // A point (or a box a few metres across) gets a neighbourhood to be seen in.
-    let minimum = minimum_box(bbox);
+    let minimum = if planar { None } else { minimum_box(bbox) };
     Ok(LonLatExtent {
         bbox: minimum.unwrap_or(bbox),
         minimum,

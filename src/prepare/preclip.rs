@@ -37,6 +37,10 @@ impl<'a> Preclip<'a> {
 
     /// `flat` (lon/lat) made safe to project.
     pub fn apply(&self, flat: Flat) -> Flat {
+        if self.projection.is_planar() {
+            // Not longitude/latitude: no antimeridian, no domain.
+            return flat;
+        }
         let lon_0 = self.projection.central_meridian();
         let flat = cut_if_needed(flat, lon_0);
         match self.domain {

@@ -3,6 +3,7 @@
 //! feature by feature later, so no second full copy of the data is ever held).
 
 use crate::error::{Error, Result};
+use crate::projection::Planar;
 use crate::sources::{DataCache, Dataset, Feature};
 use crate::spec::{Filter, Layer, Spec};
 use std::sync::Arc;
@@ -47,6 +48,33 @@ pub fn select_layers<'a>(spec: &'a Spec, cache: &DataCache) -> Result<Vec<Select
         .iter()
         .map(|l| select_layer(spec, l, cache.get_with(&l.source, &l.read)?))
         .collect()
+}
+
+/// The planar coordinates the layers are in, if they are (see [`crate::projection::Planar`]),
+/// `None` for longitude/latitude; an error when some are planar and others not (or
+/// planar in the other sense), since nothing relates their coordinates.
+pub fn planar_layers(spec: &Spec, layers: &[SelectedLayer]) -> Result<Option<Planar>> {
+    let name = |p: Option<Planar>| match p {
+        Some(p) => format!("crs = {:?}", p.name()),
+        None => "longitude/latitude".to_string(),
+    };
+    let Some(first) = layers.first() else {
+        return Ok(None);
+    };
+    let kind = first.dataset.planar();
+    match layers.iter().find(|l| l.dataset.planar() != kind) {
+        None => Ok(kind),
+        Some(other) => Err(Error::render(
+            &spec.file,
+            format!(
+                "layer {:?} is in {} but layer {:?} in {}: planar coordinates cannot be placed on the same map as other coordinates; give the pre-projected file its real CRS (crs = \"EPSG:…\") so it is reprojected, or draw the layers on separate maps",
+                first.spec.id,
+                name(kind),
+                other.spec.id,
+                name(other.dataset.planar())
+            ),
+        )),
+    }
 }
 
 fn select_layer<'a>(spec: &Spec, l: &'a Layer, dataset: Arc<Dataset>) -> Result<SelectedLayer<'a>> {

@@ -28,8 +28,9 @@ pub struct Dataset {
     /// The format the file was read as, as users know it (`"TopoJSON"`).
     pub format: &'static str,
     /// The CRS the file's coordinates were in, as declared (by the file or the layer's
-    /// `crs`); `None` for longitude/latitude (WGS 84), the default. Features are always
-    /// held in longitude/latitude degrees whatever it was.
+    /// `crs`); `None` for longitude/latitude (WGS 84), the default. Features are held in
+    /// longitude/latitude degrees whatever it was, except planar data (`"screen"`,
+    /// `"planar"`: see [`Dataset::planar`]), held as it is.
     pub crs: Option<String>,
     /// The named collections of a file that holds several (TopoJSON objects, GeoPackage
     /// tables), in file order, each a run of `features`; empty for a file that is one
@@ -109,6 +110,14 @@ impl Dataset {
             "TopoJSON" => "object",
             _ => "collection",
         }
+    }
+
+    /// Whether the features are planar coordinates drawn as they are (the layer said
+    /// `crs = "screen"` or `"planar"`) rather than longitude/latitude.
+    pub fn planar(&self) -> Option<crate::projection::Planar> {
+        self.crs
+            .as_deref()
+            .and_then(crate::projection::Planar::parse)
     }
 
     /// Vertices (positions) in the dataset.

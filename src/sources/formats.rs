@@ -26,9 +26,12 @@ pub fn reader_for(input: &Input) -> &'static dyn Reader {
         .unwrap_or(&GeoJson)
 }
 
-/// Reads a file with the reader for it.
+/// Reads a file with the reader for it, then brings data in a declared CRS (the file's,
+/// or the layer's `crs`, which overrides it) to longitude/latitude: see [`super::crs`].
 pub fn read(input: &Input, budget: &Budget) -> Result<Dataset> {
-    reader_for(input).read(input, budget)
+    let mut data = reader_for(input).read(input, budget)?;
+    super::crs::to_lon_lat(&mut data, input.options.crs.as_deref())?;
+    Ok(data)
 }
 
 #[cfg(test)]

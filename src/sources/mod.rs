@@ -6,6 +6,7 @@
 
 mod cache;
 mod csv;
+pub mod crs;
 mod dataset;
 pub mod exact;
 pub mod formats;

@@ -44,7 +44,7 @@ impl Validator<'_> {
         if !(x.is_finite() && y.is_finite()) || x.abs() > 180.0 + SLACK || y.abs() > 90.0 + SLACK {
             return Err(self.err(
                 sub,
-                format!("position [{x:?}, {y:?}] is not a longitude, latitude pair in degrees (RFC 7946: longitude -180..180, latitude -90..90)"),
+                format!("position [{x:?}, {y:?}] is not a longitude, latitude pair in degrees (RFC 7946: longitude -180..180, latitude -90..90); {}", super::crs::NOT_LON_LAT_HINT),
             ));
         }
         Ok(Coord {

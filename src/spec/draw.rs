@@ -14,6 +14,8 @@ pub struct DrawOptions {
     /// Files to write, each in the format its extension names; one render feeds them all.
     pub outputs: Vec<PathBuf>,
     pub projection: Option<String>,
+    /// The data's CRS (`--crs`): as a layer's `crs` key.
+    pub crs: Option<String>,
     pub size: (f64, f64),
     pub fill: Paint,
     pub stroke: Paint,
@@ -65,6 +67,7 @@ pub fn plan(o: &DrawOptions) -> Result<Spec> {
         read: super::ReadOptions {
             x: o.x.clone(),
             y: o.y.clone(),
+            crs: o.crs.clone(),
             ..Default::default()
         },
         ..Layer::new("data", o.input.clone())

@@ -11,12 +11,13 @@
 #   naturalearth/    PyPI geopandas==0.14.4 datasets/: naturalearth_lowres.{shp,shx,dbf,prj,cpg}
 #                    and naturalearth_cities (Natural Earth, public domain)
 #   geojson/         GeoJSON equivalents written by independent tools (topojson-client's
-#                    topo2geo), for the tests comparing each format with GeoJSON
+#                    topo2geo), for the tests comparing each format with GeoJSON, and
+#                    us-states-albers-10m.geojson (us-atlas's screen coordinates)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dest="${MAPFIG_REGISTRY_DATA:-$root/target/registry-data}"
 stamp="$dest/.complete-v1"
-[ -f "$stamp" ] && exit 0
+[ -f "$stamp" ] && [ -f "$dest/geojson/us-states-albers-10m.geojson" ] && exit 0
 mkdir -p "$dest"
 # Test binaries run in parallel and may all ask at once: one fetches, the others wait.
 exec 9>"$dest/.lock"
@@ -68,6 +69,10 @@ mkdir -p "$dest/geojson"
 "$topo2geo" -i "$dest/us-atlas/states-10m.json" "states=$dest/geojson/us-states-10m.geojson" "nation=$dest/geojson/us-nation-10m.geojson"
 "$topo2geo" -i "$dest/us-atlas/counties-10m.json" "counties=$dest/geojson/us-counties-10m.geojson"
 "$topo2geo" -i "$dest/world-atlas/countries-110m.json" "countries=$dest/geojson/world-countries-110m.geojson"
+
+# crs: us-atlas's pre-projected states (screen coordinates, 975x610, y down) as GeoJSON,
+# for drawing planar data with crs = "screen" until a TopoJSON reader reads the .json.
+"$topo2geo" -i "$dest/us-atlas/states-albers-10m.json" "states=$dest/geojson/us-states-albers-10m.geojson"
 
 touch "$stamp"
 echo "fetch-registry.sh: test data in $dest"

@@ -36,19 +36,29 @@ impl Reader for GeoJson {
 
     fn read(&self, input: &Input, budget: &Budget) -> Result<Dataset> {
         crate::limits::check_text(input.path, input.bytes)?;
-        parse(input.bytes, input.path, *budget)
+        let layer_crs = input.options.crs.is_some();
+        parse(input.bytes, input.path, *budget, layer_crs)
     }
 }
 
 /// Parses a GeoJSON document; `path` names the file in errors. The vertex limit is
 /// checked after every batch and bounds every coordinate array, so a file over it stops
 /// there.
-fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
+fn parse(bytes: &[u8], path: &Path, budget: Budget, layer_crs: bool) -> Result<Dataset> {
     // Editors on Windows often start UTF-8 files with a byte-order mark; JSON forbids it.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     check_start(bytes, path)?;
+    // Positions in a declared CRS are checked after reprojection (the CRS step in
+    // `formats::read`). The legacy `crs` member may follow the features it is about, so a
+    // file that holds the text `"crs"` anywhere is read that way from the start; one fast
+    // scan costs far less than a second parse.
+    let planar = layer_crs || memchr::memmem::find(bytes, b"\"crs\"").is_some();
     let mut state = Parse {
-        src: Source { path, bytes },
+        src: Source {
+            path,
+            bytes,
+            planar,
+        },
         budget,
         vertices: 0,
         features: Vec::new(),
@@ -115,7 +125,35 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
             vec![state.convert_one(0, f)?]
         }
     };
-    Ok(Dataset::new(path, "GeoJSON", features))
+    let mut data = Dataset::new(path, "GeoJSON", features);
+    data.crs = doc.crs.map(|c| legacy_crs(c, path)).transpose()?;
+    if planar && data.crs.is_none() && !layer_crs {
+        // "crs" was only text somewhere (a property): the positions still need their check.
+        super::crs::check_lon_lat(&mut data)?;
+    }
+    Ok(data)
+}
+
+/// The CRS a legacy (2008) GeoJSON `crs` member names: `{"type": "name", "properties":
+/// {"name": "EPSG:3857"}}` (or a URN); a linked CRS is refused (mapfig never reads URLs
+/// or other files named inside data).
+fn legacy_crs(member: &serde_json::value::RawValue, path: &Path) -> Result<String> {
+    let bad = |m: &str| Error::data(path, "crs", m.to_string());
+    let v: serde_json::Value = serde_json::from_str(member.get())
+        .map_err(|e| bad(&format!("the crs member is not valid JSON ({e})")))?;
+    match v.get("type").and_then(|t| t.as_str()) {
+        Some("name") => v
+            .pointer("/properties/name")
+            .and_then(|n| n.as_str())
+            .map(str::to_string)
+            .ok_or_else(|| bad("a named crs needs \"properties\": {\"name\": \"EPSG:…\"}")),
+        Some("link") => Err(bad(&format!(
+            "a linked crs (\"type\": \"link\") is not supported: mapfig never follows links in data; replace it with {{\"type\": \"name\", \"properties\": {{\"name\": \"EPSG:…\"}}}} or {}",
+            super::crs::REPROJECT_HINT
+        ))),
+        _ if v.is_null() => Ok("OGC:CRS84".into()),
+        _ => Err(bad("the crs member must be {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:…\"}}")),
+    }
 }
 
 /// Features converted per parallel batch: big enough to keep every core busy, small
@@ -222,6 +260,8 @@ fn line_column_at(bytes: &[u8], at: usize) -> (usize, usize) {
 struct Source<'a> {
     path: &'a Path,
     bytes: &'a [u8],
+    /// Positions are in a declared CRS: checked only for being finite here.
+    planar: bool,
 }
 
 /// Deepest JSON nesting accepted anywhere in a file, as README promises. serde counts it
@@ -317,7 +357,7 @@ fn feature(
         check: Validator {
             path,
             place: &place,
-            planar: false,
+            planar: src.planar,
         },
         src,
         max_points: usize::try_from(left).unwrap_or(usize::MAX),

@@ -20,6 +20,8 @@ pub struct Document<'a> {
     pub properties: Option<&'a RawValue>,
     pub coordinates: Option<&'a RawValue>,
     pub geometries: Option<Vec<Geometry<'a>>>,
+    /// The legacy (GeoJSON 2008) `crs` member, raw.
+    pub crs: Option<&'a RawValue>,
 }
 
 /// What became of a document's `features` member.
@@ -146,6 +148,7 @@ enum Name {
     Properties,
     Coordinates,
     Geometries,
+    Crs,
     Other,
 }
 
@@ -166,6 +169,7 @@ impl<'de> Deserialize<'de> for Name {
                     "properties" => Name::Properties,
                     "coordinates" => Name::Coordinates,
                     "geometries" => Name::Geometries,
+                    "crs" => Name::Crs,
                     _ => Name::Other,
                 })
             }
@@ -240,9 +244,11 @@ impl<'a> Visitor<'a> for DocumentSeed<'_, 'a> {
         let mut properties: Option<&'a RawValue> = None;
         let mut coordinates = None;
         let mut geometries = None;
+        let mut crs = None;
         while let Some(key) = map.next_key::<Name>()? {
             match key {
                 Name::Type => once(&mut kind, "type", &mut map)?,
+                Name::Crs => once(&mut crs, "crs", &mut map)?,
                 Name::Features => {
                     if !matches!(features, Features::Absent) {
                         return Err(A::Error::duplicate_field("features"));
@@ -286,6 +292,7 @@ impl<'a> Visitor<'a> for DocumentSeed<'_, 'a> {
             properties,
             coordinates,
             geometries,
+            crs,
         })
     }
 }
