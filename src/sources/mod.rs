@@ -5,8 +5,8 @@
 //! every thread of a run, reads each file once.
 
 mod cache;
-mod csv;
 pub mod crs;
+mod csv;
 mod dataset;
 pub mod exact;
 pub mod formats;

@@ -57,7 +57,7 @@ impl Reader for GeoJsonSeq {
 
     fn read(&self, input: &Input, budget: &Budget) -> Result<Dataset> {
         crate::limits::check_text(input.path, input.bytes)?;
-        read_sequence(input.bytes, input.path, budget)
+        read_sequence(input.bytes, input.path, budget, input.options.crs.is_some())
     }
 }
 
@@ -176,14 +176,18 @@ impl<'a> Iterator for Records<'a> {
 
 /// Reads a sequence: every record's features, in order, the vertex limit checked after
 /// every batch of records.
-fn read_sequence(bytes: &[u8], path: &Path, budget: &Budget) -> Result<Dataset> {
+fn read_sequence(bytes: &[u8], path: &Path, budget: &Budget, layer_crs: bool) -> Result<Dataset> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // One line, sniffed by its start: a GeoJSON document like any other.
     if bytes.first() != Some(&RS) && Records::new(bytes).nth(1).is_none() {
-        return parse(bytes, path, *budget);
+        return parse(bytes, path, *budget, layer_crs);
     }
+    // A record's legacy `crs` member holds for every record, so all are read as planar then.
+    let layer_crs = layer_crs || memchr::memmem::find(bytes, b"\"crs\"").is_some();
     let mut features: Vec<Feature> = Vec::new();
     let mut vertices = 0u64;
+    // A record's legacy `crs` member holds for the whole sequence; records may not differ.
+    let mut crs: Option<(String, usize)> = None;
     let mut records = Records::new(bytes);
     loop {
         let batch: Vec<Record> = records.by_ref().take(BATCH).collect();
@@ -196,9 +200,21 @@ fn read_sequence(bytes: &[u8], path: &Path, budget: &Budget) -> Result<Dataset> 
         };
         let read = batch
             .par_iter()
-            .map(|r| parse(r.text, path, record_budget).map_err(|e| relocate(e, r)))
+            .map(|r| parse(r.text, path, record_budget, layer_crs).map_err(|e| relocate(e, r)))
             .collect::<Result<Vec<_>>>()?;
         for (record, data) in batch.iter().zip(read) {
+            match (&crs, data.crs) {
+                (_, None) => {}
+                (None, Some(c)) => crs = Some((c, record.line)),
+                (Some((first, _)), Some(c)) if *first == c => {}
+                (Some((first, line)), Some(c)) => {
+                    return Err(Error::data(
+                        path,
+                        format!("line {}", record.line),
+                        format!("this record's crs {c:?} differs from {first:?} of line {line}: a sequence is in one CRS"),
+                    ))
+                }
+            }
             let several = data.features.len() > 1;
             for mut f in data.features {
                 use geo::CoordsIter;
@@ -223,7 +239,9 @@ fn read_sequence(bytes: &[u8], path: &Path, budget: &Budget) -> Result<Dataset> 
     } else {
         "newline-delimited GeoJSON"
     };
-    Ok(Dataset::new(path, format, features))
+    let mut data = Dataset::new(path, format, features);
+    data.crs = crs.map(|(c, _)| c);
+    Ok(data)
 }
 
 /// Whether a one-feature record gives its feature an id (`"id"`, or a property `id`): the
@@ -294,7 +312,7 @@ mod tests {
             limit: 100,
             held: 0,
         };
-        read_sequence(text, Path::new("s.geojsonl"), &budget)
+        read_sequence(text, Path::new("s.geojsonl"), &budget, false)
     }
 
     const A: &str = r#"{"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[1,2]}}"#;
@@ -333,9 +351,14 @@ mod tests {
             .to_string();
         assert!(e.starts_with("s.geojsonl: 2:11: "), "{e}");
         let budget = Budget { limit: 2, held: 1 };
-        let e = read_sequence(format!("{A}\n{A}\n").as_bytes(), Path::new("s"), &budget)
-            .unwrap_err()
-            .to_string();
+        let e = read_sequence(
+            format!("{A}\n{A}\n").as_bytes(),
+            Path::new("s"),
+            &budget,
+            false,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("s: line 2: the data passes the limit"), "{e}");
     }
 
