@@ -13,17 +13,8 @@ fn fixture(name: &str) -> PathBuf {
     root().join("tests/data/formats/crs").join(name)
 }
 
-/// A file of the registry test data; the test fails naming the script that fetches it.
 fn registry(rel: &str) -> PathBuf {
-    let dir = std::env::var_os("MAPFIG_REGISTRY_DATA")
-        .map_or_else(|| root().join("target/registry-data"), PathBuf::from);
-    let path = dir.join(rel);
-    assert!(
-        path.is_file(),
-        "{} is missing: run: bash tests/data/fetch-registry.sh",
-        path.display()
-    );
-    path
+    common::registry_data(rel)
 }
 
 /// The `d` attributes of an SVG's paths, in order.

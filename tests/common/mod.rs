@@ -22,21 +22,28 @@ pub fn mapfig() -> Command {
 /// The first test to ask fetches it (the script locks, checks pinned checksums and does
 /// nothing when the cache is complete); a failed fetch fails the test with the command.
 pub fn registry_data(rel: &str) -> PathBuf {
-    let dir = std::env::var_os("MAPFIG_REGISTRY_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/registry-data"));
-    if !dir.join(".complete-v1").is_file() {
+    static FETCHED: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    let dir = FETCHED.get_or_init(|| {
+        let dir = std::env::var_os("MAPFIG_REGISTRY_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("target/registry-data"));
+        // The script returns at once when its cache is complete and current.
         let out = Command::new("bash")
             .arg(root().join("tests/data/fetch-registry.sh"))
             .env("MAPFIG_REGISTRY_DATA", &dir)
             .output()
-            .expect("bash runs");
-        assert!(
-            out.status.success(),
-            "fetching the registry test data failed; run: bash tests/data/fetch-registry.sh\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+            .map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        Ok(dir)
+    });
+    let dir = match dir {
+        Ok(d) => d,
+        Err(e) => panic!(
+            "fetching the registry test data failed; run: bash tests/data/fetch-registry.sh\n{e}"
+        ),
+    };
     let p = dir.join(rel);
     assert!(
         p.exists(),
