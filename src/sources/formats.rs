@@ -2,14 +2,16 @@
 //! name alone, so a `.json` export or a misnamed file is read for what it is.
 
 use super::dataset::Dataset;
+use super::flatgeobuf::FlatGeobuf;
 use super::geojson::GeoJson;
+use super::geopackage::GeoPackage;
 use super::reader::{Budget, Input, Reader};
 use crate::error::Result;
 
 /// Every reader, most specific first: the first whose [`Reader::sniff`] accepts a file
 /// reads it. A format recognised by a JSON member (TopoJSON's `"Topology"`) goes before
 /// GeoJSON, which takes any JSON object.
-pub const READERS: &[&dyn Reader] = &[&GeoJson];
+pub const READERS: &[&dyn Reader] = &[&FlatGeobuf, &GeoPackage, &GeoJson];
 
 /// How many leading bytes a reader is shown to recognise its format.
 const HEAD_BYTES: usize = 4096;
