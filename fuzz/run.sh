@@ -7,10 +7,13 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 secs="${1:-600}"
 shift || true
-targets="${*:-geojson spec render check}"
-mkdir -p corpus/geojson corpus/spec corpus/render corpus/check
+targets="${*:-geojson spec render check flatgeobuf geopackage}"
+mkdir -p corpus/geojson corpus/spec corpus/render corpus/check corpus/flatgeobuf corpus/geopackage
 cp ../tests/hostile/*.geojson ../geodata/article/*.geojson corpus/geojson/
 cp ../maps/*.toml ../tests/hostile/*.toml corpus/spec/
+# The binary formats start from the GDAL-written fixtures.
+cp ../tests/data/formats/*.fgb corpus/flatgeobuf/
+cp ../tests/data/formats/*.gpkg corpus/geopackage/
 # render: a small spec naming data.geojson, a NUL, then a data file.
 for g in ../tests/hostile/*.geojson ../geodata/article/*.geojson ../tests/data/antimeridian.geojson; do
   { printf 'title = "Fuzz {n:,.1f}"\nsize = [200, 150]\n[[layer]]\nid = "a"\nsource = "data.geojson"\nlabel = "{name|?}"\n'
@@ -29,8 +32,11 @@ for x in svg png; do
 done
 rm -rf "$seed"
 for t in $targets; do
+  # A GeoPackage is SQLite pages of 4 KiB: the smallest fixture is 90 kB.
+  max_len=16384
+  [ "$t" = geopackage ] && max_len=300000
   RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" "corpus/$t" -- \
-    -max_total_time="$secs" -jobs=1 -dict="$t.dict" -max_len=16384 -timeout=10 \
+    -max_total_time="$secs" -jobs=1 -dict="$t.dict" -max_len="$max_len" -timeout=10 \
     -print_final_stats=1
   tail -n 8 fuzz-0.log
 done

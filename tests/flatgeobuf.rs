@@ -205,6 +205,7 @@ fn the_binary_refuses_a_bad_file_and_writes_nothing() {
     let bytes = std::fs::read(fixture("countries.fgb")).unwrap();
     let mut old = bytes.clone();
     old[3] = 2;
+    std::fs::create_dir_all(dir.join("out")).unwrap();
     for (name, content, says) in [
         (
             "cut.fgb",
@@ -215,7 +216,6 @@ fn the_binary_refuses_a_bad_file_and_writes_nothing() {
         ("old.fgb", &old[..], "FlatGeobuf version 2 is not read"),
     ] {
         std::fs::write(dir.join(name), content).unwrap();
-        let out = dir.join("out");
         let o = mapfig()
             .args(["draw", name, "-o", "out/map.svg"])
             .current_dir(&dir)
@@ -225,11 +225,8 @@ fn the_binary_refuses_a_bad_file_and_writes_nothing() {
         assert_eq!(o.status.code(), Some(1), "{name}: {err}");
         assert!(err.contains(name) && err.contains(says), "{name}: {err}");
         assert!(!err.contains("panicked"), "{err}");
-        assert!(
-            files_in(&out).is_empty(),
-            "{name}: wrote {:?}",
-            files_in(&out)
-        );
+        let out = files_in(&dir.join("out"));
+        assert!(out.is_empty(), "{name}: wrote {out:?}");
     }
     let o = mapfig()
         .args(["draw", "--max-vertices", "1000", "-o", "map.svg"])

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::sources::reader::Input;
+use rusqlite::limits::Limit;
 use rusqlite::{Connection, ErrorCode, Row, ToSql, MAIN_DB};
 use std::io::Read;
 use std::path::Path;
@@ -50,15 +51,20 @@ impl<'a> Database<'a> {
         let copy = Read::chain(&bytes[..18], &mode[..]).chain(&bytes[20..]);
         conn.deserialize_read_exact(MAIN_DB, copy, bytes.len(), true)
             .map_err(|e| corrupt(format!("not a readable SQLite database: {e}")))?;
-        // Reading the file's tables takes a few steps per byte at most; a query
-        // that goes on far longer (a view that recurses) is interrupted.
-        let budget = (bytes.len() as u64 / 500).saturating_add(1_000);
+        // Reading the file's tables takes a few steps per byte (checked every 10,000
+        // steps, 20 per byte and 2 million more allowed); a query that goes on far longer (a view that
+        // recurses) is interrupted.
+        let budget = (bytes.len() as u64 / 500).saturating_add(200);
         let checks = Arc::new(AtomicU64::new(0));
         conn.progress_handler(
             STEPS_PER_CHECK,
             Some(move || checks.fetch_add(1, Ordering::Relaxed) >= budget),
         )
         .map_err(|e| corrupt(e.to_string()))?;
+        // No value read from a file can be longer than the file (a view could make one).
+        let longest = i32::try_from(bytes.len().max(1 << 20)).unwrap_or(i32::MAX);
+        conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, longest)
+            .map_err(|e| corrupt(e.to_string()))?;
         for (pragma, value) in [("query_only", 1), ("trusted_schema", 0)] {
             conn.pragma_update(None, pragma, value)
                 .map_err(|e| corrupt(e.to_string()))?;

@@ -68,6 +68,7 @@ fn read(db: &Database, input: &Input, budget: &Budget) -> Result<Dataset> {
             table: t,
             planar: crs.is_some(),
             budget,
+            max_rows: input.bytes.len() / 4 + 16,
             vertices: &mut vertices,
             features: &mut features,
         };
@@ -173,6 +174,9 @@ struct TableRows<'a> {
     table: &'a Table,
     planar: bool,
     budget: &'a Budget,
+    /// More rows than this cannot be stored in the file (a row takes at least 4 bytes
+    /// of a page); a view that makes more is refused, keeping memory to the file's size.
+    max_rows: usize,
     vertices: &'a mut u64,
     features: &'a mut Vec<Feature>,
 }
@@ -222,6 +226,16 @@ impl TableRows<'_> {
         geometry_at: Option<usize>,
     ) -> Result<()> {
         let place = |what: &str| format!("table {:?}, row {index}{what}", self.table.name);
+        if self.features.len() >= self.max_rows {
+            return Err(Error::data(
+                self.path,
+                place(""),
+                format!(
+                    "the tables yield more rows ({}) than a file of this size can hold: a view that makes rows is refused",
+                    self.max_rows
+                ),
+            ));
+        }
         let sqlite = |e: rusqlite::Error| Error::data(self.path, place(""), e.to_string());
         let mut values = Vec::with_capacity(columns.len());
         let mut id = None;

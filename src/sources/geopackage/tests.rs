@@ -97,7 +97,9 @@ fn what_is_not_a_geopackage_is_told_so() {
         ("INSERT INTO gpkg_contents VALUES ('t', 'features'); INSERT INTO gpkg_geometry_columns VALUES ('t', 'shape', 4326); CREATE TABLE t (fid INTEGER PRIMARY KEY, geom BLOB);", "geometry column \"shape\""),
         ("INSERT INTO gpkg_contents VALUES ('t', 'features'); INSERT INTO gpkg_geometry_columns VALUES ('t', 'geom', 4326); CREATE TABLE t (fid INTEGER PRIMARY KEY, geom BLOB); INSERT INTO t VALUES (1, x'47500001');", "not a GeoPackage geometry blob"),
         ("INSERT INTO gpkg_contents VALUES ('t', 'features'); INSERT INTO gpkg_geometry_columns VALUES ('t', 'geom', 4326); CREATE TABLE t (fid INTEGER PRIMARY KEY, geom BLOB); INSERT INTO t VALUES (1, 'text');", "holds a Text"),
-        ("INSERT INTO gpkg_contents VALUES ('v', 'attributes'); CREATE VIEW v AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r;", "ran far longer"),
+        ("INSERT INTO gpkg_contents VALUES ('v', 'attributes'); CREATE VIEW v AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) AS n FROM r;", "ran far longer"),
+        ("INSERT INTO gpkg_contents VALUES ('v', 'attributes'); CREATE VIEW v AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r;", "more rows"),
+        ("INSERT INTO gpkg_contents VALUES ('v', 'attributes'); CREATE VIEW v AS SELECT randomblob(100000000) AS b;", "too big"),
         ("", "lists no features or attributes tables"),
     ] {
         let e = read_bytes(&bytes_of(&format!("{CONTENTS}\n{sql}"))).unwrap_err().to_string();
