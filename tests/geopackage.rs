@@ -277,3 +277,17 @@ fn the_binary_refuses_what_is_not_a_geopackage() {
     assert!(stderr(&o).contains("--max-vertices"), "{}", stderr(&o));
     assert!(files_in(&dir.join("out")).is_empty());
 }
+
+/// A layer's `crs` says what the coordinates are, over what the file declares.
+#[test]
+fn a_layer_crs_overrides_the_declared_one() {
+    let limits = mapfig::limits::Limits::default();
+    let options = mapfig::spec::ReadOptions {
+        crs: Some("EPSG:3857".into()),
+        ..Default::default()
+    };
+    for name in ["countries.gpkg", "countries.fgb"] {
+        let d = mapfig::sources::load_with(&fixture(name), &limits, &options).unwrap();
+        assert_eq!(d.crs.as_deref(), Some("EPSG:3857"), "{name}");
+    }
+}

@@ -124,3 +124,20 @@ fn the_vertex_budget_stops_the_read() {
     let e = read_bytes(&bytes_of(&sql)).unwrap_err().to_string();
     assert!(e.contains("row 1000"), "{e}");
 }
+
+#[test]
+fn feature_tables_in_different_crss_are_refused() {
+    let sql = format!(
+        "{CONTENTS}
+        INSERT INTO gpkg_spatial_ref_sys VALUES ('Albers', 5070, 'EPSG', 5070, 'PROJCS[]');
+        INSERT INTO gpkg_contents VALUES ('a', 'features'), ('b', 'features');
+        INSERT INTO gpkg_geometry_columns VALUES ('a', 'geom', 4326), ('b', 'geom', 5070);
+        CREATE TABLE a (fid INTEGER PRIMARY KEY, geom BLOB);
+        CREATE TABLE b (fid INTEGER PRIMARY KEY, geom BLOB);"
+    );
+    let e = read_bytes(&bytes_of(&sql)).unwrap_err().to_string();
+    assert!(
+        e.contains("tables \"a\" (EPSG:4326) and \"b\" (EPSG:5070) are in different CRSs"),
+        "{e}"
+    );
+}
