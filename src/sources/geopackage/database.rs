@@ -182,3 +182,49 @@ impl<'q> From<&'q String> for Sql<'q> {
         Sql { text, params: &[] }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::Limits;
+    use crate::spec::ReadOptions;
+
+    #[test]
+    fn the_database_is_read_only_and_capped() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE gpkg_contents (table_name TEXT, data_type TEXT);")
+            .unwrap();
+        let bytes = conn.serialize(MAIN_DB).unwrap().to_vec();
+        let limits = Limits {
+            max_input_bytes: 1 << 20,
+            ..Limits::default()
+        };
+        let input = Input {
+            path: Path::new("t.gpkg"),
+            bytes: &bytes,
+            limits: &limits,
+            options: &ReadOptions::default(),
+        };
+        let db = Database::open(&input).unwrap();
+        let get = |pragma: &str| -> i64 {
+            db.conn
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(get("query_only"), 1);
+        assert_eq!(get("trusted_schema"), 0);
+        // The process-wide cap: this test's, or a lower one set first by another test.
+        let heap = get("hard_heap_limit");
+        assert!(heap > 0 && heap <= (2 << 20) + (256 << 20), "{heap}");
+        let e = db
+            .conn
+            .execute_batch("CREATE TABLE x (a INTEGER)")
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("readonly")
+                || e.to_string().contains("read-only")
+                || e.to_string().contains("query_only"),
+            "{e}"
+        );
+    }
+}
