@@ -3,14 +3,17 @@
 
 use super::csv::Csv;
 use super::dataset::Dataset;
+use super::flatgeobuf::FlatGeobuf;
 use super::geojson::{GeoJson, GeoJsonSeq};
+use super::geopackage::GeoPackage;
 use super::reader::{Budget, Input, Reader};
 use crate::error::Result;
 
 /// Every reader, most specific first: the first whose [`Reader::sniff`] accepts a file
-/// reads it. A format recognised by a JSON member (TopoJSON's `"Topology"`) or by its
-/// lines (a GeoJSON text sequence) goes before GeoJSON, which takes any JSON object.
-pub const READERS: &[&dyn Reader] = &[&GeoJsonSeq, &Csv, &GeoJson];
+/// reads it. Binary formats go by their signature; a format recognised by a JSON member
+/// (TopoJSON's `"Topology"`) or by its lines (a GeoJSON text sequence) goes before GeoJSON,
+/// which takes any JSON object; a CSV table is claimed by its name and text content.
+pub const READERS: &[&dyn Reader] = &[&FlatGeobuf, &GeoPackage, &GeoJsonSeq, &Csv, &GeoJson];
 
 /// How many leading bytes a reader is shown to recognise its format.
 pub(crate) const HEAD_BYTES: usize = 4096;

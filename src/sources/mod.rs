@@ -4,23 +4,29 @@
 //! position and ring within the run's [`Limits`]. A [`DataCache`], shared by
 //! every thread of a run, reads each file once.
 
+mod authority;
 mod cache;
 pub mod crs;
 mod csv;
 mod dataset;
 pub mod exact;
+mod flatgeobuf;
 pub mod formats;
 mod geojson;
+mod geopackage;
 mod properties;
 mod reader;
 pub mod summary;
 mod validate;
 mod value;
+pub mod wkb;
 
 pub use cache::DataCache;
 pub use csv::Csv;
 pub use dataset::{Dataset, Feature, Object};
+pub use flatgeobuf::FlatGeobuf;
 pub use geojson::{GeoJson, GeoJsonSeq, MAX_JSON_DEPTH};
+pub use geopackage::GeoPackage;
 pub use properties::Properties;
 pub use reader::{Budget, Input, Reader};
 pub use summary::Summary;
