@@ -11,6 +11,7 @@ pub mod formats;
 mod geojson;
 mod properties;
 mod reader;
+mod shapefile;
 mod validate;
 mod value;
 
@@ -19,6 +20,7 @@ pub use dataset::{Dataset, Feature, Object};
 pub use geojson::{GeoJson, MAX_JSON_DEPTH};
 pub use properties::Properties;
 pub use reader::{Budget, Input, Reader};
+pub use shapefile::{parse_shapefile, Shapefile};
 pub use value::Value;
 
 use crate::error::Result;
