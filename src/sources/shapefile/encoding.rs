@@ -20,8 +20,10 @@ pub(super) enum TextEncoding {
 impl TextEncoding {
     /// The encoding a `.cpg` file names; an error message when mapfig does not know it.
     pub fn from_cpg(text: &[u8]) -> Result<TextEncoding, String> {
-        let label = String::from_utf8_lossy(text).trim().to_ascii_lowercase();
-        let label = label.strip_prefix("ansi ").unwrap_or(&label).trim();
+        let written = String::from_utf8_lossy(text);
+        let written = written.trim();
+        let lower = written.to_ascii_lowercase();
+        let label = lower.strip_prefix("ansi ").unwrap_or(&lower).trim();
         if label.is_empty() {
             return Ok(TextEncoding::Utf8OrWindows1252);
         }
@@ -58,7 +60,7 @@ impl TextEncoding {
             }
         }
         Err(format!(
-            "names the text encoding {label:?}, which mapfig does not know; write one of UTF-8, ISO-8859-1, windows-1252 (or another windows- or ISO-8859 code page) in it, or convert the file to UTF-8 (ogr2ogr -lco ENCODING=UTF-8)"
+            "names the text encoding {written:?}, which mapfig does not know; write one of UTF-8, ISO-8859-1, windows-1252 (or another windows- or ISO-8859 code page) in it, or convert the file to UTF-8 (ogr2ogr -lco ENCODING=UTF-8)"
         ))
     }
 
