@@ -7,14 +7,22 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 secs="${1:-600}"
 shift || true
-targets="${*:-geojson spec render check}"
-mkdir -p corpus/geojson corpus/spec corpus/render corpus/check
+targets="${*:-geojson spec render check shapefile}"
+mkdir -p corpus/geojson corpus/spec corpus/render corpus/check corpus/shapefile
 cp ../tests/hostile/*.geojson ../geodata/article/*.geojson corpus/geojson/
 cp ../maps/*.toml ../tests/hostile/*.toml corpus/spec/
 # render: a small spec naming data.geojson, a NUL, then a data file.
 for g in ../tests/hostile/*.geojson ../geodata/article/*.geojson ../tests/data/antimeridian.geojson; do
   { printf 'title = "Fuzz {n:,.1f}"\nsize = [200, 150]\n[[layer]]\nid = "a"\nsource = "data.geojson"\nlabel = "{name|?}"\n'
     printf '\0'; cat "$g"; } > "corpus/render/$(basename "$g").seed"
+done
+# shapefile: the .shp's length and the .dbf's offset (2 bytes each, little-endian), then
+# the .shp, .shx and .dbf of the small committed Shapefiles.
+le16() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $(($1 >> 8)))"; }
+for s in cities_null south_america_linem; do
+  f=../tests/data/formats/shapefile/$s
+  shp=$(stat -c %s "$f.shp"); shx=$(stat -c %s "$f.shx")
+  { le16 "$shp"; le16 $((shp + shx)); cat "$f.shp" "$f.shx" "$f.dbf"; } > "corpus/shapefile/$s.seed"
 done
 # check: small committed/fresh pairs (a map drawn by mapfig as SVG and as PNG, and each
 # against itself and the other), split by a NUL.

@@ -5,6 +5,7 @@
 use super::value::Value;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// A feature's properties. Empty or absent properties take no memory beyond one pointer
 /// (files of millions of bare features).
@@ -17,6 +18,15 @@ enum Stored {
     Json(Box<RawValue>),
     /// Named values, in the order read.
     Values(Vec<(String, Value)>),
+    /// A table row kept as the file stores it, decoded member by member when asked.
+    Row(Arc<dyn Row>),
+}
+
+/// A row of a table format (a Shapefile's `.dbf` record), kept undecoded: a file of many
+/// narrow columns would take many times its size as named values.
+pub trait Row: std::fmt::Debug + Send + Sync {
+    /// The value of column `key` (the first of that name), if there is one.
+    fn value(&self, key: &str) -> Option<Value>;
 }
 
 impl Properties {
@@ -37,6 +47,11 @@ impl Properties {
         Properties(Some(Box::new(Stored::Values(values))))
     }
 
+    /// Properties read from a stored row when asked for.
+    pub fn from_row(row: Arc<dyn Row>) -> Self {
+        Properties(Some(Box::new(Stored::Row(row))))
+    }
+
     /// Keeps the raw text of a JSON properties object; `{}` is kept as nothing.
     pub(crate) fn from_json_object(raw: &RawValue) -> Self {
         let inner = raw.get().trim_start_matches('{').trim_end_matches('}');
@@ -54,6 +69,7 @@ impl Properties {
                 .iter()
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.clone()),
+            Stored::Row(row) => row.value(key),
         }
     }
 
@@ -72,6 +88,7 @@ impl Properties {
                 .iter()
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.to_json()),
+            Stored::Row(row) => row.value(key).map(|v| v.to_json().into_owned().into()),
         }
     }
 }

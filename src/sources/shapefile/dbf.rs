@@ -5,9 +5,10 @@
 
 use super::encoding::TextEncoding;
 use crate::error::{Error, Result};
-use crate::sources::properties::Properties;
+use crate::sources::properties::{Properties, Row};
 use crate::sources::value::Value;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Bytes of one field descriptor, and of the header before them.
 const DESCRIPTOR: usize = 32;
@@ -22,20 +23,21 @@ struct Field {
     len: usize,
 }
 
-/// A `.dbf` file, its header read.
-pub(super) struct Table<'a> {
-    bytes: &'a [u8],
+/// A `.dbf` file: its fields and its records' bytes, shared by the features, each of
+/// which decodes its own record's values when they are asked for.
+#[derive(Debug)]
+pub(super) struct Table {
+    /// The records, back to back.
+    records: Box<[u8]>,
     fields: Vec<Field>,
     encoding: TextEncoding,
-    /// Records, where the first starts, and how long each is.
     pub count: usize,
-    start: usize,
     record_len: usize,
 }
 
-impl<'a> Table<'a> {
+impl Table {
     /// Reads the header; `encoding` is what the `.cpg` names, if anything.
-    pub fn open(bytes: &'a [u8], path: &Path, encoding: Option<TextEncoding>) -> Result<Self> {
+    pub fn open(bytes: &[u8], path: &Path, encoding: Option<TextEncoding>) -> Result<Arc<Self>> {
         let err = |place: &str, m: String| Error::data(path, place, m);
         if bytes.len() < DESCRIPTOR + 1 {
             return Err(err(
@@ -78,20 +80,22 @@ impl<'a> Table<'a> {
                 ),
             ));
         }
-        Ok(Table {
-            bytes,
+        let records = bytes.get(start..needed as usize).unwrap_or_default().into();
+        Ok(Arc::new(Table {
+            records,
             fields,
             encoding,
             count,
-            start,
             record_len,
-        })
+        }))
     }
 
     /// Record `i`'s bytes (the deletion flag first).
-    fn record(&self, i: usize) -> &'a [u8] {
-        let from = self.start + i * self.record_len;
-        self.bytes.get(from..from + self.record_len).unwrap_or(&[])
+    fn record(&self, i: usize) -> &[u8] {
+        let from = i.saturating_mul(self.record_len);
+        self.records
+            .get(from..from.saturating_add(self.record_len))
+            .unwrap_or(&[])
     }
 
     /// Whether record `i` is marked deleted (its shape is not a feature).
@@ -99,17 +103,47 @@ impl<'a> Table<'a> {
         self.record(i).first() == Some(&b'*')
     }
 
-    /// Record `i`'s values; an error message for text the encoding cannot decode.
-    pub fn row(&self, i: usize) -> std::result::Result<Properties, String> {
-        let record = self.record(i);
-        let mut values = Vec::with_capacity(self.fields.len());
-        for f in &self.fields {
-            let raw = record.get(f.at..f.at + f.len).unwrap_or(&[]);
-            let value = value(f.kind, raw, self.encoding)
-                .map_err(|m| format!("field {:?}: {m}", f.name))?;
-            values.push((f.name.clone(), value));
+    /// Checks that record `i`'s text can be decoded (only an encoding mapfig cannot
+    /// decode beyond ASCII may fail), so that reading its values later cannot.
+    pub fn check(&self, i: usize) -> std::result::Result<(), String> {
+        if !matches!(self.encoding, TextEncoding::Unsupported(_)) {
+            return Ok(());
         }
-        Ok(Properties::from_values(values))
+        for f in &self.fields {
+            self.field(i, f)
+                .map_err(|m| format!("field {:?}: {m}", f.name))?;
+        }
+        Ok(())
+    }
+
+    /// Record `i`'s values, decoded when asked for.
+    pub fn row(self: &Arc<Self>, i: usize) -> Properties {
+        if self.fields.is_empty() {
+            return Properties::default();
+        }
+        Properties::from_row(Arc::new(DbfRow {
+            table: Arc::clone(self),
+            index: i,
+        }))
+    }
+
+    fn field(&self, i: usize, f: &Field) -> std::result::Result<Value, String> {
+        let raw = self.record(i).get(f.at..f.at + f.len).unwrap_or(&[]);
+        value(f.kind, raw, self.encoding)
+    }
+}
+
+/// One record of a [`Table`].
+#[derive(Debug)]
+struct DbfRow {
+    table: Arc<Table>,
+    index: usize,
+}
+
+impl Row for DbfRow {
+    fn value(&self, key: &str) -> Option<Value> {
+        let f = self.table.fields.iter().find(|f| f.name == key)?;
+        self.table.field(self.index, f).ok()
     }
 }
 

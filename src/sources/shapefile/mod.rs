@@ -265,9 +265,10 @@ fn read_files(
             };
             let content = shp.get(r.start..r.start + r.len).unwrap_or(&[]);
             let geometry = shp::shape(content, &v)?;
-            let properties = table
-                .row(i)
+            table
+                .check(i)
                 .map_err(|m| Error::data(dbf_path, format!("record {i}"), m))?;
+            let properties = table.row(i);
             Ok(Some(Feature {
                 id: i.to_string(),
                 properties,
