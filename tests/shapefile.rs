@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{mapfig, root, scratch, stderr};
+use common::{have_prlimit, limited, mapfig, root, scratch, stderr};
 use geo::{CoordsIter, Geometry};
 use mapfig::sources::{load, Budget, Dataset, Input, Reader, Shapefile, Value};
 use std::path::{Path, PathBuf};
@@ -112,6 +112,10 @@ fn properties_and_geometry_match_gdal() {
         }
         assert_close(s.geometry.as_ref(), j.geometry.as_ref(), i);
     }
+    // Given the index instead, the same file is read.
+    let from_shx = load(&registry("naturalearth_lowres.shx")).unwrap();
+    assert_eq!(from_shx.features.len(), 177);
+    assert_eq!(from_shx.features[5].geometry, shp.features[5].geometry);
     let ivory = shp
         .features
         .iter()
@@ -419,4 +423,78 @@ fn zips_are_read_within_the_limit() {
         e.contains("naturalearth_lowres") && e.contains("naturalearth_cities"),
         "{e}"
     );
+}
+
+/// A Shapefile of `n` records (a point, then null shapes) whose `.dbf` has `fields`
+/// one-byte text fields: the narrowest table, the most values per byte.
+fn narrow_shapefile(dir: &Path, n: usize, fields: usize) {
+    let mut records = Vec::new();
+    for i in 0..n {
+        let mut content = if i == 0 {
+            let mut c = 1u32.to_le_bytes().to_vec();
+            c.extend(68.86f64.to_le_bytes());
+            c.extend(36.73f64.to_le_bytes());
+            c
+        } else {
+            0u32.to_le_bytes().to_vec()
+        };
+        let mut r = (i as u32 + 1).to_be_bytes().to_vec();
+        r.extend(((content.len() / 2) as u32).to_be_bytes());
+        r.append(&mut content);
+        records.push(r);
+    }
+    let header = |len: usize| {
+        let mut h = vec![0u8; 100];
+        h[..4].copy_from_slice(&9994u32.to_be_bytes());
+        h[24..28].copy_from_slice(&((len / 2) as u32).to_be_bytes());
+        h[28..32].copy_from_slice(&1000u32.to_le_bytes());
+        h
+    };
+    let mut shp = header(100 + records.iter().map(Vec::len).sum::<usize>());
+    let mut shx = header(100 + 8 * n);
+    for r in &records {
+        shx.extend(((shp.len() / 2) as u32).to_be_bytes());
+        shx.extend((((r.len() - 8) / 2) as u32).to_be_bytes());
+        shp.extend(r);
+    }
+    let mut dbf = vec![0u8; 32];
+    dbf[0] = 3;
+    dbf[4..8].copy_from_slice(&(n as u32).to_le_bytes());
+    dbf[8..10].copy_from_slice(&((32 + 32 * fields + 1) as u16).to_le_bytes());
+    dbf[10..12].copy_from_slice(&((1 + fields) as u16).to_le_bytes());
+    for k in 0..fields {
+        let mut d = [0u8; 32];
+        d[..6].copy_from_slice(format!("f{k:05}").as_bytes());
+        d[11] = b'C';
+        d[16] = 1;
+        dbf.extend(d);
+    }
+    dbf.push(0x0D);
+    for _ in 0..n {
+        dbf.push(b' ');
+        dbf.extend(std::iter::repeat_n(b'X', fields));
+    }
+    std::fs::write(dir.join("narrow.shp"), shp).unwrap();
+    std::fs::write(dir.join("narrow.shx"), shx).unwrap();
+    std::fs::write(dir.join("narrow.dbf"), dbf).unwrap();
+}
+
+#[test]
+fn a_table_of_narrow_fields_stays_a_small_multiple_of_its_size() {
+    assert!(
+        have_prlimit(),
+        "this test needs `prlimit` (Debian: apt-get install util-linux)"
+    );
+    let dir = scratch("shapefile", "narrow");
+    // 12.5 MB of one-byte values: held as named values they took over 1.5 GB.
+    narrow_shapefile(&dir, 50_000, 250);
+    let (out, _) = limited(
+        &dir,
+        500_000_000,
+        &["draw", "narrow.shp", "-o", "n.svg"],
+        std::time::Duration::from_secs(120),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let svg = std::fs::read_to_string(dir.join("n.svg")).unwrap();
+    assert!(svg.contains("<circle"), "the one point is drawn");
 }
