@@ -3,8 +3,11 @@
 //! smallest outer ring that contains it. Real files wind rings the wrong way round too: when
 //! a counter-clockwise ring lies in no clockwise one, the winding cannot be trusted, and
 //! rings are grouped by nesting instead (a ring inside an even number of others is an outer
-//! ring, inside an odd number a hole of the smallest). Rings keep the winding the file
-//! gives them, and polygons come in the file order of their outer rings.
+//! ring, inside an odd number a hole of the smallest). Winding is decided as GDAL decides
+//! it, and one outer ring takes every other ring as a hole, as GDAL does, so both read the
+//! same polygons from a file, degenerate slivers included. Rings keep the winding the file
+//! gives them, and polygons come in the file order of their outer rings, each with its
+//! holes in file order.
 
 use geo::{Coord, LineString, Polygon};
 
@@ -16,6 +19,8 @@ const WORK_BASE: u64 = 1_000_000;
 struct Ring {
     /// Twice the signed area: negative for a clockwise ring.
     area2: f64,
+    /// Wound clockwise: an outer ring.
+    clockwise: bool,
     min: Coord<f64>,
     max: Coord<f64>,
 }
@@ -68,16 +73,31 @@ fn group(rings: Vec<LineString<f64>>, parents: &[Option<usize>]) -> Vec<Polygon<
 }
 
 /// Grouping by winding: each counter-clockwise ring goes to the smallest clockwise ring
-/// that contains it. `None` when some counter-clockwise ring lies in none (the file winds
+/// that contains it (to the one clockwise ring, when there is one). `None` when some counter-clockwise ring lies in none (the file winds
 /// its rings otherwise).
 fn by_winding(
     rings: &[LineString<f64>],
     info: &[Ring],
     work: &mut Work,
 ) -> Result<Option<Vec<Option<usize>>>, String> {
-    let outers: Vec<usize> = (0..rings.len()).filter(|&i| info[i].area2 <= 0.0).collect();
+    let outers: Vec<usize> = (0..rings.len()).filter(|&i| info[i].clockwise).collect();
     let mut parents = vec![None; rings.len()];
-    for hole in (0..rings.len()).filter(|&i| info[i].area2 > 0.0) {
+    // One outer ring whose box holds every other ring: they are its holes (as GDAL reads
+    // them, without testing each). A flat sliver (no area) may lie anywhere: it draws
+    // nothing wherever it goes, and GDAL makes it a hole too.
+    if let [outer] = outers[..] {
+        let flat = |r: &Ring| r.area2.abs() <= 1e-9 * info[outer].area2.abs();
+        let holds_all = info.iter().all(|r| flat(r) || encloses(&info[outer], r));
+        if holds_all {
+            for (i, p) in parents.iter_mut().enumerate() {
+                if i != outer {
+                    *p = Some(outer);
+                }
+            }
+            return Ok(Some(parents));
+        }
+    }
+    for hole in (0..rings.len()).filter(|&i| !info[i].clockwise) {
         let mut best: Option<usize> = None;
         for &o in &outers {
             work.spend(1)?;
@@ -159,7 +179,51 @@ fn describe(ring: &LineString<f64>) -> Ring {
         max.x = max.x.max(c.x);
         max.y = max.y.max(c.y);
     }
-    Ring { area2, min, max }
+    Ring {
+        area2,
+        clockwise: clockwise(&ring.0),
+        min,
+        max,
+    }
+}
+
+/// Whether a closed ring winds clockwise, decided as GDAL decides it (so both read a file's
+/// rings alike, flat slivers included): by the turn at the lowest, then rightmost vertex,
+/// or, where that vertex is repeated or has a neighbour within 1e-5, by the sign of the
+/// area.
+fn clockwise(ring: &[Coord<f64>]) -> bool {
+    let n = ring.len();
+    if n < 4 {
+        return false;
+    }
+    let mut v = 0;
+    let mut fallback = false;
+    for (i, p) in ring.iter().enumerate().take(n - 1).skip(1) {
+        let low = ring[v];
+        if p.y < low.y || (p.y == low.y && p.x > low.x) {
+            v = i;
+            fallback = false;
+        } else if p.y == low.y && p.x == low.x {
+            fallback = true;
+        }
+    }
+    let near = |a: Coord<f64>, b: Coord<f64>| (a.x - b.x).abs() < 1e-5 && (a.y - b.y).abs() < 1e-5;
+    let prev = ring[if v == 0 { n - 2 } else { v - 1 }];
+    let next = ring[if v + 1 >= n - 1 { 0 } else { v + 1 }];
+    let at = ring[v];
+    fallback |= near(prev, at) || near(next, at);
+    let (dx0, dy0) = (prev.x - at.x, prev.y - at.y);
+    let (dx1, dy1) = (next.x - at.x, next.y - at.y);
+    let cross = dx1 * dy0 - dx0 * dy1;
+    if !fallback && cross != 0.0 {
+        return cross < 0.0;
+    }
+    let mut sum = ring[0].x * (ring[1].y - ring[n - 1].y);
+    for i in 1..n - 1 {
+        sum += ring[i].x * (ring[i + 1].y - ring[i - 1].y);
+    }
+    sum += ring[n - 1].x * (ring[0].y - ring[n - 2].y);
+    sum < 0.0
 }
 
 /// Whether `outer`'s box holds `inner`'s.
@@ -251,6 +315,14 @@ mod tests {
                 Polygon::new(island, vec![lake])
             ]
         );
+    }
+
+    #[test]
+    fn a_flat_ring_is_a_hole_of_the_ring_around_it() {
+        let outer = square(0.0, 0.0, 10.0, true);
+        let sliver = ring(&[(1.0, 1.0), (2.0, 2.0), (3.0, 3.0), (2.0, 2.0), (1.0, 1.0)]);
+        let polys = assemble(vec![sliver.clone(), outer.clone()]).unwrap();
+        assert_eq!(polys, vec![Polygon::new(outer, vec![sliver])]);
     }
 
     #[test]

@@ -151,7 +151,10 @@ fn shapes_and_attributes_read_right() {
         assert_eq!(f[1].properties.value("n"), Some(Value::Null));
         assert_eq!(f[2].properties.value("n"), Some(Value::Number("3".into())));
         assert_eq!(f[0].properties.member_json("n").as_deref(), Some("12.50"));
-        assert_eq!(f[0].properties.member_json("name").as_deref(), Some("\"Kunduz\""));
+        assert_eq!(
+            f[0].properties.member_json("name").as_deref(),
+            Some("\"Kunduz\"")
+        );
         assert_eq!(f[0].properties.value("absent"), None);
     }
 }
