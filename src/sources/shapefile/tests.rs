@@ -270,3 +270,34 @@ fn prj_text_is_kept_unless_plain_wgs84() {
     let nad83 = r#"GEOGCS["GCS_North_American_1983",DATUM["D_North_American_1983"]]"#;
     assert_eq!(declared_crs(nad83.as_bytes()).as_deref(), Some(nad83));
 }
+
+#[test]
+fn mutated_files_are_read_or_refused_never_a_panic() {
+    let (shp, shx, dbf) = sample();
+    // A fixed xorshift sequence: the same mutations on every run.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..3000 {
+        let (mut a, mut b, mut c) = (shp.clone(), shx.clone(), dbf.clone());
+        for _ in 0..1 + next() % 4 {
+            let file = match next() % 3 {
+                0 => &mut a,
+                1 => &mut b,
+                _ => &mut c,
+            };
+            let at = (next() % file.len() as u64) as usize;
+            file[at] = match next() % 4 {
+                0 => 0xFF,
+                1 => 0,
+                _ => next() as u8,
+            };
+        }
+        let _ = parse_shapefile(&a, Some(&b), &c);
+        let _ = parse_shapefile(&a, None, &c);
+    }
+}
