@@ -498,3 +498,21 @@ fn a_table_of_narrow_fields_stays_a_small_multiple_of_its_size() {
     let svg = std::fs::read_to_string(dir.join("n.svg")).unwrap();
     assert!(svg.contains("<circle"), "the one point is drawn");
 }
+
+#[test]
+fn a_dbf_alone_is_a_table_of_features_without_geometry() {
+    let data = load(&registry("naturalearth_lowres.dbf")).unwrap();
+    assert_eq!(data.format, "dBASE table");
+    assert_eq!(data.features.len(), 177);
+    assert!(data.features.iter().all(|f| f.geometry.is_none()));
+    let names: Vec<_> = data
+        .features
+        .iter()
+        .filter_map(|f| f.property_text("name"))
+        .collect();
+    assert!(names.iter().any(|n| n == "Côte d'Ivoire"));
+    assert_eq!(
+        data.features[0].property_text("iso_a3").as_deref(),
+        Some("FJI")
+    );
+}

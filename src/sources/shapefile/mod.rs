@@ -31,14 +31,18 @@ impl Reader for Shapefile {
     }
 
     /// A `.shp` (or `.shx`): file code 9994 and version 1000; or a ZIP archive, which is
-    /// read for the Shapefile inside (its head cannot tell whether there is one).
-    fn sniff(&self, head: &[u8], _path: &Path) -> bool {
-        shp::is_shp(head) || head.starts_with(zip::MAGIC)
+    /// read for the Shapefile inside (its head cannot tell whether there is one); or a
+    /// `.dbf` alone, by its name and a dBASE III/IV version byte (dBASE has no signature).
+    fn sniff(&self, head: &[u8], path: &Path) -> bool {
+        shp::is_shp(head) || head.starts_with(zip::MAGIC) || is_dbf(head, path)
     }
 
     fn read(&self, input: &Input, budget: &Budget) -> Result<Dataset> {
         if input.bytes.starts_with(zip::MAGIC) {
             return read_zip(input, budget);
+        }
+        if !shp::is_shp(input.bytes) && is_dbf(input.bytes, input.path) {
+            return read_table(input);
         }
         let crs = input.options.crs.as_deref();
         let given_shx = has_extension(input.path, "shx");
@@ -139,6 +143,53 @@ fn sibling(input: &Input, extension: &str) -> Result<Option<Member>> {
         }
     }
     Ok(None)
+}
+
+/// A `.dbf` file by name whose first byte is a dBASE III or IV version (with or without
+/// memo), never a text file (`{`, a letter).
+fn is_dbf(head: &[u8], path: &Path) -> bool {
+    has_extension(path, "dbf")
+        && matches!(
+            head.first(),
+            Some(0x03 | 0x04 | 0x83 | 0x8B | 0x30 | 0x31 | 0xF5)
+        )
+}
+
+/// A `.dbf` read alone: a table of attributes, features without geometry (for joins,
+/// badges and callouts).
+fn read_table(input: &Input) -> Result<Dataset> {
+    let encoding = match sibling(input, "cpg")? {
+        Some(m) => Some(TextEncoding::from_cpg(&m.bytes).map_err(|e| Error::data(&m.path, "", e))?),
+        None => None,
+    };
+    let table = dbf::Table::open(input.bytes, input.path, encoding)?;
+    // A feature takes about 160 bytes however narrow its record: keep a table of tiny
+    // records within the memory bound (16 × the input, with 64 MiB to spare).
+    let memory = table.count as u64 * 160;
+    if memory > 16 * input.bytes.len() as u64 + (64 << 20) {
+        return Err(Error::data(
+            input.path,
+            "header",
+            format!(
+                "{} records in {} bytes would take {} MiB as features, over 16 times the file's size: a corrupt header, or a table too narrow to read alone",
+                table.count,
+                input.bytes.len(),
+                memory >> 20
+            ),
+        ));
+    }
+    let mut features = Vec::new();
+    for i in (0..table.count).filter(|&i| !table.deleted(i)) {
+        table
+            .check(i)
+            .map_err(|m| Error::data(input.path, format!("record {i}"), m))?;
+        features.push(Feature {
+            id: i.to_string(),
+            properties: table.row(i),
+            geometry: None,
+        });
+    }
+    Ok(Dataset::new(input.path, "dBASE table", features))
 }
 
 fn has_extension(path: &Path, ext: &str) -> bool {

@@ -301,3 +301,25 @@ fn mutated_files_are_read_or_refused_never_a_panic() {
         let _ = parse_shapefile(&a, None, &c);
     }
 }
+
+#[test]
+fn a_table_of_millions_of_one_byte_records_is_refused_alone() {
+    let mut b = vec![0u8; 32];
+    b[0] = 3;
+    let n: u32 = 4_000_000;
+    b[4..8].copy_from_slice(&n.to_le_bytes());
+    b[8..10].copy_from_slice(&33u16.to_le_bytes());
+    b[10..12].copy_from_slice(&1u16.to_le_bytes());
+    b.push(0x0D);
+    b.resize(33 + n as usize, b' ');
+    let limits = crate::limits::Limits::default();
+    let input = Input {
+        path: Path::new("wide.dbf"),
+        bytes: &b,
+        limits: &limits,
+        options: &Default::default(),
+    };
+    assert!(Shapefile.sniff(&b, input.path));
+    let e = read_table(&input).unwrap_err().to_string();
+    assert!(e.contains("over 16 times"), "{e}");
+}
