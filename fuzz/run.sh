@@ -24,6 +24,7 @@ for s in cities_null south_america_linem; do
   shp=$(stat -c %s "$f.shp"); shx=$(stat -c %s "$f.shx")
   { le16 "$shp"; le16 $((shp + shx)); cat "$f.shp" "$f.shx" "$f.dbf"; } > "corpus/shapefile/$s.seed"
 done
+cp ../tests/data/formats/shapefile/europe.shp.zip corpus/shapefile/
 # check: small committed/fresh pairs (a map drawn by mapfig as SVG and as PNG, and each
 # against itself and the other), split by a NUL.
 seed="$(mktemp -d)"

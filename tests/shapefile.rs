@@ -516,3 +516,28 @@ fn a_dbf_alone_is_a_table_of_features_without_geometry() {
         Some("FJI")
     );
 }
+
+#[test]
+fn mutated_zips_are_read_or_refused_never_a_panic() {
+    let zip = std::fs::read(fixture("europe.shp.zip")).unwrap();
+    let limits = mapfig::limits::Limits {
+        max_input_bytes: 1 << 20,
+        ..Default::default()
+    };
+    // A fixed xorshift sequence: the same mutations on every run.
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300 {
+        let mut bytes = zip.clone();
+        for _ in 0..1 + next() % 3 {
+            let at = (next() % bytes.len() as u64) as usize;
+            bytes[at] = next() as u8;
+        }
+        let _ = mapfig::sources::parse_within(&bytes, Path::new("m.zip"), &limits, 0);
+    }
+}
