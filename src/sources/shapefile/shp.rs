@@ -211,6 +211,11 @@ pub(super) fn shape(content: &[u8], v: &Validator) -> Result<Option<Geometry<f64
             let mut lines = Vec::with_capacity(parts.len());
             for (i, part) in parts.iter().enumerate() {
                 let sub = format!("part {i}");
+                // A one-point part (the format forbids it, files have it) draws nothing.
+                if part.len() < 2 {
+                    check_positions(part, &sub, v)?;
+                    continue;
+                }
                 lines.push(v.line(part, &sub)?);
             }
             Ok(match lines.len() {
@@ -240,7 +245,13 @@ fn polygon(content: &[u8], v: &Validator) -> Result<Option<Geometry<f64>>> {
                 part.push(first);
             }
         }
-        rings_read.push(v.ring(&part, &format!("ring {i}"))?);
+        let sub = format!("ring {i}");
+        // A ring of under 4 positions, closed, has no area and draws nothing: left out.
+        if part.len() < 4 {
+            check_positions(&part, &sub, v)?;
+            continue;
+        }
+        rings_read.push(v.ring(&part, &sub)?);
     }
     if rings_read.is_empty() {
         return Ok(None);
@@ -250,6 +261,14 @@ fn polygon(content: &[u8], v: &Validator) -> Result<Option<Geometry<f64>>> {
         1 => polygons.pop().map(Geometry::Polygon),
         _ => Some(Geometry::MultiPolygon(MultiPolygon(polygons))),
     })
+}
+
+/// Checks the positions of a part that is left out (a bad number is still an error).
+fn check_positions(part: &[[f64; 2]], sub: &str, v: &Validator) -> Result<()> {
+    for p in part {
+        v.position(*p, sub)?;
+    }
+    Ok(())
 }
 
 /// The parts of a PolyLine or Polygon record, as point lists (empty for no points).

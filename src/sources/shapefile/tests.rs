@@ -323,3 +323,31 @@ fn a_table_of_millions_of_one_byte_records_is_refused_alone() {
     let e = read_table(&input).unwrap_err().to_string();
     assert!(e.contains("over 16 times"), "{e}");
 }
+
+#[test]
+fn parts_that_draw_nothing_are_left_out() {
+    let spike: &[(f64, f64)] = &[(5.0, 5.0), (6.0, 6.0), (5.0, 5.0)];
+    let dot: &[(f64, f64)] = &[(7.0, 7.0)];
+    let (shp, shx) = shp_shx(&[
+        multipart(5, &[OUTER, spike]),
+        multipart(3, &[dot, &OUTER[..2]]),
+        multipart(5, &[spike]),
+    ]);
+    let data = parse_shapefile(
+        &shp,
+        Some(&shx),
+        &dbf(&[("a", "1"), ("b", "2"), ("c", "3")]),
+    )
+    .unwrap();
+    let f = &data.features;
+    assert_eq!(
+        f[0].geometry,
+        Some(Geometry::Polygon(Polygon::new(ring(OUTER), vec![])))
+    );
+    assert_eq!(f[1].geometry, Some(Geometry::LineString(ring(&OUTER[..2]))));
+    assert_eq!(f[2].geometry, None);
+    // Their positions are still checked.
+    let (shp, shx) = shp_shx(&[multipart(3, &[&[(f64::NAN, 1.0)], &OUTER[..2]])]);
+    let e = error(&shp, Some(&shx), &dbf(&[("a", "1")]));
+    assert!(e.contains("feature 0, part 0") && e.contains("NaN"), "{e}");
+}
