@@ -362,6 +362,19 @@ fn hostile_shapefiles_are_refused_clearly() {
     });
     let e = refused(&dir, "cpg.shp", &[]);
     assert!(e.contains("cpg.cpg") && e.contains("\"KLINGON-8\""), "{e}");
+    // Projected coordinates without their .prj: the error says to name the CRS.
+    for ext in ["shp", "shx", "dbf"] {
+        std::fs::copy(
+            fixture(&format!("usa_epsg5070.{ext}")),
+            dir.join(format!("noprj.{ext}")),
+        )
+        .unwrap();
+    }
+    let e = refused(&dir, "noprj.shp", &[]);
+    assert!(
+        e.contains("noprj.shp: feature 0") && e.contains("has no .prj"),
+        "{e}"
+    );
     // Over the vertex limit: stopped before parsing.
     copy_lowres(&dir, "ok", |_, _| {});
     let e = refused(&dir, "ok.shp", &["--max-vertices", "1000"]);

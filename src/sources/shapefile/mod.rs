@@ -315,7 +315,7 @@ fn read_files(
                 planar,
             };
             let content = shp.get(r.start..r.start + r.len).unwrap_or(&[]);
-            let geometry = shp::shape(content, &v)?;
+            let geometry = shp::shape(content, &v).map_err(|e| without_prj(e, files.prj))?;
             table
                 .check(i)
                 .map_err(|m| Error::data(dbf_path, format!("record {i}"), m))?;
@@ -332,6 +332,25 @@ fn read_files(
         features.extend(r?);
     }
     Ok((features, crs))
+}
+
+/// A position out of longitude/latitude range in a Shapefile without a `.prj`: most likely
+/// projected coordinates, so the error says how to name their CRS.
+fn without_prj(e: Error, prj: Option<&[u8]>) -> Error {
+    match e {
+        Error::Data {
+            file,
+            place,
+            message,
+        } if prj.is_none() && message.contains("not a longitude, latitude pair") => Error::Data {
+            file,
+            place,
+            message: format!(
+                "{message}; the Shapefile has no .prj, so if its coordinates are projected, name their CRS with the layer's crs = \"EPSG:…\" (or add the .prj)"
+            ),
+        },
+        e => e,
+    }
 }
 
 /// Fails at the first record that takes the file past the vertex budget, from the counts
