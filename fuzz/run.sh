@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 secs="${1:-600}"
 shift || true
-targets="${*:-geojson spec render check csv geojsonseq flatgeobuf geopackage}"
-mkdir -p corpus/geojson corpus/spec corpus/render corpus/check corpus/csv corpus/geojsonseq corpus/flatgeobuf corpus/geopackage
+targets="${*:-geojson spec render check csv geojsonseq flatgeobuf geopackage shapefile}"
+mkdir -p corpus/geojson corpus/spec corpus/render corpus/check corpus/csv corpus/geojsonseq corpus/flatgeobuf corpus/geopackage corpus/shapefile
 # csv and geojsonseq: small tables and sequences (the first lines of the committed ones).
 printf 'name;Lat;LON;code\r\n"a ""b"" c";-20.88;55.45;01001\r\n"two\r\nlines";1;2;\r\n' > corpus/csv/quoted.csv
 printf 'id\trate\n1001\t.097\n1003\t\n' > corpus/csv/table.tsv
@@ -25,6 +25,15 @@ for g in ../tests/hostile/*.geojson ../geodata/article/*.geojson ../tests/data/a
   { printf 'title = "Fuzz {n:,.1f}"\nsize = [200, 150]\n[[layer]]\nid = "a"\nsource = "data.geojson"\nlabel = "{name|?}"\n'
     printf '\0'; cat "$g"; } > "corpus/render/$(basename "$g").seed"
 done
+# shapefile: the .shp's length and the .dbf's offset (2 bytes each, little-endian), then
+# the .shp, .shx and .dbf of the small committed Shapefiles.
+le16() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $(($1 >> 8)))"; }
+for s in cities_null south_america_linem; do
+  f=../tests/data/formats/shapefile/$s
+  shp=$(stat -c %s "$f.shp"); shx=$(stat -c %s "$f.shx")
+  { le16 "$shp"; le16 $((shp + shx)); cat "$f.shp" "$f.shx" "$f.dbf"; } > "corpus/shapefile/$s.seed"
+done
+cp ../tests/data/formats/shapefile/europe.shp.zip corpus/shapefile/
 # check: small committed/fresh pairs (a map drawn by mapfig as SVG and as PNG, and each
 # against itself and the other), split by a NUL.
 seed="$(mktemp -d)"

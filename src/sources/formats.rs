@@ -7,13 +7,15 @@ use super::flatgeobuf::FlatGeobuf;
 use super::geojson::{GeoJson, GeoJsonSeq};
 use super::geopackage::GeoPackage;
 use super::reader::{Budget, Input, Reader};
+use super::shapefile::Shapefile;
 use crate::error::Result;
 
 /// Every reader, most specific first: the first whose [`Reader::sniff`] accepts a file
-/// reads it. Binary formats go by their signature; a format recognised by a JSON member
+/// reads it. Binary formats go by their signature (a Shapefile also as a ZIP or a lone
+/// `.dbf`); a format recognised by a JSON member
 /// (TopoJSON's `"Topology"`) or by its lines (a GeoJSON text sequence) goes before GeoJSON,
 /// which takes any JSON object; a CSV table is claimed by its name and text content.
-pub const READERS: &[&dyn Reader] = &[&FlatGeobuf, &GeoPackage, &GeoJsonSeq, &Csv, &GeoJson];
+pub const READERS: &[&dyn Reader] = &[&Shapefile, &FlatGeobuf, &GeoPackage, &GeoJsonSeq, &Csv, &GeoJson];
 
 /// How many leading bytes a reader is shown to recognise its format.
 pub(crate) const HEAD_BYTES: usize = 4096;

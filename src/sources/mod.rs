@@ -17,6 +17,7 @@ mod geopackage;
 mod properties;
 mod reader;
 pub mod summary;
+mod shapefile;
 mod validate;
 mod value;
 pub mod wkb;
@@ -30,6 +31,7 @@ pub use geopackage::GeoPackage;
 pub use properties::Properties;
 pub use reader::{Budget, Input, Reader};
 pub use summary::Summary;
+pub use shapefile::{parse_shapefile, Shapefile};
 pub use value::Value;
 
 use crate::error::Result;

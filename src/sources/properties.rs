@@ -27,6 +27,18 @@ enum Stored {
         ends: Box<[u32]>,
     },
 }
+    /// A row kept as its format stores it (a Shapefile's `.dbf` record), decoded member by
+    /// member when asked: a file of many narrow columns would take many times its size as
+    /// named values.
+    Lazy(Arc<dyn Row>),
+
+/// A row of a table format kept undecoded (see [`Properties::from_lazy_row`]).
+pub trait Row: std::fmt::Debug + Send + Sync {
+    /// The value of column `key` (the first of that name), if there is one.
+    fn value(&self, key: &str) -> Option<Value>;
+    /// Every column's name and value, in the table's order (the first of a repeated name).
+    fn members(&self) -> Vec<(String, Value)>;
+}
 
 impl Properties {
     /// Properties from a JSON object.
@@ -57,6 +69,11 @@ impl Properties {
             text: text.into_boxed_str(),
             ends: ends.into_boxed_slice(),
         })))
+    }
+
+    /// Properties read from a stored row when asked for.
+    pub fn from_lazy_row(row: Arc<dyn Row>) -> Self {
+        Properties(Some(Box::new(Stored::Lazy(row))))
     }
 
     /// Every member, in the order the file writes them (the first of a repeated name).
@@ -94,6 +111,11 @@ impl Properties {
                     })
                     .collect()
             }
+            Some(Stored::Lazy(row)) => row
+                .members()
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k), v))
+                .collect(),
         }
     }
 
@@ -136,6 +158,7 @@ impl Properties {
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.clone()),
             Stored::Row { .. } => self.row_value(key),
+            Stored::Lazy(row) => row.value(key),
         }
     }
 
@@ -156,6 +179,9 @@ impl Properties {
                 .map(|(_, v)| v.to_json()),
             Stored::Row { .. } => self
                 .row_value(key)
+                .map(|v| Cow::Owned(v.to_json().into_owned())),
+            Stored::Lazy(row) => row
+                .value(key)
                 .map(|v| Cow::Owned(v.to_json().into_owned())),
         }
     }
