@@ -26,11 +26,11 @@ enum Stored {
         text: Box<str>,
         ends: Box<[u32]>,
     },
-}
     /// A row kept as its format stores it (a Shapefile's `.dbf` record), decoded member by
     /// member when asked: a file of many narrow columns would take many times its size as
     /// named values.
     Lazy(Arc<dyn Row>),
+}
 
 /// A row of a table format kept undecoded (see [`Properties::from_lazy_row`]).
 pub trait Row: std::fmt::Debug + Send + Sync {
