@@ -4,12 +4,13 @@
 use super::dataset::Dataset;
 use super::geojson::GeoJson;
 use super::reader::{Budget, Input, Reader};
+use super::topojson::TopoJson;
 use crate::error::Result;
 
 /// Every reader, most specific first: the first whose [`Reader::sniff`] accepts a file
 /// reads it. A format recognised by a JSON member (TopoJSON's `"Topology"`) goes before
 /// GeoJSON, which takes any JSON object.
-pub const READERS: &[&dyn Reader] = &[&GeoJson];
+pub const READERS: &[&dyn Reader] = &[&TopoJson, &GeoJson];
 
 /// How many leading bytes a reader is shown to recognise its format.
 const HEAD_BYTES: usize = 4096;

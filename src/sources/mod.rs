@@ -1,4 +1,4 @@
-//! Reading geodata: each format is a [`Reader`] (GeoJSON today), chosen by the file's
+//! Reading geodata: each format is a [`Reader`] (GeoJSON, TopoJSON), chosen by the file's
 //! content; it turns the file's bytes into a [`Dataset`] of plain features (an id,
 //! format-neutral [`Value`] properties, `geo` geometry in lon/lat degrees), checking every
 //! position and ring within the run's [`Limits`]. A [`DataCache`], shared by
@@ -11,6 +11,7 @@ pub mod formats;
 mod geojson;
 mod properties;
 mod reader;
+mod topojson;
 mod validate;
 mod value;
 
@@ -19,6 +20,7 @@ pub use dataset::{Dataset, Feature, Object};
 pub use geojson::{GeoJson, MAX_JSON_DEPTH};
 pub use properties::Properties;
 pub use reader::{Budget, Input, Reader};
+pub use topojson::{ArcRef, ShapeArcs, SourceTopology, TopoJson};
 pub use value::Value;
 
 use crate::error::Result;
