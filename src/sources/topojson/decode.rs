@@ -262,13 +262,17 @@ impl Decoder<'_> {
             }
             "Polygon" => {
                 let rings: Vec<Vec<i64>> = self.member(g.arcs, "arcs", kind, c)?;
-                Geometry::Polygon(self.polygon(&rings, c, "", shape)?)
+                match self.polygon(&rings, c, "", shape)? {
+                    Some(p) => Geometry::Polygon(p),
+                    // Collapsed by quantization: no area left to draw.
+                    None => Geometry::MultiPolygon(MultiPolygon(Vec::new())),
+                }
             }
             "MultiPolygon" => {
                 let polygons: Vec<Vec<Vec<i64>>> = self.member(g.arcs, "arcs", kind, c)?;
                 let mut out = Vec::with_capacity(polygons.len());
                 for (i, rings) in polygons.iter().enumerate() {
-                    out.push(self.polygon(rings, c, &format!("polygon {i}"), shape)?);
+                    out.extend(self.polygon(rings, c, &format!("polygon {i}"), shape)?);
                 }
                 Geometry::MultiPolygon(MultiPolygon(out))
             }
@@ -370,13 +374,20 @@ impl Decoder<'_> {
         c.line(&points, sub)
     }
 
+    /// A polygon from its rings, or `None` when quantization collapsed its exterior.
+    ///
+    /// A ring that decodes to fewer than 4 positions yet is closed holds at most two
+    /// distinct points: quantization collapsed it to a point or a back-and-forth line
+    /// (us-atlas and world-atlas have dozens). It encloses nothing, so it is left out, and
+    /// with its exterior the polygon (topojson-client pads such rings to 4 positions,
+    /// which draw nothing either). Any other ring is checked as GeoJSON's are.
     fn polygon(
         &mut self,
         rings: &[Vec<i64>],
         c: &Validator,
         sub: &str,
         shape: &mut ShapeArcs,
-    ) -> Result<Polygon<f64>> {
+    ) -> Result<Option<Polygon<f64>>> {
         if rings.is_empty() {
             return Err(c.err(sub, "polygon has no rings"));
         }
@@ -390,13 +401,28 @@ impl Decoder<'_> {
             };
             let refs = self.refs(ring, c, &s)?;
             let points = self.stitch(&refs, c, &s)?;
+            if collapsed(&points) {
+                // Its positions are still checked: a collapsed ring is no excuse for bad ones.
+                for p in &points {
+                    c.position(*p, &s)?;
+                }
+                if i == 0 {
+                    return Ok(None);
+                }
+                continue;
+            }
             out.push(c.ring(&points, &s)?);
             arcs.push(refs);
         }
         shape.push(arcs);
         let exterior = out.remove(0);
-        Ok(Polygon::new(exterior, out))
+        Ok(Some(Polygon::new(exterior, out)))
     }
+}
+
+/// A closed ring of fewer than 4 positions: at most two distinct points, no area.
+fn collapsed(points: &[[f64; 2]]) -> bool {
+    (2..4).contains(&points.len()) && points.first() == points.last()
 }
 
 /// A geometry object's type: `None` for a null geometry.

@@ -121,8 +121,10 @@ fn bad_arcs_name_object_feature_and_place() {
     assert!(e.contains("arc index -2 out of range"), "{e}");
     let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0]]}},"arcs":[[[0,0],[1,0],[1,1],[0,1]]]}"#);
     assert!(e.contains("ring 0: ring is not closed"), "{e}");
-    let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0]]}},"arcs":[[[0,0],[1,0],[0,0]]]}"#);
+    let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0]]}},"arcs":[[[0,0],[1,0],[1,1]]]}"#);
     assert!(e.contains("at least 4 positions"), "{e}");
+    let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[]]}},"arcs":[]}"#);
+    assert!(e.contains("this one has 0"), "{e}");
     let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0.5]]}},"arcs":[]}"#);
     assert!(e.contains("arc indices"), "{e}");
     let e = error(r#"{"type":"Topology","objects":{},"arcs":[[[0,0]]]}"#);
@@ -147,6 +149,21 @@ fn bad_transforms_and_positions_are_refused() {
     assert!(e.contains("needs a \"type\""), "{e}");
     let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Point","coordinates":[0,0]},"a":{"type":null}}}"#);
     assert!(e.contains("named twice"), "{e}");
+}
+
+#[test]
+fn rings_quantization_collapsed_are_left_out() {
+    // Ring 1 (a hole) and polygon 1 decode to [a, b, a]: no area.
+    let d = read(
+        r#"{"type":"Topology","objects":{"a":{"type":"MultiPolygon","arcs":[[[0],[1]],[[1]]]}},
+        "arcs":[[[0,0],[4,0],[4,4],[0,0]],[[1,1],[2,1],[1,1]]]}"#,
+    )
+    .unwrap();
+    let Some(Geometry::MultiPolygon(mp)) = &d.features[0].geometry else { panic!() };
+    assert_eq!((mp.0.len(), mp.0[0].interiors().len()), (1, 0));
+    assert_eq!(d.topology.as_ref().unwrap().shapes[0].len(), 1);
+    let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0]]}},"arcs":[[[0,0],[500,0],[0,0]]]}"#);
+    assert!(e.contains("not a longitude, latitude pair"), "{e}");
 }
 
 #[test]
