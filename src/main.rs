@@ -106,7 +106,7 @@ struct RenderArgs {
 // The flags of `mapfig draw`.
 #[derive(clap::Args)]
 struct DrawArgs {
-    /// The GeoJSON file.
+    /// The data file (GeoJSON or TopoJSON).
     data: PathBuf,
     /// Output file, .svg, .png or .pdf; repeat for several formats from one render
     /// (`-o map.svg -o map.png`).
@@ -136,6 +136,10 @@ struct DrawArgs {
     /// Keep this share of polygon vertices ("10%"), with shared borders kept shared.
     #[arg(long)]
     simplify: Option<String>,
+    /// Draw only this object of a TopoJSON file (without it, every object is drawn, each
+    /// as its own layer, in file order).
+    #[arg(long)]
+    object: Option<String>,
     /// Print each stage's wall time and the peak memory to stderr.
     #[arg(long)]
     timings: bool,
@@ -280,6 +284,7 @@ impl DrawArgs {
             background: paint("background", &self.background)?,
             scale: self.scale,
             simplify,
+            object: self.object.clone(),
             limits,
         })
     }

@@ -294,7 +294,9 @@ impl Decoder<'_> {
                 ("coordinates", "Point") => "a position",
                 ("coordinates", _) => "an array of positions",
                 (_, "LineString") => "an array of arc indices",
-                (_, "MultiPolygon") => "an array of polygons, each an array of rings, each an array of arc indices",
+                (_, "MultiPolygon") => {
+                    "an array of polygons, each an array of rings, each an array of arc indices"
+                }
                 (_, "Polygon") => "an array of rings, each an array of arc indices",
                 _ => "an array of lines, each an array of arc indices",
             };
@@ -451,7 +453,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

@@ -86,7 +86,10 @@ impl SourceTopology {
 
 fn parse(input: &Input, budget: &Budget) -> Result<Dataset> {
     let path = input.path;
-    let bytes = input.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input.bytes);
+    let bytes = input
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(input.bytes);
     check_depth(bytes, path)?;
     let doc: raw::Document = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
     match doc.kind.as_deref() {

@@ -112,7 +112,10 @@ impl<'de> Visitor<'de> for ArcsVisitor {
             positions: Vec::new(),
             starts: vec![0],
         };
-        while seq.next_element_seed(OneArc(&mut arcs.positions))?.is_some() {
+        while seq
+            .next_element_seed(OneArc(&mut arcs.positions))?
+            .is_some()
+        {
             let arc = arcs.starts.len() - 1;
             let start = arcs.starts[arc];
             let n = arcs.positions.len() - start;

@@ -64,9 +64,10 @@ fn objects_keep_file_order_and_features_their_ids() {
         ]]]
     );
     assert!(topology.shapes[2].is_empty());
-    assert!(d.object_range(None, "layer \"x\"").unwrap_err().contains(
-        "\"squares\" (2 features), \"dots\" (1 features), \"nothing\" (1 features)"
-    ));
+    assert!(d
+        .object_range(None, "layer \"x\"")
+        .unwrap_err()
+        .contains("\"squares\" (2 features), \"dots\" (1 features), \"nothing\" (1 features)"));
 }
 
 #[test]
@@ -83,26 +84,42 @@ fn every_geometry_type_reads() {
             ,
     )
     .unwrap();
-    let g: Vec<&Geometry<f64>> = d.features.iter().map(|f| f.geometry.as_ref().unwrap()).collect();
+    let g: Vec<&Geometry<f64>> = d
+        .features
+        .iter()
+        .map(|f| f.geometry.as_ref().unwrap())
+        .collect();
     assert_eq!(*g[0], Geometry::Point(geo::point!(x: 11.0, y: 22.0)));
-    let Geometry::LineString(l) = g[1] else { panic!() };
+    let Geometry::LineString(l) = g[1] else {
+        panic!()
+    };
     assert_eq!(l.0, [Coord { x: 10., y: 20. }, Coord { x: 12., y: 22. }]);
-    let Geometry::MultiLineString(ml) = g[2] else { panic!() };
+    let Geometry::MultiLineString(ml) = g[2] else {
+        panic!()
+    };
     assert_eq!(ml.0[1].0[0], Coord { x: 12., y: 22. });
-    let Geometry::MultiPolygon(mp) = g[3] else { panic!() };
+    let Geometry::MultiPolygon(mp) = g[3] else {
+        panic!()
+    };
     assert_eq!(mp.0[0].exterior().0.len(), 4);
-    let Geometry::GeometryCollection(gc) = g[4] else { panic!() };
+    let Geometry::GeometryCollection(gc) = g[4] else {
+        panic!()
+    };
     assert_eq!(gc.0.len(), 1);
 }
 
 #[test]
 fn sniffing_finds_the_topology_type_at_the_top_level_only() {
     assert!(is_topology(br#"  {"type" : "Topology", "objects": {}}"#));
-    assert!(is_topology(br#"{"bbox":[1,2],"transform":{"type":"x"},"type":"Topology"#));
+    assert!(is_topology(
+        br#"{"bbox":[1,2],"transform":{"type":"x"},"type":"Topology"#
+    ));
     assert!(!is_topology(
         br#"{"type":"FeatureCollection","features":[{"properties":{"type":"Topology"}}]}"#
     ));
-    assert!(!is_topology(br#"{"properties":{"type":"Topology"},"type":"Feature"}"#));
+    assert!(!is_topology(
+        br#"{"properties":{"type":"Topology"},"type":"Feature"}"#
+    ));
     assert!(!is_topology(b"[\"type\", \"Topology\"]"));
 }
 
@@ -117,18 +134,29 @@ fn bad_arcs_name_object_feature_and_place() {
         e,
         "t.topojson: object \"counties\", feature 1 (id \"01001\"), ring 0: arc index 99999 out of range (the file has 1 arcs)"
     );
-    let e = error(r#"{"type":"Topology","objects":{"a":{"type":"LineString","arcs":[-2]}},"arcs":[[[0,0],[1,0]]]}"#);
+    let e = error(
+        r#"{"type":"Topology","objects":{"a":{"type":"LineString","arcs":[-2]}},"arcs":[[[0,0],[1,0]]]}"#,
+    );
     assert!(e.contains("arc index -2 out of range"), "{e}");
-    let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0]]}},"arcs":[[[0,0],[1,0],[1,1],[0,1]]]}"#);
+    let e = error(
+        r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0]]}},"arcs":[[[0,0],[1,0],[1,1],[0,1]]]}"#,
+    );
     assert!(e.contains("ring 0: ring is not closed"), "{e}");
-    let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0]]}},"arcs":[[[0,0],[1,0],[1,1]]]}"#);
+    let e = error(
+        r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0]]}},"arcs":[[[0,0],[1,0],[1,1]]]}"#,
+    );
     assert!(e.contains("at least 4 positions"), "{e}");
-    let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[]]}},"arcs":[]}"#);
+    let e =
+        error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[]]}},"arcs":[]}"#);
     assert!(e.contains("this one has 0"), "{e}");
-    let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0.5]]}},"arcs":[]}"#);
+    let e =
+        error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0.5]]}},"arcs":[]}"#);
     assert!(e.contains("arc indices"), "{e}");
     let e = error(r#"{"type":"Topology","objects":{},"arcs":[[[0,0]]]}"#);
-    assert!(e.contains("arc 0 has 1 position: an arc needs at least 2"), "{e}");
+    assert!(
+        e.contains("arc 0 has 1 position: an arc needs at least 2"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -144,10 +172,15 @@ fn bad_transforms_and_positions_are_refused() {
     );
     assert!(e.contains("t.topojson: arcs: arc 0, position 2"), "{e}");
     let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Point","coordinates":[200,0]}}}"#);
-    assert!(e.contains("object \"a\", feature 0 (id \"0\"): position [200.0, 0.0]"), "{e}");
+    assert!(
+        e.contains("object \"a\", feature 0 (id \"0\"): position [200.0, 0.0]"),
+        "{e}"
+    );
     let e = error(r#"{"type":"Topology","objects":{"a":{"arcs":[]}}}"#);
     assert!(e.contains("needs a \"type\""), "{e}");
-    let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Point","coordinates":[0,0]},"a":{"type":null}}}"#);
+    let e = error(
+        r#"{"type":"Topology","objects":{"a":{"type":"Point","coordinates":[0,0]},"a":{"type":null}}}"#,
+    );
     assert!(e.contains("named twice"), "{e}");
 }
 
@@ -159,10 +192,14 @@ fn rings_quantization_collapsed_are_left_out() {
         "arcs":[[[0,0],[4,0],[4,4],[0,0]],[[1,1],[2,1],[1,1]]]}"#,
     )
     .unwrap();
-    let Some(Geometry::MultiPolygon(mp)) = &d.features[0].geometry else { panic!() };
+    let Some(Geometry::MultiPolygon(mp)) = &d.features[0].geometry else {
+        panic!()
+    };
     assert_eq!((mp.0.len(), mp.0[0].interiors().len()), (1, 0));
     assert_eq!(d.topology.as_ref().unwrap().shapes[0].len(), 1);
-    let e = error(r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0]]}},"arcs":[[[0,0],[500,0],[0,0]]]}"#);
+    let e = error(
+        r#"{"type":"Topology","objects":{"a":{"type":"Polygon","arcs":[[0]]}},"arcs":[[[0,0],[500,0],[0,0]]]}"#,
+    );
     assert!(e.contains("not a longitude, latitude pair"), "{e}");
 }
 
@@ -202,7 +239,8 @@ fn deep_nesting_is_refused_with_its_place() {
 
 #[test]
 fn a_layer_crs_lets_projected_coordinates_through() {
-    let text = r#"{"type":"Topology","objects":{"a":{"type":"Point","coordinates":[500000,4000000]}}}"#;
+    let text =
+        r#"{"type":"Topology","objects":{"a":{"type":"Point","coordinates":[500000,4000000]}}}"#;
     assert!(read(text).is_err());
     let options = crate::spec::ReadOptions {
         crs: Some("EPSG:5070".into()),
