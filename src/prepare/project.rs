@@ -5,10 +5,11 @@
 use super::extent::{fits_extent, LonLatExtent};
 use super::preclip::Preclip;
 use super::select::SelectedLayer;
+use super::source_arcs::source_topology;
 use super::topology::Topology;
 use crate::error::{Error, Result};
 use crate::geom::{densify_bbox, densify_bbox_area, flatten, Bounds, Flat, Ring};
-use crate::projection::Fit;
+use crate::projection::{Fit, Projection};
 use crate::sources::{DataCache, Dataset, Feature};
 use crate::spec::{Extent, Layer, LayerGeometry, Spec};
 use rayon::prelude::*;
@@ -62,7 +63,7 @@ pub fn project_layers<'a>(
         })
         .collect();
     if let Some(share) = simplify {
-        simplify_polygons(&mut layers, share);
+        simplify_polygons(&mut layers, share, preclip.projection);
     }
     for ld in layers.iter_mut() {
         if ld.spec.geometry != LayerGeometry::Features {
@@ -85,10 +86,13 @@ pub fn project_layers<'a>(
 }
 
 /// Simplifies every polygon layer together with one topology, so borders shared between
-/// features (and between layers drawing the same borders) stay identical on both sides.
-pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64) {
+/// features (and between layers drawing the same borders) stay identical on both sides:
+/// the TopoJSON file's own arcs when they describe the polygons exactly (see
+/// [`source_topology`]), else arcs found by snapping.
+pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64, projection: &Projection) {
     // Each source feature once, however many layers draw it.
     let mut keys: Vec<(*const Dataset, usize)> = Vec::new();
+    let mut sources: Vec<(Arc<Dataset>, usize)> = Vec::new();
     let mut polygons = Vec::new();
     let mut uses: Vec<(usize, usize, usize)> = Vec::new();
     for (li, ld) in layers.iter().enumerate() {
@@ -101,6 +105,7 @@ pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64) {
                 Some(s) => s,
                 None => {
                     keys.push(key);
+                    sources.push((Arc::clone(&ld.dataset), *fi));
                     polygons.push(flat.polygons.clone());
                     keys.len() - 1
                 }
@@ -108,7 +113,13 @@ pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64) {
             uses.push((li, k, slot));
         }
     }
-    let mut topo = Topology::build(&polygons);
+    let features: Vec<(&Arc<Dataset>, usize, &[Vec<Ring>])> = sources
+        .iter()
+        .zip(&polygons)
+        .map(|((d, i), p)| (d, *i, p.as_slice()))
+        .collect();
+    let mut topo = source_topology(&features, projection)
+        .unwrap_or_else(|| Topology::build(&polygons));
     topo.simplify(share);
     let simplified = topo.polygons();
     for (li, k, slot) in uses {
@@ -125,10 +136,25 @@ pub fn layer_lines(ld: &PreparedLayer, cache: &DataCache, preclip: &Preclip) -> 
         .map(|(_, f)| f.polygons.clone())
         .collect();
     let own = features.len();
+    // The file's own arcs when the polygons are still exactly theirs (not simplified).
+    let topology = || {
+        let sources: Vec<(&Arc<Dataset>, usize, &[Vec<Ring>])> = ld
+            .features
+            .iter()
+            .filter(|(_, f)| !f.polygons.is_empty())
+            .map(|(i, f)| (&ld.dataset, *i, f.polygons.as_slice()))
+            .collect();
+        let own: Vec<Vec<Vec<Ring>>> = features
+            .iter()
+            .filter(|p| !p.is_empty())
+            .cloned()
+            .collect();
+        source_topology(&sources, preclip.projection).unwrap_or_else(|| Topology::build(&own))
+    };
     let lines = match &ld.spec.geometry {
         LayerGeometry::Features => return Ok(Flat::default()),
-        LayerGeometry::InnerLines => Topology::build(&features).inner_lines(),
-        LayerGeometry::OuterLines => Topology::build(&features).outer_lines(),
+        LayerGeometry::InnerLines => topology().inner_lines(),
+        LayerGeometry::OuterLines => topology().outer_lines(),
         LayerGeometry::BorderWith { source, filter } => {
             let other = cache.get(source)?;
             for f in other.select(filter) {

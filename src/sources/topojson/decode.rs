@@ -376,6 +376,23 @@ impl Decoder<'_> {
         c.line(&points, sub)
     }
 
+    /// Closes a ring that quantization left open by one step of its grid (us-atlas's
+    /// counties-10m.json has one: Illinois in its `states`), by repeating its first
+    /// position, as every renderer closes a path. A wider gap is left for the ring check
+    /// to refuse.
+    fn close_quantization_gap(&mut self, points: &mut Vec<[f64; 2]>) {
+        let (Some([sx, sy, _, _]), Some(&first), Some(&last)) =
+            (self.quantization, points.first(), points.last())
+        else {
+            return;
+        };
+        let step = |d: f64, s: f64| d.abs() <= 1.5 * s.abs();
+        if first != last && step(last[0] - first[0], sx) && step(last[1] - first[1], sy) {
+            points.push(first);
+            self.vertices = self.vertices.saturating_add(1);
+        }
+    }
+
     /// A polygon from its rings, or `None` when quantization collapsed its exterior.
     ///
     /// A ring that decodes to fewer than 4 positions yet is closed holds at most two
@@ -402,7 +419,8 @@ impl Decoder<'_> {
                 format!("{sub}, ring {i}")
             };
             let refs = self.refs(ring, c, &s)?;
-            let points = self.stitch(&refs, c, &s)?;
+            let mut points = self.stitch(&refs, c, &s)?;
+            self.close_quantization_gap(&mut points);
             if collapsed(&points) {
                 // Its positions are still checked: a collapsed ring is no excuse for bad ones.
                 for p in &points {

@@ -204,6 +204,24 @@ fn rings_quantization_collapsed_are_left_out() {
 }
 
 #[test]
+fn a_ring_quantization_left_open_by_one_step_is_closed() {
+    let text = |last: &str| {
+        format!(
+            r#"{{"type":"Topology","transform":{{"scale":[0.5,0.25],"translate":[0,0]}},
+            "objects":{{"a":{{"type":"Polygon","arcs":[[0]]}}}},
+            "arcs":[[[0,0],[8,0],[0,8],{last}]]}}"#
+        )
+    };
+    let d = read(&text("[-7,-9]")).unwrap();
+    assert_eq!(
+        ring(d.features[0].geometry.as_ref().unwrap()),
+        [[0., 0.], [4., 0.], [4., 2.], [0.5, -0.25], [0., 0.]]
+    );
+    let e = error(&text("[-6,-8]"));
+    assert!(e.contains("ring is not closed"), "{e}");
+}
+
+#[test]
 fn the_vertex_budget_counts_decoded_positions() {
     // One arc of 3 positions used 1,000 times: 2,001 positions decoded.
     let refs = vec!["0"; 1000].join(",");
