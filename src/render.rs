@@ -409,7 +409,14 @@ pub fn draw(o: &DrawOptions) -> Result<Timings> {
     let mut cache = DataCache::new(o.limits);
     cache.one_shot = true;
     // The plan depends on the file's objects: read it first (once: the render reuses it).
-    let spec = spec::draw::plan(o, &draw_objects(&*cache.get(&o.input)?))?;
+    let data = cache.get(&o.input)?;
+    if let Some(name) = &o.object {
+        // A wrong --object is a wrong argument: say which objects there are.
+        data.object_range(Some(name), "--object")
+            .map_err(Error::Usage)?;
+    }
+    let spec = spec::draw::plan(o, &draw_objects(&data))?;
+    drop(data);
     let mut out = encode_formats(&spec, false, &formats, o.scale, &cache)?;
     out.layout.timings.restart();
     // All or nothing: every output is staged before any replaces what is there.

@@ -5,7 +5,7 @@
 use super::extent::{fits_extent, LonLatExtent};
 use super::preclip::Preclip;
 use super::select::SelectedLayer;
-use super::source_arcs::source_topology;
+use super::source_arcs::{topologies, SourceFeature};
 use super::topology::Topology;
 use crate::error::{Error, Result};
 use crate::geom::{densify_bbox, densify_bbox_area, flatten, Bounds, Flat, Ring};
@@ -88,7 +88,7 @@ pub fn project_layers<'a>(
 /// Simplifies every polygon layer together with one topology, so borders shared between
 /// features (and between layers drawing the same borders) stay identical on both sides:
 /// the TopoJSON file's own arcs when they describe the polygons exactly (see
-/// [`source_topology`]), else arcs found by snapping.
+/// [`topologies`]), else arcs found by snapping.
 pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64, projection: &Projection) {
     // Each source feature once, however many layers draw it.
     let mut keys: Vec<(*const Dataset, usize)> = Vec::new();
@@ -113,15 +113,18 @@ pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64, projection: &
             uses.push((li, k, slot));
         }
     }
-    let features: Vec<(&Arc<Dataset>, usize, &[Vec<Ring>])> = sources
+    let features: Vec<SourceFeature> = sources
         .iter()
         .zip(&polygons)
         .map(|((d, i), p)| (d, *i, p.as_slice()))
         .collect();
-    let mut topo = source_topology(&features, projection)
-        .unwrap_or_else(|| Topology::build(&polygons));
-    topo.simplify(share);
-    let simplified = topo.polygons();
+    let mut simplified: Vec<Vec<Vec<Ring>>> = vec![Vec::new(); polygons.len()];
+    for (mut topology, members) in topologies(&features, projection) {
+        topology.simplify(share);
+        for (slot, p) in members.into_iter().zip(topology.polygons()) {
+            simplified[slot] = p;
+        }
+    }
     for (li, k, slot) in uses {
         layers[li].features[k].1.polygons = simplified[slot].clone();
     }
@@ -136,25 +139,28 @@ pub fn layer_lines(ld: &PreparedLayer, cache: &DataCache, preclip: &Preclip) -> 
         .map(|(_, f)| f.polygons.clone())
         .collect();
     let own = features.len();
-    // The file's own arcs when the polygons are still exactly theirs (not simplified).
-    let topology = || {
-        let sources: Vec<(&Arc<Dataset>, usize, &[Vec<Ring>])> = ld
+    // The file's own arcs where the polygons are still exactly theirs (not simplified).
+    let arcs_lines = |inner: bool| {
+        let sources: Vec<SourceFeature> = ld
             .features
             .iter()
             .filter(|(_, f)| !f.polygons.is_empty())
             .map(|(i, f)| (&ld.dataset, *i, f.polygons.as_slice()))
             .collect();
-        let own: Vec<Vec<Vec<Ring>>> = features
-            .iter()
-            .filter(|p| !p.is_empty())
-            .cloned()
-            .collect();
-        source_topology(&sources, preclip.projection).unwrap_or_else(|| Topology::build(&own))
+        let mut lines = Vec::new();
+        for (topology, _) in topologies(&sources, preclip.projection) {
+            lines.extend(if inner {
+                topology.inner_lines()
+            } else {
+                topology.outer_lines()
+            });
+        }
+        lines
     };
     let lines = match &ld.spec.geometry {
         LayerGeometry::Features => return Ok(Flat::default()),
-        LayerGeometry::InnerLines => topology().inner_lines(),
-        LayerGeometry::OuterLines => topology().outer_lines(),
+        LayerGeometry::InnerLines => arcs_lines(true),
+        LayerGeometry::OuterLines => arcs_lines(false),
         LayerGeometry::BorderWith { source, filter } => {
             let other = cache.get(source)?;
             for f in other.select(filter) {
