@@ -30,7 +30,7 @@ enum Command {
     Check(CheckArgs),
     /// Render map specs (TOML) to SVG, PNG and PDF.
     Render(RenderArgs),
-    /// Render any GeoJSON file without a spec: a quick look.
+    /// Render any GeoJSON or TopoJSON file without a spec: a quick look.
     Draw(DrawArgs),
 }
 
