@@ -76,6 +76,7 @@ pub fn project_layers<'a>(
         for ld in layers.iter_mut() {
             cache.forget(&ld.spec.source);
             if let Some(ds) = Arc::get_mut(&mut ld.dataset) {
+                ds.topology = None;
                 for f in &mut ds.features {
                     f.geometry = None;
                 }

@@ -3,7 +3,7 @@
 
 use super::exact;
 use super::properties::Properties;
-use super::topojson::SourceTopology;
+use super::shared_arcs::SourceTopology;
 use super::value::Value;
 use crate::spec::Filter;
 use geo::Geometry;

@@ -11,6 +11,7 @@ pub mod formats;
 mod geojson;
 mod properties;
 mod reader;
+mod shared_arcs;
 mod topojson;
 mod validate;
 mod value;
@@ -20,7 +21,8 @@ pub use dataset::{Dataset, Feature, Object};
 pub use geojson::{GeoJson, MAX_JSON_DEPTH};
 pub use properties::Properties;
 pub use reader::{Budget, Input, Reader};
-pub use topojson::{ArcRef, ShapeArcs, SourceTopology, TopoJson};
+pub use shared_arcs::{ArcRef, ShapeArcs, SourceTopology};
+pub use topojson::TopoJson;
 pub use value::Value;
 
 use crate::error::Result;

@@ -8,6 +8,7 @@ use super::raw::{Arcs, GeometryObject, Position, Transform};
 use crate::error::{Error, Result};
 use crate::sources::exact;
 use crate::sources::properties::Properties;
+use crate::sources::shared_arcs::{ArcRef, ShapeArcs};
 use crate::sources::validate::Validator;
 use crate::sources::Feature;
 use geo::{Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
@@ -87,18 +88,6 @@ pub fn decode_arcs(raw: Arcs, q: Option<Quantization>) -> std::result::Result<De
         starts,
     })
 }
-
-/// An arc as a geometry refers to it: its index, and whether it is walked backwards
-/// (TopoJSON writes arc `i` reversed as `~i`, i.e. `-i - 1`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ArcRef {
-    pub arc: u32,
-    pub reversed: bool,
-}
-
-/// One feature's polygons as arcs: polygons, each its rings (exterior first), each its
-/// arcs, in the order [`crate::geom::flatten`] lists the feature's polygons.
-pub type ShapeArcs = Vec<Vec<Vec<ArcRef>>>;
 
 /// What features are built from, and the budget they share.
 pub struct Decoder<'a> {

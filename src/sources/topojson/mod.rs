@@ -2,7 +2,7 @@
 //! geometry objects drawn from shared `arcs`, quantized and delta-encoded when the file
 //! has a `transform`. Each object becomes a [`super::Object`] (file order), a
 //! GeometryCollection's members its features. The decoded arcs stay with the dataset as a
-//! [`SourceTopology`], so simplification and inner borders use the file's own shared
+//! [`SourceTopology`](super::SourceTopology), so simplification and inner borders use the file's own shared
 //! arcs instead of rebuilding them from coordinates.
 //!
 //! ```
@@ -29,10 +29,9 @@
 mod decode;
 mod raw;
 
-pub use decode::{ArcRef, ShapeArcs};
-
 use super::dataset::{Dataset, Object};
 use super::reader::{Budget, Input, Reader};
+use super::shared_arcs::SourceTopology;
 use super::MAX_JSON_DEPTH;
 use crate::error::{Error, Result};
 use decode::{decode_arcs, quantization, thousands, without_place, Decoder};
@@ -55,32 +54,6 @@ impl Reader for TopoJson {
     fn read(&self, input: &Input, budget: &Budget) -> Result<Dataset> {
         crate::limits::check_text(input.path, input.bytes)?;
         parse(input, budget)
-    }
-}
-
-/// The arcs of a TopoJSON file, kept with its dataset: every arc's positions as the
-/// features hold them (longitude/latitude, or the layer's `crs`), and for every feature
-/// of the dataset its polygons as arcs.
-#[derive(Debug)]
-pub struct SourceTopology {
-    points: Vec<[f64; 2]>,
-    starts: Vec<usize>,
-    /// `shapes[feature]`: the feature's polygons, rings and arcs, in the order
-    /// [`crate::geom::flatten`] lists its polygons (empty for features without polygons).
-    pub shapes: Vec<ShapeArcs>,
-}
-
-impl SourceTopology {
-    pub fn arc_count(&self) -> usize {
-        self.starts.len().saturating_sub(1)
-    }
-
-    /// The positions of arc `a` (empty when there is no such arc).
-    pub fn arc(&self, a: usize) -> &[[f64; 2]] {
-        match (self.starts.get(a), self.starts.get(a + 1)) {
-            (Some(&s), Some(&e)) => self.points.get(s..e).unwrap_or(&[]),
-            _ => &[],
-        }
     }
 }
 
@@ -160,11 +133,7 @@ fn parse(input: &Input, budget: &Budget) -> Result<Dataset> {
     let mut dataset = Dataset::new(path, "TopoJSON", features);
     dataset.crs = input.options.crs.clone();
     dataset.objects = named;
-    dataset.topology = Some(Arc::new(SourceTopology {
-        points,
-        starts: arcs.starts,
-        shapes,
-    }));
+    dataset.topology = Some(Arc::new(SourceTopology::new(points, arcs.starts, shapes)));
     Ok(dataset)
 }
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::limits::Limits;
+use crate::sources::ArcRef;
 use crate::sources::{parse, parse_within};
 use geo::{Coord, Geometry};
 use std::path::Path;
