@@ -14,7 +14,7 @@
 //!   "objects": {"fields": {"type": "GeometryCollection", "geometries": [
 //!     {"type": "Polygon", "id": "west", "arcs": [[0, 1]]},
 //!     {"type": "Polygon", "id": "east", "properties": {"crop": "wheat"}, "arcs": [[2, -1]]}]}},
-//!   "arcs": [[[2, 0], [0, 4]], [[2, 4], [-2, 0], [0, -4], [2, 0]], [[2, 4], [2, 0], [0, -4], [-2, 0]]]}"#;
+//!   "arcs": [[[2, 0], [0, 4]], [[2, 4], [-2, 0], [0, -4], [2, 0]], [[2, 0], [2, 0], [0, 4], [-2, 0]]]}"#;
 //! let data = parse(topo, Path::new("fields.topojson"))?;
 //! assert_eq!(data.format, "TopoJSON");
 //! assert_eq!(data.objects[0].name, "fields");
