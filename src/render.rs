@@ -409,7 +409,9 @@ pub fn draw(o: &DrawOptions) -> Result<Timings> {
     let mut cache = DataCache::new(o.limits);
     cache.one_shot = true;
     // The plan depends on the file's objects: read it first (once: the render reuses it).
+    let started = std::time::Instant::now();
     let data = cache.get(&o.input)?;
+    let read = started.elapsed();
     if let Some(name) = &o.object {
         // A wrong --object is a wrong argument: say which objects there are.
         data.object_range(Some(name), "--object")
@@ -418,6 +420,16 @@ pub fn draw(o: &DrawOptions) -> Result<Timings> {
     let spec = spec::draw::plan(o, &draw_objects(&data))?;
     drop(data);
     let mut out = encode_formats(&spec, false, &formats, o.scale, &cache)?;
+    // The file was read before the render: its time belongs to the render's "load".
+    if let Some((_, load)) = out
+        .layout
+        .timings
+        .stages
+        .iter_mut()
+        .find(|(n, _)| n == "load")
+    {
+        *load += read;
+    }
     out.layout.timings.restart();
     // All or nothing: every output is staged before any replaces what is there.
     let mut tx = Transaction::new();

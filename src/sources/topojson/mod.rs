@@ -117,7 +117,9 @@ fn parse(input: &Input, budget: &Budget) -> Result<Dataset> {
     let mut named = Vec::with_capacity(objects.0.len());
     for (name, object) in &objects.0 {
         let start = features.len();
-        decoder.object(name, object, &mut features, &mut shapes)?;
+        decoder
+            .object(name, object, &mut features, &mut shapes)
+            .map_err(|e| projected_hint(e, planar))?;
         named.push(Object {
             name: name.clone(),
             features: start..features.len(),
@@ -135,6 +137,25 @@ fn parse(input: &Input, budget: &Budget) -> Result<Dataset> {
     dataset.objects = named;
     dataset.topology = Some(Arc::new(SourceTopology::new(points, arcs.starts, shapes)));
     Ok(dataset)
+}
+
+/// A position out of longitude/latitude range in a TopoJSON file is most often a
+/// pre-projected file (us-atlas's `*-albers-10m.json`): say how to read one.
+fn projected_hint(e: Error, planar: bool) -> Error {
+    match e {
+        Error::Data {
+            file,
+            place,
+            message,
+        } if !planar && message.contains("is not a longitude, latitude pair") => Error::Data {
+            file,
+            place,
+            message: format!(
+                "{message}; if the file is projected (us-atlas's *-albers-10m.json are), give its layer `crs = \"...\"`"
+            ),
+        },
+        other => other,
+    }
 }
 
 /// Whether `head`, the start of a file, is a JSON object whose own (top-level) `"type"`

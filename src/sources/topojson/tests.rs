@@ -177,6 +177,7 @@ fn bad_transforms_and_positions_are_refused() {
         e.contains("object \"a\", feature 0 (id \"0\"): position [200.0, 0.0]"),
         "{e}"
     );
+    assert!(e.contains("give its layer `crs"), "{e}");
     let e = error(r#"{"type":"Topology","objects":{"a":{"arcs":[]}}}"#);
     assert!(e.contains("needs a \"type\""), "{e}");
     let e = error(
