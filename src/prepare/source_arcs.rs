@@ -266,4 +266,41 @@ mod tests {
         );
         assert_eq!(parts[0].0.polygons().len(), 53);
     }
+
+    #[test]
+    fn a_map_of_the_lower_48_keeps_the_files_arcs_within_its_neighbourhood() {
+        let data = Arc::new(crate::sources::load(&registry("us-atlas/states-10m.json")).unwrap());
+        let projection = Projection::parse("EPSG:5070").unwrap();
+        let preclip = Preclip::new(
+            &projection,
+            [-125.0, 24.0, -66.0, 50.0],
+            [0.0, 0.0, 1000.0, 600.0],
+            Some(0.04),
+            false,
+        );
+        let range = data.object_range(Some("states"), "test").unwrap();
+        let flats: Vec<(usize, Flat)> = range
+            .filter_map(|i| {
+                let mut flat = Flat::default();
+                flatten(data.features[i].geometry.as_ref()?, &mut flat);
+                let flat = preclip.project(flat);
+                (!flat.polygons.is_empty()).then_some((i, flat))
+            })
+            .collect();
+        let features: Vec<SourceFeature> = flats
+            .iter()
+            .map(|(i, f)| (&data, *i, f.polygons.as_slice()))
+            .collect();
+        // Clipping to the map's neighbourhood leaves the states within it whole: all but
+        // the three the antimeridian cuts use the file's arcs.
+        let parts = topologies(&features, &projection);
+        assert_eq!(parts.len(), 2);
+        let rest: Vec<&str> = parts[1]
+            .1
+            .iter()
+            .map(|&k| data.features[flats[k].0].id.as_str())
+            .collect();
+        assert_eq!(rest, ["02", "66", "69"]);
+        assert_eq!(parts[0].1.len() + 3, features.len());
+    }
 }
