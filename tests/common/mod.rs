@@ -17,6 +17,35 @@ pub fn mapfig() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mapfig"))
 }
 
+/// A file of the registry test data (`tests/data/fetch-registry.sh`: us-atlas, world-atlas,
+/// vega-datasets, Natural Earth Shapefiles), e.g. `registry_data("us-atlas/counties-10m.json")`.
+/// The first test to ask fetches it (the script locks, checks pinned checksums and does
+/// nothing when the cache is complete); a failed fetch fails the test with the command.
+pub fn registry_data(rel: &str) -> PathBuf {
+    let dir = std::env::var_os("MAPFIG_REGISTRY_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/registry-data"));
+    if !dir.join(".complete-v1").is_file() {
+        let out = Command::new("bash")
+            .arg(root().join("tests/data/fetch-registry.sh"))
+            .env("MAPFIG_REGISTRY_DATA", &dir)
+            .output()
+            .expect("bash runs");
+        assert!(
+            out.status.success(),
+            "fetching the registry test data failed; run: bash tests/data/fetch-registry.sh\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let p = dir.join(rel);
+    assert!(
+        p.exists(),
+        "{} is not in the registry test data; run: bash tests/data/fetch-registry.sh",
+        p.display()
+    );
+    p
+}
+
 /// A fresh scratch folder for test `name` of the test file `group`.
 pub fn scratch(group: &str, name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("mapfig-{group}-{}-{name}", std::process::id()));

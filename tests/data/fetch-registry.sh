@@ -18,6 +18,10 @@ dest="${MAPFIG_REGISTRY_DATA:-$root/target/registry-data}"
 stamp="$dest/.complete-v1"
 [ -f "$stamp" ] && exit 0
 mkdir -p "$dest"
+# Test binaries run in parallel and may all ask at once: one fetches, the others wait.
+exec 9>"$dest/.lock"
+flock 9
+[ -f "$stamp" ] && exit 0
 work="$(mktemp -d "$dest/.fetch.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
