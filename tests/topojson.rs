@@ -9,19 +9,9 @@ use common::{mapfig, scratch, stderr};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-/// A file of the registry test data (`tests/data/fetch-registry.sh`).
+/// A file of the registry test data, fetched on first need.
 fn registry(file: &str) -> PathBuf {
-    let root = std::env::var_os("MAPFIG_REGISTRY_DATA").map_or_else(
-        || common::root().join("target/registry-data"),
-        PathBuf::from,
-    );
-    let path = root.join(file);
-    assert!(
-        path.exists(),
-        "{} is missing: run: bash tests/data/fetch-registry.sh",
-        path.display()
-    );
-    path
+    common::registry_data(file)
 }
 
 fn draw(input: &Path, out: &Path, flags: &[&str]) -> Output {
