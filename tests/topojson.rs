@@ -119,6 +119,25 @@ fn one_object_is_drawn_with_object() {
     assert!(!dir.join("x.svg").exists());
 }
 
+#[test]
+fn simplify_keeps_every_county_with_fewer_vertices() {
+    let dir = scratch("topojson", "simplify");
+    let input = registry("us-atlas/counties-10m.json");
+    let flags = ["--object", "counties", "--size", "1000x600"];
+    let full = layers(&drawn(&input, &dir.join("full.svg"), &flags));
+    let mut simplified = flags.to_vec();
+    simplified.extend(["--simplify", "10%"]);
+    let simple = layers(&drawn(&input, &dir.join("simple.svg"), &simplified));
+    let vertices =
+        |paths: &[String]| -> usize { paths.iter().map(|d| d.matches('L').count()).sum() };
+    assert_eq!(full[0].1.len(), simple[0].1.len());
+    let (before, after) = (vertices(&full[0].1), vertices(&simple[0].1));
+    assert!(
+        after * 10 < before * 7,
+        "{before} vertices drawn, {after} after --simplify 10%"
+    );
+}
+
 /// The numbers of path data, and its commands.
 fn tokens(d: &str) -> (Vec<f64>, String) {
     let commands: String = d.chars().filter(|c| c.is_ascii_alphabetic()).collect();

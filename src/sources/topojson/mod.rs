@@ -159,7 +159,8 @@ fn projected_hint(e: Error, planar: bool) -> Error {
 }
 
 /// Whether `head`, the start of a file, is a JSON object whose own (top-level) `"type"`
-/// is `"Topology"`: one pass over the bytes, outside strings, tracking depth.
+/// is `"Topology"`, or that has a top-level `"arcs"` or `"objects"` member before any
+/// `"type"`: one pass over the bytes, outside strings, tracking depth.
 pub fn is_topology(head: &[u8]) -> bool {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     if head.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
@@ -193,6 +194,9 @@ pub fn is_topology(head: &[u8]) -> bool {
                     }
                 }
             }
+            // Members only a topology has, met before its "type" (which may come after
+            // megabytes of arcs), tell as well.
+            b':' if depth == 1 && matches!(key, Some(b"arcs" | b"objects")) => return true,
             b':' if depth == 1 => after_colon = true,
             b',' if depth == 1 => {
                 key = None;

@@ -122,6 +122,9 @@ fn sniffing_finds_the_topology_type_at_the_top_level_only() {
         br#"{"properties":{"type":"Topology"},"type":"Feature"}"#
     ));
     assert!(!is_topology(b"[\"type\", \"Topology\"]"));
+    assert!(is_topology(br#"{"arcs": [[[0, 0], [1, 1]]], "#));
+    assert!(is_topology(br#"{"bbox": [0, 0, 1, 1], "objects": {"#));
+    assert!(!is_topology(br#"{"type": "Feature", "objects": {}}"#));
 }
 
 #[test]
