@@ -293,6 +293,7 @@ fn hostile_topojson_is_refused_cleanly() {
         ("fractional-arc-index.topojson", &[], "arc indices"),
         ("nan.topojson", &[], "malformed JSON"),
         ("amplified-arcs.topojson", &["--max-vertices", "100000"], "--max-vertices"),
+        ("amplified-arcs-unbounded.topojson", &[], "16 per byte of the file"),
     ];
     let listed: Vec<&str> = cases.iter().map(|c| c.0).collect();
     let mut files = common::files_in(&corpus);

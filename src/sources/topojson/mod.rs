@@ -57,6 +57,14 @@ impl Reader for TopoJson {
     }
 }
 
+/// Most positions a file's features may decode into per byte of the file: us-atlas and
+/// world-atlas decode into 0.1 to 0.3.
+const MAX_POSITIONS_PER_BYTE: u64 = 16;
+
+/// Positions any file may decode into, however small (a hand-written topology reusing
+/// its arcs freely).
+const MIN_AMPLIFIED_POSITIONS: u64 = 1_000_000;
+
 fn parse(input: &Input, budget: &Budget) -> Result<Dataset> {
     let path = input.path;
     let bytes = input
@@ -103,6 +111,22 @@ fn parse(input: &Input, budget: &Budget) -> Result<Dataset> {
     }
     let arcs = decode_arcs(raw_arcs, q).map_err(|m| Error::data(path, "arcs", m))?;
     let planar = input.options.crs.is_some();
+    // Shared arcs let a few bytes name millions of positions (one long arc, referenced
+    // over and over): memory must stay in proportion to the file, whatever the budget.
+    let amplified = (bytes.len() as u64)
+        .saturating_mul(MAX_POSITIONS_PER_BYTE)
+        .max(MIN_AMPLIFIED_POSITIONS);
+    let (left, over_budget) = if amplified < left {
+        (
+            amplified,
+            format!(
+                "its arcs decode into more than {} positions, {MAX_POSITIONS_PER_BYTE} per byte of the file (real topologies decode into less than 1): arcs referenced over and over",
+                thousands(usize::try_from(amplified).unwrap_or(usize::MAX))
+            ),
+        )
+    } else {
+        (left, budget.exceeded_message())
+    };
     let mut decoder = Decoder {
         path,
         arcs: &arcs,
@@ -110,7 +134,7 @@ fn parse(input: &Input, budget: &Budget) -> Result<Dataset> {
         planar,
         left,
         vertices: 0,
-        over_budget: budget.exceeded_message(),
+        over_budget,
     };
     let mut features = Vec::new();
     let mut shapes = Vec::new();
