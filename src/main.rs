@@ -30,7 +30,8 @@ enum Command {
     Check(CheckArgs),
     /// Render map specs (TOML) to SVG, PNG and PDF.
     Render(RenderArgs),
-    /// Render any data file (GeoJSON, CSV/TSV, ...) without a spec: a quick look.
+    /// Render any data file (GeoJSON, TopoJSON, Shapefile, FlatGeobuf, GeoPackage, CSV/TSV...)
+    /// without a spec: a quick look.
     Draw(DrawArgs),
     /// Describe a data file: format, CRS, collections, geometry types, bounding box,
     /// vertices and a profile of each property (`--json` for scripts).
@@ -133,7 +134,8 @@ struct RenderArgs {
 // The flags of `mapfig draw`.
 #[derive(clap::Args)]
 struct DrawArgs {
-    /// The data file (GeoJSON, a GeoJSON text sequence, CSV/TSV...).
+    /// The data file (GeoJSON, TopoJSON, Shapefile, FlatGeobuf, GeoPackage, CSV/TSV, a
+    /// GeoJSON text sequence...).
     data: PathBuf,
     /// Output file, .svg, .png or .pdf; repeat for several formats from one render
     /// (`-o map.svg -o map.png`).
@@ -174,6 +176,10 @@ struct DrawArgs {
     /// A table's latitude (or northing) column, when not found by name (lat, y...).
     #[arg(long)]
     y: Option<String>,
+    /// Draw only this object of a TopoJSON file (without it, every object is drawn, each
+    /// as its own layer, in file order).
+    #[arg(long)]
+    object: Option<String>,
     /// Print each stage's wall time and the peak memory to stderr.
     #[arg(long)]
     timings: bool,
@@ -330,6 +336,7 @@ impl DrawArgs {
             simplify,
             x: self.x.clone(),
             y: self.y.clone(),
+            object: self.object.clone(),
             limits,
         })
     }

@@ -359,7 +359,35 @@ fn format_of(file: &Path) -> Result<Format> {
         })
 }
 
-/// Renders any GeoJSON file to SVG, PNG or PDF (chosen by each output's extension). Data
+/// The named collections of a file (TopoJSON objects) as `draw` plans them.
+fn draw_objects(data: &crate::sources::Dataset) -> Vec<spec::draw::DrawObject> {
+    let polygonal = |g: &geo::Geometry<f64>| {
+        use geo::Geometry::*;
+        match g {
+            Polygon(_) | MultiPolygon(_) | Rect(_) | Triangle(_) => true,
+            GeometryCollection(c) => {
+                c.0.iter()
+                    .any(|g| matches!(g, Polygon(_) | MultiPolygon(_)))
+            }
+            _ => false,
+        }
+    };
+    data.objects
+        .iter()
+        .map(|o| spec::draw::DrawObject {
+            name: o.name.clone(),
+            polygons: data
+                .features
+                .get(o.features.clone())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|f| f.geometry.as_ref())
+                .any(polygonal),
+        })
+        .collect()
+}
+
+/// Renders any GeoJSON or TopoJSON file to SVG, PNG or PDF (chosen by each output's extension). Data
 /// is read, projected and laid out once however many outputs there are.
 pub fn draw(o: &DrawOptions) -> Result<Timings> {
     if o.outputs.is_empty() {
@@ -376,10 +404,32 @@ pub fn draw(o: &DrawOptions) -> Result<Timings> {
     for f in &o.outputs {
         preflight.check_output(f)?;
     }
-    let spec = spec::draw::plan(o)?;
+    // A wrong size or projection is refused before the file is read.
+    spec::draw::plan(o, &[])?;
     let mut cache = DataCache::new(o.limits);
     cache.one_shot = true;
+    // The plan depends on the file's objects: read it first (once: the render reuses it).
+    let started = std::time::Instant::now();
+    let data = cache.get(&o.input)?;
+    let read = started.elapsed();
+    if let Some(name) = &o.object {
+        // A wrong --object is a wrong argument: say which objects there are.
+        data.object_range(Some(name), "--object")
+            .map_err(Error::Usage)?;
+    }
+    let spec = spec::draw::plan(o, &draw_objects(&data))?;
+    drop(data);
     let mut out = encode_formats(&spec, false, &formats, o.scale, &cache)?;
+    // The file was read before the render: its time belongs to the render's "load".
+    if let Some((_, load)) = out
+        .layout
+        .timings
+        .stages
+        .iter_mut()
+        .find(|(n, _)| n == "load")
+    {
+        *load += read;
+    }
     out.layout.timings.restart();
     // All or nothing: every output is staged before any replaces what is there.
     let mut tx = Transaction::new();

@@ -5,10 +5,11 @@
 use super::extent::{fits_extent, LonLatExtent};
 use super::preclip::Preclip;
 use super::select::SelectedLayer;
+use super::source_arcs::{topologies, SourceFeature};
 use super::topology::Topology;
 use crate::error::{Error, Result};
 use crate::geom::{densify_bbox, densify_bbox_area, flatten, Bounds, Flat, Ring};
-use crate::projection::Fit;
+use crate::projection::{Fit, Projection};
 use crate::sources::{DataCache, Dataset, Feature};
 use crate::spec::{Extent, Layer, LayerGeometry, Spec};
 use rayon::prelude::*;
@@ -62,7 +63,7 @@ pub fn project_layers<'a>(
         })
         .collect();
     if let Some(share) = simplify {
-        simplify_polygons(&mut layers, share);
+        simplify_polygons(&mut layers, share, preclip.projection);
     }
     for ld in layers.iter_mut() {
         if ld.spec.geometry != LayerGeometry::Features {
@@ -75,6 +76,7 @@ pub fn project_layers<'a>(
         for ld in layers.iter_mut() {
             cache.forget(&ld.spec.source);
             if let Some(ds) = Arc::get_mut(&mut ld.dataset) {
+                ds.topology = None;
                 for f in &mut ds.features {
                     f.geometry = None;
                 }
@@ -85,10 +87,13 @@ pub fn project_layers<'a>(
 }
 
 /// Simplifies every polygon layer together with one topology, so borders shared between
-/// features (and between layers drawing the same borders) stay identical on both sides.
-pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64) {
+/// features (and between layers drawing the same borders) stay identical on both sides:
+/// the TopoJSON file's own arcs when they describe the polygons exactly (see
+/// [`topologies`]), else arcs found by snapping.
+pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64, projection: &Projection) {
     // Each source feature once, however many layers draw it.
     let mut keys: Vec<(*const Dataset, usize)> = Vec::new();
+    let mut sources: Vec<(Arc<Dataset>, usize)> = Vec::new();
     let mut polygons = Vec::new();
     let mut uses: Vec<(usize, usize, usize)> = Vec::new();
     for (li, ld) in layers.iter().enumerate() {
@@ -101,6 +106,7 @@ pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64) {
                 Some(s) => s,
                 None => {
                     keys.push(key);
+                    sources.push((Arc::clone(&ld.dataset), *fi));
                     polygons.push(flat.polygons.clone());
                     keys.len() - 1
                 }
@@ -108,9 +114,18 @@ pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64) {
             uses.push((li, k, slot));
         }
     }
-    let mut topo = Topology::build(&polygons);
-    topo.simplify(share);
-    let simplified = topo.polygons();
+    let features: Vec<SourceFeature> = sources
+        .iter()
+        .zip(&polygons)
+        .map(|((d, i), p)| (d, *i, p.as_slice()))
+        .collect();
+    let mut simplified: Vec<Vec<Vec<Ring>>> = vec![Vec::new(); polygons.len()];
+    for (mut topology, members) in topologies(&features, projection) {
+        topology.simplify(share);
+        for (slot, p) in members.into_iter().zip(topology.polygons()) {
+            simplified[slot] = p;
+        }
+    }
     for (li, k, slot) in uses {
         layers[li].features[k].1.polygons = simplified[slot].clone();
     }
@@ -125,10 +140,28 @@ pub fn layer_lines(ld: &PreparedLayer, cache: &DataCache, preclip: &Preclip) -> 
         .map(|(_, f)| f.polygons.clone())
         .collect();
     let own = features.len();
+    // The file's own arcs where the polygons are still exactly theirs (not simplified).
+    let arcs_lines = |inner: bool| {
+        let sources: Vec<SourceFeature> = ld
+            .features
+            .iter()
+            .filter(|(_, f)| !f.polygons.is_empty())
+            .map(|(i, f)| (&ld.dataset, *i, f.polygons.as_slice()))
+            .collect();
+        let mut lines = Vec::new();
+        for (topology, _) in topologies(&sources, preclip.projection) {
+            lines.extend(if inner {
+                topology.inner_lines()
+            } else {
+                topology.outer_lines()
+            });
+        }
+        lines
+    };
     let lines = match &ld.spec.geometry {
         LayerGeometry::Features => return Ok(Flat::default()),
-        LayerGeometry::InnerLines => Topology::build(&features).inner_lines(),
-        LayerGeometry::OuterLines => Topology::build(&features).outer_lines(),
+        LayerGeometry::InnerLines => arcs_lines(true),
+        LayerGeometry::OuterLines => arcs_lines(false),
         LayerGeometry::BorderWith { source, filter } => {
             let other = cache.get(source)?;
             for f in other.select(filter) {

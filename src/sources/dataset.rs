@@ -3,11 +3,13 @@
 
 use super::exact;
 use super::properties::Properties;
+use super::shared_arcs::SourceTopology;
 use super::value::Value;
 use crate::spec::Filter;
 use geo::Geometry;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One feature of a data file.
 #[derive(Debug, Clone)]
@@ -37,6 +39,9 @@ pub struct Dataset {
     /// collection (GeoJSON, a Shapefile, a CSV table).
     pub objects: Vec<Object>,
     pub features: Vec<Feature>,
+    /// The shared arcs the features were drawn from, for a format that stores them
+    /// (TopoJSON): prepare simplifies and draws inner borders over them.
+    pub topology: Option<Arc<SourceTopology>>,
 }
 
 /// One named collection of a file: a TopoJSON object, a GeoPackage table.
@@ -56,6 +61,7 @@ impl Dataset {
             crs: None,
             objects: Vec::new(),
             features,
+            topology: None,
         }
     }
 

@@ -8,6 +8,7 @@ use super::geojson::{GeoJson, GeoJsonSeq};
 use super::geopackage::GeoPackage;
 use super::reader::{Budget, Input, Reader};
 use super::shapefile::Shapefile;
+use super::topojson::TopoJson;
 use crate::error::Result;
 
 /// Every reader, most specific first: the first whose [`Reader::sniff`] accepts a file
@@ -15,7 +16,7 @@ use crate::error::Result;
 /// `.dbf`); a format recognised by a JSON member
 /// (TopoJSON's `"Topology"`) or by its lines (a GeoJSON text sequence) goes before GeoJSON,
 /// which takes any JSON object; a CSV table is claimed by its name and text content.
-pub const READERS: &[&dyn Reader] = &[&Shapefile, &FlatGeobuf, &GeoPackage, &GeoJsonSeq, &Csv, &GeoJson];
+pub const READERS: &[&dyn Reader] = &[&Shapefile, &FlatGeobuf, &GeoPackage, &TopoJson, &GeoJsonSeq, &Csv, &GeoJson];
 
 /// How many leading bytes a reader is shown to recognise its format.
 pub(crate) const HEAD_BYTES: usize = 4096;

@@ -1,4 +1,4 @@
-//! Reading geodata: each format is a [`Reader`] (GeoJSON today), chosen by the file's
+//! Reading geodata: each format is a [`Reader`] (GeoJSON, TopoJSON), chosen by the file's
 //! content; it turns the file's bytes into a [`Dataset`] of plain features (an id,
 //! format-neutral [`Value`] properties, `geo` geometry in lon/lat degrees), checking every
 //! position and ring within the run's [`Limits`]. A [`DataCache`], shared by
@@ -18,6 +18,8 @@ mod properties;
 mod reader;
 pub mod summary;
 mod shapefile;
+mod shared_arcs;
+mod topojson;
 mod validate;
 mod value;
 pub mod wkb;
@@ -32,6 +34,8 @@ pub use properties::Properties;
 pub use reader::{Budget, Input, Reader};
 pub use summary::Summary;
 pub use shapefile::{parse_shapefile, Shapefile};
+pub use shared_arcs::{ArcRef, ShapeArcs, SourceTopology};
+pub use topojson::TopoJson;
 pub use value::Value;
 
 use crate::error::Result;

@@ -27,6 +27,9 @@ pub struct DrawOptions {
     /// A table's longitude (x) and latitude (y) columns, when not found by name.
     pub x: Option<String>,
     pub y: Option<String>,
+    /// The one object (TopoJSON object, GeoPackage table) of the file to draw; `None`
+    /// draws every object, each as its own layer.
+    pub object: Option<String>,
     pub limits: crate::limits::Limits,
 }
 
@@ -34,10 +37,19 @@ pub struct DrawOptions {
 /// whole files of points with nothing else on the page.
 const DRAW_MARKER_SIZE: f64 = 2.5;
 
-/// The plan `draw` renders: the input as one layer named `data`, in the options' colours
-/// and size, filling the frame, without furniture. A wrong size or projection is a usage
-/// error.
-pub fn plan(o: &DrawOptions) -> Result<Spec> {
+/// One named collection of the input (a TopoJSON object), as `draw` plans it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawObject {
+    pub name: String,
+    /// Whether it holds polygons (drawn filled when it is the first that does).
+    pub polygons: bool,
+}
+
+/// The plan `draw` renders: the input as one layer named `data` (or, for a file of several
+/// `objects`, the one `--object` names, or else every object, each a layer named after
+/// it, in file order), in the options' colours and size, filling the frame, without
+/// furniture. A wrong size or projection is a usage error.
+pub fn plan(o: &DrawOptions, objects: &[DrawObject]) -> Result<Spec> {
     let (w, h) = o.size;
     let sides = MIN_SIDE..=MAX_SIDE;
     if !(sides.contains(&w) && sides.contains(&h)) {
@@ -59,18 +71,45 @@ pub fn plan(o: &DrawOptions) -> Result<Spec> {
         .first()
         .and_then(|f| f.file_stem())
         .map_or_else(|| "map".into(), |n| n.to_string_lossy().into_owned());
-    let layer = Layer {
-        fill: Some(o.fill),
+    let layer = |id: String, object: Option<String>, fill: Paint| Layer {
+        fill: Some(fill),
         stroke: Some(o.stroke),
         stroke_width: Some(o.stroke_width),
         marker_size: DRAW_MARKER_SIZE,
+        object,
         read: super::ReadOptions {
             x: o.x.clone(),
             y: o.y.clone(),
             crs: o.crs.clone(),
-            ..Default::default()
         },
-        ..Layer::new("data", o.input.clone())
+        ..Layer::new(id, o.input.clone())
+    };
+    let layers = match (&o.object, objects) {
+        (Some(name), _) => vec![layer(
+            object_layer_id(name, &[]),
+            Some(name.clone()),
+            o.fill,
+        )],
+        (None, [] | [_]) => vec![layer("data".into(), None, o.fill)],
+        (None, several) => {
+            // Polygons over polygons (states over counties) would hide what is under
+            // them: only the first polygon object is filled, later ones are outlines.
+            let mut filled = false;
+            let mut ids: Vec<String> = Vec::with_capacity(several.len());
+            let mut layers = Vec::with_capacity(several.len());
+            for object in several {
+                let fill = if object.polygons && filled {
+                    Paint::None
+                } else {
+                    o.fill
+                };
+                filled |= object.polygons;
+                let id = object_layer_id(&object.name, &ids);
+                ids.push(id.clone());
+                layers.push(layer(id, Some(object.name.clone()), fill));
+            }
+            layers
+        }
     };
     Ok(Spec {
         id_prefix: super::id_prefix_for(&output_name),
@@ -81,8 +120,98 @@ pub fn plan(o: &DrawOptions) -> Result<Spec> {
         extent: Extent::fit_all(0.0),
         background: o.background,
         simplify: o.simplify,
-        layers: vec![layer],
+        layers,
         furniture: Furniture::NONE,
         ..Spec::new(o.input.clone(), name)
     })
+}
+
+/// A layer id for object `name`: SVG-safe, and not one of `taken` (a `-2`, `-3`... suffix).
+fn object_layer_id(name: &str, taken: &[String]) -> String {
+    let mut base = super::safe_id(name);
+    if base.is_empty() {
+        base = "object".into();
+    }
+    let mut id = base.clone();
+    let mut n = 1;
+    while taken.contains(&id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> DrawOptions {
+        DrawOptions {
+            input: "us.json".into(),
+            outputs: vec!["us.svg".into()],
+            projection: None,
+            size: (800.0, 600.0),
+            fill: Paint::rgb(0xdd, 0xdd, 0xdd),
+            stroke: Paint::rgb(0x33, 0x33, 0x33),
+            stroke_width: 0.5,
+            background: Paint::None,
+            scale: 1.0,
+            simplify: None,
+            object: None,
+            limits: crate::limits::Limits::default(),
+        }
+    }
+
+    fn object(name: &str, polygons: bool) -> DrawObject {
+        DrawObject {
+            name: name.into(),
+            polygons,
+        }
+    }
+
+    #[test]
+    fn every_object_is_a_layer_and_only_the_first_polygons_are_filled() {
+        let objects = [
+            object("counties", true),
+            object("cities", false),
+            object("state lines", true),
+            object("state_lines", true),
+        ];
+        let spec = plan(&options(), &objects).unwrap();
+        let got: Vec<(&str, Option<&str>, bool)> = spec
+            .layers
+            .iter()
+            .map(|l| {
+                (
+                    l.id.as_str(),
+                    l.object.as_deref(),
+                    l.fill.is_some_and(|f| f.is_none()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("counties", Some("counties"), false),
+                ("cities", Some("cities"), false),
+                ("state_lines", Some("state lines"), true),
+                ("state_lines-2", Some("state_lines"), true),
+            ]
+        );
+        let one = plan(
+            &DrawOptions {
+                object: Some("cities".into()),
+                ..options()
+            },
+            &objects,
+        )
+        .unwrap();
+        assert_eq!(one.layers.len(), 1);
+        assert_eq!(one.layers[0].object.as_deref(), Some("cities"));
+        let plain = plan(&options(), &[]).unwrap();
+        assert_eq!(
+            (plain.layers[0].id.as_str(), &plain.layers[0].object),
+            ("data", &None)
+        );
+    }
 }

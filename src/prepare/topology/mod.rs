@@ -4,7 +4,7 @@
 //! neighbours identical along their border, and inner borders and outlines fall out of how
 //! many rings use each arc instead of stroking every polygon twice.
 //!
-//! Building the arcs is in `build.rs`, simplifying them in `simplify.rs` (Visvalingam areas
+//! Building the arcs is in `build.rs` (or taking a TopoJSON file's own, `arcs.rs`), simplifying them in `simplify.rs` (Visvalingam areas
 //! in `visvalingam.rs`), borders and outlines in `lines.rs`; this file holds the arcs and
 //! turns them back into polygons.
 //!
@@ -18,10 +18,13 @@
 //! assert_eq!(topology.outer_lines().len(), 2);
 //! ```
 
+mod arcs;
 mod build;
 mod lines;
 mod simplify;
 mod visvalingam;
+
+pub use arcs::ShapeArcUses;
 
 use crate::geom::{Pt, Ring};
 use std::ops::Range;
