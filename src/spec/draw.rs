@@ -158,6 +158,9 @@ mod tests {
             scale: 1.0,
             simplify: None,
             object: None,
+            crs: None,
+            x: None,
+            y: None,
             limits: crate::limits::Limits::default(),
         }
     }
