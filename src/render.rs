@@ -410,7 +410,12 @@ pub fn draw(o: &DrawOptions) -> Result<Timings> {
     cache.one_shot = true;
     // The plan depends on the file's objects: read it first (once: the render reuses it).
     let started = std::time::Instant::now();
-    let data = cache.get(&o.input)?;
+    let read_options = spec::ReadOptions {
+        crs: o.crs.clone(),
+        x: o.x.clone(),
+        y: o.y.clone(),
+    };
+    let data = cache.get_with(&o.input, &read_options)?;
     let read = started.elapsed();
     if let Some(name) = &o.object {
         // A wrong --object is a wrong argument: say which objects there are.

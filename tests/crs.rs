@@ -247,9 +247,7 @@ fn a_crs_that_cannot_be_used_is_refused_naming_file_and_crs() {
 
 #[test]
 fn screen_coordinates_draw_as_they_are() {
-    // LEAD: once the TopoJSON reader is merged, run this on
-    // registry("us-atlas/states-albers-10m.json") with `object = "states"` as well: the
-    // .json must draw the same as its topo2geo GeoJSON.
+    // us-atlas's states as GeoJSON (topo2geo); the TopoJSON itself is drawn below.
     let input = registry("geojson/us-states-albers-10m.geojson");
     let dir = scratch("crs", "screen");
     let (svg, png) = (dir.join("albers.svg"), dir.join("albers.png"));
@@ -280,6 +278,47 @@ fn screen_coordinates_draw_as_they_are() {
     assert_eq!(grey(160, 488), 0xdd, "Alaska, bottom left");
     assert_eq!(grey(170, 65), 0xdd, "Washington, top left");
     assert_eq!(grey(3, 3), 0xff, "the Pacific, top left");
+}
+
+#[test]
+fn us_atlas_pre_projected_topojson_draws_as_its_geojson_does() {
+    let dir = scratch("crs", "albers-topojson");
+    let draw = |input: &Path, extra: &[&str], out: &Path| {
+        let o = mapfig()
+            .arg("draw")
+            .arg(input)
+            .args(["--crs", "screen", "--size", "975x610"])
+            .args(extra)
+            .arg("-o")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    let (topo, geo) = (dir.join("topo.svg"), dir.join("geo.svg"));
+    draw(
+        &registry("us-atlas/states-albers-10m.json"),
+        &["--object", "states"],
+        &topo,
+    );
+    draw(&registry("geojson/us-states-albers-10m.geojson"), &[], &geo);
+    let (a, b) = (path_data(&topo), path_data(&geo));
+    assert_eq!(a.len(), 51);
+    assert_eq!(
+        a, b,
+        "the TopoJSON and topo2geo's GeoJSON draw the same paths"
+    );
+    // Without a crs the file is refused, saying how to declare it.
+    let o = mapfig()
+        .arg("draw")
+        .arg(registry("us-atlas/states-albers-10m.json"))
+        .arg("-o")
+        .arg(dir.join("no.svg"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("crs = \"screen\""), "{}", stderr(&o));
+    assert!(!dir.join("no.svg").exists());
 }
 
 #[test]

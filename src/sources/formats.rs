@@ -16,7 +16,15 @@ use crate::error::Result;
 /// `.dbf`); a format recognised by a JSON member
 /// (TopoJSON's `"Topology"`) or by its lines (a GeoJSON text sequence) goes before GeoJSON,
 /// which takes any JSON object; a CSV table is claimed by its name and text content.
-pub const READERS: &[&dyn Reader] = &[&Shapefile, &FlatGeobuf, &GeoPackage, &TopoJson, &GeoJsonSeq, &Csv, &GeoJson];
+pub const READERS: &[&dyn Reader] = &[
+    &Shapefile,
+    &FlatGeobuf,
+    &GeoPackage,
+    &TopoJson,
+    &GeoJsonSeq,
+    &Csv,
+    &GeoJson,
+];
 
 /// How many leading bytes a reader is shown to recognise its format.
 pub(crate) const HEAD_BYTES: usize = 4096;

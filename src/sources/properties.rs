@@ -180,9 +180,7 @@ impl Properties {
             Stored::Row { .. } => self
                 .row_value(key)
                 .map(|v| Cow::Owned(v.to_json().into_owned())),
-            Stored::Lazy(row) => row
-                .value(key)
-                .map(|v| Cow::Owned(v.to_json().into_owned())),
+            Stored::Lazy(row) => row.value(key).map(|v| Cow::Owned(v.to_json().into_owned())),
         }
     }
 }
