@@ -130,39 +130,47 @@ fn same_coordinates(a: &mapfig::sources::Feature, b: &mapfig::sources::Feature) 
 }
 
 #[test]
-fn a_projected_crs_is_declared_and_its_coordinates_kept() {
+fn a_projected_crs_is_declared_and_reprojected_as_gdal_s_geojson_of_it_is() {
     let fgb = load("north-america-5070.fgb");
     assert_eq!(fgb.crs.as_deref(), Some("EPSG:5070"));
-    // The GeoJSON ogr2ogr wrote alongside (with a `crs` member), read as plain JSON.
-    let text = std::fs::read_to_string(fixture("north-america-5070.geojson")).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let mut expected: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for f in json["features"].as_array().unwrap() {
-        let name = f["properties"]["name"].as_str().unwrap().to_string();
-        let mut flat = Vec::new();
-        flatten(&f["geometry"]["coordinates"], &mut flat);
-        expected.insert(name, flat);
-    }
-    assert_eq!(expected.len(), fgb.features.len());
-    for f in &fgb.features {
-        use geo::CoordsIter;
-        let name = f.property_text("name").unwrap();
-        let got: Vec<f64> = f
-            .geometry
-            .as_ref()
-            .unwrap()
-            .coords_iter()
-            .flat_map(|c| [c.x, c.y])
-            .collect();
-        let want = &expected[&name];
-        assert_eq!(got.len(), want.len(), "{name}");
-        for (g, w) in got.iter().zip(want) {
-            assert!((g - w).abs() < 1e-6, "{name}: {g} != {w}");
+    // The GeoJSON ogr2ogr wrote alongside, in EPSG:5070 with a legacy `crs` member: both
+    // go through the same CRS step, so they hold the same longitudes and latitudes.
+    let geojson = load("north-america-5070.geojson");
+    let by_name = |d: &mapfig::sources::Dataset| -> BTreeMap<String, Vec<f64>> {
+        d.features
+            .iter()
+            .map(|f| {
+                use geo::CoordsIter;
+                let coords = f
+                    .geometry
+                    .as_ref()
+                    .unwrap()
+                    .coords_iter()
+                    .flat_map(|c| [c.x, c.y])
+                    .collect();
+                (f.property_text("name").unwrap(), coords)
+            })
+            .collect()
+    };
+    let (got, want) = (by_name(&fgb), by_name(&geojson));
+    assert_eq!(got.len(), 18);
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    for (name, g) in &got {
+        let w = &want[name];
+        assert_eq!(g.len(), w.len(), "{name}");
+        for (a, b) in g.iter().zip(w) {
+            assert!((a - b).abs() < 1e-6, "{name}: {a} != {b}");
         }
-        assert!(
-            got.iter().any(|c| c.abs() > 1e5),
-            "{name}: metres, not degrees"
-        );
+        // Degrees now: North America between 180°W and 0°, 0° and 90°N.
+        for xy in g.chunks(2) {
+            assert!(
+                (-180.0..0.0).contains(&xy[0]) && (0.0..90.0).contains(&xy[1]),
+                "{name}: {xy:?}"
+            );
+        }
     }
 }
 

@@ -196,7 +196,7 @@ const DATA_CASES: &[(&str, Expect)] = &[
         "not-geojson.png",
         Fails {
             code: 1,
-            says: &["not-geojson.png: not a text file"],
+            says: &["not-geojson.png: this looks like a PNG image, which mapfig does not read"],
         },
     ),
     (
@@ -305,7 +305,7 @@ const SPEC_CASES: &[(&str, Expect)] = &[
         "spec-source-png.toml",
         Fails {
             code: 1,
-            says: &["not-geojson.png: not a text file"],
+            says: &["not-geojson.png: this looks like a PNG image, which mapfig does not read"],
         },
     ),
     (
