@@ -174,14 +174,6 @@ fn a_projected_crs_is_declared_and_reprojected_as_gdal_s_geojson_of_it_is() {
     }
 }
 
-fn flatten(v: &serde_json::Value, out: &mut Vec<f64>) {
-    match v {
-        serde_json::Value::Number(n) => out.push(n.as_f64().unwrap()),
-        serde_json::Value::Array(a) => a.iter().for_each(|x| flatten(x, out)),
-        _ => {}
-    }
-}
-
 /// Every truncation of a real file is an error naming the file, and no corruption of a
 /// byte panics.
 #[test]

@@ -95,12 +95,10 @@ pub fn unsupported(head: &[u8]) -> Option<&'static str> {
         "multipolygon",
         "geometrycollection",
     ];
-    if wkt.iter().any(|w| {
-        lower.starts_with(w)
-            && lower[w.len()..]
-                .trim_start()
-                .starts_with(['(', 'z', 'm', 'e'])
-    }) {
+    if wkt
+        .iter()
+        .any(|w| lower.starts_with(w) && wkt_body(lower[w.len()..].trim_start()))
+    {
         return Some("WKT geometry text");
     }
     if lower.starts_with('{')
