@@ -210,3 +210,63 @@ fn ndjson_and_flags() {
     assert_eq!(code, Some(1));
     assert!(err.contains("--max-vertices"), "{err}");
 }
+
+/// inspect on the formats with named collections and the binary ones: us-atlas TopoJSON,
+/// a Natural Earth Shapefile, GDAL-written FlatGeobuf and GeoPackage files.
+#[test]
+fn inspect_reads_topojson_shapefile_flatgeobuf_and_geopackage() {
+    let counties = common::registry_data("us-atlas/counties-10m.json");
+    let j = inspect_json(&counties, &[]);
+    assert_eq!(j["format"], "TopoJSON");
+    let names: Vec<&str> = j["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["counties", "states", "nation"], "file order");
+    assert_eq!(j["objects"][0]["features"], 3231);
+    let (code, text, err) = inspect(&counties, &["--object", "states"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(text.contains("MultiPolygon 56"), "{text}");
+
+    let shp = common::registry_data("naturalearth/naturalearth_lowres.shp");
+    let j = inspect_json(&shp, &[]);
+    assert_eq!(
+        (j["format"].as_str(), j["features"].as_u64()),
+        (Some("Shapefile"), Some(177))
+    );
+    let o = &j["objects"][0];
+    assert_eq!(
+        o["geometry_types"],
+        json!([{"type": "Polygon", "count": 148}, {"type": "MultiPolygon", "count": 29}])
+    );
+    assert_eq!(property(&j, "iso_a3")["type"], "text");
+    assert_eq!(property(&j, "pop_est")["type"], "number");
+    assert_eq!(property(&j, "pop_est")["nulls"], 0);
+
+    let fgb = inspect_json(&fixture("north-america-5070.fgb"), &[]);
+    assert_eq!(fgb["format"], "FlatGeobuf");
+    assert_eq!(fgb["crs"], "EPSG:5070");
+    let bbox: Vec<f64> = serde_json::from_value(fgb["objects"][0]["bbox"].clone()).unwrap();
+    assert!(
+        bbox[0] > -180.0 && bbox[2] < 0.0 && bbox[1] > 0.0 && bbox[3] < 90.0,
+        "degrees: {bbox:?}"
+    );
+
+    let gpkg = inspect_json(&fixture("world.gpkg"), &[]);
+    assert_eq!(gpkg["format"], "GeoPackage");
+    let tables: Vec<(&str, u64)> = gpkg["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["name"].as_str().unwrap(), o["features"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(tables, [("cities", 243), ("countries", 103)]);
+    let (code, _, err) = inspect(&fixture("world.gpkg"), &["--object", "rivers"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("\"cities\" (243 features), \"countries\" (103 features)"),
+        "{err}"
+    );
+}

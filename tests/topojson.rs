@@ -113,7 +113,7 @@ fn one_object_is_drawn_with_object() {
     let e = stderr(&o);
     assert!(
         e.contains("\"provinces\"")
-            && e.contains("\"states\" (56 features), \"nation\" (1 features)"),
+            && e.contains("\"states\" (56 features), \"nation\" (1 feature)"),
         "{e}"
     );
     assert!(!dir.join("x.svg").exists());
@@ -252,7 +252,7 @@ fn a_layer_must_name_its_object_in_a_file_of_several() {
     assert!(
         e.contains("holds 3 objects, so the layer must name one with `object = \"name\"`")
             && e.contains(
-                "\"counties\" (3231 features), \"states\" (56 features), \"nation\" (1 features)"
+                "\"counties\" (3231 features), \"states\" (56 features), \"nation\" (1 feature)"
             ),
         "{e}"
     );

@@ -76,7 +76,14 @@ impl Dataset {
         let list = || {
             self.objects
                 .iter()
-                .map(|o| format!("{:?} ({} features)", o.name, o.features.len()))
+                .map(|o| {
+                    let n = o.features.len();
+                    format!(
+                        "{:?} ({n} feature{})",
+                        o.name,
+                        if n == 1 { "" } else { "s" }
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         };

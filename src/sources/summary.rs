@@ -194,7 +194,12 @@ impl Summary {
             .iter()
             .filter_map(|o| {
                 let n = o.name.as_deref()?;
-                Some(format!("{} ({} features)", quoted(n), o.features))
+                Some(format!(
+                    "{} ({} feature{})",
+                    quoted(n),
+                    o.features,
+                    if o.features == 1 { "" } else { "s" }
+                ))
             })
             .collect();
         if !named.is_empty() {
@@ -581,7 +586,7 @@ mod tests {
         assert_eq!(s.objects[1].properties[1].nulls, 1);
         let text = s.to_text();
         assert!(
-            text.contains("collections  \"states\" (1 features), \"nation\" (2 features)\n"),
+            text.contains("collections  \"states\" (1 feature), \"nation\" (2 features)\n"),
             "{text}"
         );
         assert!(
@@ -592,7 +597,7 @@ mod tests {
         assert_eq!(one.objects.len(), 1);
         assert_eq!(one.objects[0].features, 2);
         let e = Summary::of(&data, Some("counties")).unwrap_err();
-        assert!(e.contains("\"states\" (1 features)"), "{e}");
+        assert!(e.contains("\"states\" (1 feature)"), "{e}");
     }
 
     #[test]

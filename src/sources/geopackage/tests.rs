@@ -75,7 +75,7 @@ fn tables_become_objects_with_properties_and_ids() {
     assert_eq!(d.features[2].properties.value("name"), Some(Value::Null));
     let e = d.object_range(None, "layer \"x\"").unwrap_err();
     assert!(
-        e.contains("\"notes\" (1 features), \"places\" (2 features)"),
+        e.contains("\"notes\" (1 feature), \"places\" (2 features)"),
         "{e}"
     );
 }

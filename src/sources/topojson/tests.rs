@@ -68,7 +68,7 @@ fn objects_keep_file_order_and_features_their_ids() {
     assert!(d
         .object_range(None, "layer \"x\"")
         .unwrap_err()
-        .contains("\"squares\" (2 features), \"dots\" (1 features), \"nothing\" (1 features)"));
+        .contains("\"squares\" (2 features), \"dots\" (1 feature), \"nothing\" (1 feature)"));
 }
 
 #[test]
