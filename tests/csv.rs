@@ -12,17 +12,7 @@ use std::path::PathBuf;
 
 /// A file of the registry test data (tests/data/fetch-registry.sh).
 fn registry(file: &str) -> PathBuf {
-    let base = std::env::var_os("MAPFIG_REGISTRY_DATA").map_or_else(
-        || common::root().join("target/registry-data"),
-        PathBuf::from,
-    );
-    let path = base.join(file);
-    assert!(
-        path.is_file(),
-        "{} is missing: run: bash tests/data/fetch-registry.sh",
-        path.display()
-    );
-    path
+    common::registry_data(file)
 }
 
 /// The centres of an SVG's circle markers, in document order.

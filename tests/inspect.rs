@@ -9,17 +9,7 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
 fn registry(file: &str) -> PathBuf {
-    let base = std::env::var_os("MAPFIG_REGISTRY_DATA").map_or_else(
-        || common::root().join("target/registry-data"),
-        PathBuf::from,
-    );
-    let path = base.join(file);
-    assert!(
-        path.is_file(),
-        "{} is missing: run: bash tests/data/fetch-registry.sh",
-        path.display()
-    );
-    path
+    common::registry_data(file)
 }
 
 fn fixture(name: &str) -> PathBuf {

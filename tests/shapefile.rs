@@ -12,16 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// The registry data folder, filled by tests/data/fetch-registry.sh.
 fn registry(file: &str) -> PathBuf {
-    let base = std::env::var_os("MAPFIG_REGISTRY_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/registry-data"));
-    let path = base.join("naturalearth").join(file);
-    assert!(
-        path.exists(),
-        "{} is missing: run: bash tests/data/fetch-registry.sh",
-        path.display()
-    );
-    path
+    common::registry_data(&format!("naturalearth/{file}"))
 }
 
 fn fixture(file: &str) -> PathBuf {
