@@ -12,7 +12,7 @@ use mapfig::{Error, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Render static, annotated maps from GeoJSON to SVG, PNG and PDF.
+/// Render static, annotated maps from GeoJSON, TopoJSON, Shapefiles, FlatGeobuf, GeoPackage or CSV to SVG, PNG and PDF.
 ///
 /// With no arguments, renders every map spec in maps/*.toml into out/.
 #[derive(Parser)]

@@ -1,7 +1,9 @@
-//! Reading geodata: each format is a [`Reader`] (GeoJSON, TopoJSON), chosen by the file's
-//! content; it turns the file's bytes into a [`Dataset`] of plain features (an id,
-//! format-neutral [`Value`] properties, `geo` geometry in lon/lat degrees), checking every
-//! position and ring within the run's [`Limits`]. A [`DataCache`], shared by
+//! Reading geodata: each format is a [`Reader`] (GeoJSON and its text sequences, TopoJSON,
+//! Shapefile, FlatGeobuf, GeoPackage, CSV/TSV), chosen by the file's content
+//! ([`formats`]); it turns the file's bytes into a [`Dataset`] of plain features (an id,
+//! format-neutral [`Value`] properties, `geo` geometry), checking every position and ring
+//! within the run's [`Limits`]; the CRS step ([`crs`]) then brings data in a declared CRS
+//! to longitude/latitude degrees. A [`DataCache`], shared by
 //! every thread of a run, reads each file once.
 
 mod authority;
