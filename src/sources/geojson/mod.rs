@@ -39,28 +39,79 @@ impl Reader for GeoJson {
 
 /// Parses a GeoJSON document; `path` names the file in errors. The vertex limit is
 /// checked after every batch and bounds every coordinate array, so a file over it stops
-/// there.
+/// there. While serde reads the `features` array on this thread, the batches already read
+/// are converted on another ([`Converter`]): reading and converting overlap.
 fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
     // Editors on Windows often start UTF-8 files with a byte-order mark; JSON forbids it.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     check_start(bytes, path)?;
+    let src = Source { path, bytes };
+    let (sink, batches) = std::sync::mpsc::sync_channel(IN_FLIGHT);
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let features = std::thread::scope(|scope| {
+        let converter = std::thread::Builder::new()
+            .spawn_scoped(scope, || Converter::new(src, budget).run(batches, &stopped))
+            .map_err(|e| Error::data(path, "", format!("cannot start a thread: {e}")))?;
+        let mut state = Parse {
+            src,
+            budget,
+            sent: 0,
+            pending: Vec::new(),
+            sink: Some(sink),
+            stopped: &stopped,
+            failure: None,
+        };
+        let read = read_document(&mut state);
+        // Every batch read is sent; closing the channel lets the converter finish.
+        let read = read.and_then(|doc| state.flush().map(|()| doc));
+        state.sink = None;
+        let converted = converter
+            .join()
+            .unwrap_or_else(|_| Err(Error::data(path, "", "converting the features failed")));
+        match (read, converted) {
+            // The converter's error is about a batch read before where the read stopped.
+            (_, Err(e)) | (Err(e), _) => Err(e),
+            (Ok(doc), Ok(features)) => Ok((doc, features)),
+        }
+    });
+    let (doc, features) = features?;
     let mut state = Parse {
-        src: Source { path, bytes },
+        src,
         budget,
-        vertices: 0,
-        features: Vec::new(),
+        sent: 0,
         pending: Vec::new(),
+        sink: None,
+        stopped: &stopped,
         failure: None,
     };
+    let features = match doc {
+        Read::Collection => features,
+        Read::Feature(f) => vec![state.convert_one(0, f)?],
+    };
+    Ok(Dataset::new(path, "GeoJSON", features))
+}
+
+/// What a document turned out to be, once read.
+enum Read<'a> {
+    /// A FeatureCollection: its features went to the converter.
+    Collection,
+    /// A Feature or a bare geometry, not yet converted.
+    Feature(raw::Feature<'a>),
+}
+
+/// Reads the document with serde, sending a FeatureCollection's features to the
+/// converter batch by batch.
+fn read_document<'a>(state: &mut Parse<'a>) -> Result<Read<'a>> {
+    let (path, bytes) = (state.src.path, state.src.bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let doc = raw::DocumentSeed(&mut state)
+    let doc = raw::DocumentSeed(&mut *state)
         .deserialize(&mut de)
         .and_then(|doc| de.end().map(|()| doc));
     let doc = match doc {
         Ok(doc) => doc,
         Err(e) => return Err(state.error(&e, (1, 1))),
     };
-    let features = match doc.kind.as_str() {
+    match doc.kind.as_str() {
         "FeatureCollection" => {
             match doc.features {
                 raw::Features::Streamed => {}
@@ -68,7 +119,7 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
                     let at = offset_in(bytes, text.get());
                     let base = line_column_at(bytes, at);
                     let mut de = serde_json::Deserializer::from_str(text.get());
-                    let seed = raw::FeaturesSeed(&mut state);
+                    let seed = raw::FeaturesSeed(&mut *state);
                     if let Err(e) = seed.deserialize(&mut de) {
                         return Err(state.error(&e, base));
                     }
@@ -81,8 +132,7 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
                     ))
                 }
             }
-            state.flush()?;
-            std::mem::take(&mut state.features)
+            Ok(Read::Collection)
         }
         "Feature" => {
             let Some(geometry) = doc.geometry else {
@@ -92,42 +142,47 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
                     "a Feature needs a \"geometry\" member (null is allowed)",
                 ));
             };
-            let f = raw::Feature {
+            Ok(Read::Feature(raw::Feature {
                 id: doc.id,
                 properties: doc.properties,
                 geometry,
-            };
-            vec![state.convert_one(0, f)?]
+            }))
         }
-        _ => {
-            let f = raw::Feature {
-                id: None,
-                properties: None,
-                geometry: Some(raw::Geometry {
-                    kind: doc.kind.into(),
-                    coordinates: doc.coordinates,
-                    geometries: doc.geometries,
-                }),
-            };
-            vec![state.convert_one(0, f)?]
-        }
-    };
-    Ok(Dataset::new(path, "GeoJSON", features))
+        _ => Ok(Read::Feature(raw::Feature {
+            id: None,
+            properties: None,
+            geometry: Some(raw::Geometry {
+                kind: doc.kind.into(),
+                coordinates: doc.coordinates,
+                geometries: doc.geometries,
+            }),
+        })),
+    }
 }
 
 /// Features converted per parallel batch: big enough to keep every core busy, small
 /// enough that the vertex limit stops a file soon after it is passed.
 const BATCH: usize = 1024;
 
-/// The state of one file's parse, threaded through the serde visitors.
+/// Batches read but not yet converted, at most: reading runs at most this far ahead of
+/// converting (the raw features borrow the file's text, so they are small).
+const IN_FLIGHT: usize = 2;
+
+/// A batch of features read but not converted, each with its index.
+type Batch<'a> = Vec<(usize, raw::Feature<'a>)>;
+
+/// The state of one file's read, threaded through the serde visitors.
 struct Parse<'a> {
     src: Source<'a>,
     budget: Budget,
-    /// Vertices of `features`.
-    vertices: u64,
-    features: Vec<Feature>,
-    /// Features read but not yet converted, with their index.
-    pending: Vec<(usize, raw::Feature<'a>)>,
+    /// Features sent to the converter.
+    sent: usize,
+    /// Features read but not yet sent, with their index.
+    pending: Batch<'a>,
+    /// Where batches go; `None` once the read is over.
+    sink: Option<std::sync::mpsc::SyncSender<Batch<'a>>>,
+    /// Set by the converter when it stops at an error: reading on is pointless.
+    stopped: &'a std::sync::atomic::AtomicBool,
     /// Why the parse stopped, when a visitor stopped it: serde only carries a message.
     failure: Option<Failure>,
 }
@@ -139,18 +194,58 @@ enum Failure {
     /// A member of `features` that is not a Feature: its index and what it is; the place
     /// in the file comes from the serde error.
     NotAFeature(usize, String),
+    /// The converter stopped at an error in a batch read earlier: that error is the one.
+    Converter,
 }
 
-impl<'a> Parse<'a> {
-    /// Converts the pending features in parallel and checks the vertex limit.
-    fn flush(&mut self) -> Result<()> {
-        use geo::CoordsIter;
-        if self.pending.is_empty() {
-            return Ok(());
+/// Converts batches of features in order, in parallel within a batch, and keeps the
+/// file's vertex count within its budget. It stops at the first error.
+struct Converter<'a> {
+    src: Source<'a>,
+    budget: Budget,
+    /// Vertices of `features`.
+    vertices: u64,
+    features: Vec<Feature>,
+}
+
+impl<'a> Converter<'a> {
+    fn new(src: Source<'a>, budget: Budget) -> Self {
+        Converter {
+            src,
+            budget,
+            vertices: 0,
+            features: Vec::new(),
         }
+    }
+
+    /// Converts every batch that arrives until the channel closes; at an error it sets
+    /// `stopped` and passes over the batches still coming.
+    fn run(
+        mut self,
+        batches: std::sync::mpsc::Receiver<Batch<'a>>,
+        stopped: &std::sync::atomic::AtomicBool,
+    ) -> Result<Vec<Feature>> {
+        let mut failed = None;
+        for batch in batches {
+            if failed.is_none() {
+                if let Err(e) = self.convert(batch) {
+                    stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                    failed = Some(e);
+                }
+            }
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(self.features),
+        }
+    }
+
+    /// Converts one batch in parallel and checks the vertex limit.
+    fn convert(&mut self, batch: Batch<'a>) -> Result<()> {
+        use geo::CoordsIter;
         let left = self.budget.left().saturating_sub(self.vertices);
         let (src, budget) = (&self.src, &self.budget);
-        let batch = std::mem::take(&mut self.pending)
+        let batch = batch
             .into_par_iter()
             .map(|(index, f)| feature(index, f, src, left, budget))
             .collect::<Result<Vec<_>>>()?;
@@ -158,23 +253,43 @@ impl<'a> Parse<'a> {
             let n = f.geometry.as_ref().map_or(0, |g| g.coords_count() as u64);
             self.vertices = self.vertices.saturating_add(n);
             if self.vertices > self.budget.left() {
-                return Err(self.over_limit(self.features.len()));
+                return Err(self.budget.exceeded(self.src.path, self.features.len()));
             }
             self.features.push(f);
         }
         Ok(())
     }
+}
 
-    fn convert_one(&mut self, index: usize, f: raw::Feature<'a>) -> Result<Feature> {
-        self.pending.push((index, f));
-        self.flush()?;
-        self.features
-            .pop()
-            .ok_or_else(|| Error::data(self.src.path, "", "no feature was read"))
+impl<'a> Parse<'a> {
+    /// Sends the pending features to the converter; an error when it has stopped.
+    fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.pending);
+        self.sent += batch.len();
+        let sent = match &self.sink {
+            _ if self.stopped.load(std::sync::atomic::Ordering::Relaxed) => false,
+            Some(sink) => sink.send(batch).is_ok(),
+            None => false,
+        };
+        if sent {
+            Ok(())
+        } else {
+            self.failure = Some(Failure::Converter);
+            Err(Error::data(self.src.path, "", "the conversion stopped"))
+        }
     }
 
-    fn over_limit(&self, index: usize) -> Error {
-        self.budget.exceeded(self.src.path, index)
+    /// Converts one feature here, within the file's budget.
+    fn convert_one(&mut self, index: usize, f: raw::Feature<'a>) -> Result<Feature> {
+        let mut converter = Converter::new(self.src, self.budget);
+        converter.convert(vec![(index, f)])?;
+        converter
+            .features
+            .pop()
+            .ok_or_else(|| Error::data(self.src.path, "", "no feature was read"))
     }
 
     /// The error for a failed serde parse: the visitors' own reason when they stopped
@@ -183,6 +298,8 @@ impl<'a> Parse<'a> {
         let (line, column) = shift(base, (e.line(), e.column()));
         match self.failure.take() {
             Some(Failure::Done(err)) => err,
+            // The caller takes the converter's error instead of this one.
+            Some(Failure::Converter) => Error::data(self.src.path, "", "the conversion stopped"),
             Some(Failure::NotAFeature(index, message)) => Error::data(
                 self.src.path,
                 format!("{line}:{column}, feature {index}"),
@@ -216,6 +333,7 @@ fn line_column_at(bytes: &[u8], at: usize) -> (usize, usize) {
 }
 
 /// The file being read, for error places.
+#[derive(Clone, Copy)]
 struct Source<'a> {
     path: &'a Path,
     bytes: &'a [u8],
