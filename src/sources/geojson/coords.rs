@@ -231,6 +231,12 @@ impl Parser<'_> {
             let v = mantissa as f64 / POW10[(-exp) as usize];
             return Ok(if neg { -v } else { v });
         }
+        // 17 to 19 significant digits (a third of real coordinates): one exact division.
+        if !slow && digits <= 19 {
+            if let Some(v) = divide_exactly(mantissa, exp.unsigned_abs()) {
+                return Ok(if neg { -v } else { v });
+            }
+        }
         // A slice at ASCII bytes of the text: no second UTF-8 check.
         let text = self.text.get(start..i).unwrap_or("");
         match text.parse::<f64>() {
@@ -239,6 +245,33 @@ impl Parser<'_> {
             Err(_) => Err((start, "coordinates must be JSON numbers".to_string())),
         }
     }
+}
+
+/// `m / 10^k` correctly rounded (to nearest, ties to even), for `k` in 1..=19: the quotient
+/// of `m` shifted to the top of 128 bits, rounded to 53 bits with the remainder as the
+/// sticky bit, then scaled by a power of two (exact). `None` outside that range.
+fn divide_exactly(m: u64, k: u32) -> Option<f64> {
+    if m == 0 || !(1..=19).contains(&k) {
+        return None;
+    }
+    let d = 10u128.pow(k);
+    let lz = m.leading_zeros();
+    let n = u128::from(m) << (64 + lz);
+    let (q, r) = (n / d, n % d);
+    // q ≥ 2^127 / 10^19 > 2^63: at least 64 bits, so shift ≥ 11.
+    let shift = (128 - q.leading_zeros())
+        .checked_sub(53)
+        .filter(|s| *s > 0)?;
+    let mut mant = u64::try_from(q >> shift).ok()?;
+    let rest = q & ((1u128 << shift) - 1);
+    let half = 1u128 << (shift - 1);
+    if rest > half || (rest == half && (r != 0 || mant & 1 == 1)) {
+        mant += 1;
+    }
+    // 2^e with e = shift - 64 - lz in -115..=8: a normal number.
+    let e = i64::from(shift) - 64 - i64::from(lz);
+    let scale = f64::from_bits(u64::try_from(1023 + e).ok()? << 52);
+    Some(mant as f64 * scale)
 }
 
 /// The value of the eight ASCII digits at `b[i..i + 8]`, if they are eight digits (SWAR,
@@ -307,6 +340,49 @@ mod tests {
         assert_eq!(eight_digits(b"1234567/", 0), None);
         assert_eq!(eight_digits(b"1234567:", 0), None);
         assert_eq!(eight_digits(b"1234567", 0), None);
+    }
+
+    #[test]
+    fn long_mantissas_match_the_standard_parser() {
+        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..200_000 {
+            // 16 to 19 significant digits, the point anywhere among them.
+            let digits = 16 + (next() % 4) as usize;
+            let m = next() % 10_u64.pow(digits as u32 - 1) + 10_u64.pow(digits as u32 - 1);
+            let m = if digits == 19 {
+                next() % 9_000_000_000_000_000_000 + 1_000_000_000_000_000_000
+            } else {
+                m
+            };
+            let text = m.to_string();
+            let point = 1 + (next() as usize % (text.len() - 1));
+            let t = format!("{}.{}", &text[..point], &text[point..]);
+            let c = parse(&format!("[{t}, -{t}]")).unwrap();
+            let want = t.parse::<f64>().unwrap();
+            assert_eq!(c.points[0], [want, -want], "{t}");
+        }
+        // Halfway cases and neighbours: 2^53 + 1 and friends over powers of ten.
+        for m in [
+            9_007_199_254_740_993_u64,
+            9_007_199_254_740_995,
+            18_014_398_509_481_987,
+        ] {
+            for k in 1..=19 {
+                let t = format!("{}", m as f64 / 10f64.powi(k as i32));
+                let exact = divide_exactly(m, k).unwrap();
+                let text = format!("{m}");
+                let padded = format!("{:0>width$}", text, width = k as usize + 1);
+                let (int, frac) = padded.split_at(padded.len() - k as usize);
+                let want = format!("{int}.{frac}").parse::<f64>().unwrap();
+                assert_eq!(exact, want, "{m} / 10^{k} ({t})");
+            }
+        }
     }
 
     #[test]
