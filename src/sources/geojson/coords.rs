@@ -1,13 +1,15 @@
 //! Reading coordinate arrays: a small parser for the one grammar GeoJSON coordinates use
 //! (nested arrays of numbers), several times faster than going through serde per number.
 
+use geo::Coord;
+
 /// Nested coordinate arrays of any depth, flattened: the positions in order, and for
 /// each level of nesting where its arrays end. `depth` 1 is a position, 2 a list of
 /// positions, 3 a list of those (a polygon), 4 a list of polygons; 0 an empty array.
 #[derive(Default, Debug)]
 pub struct Coordinates {
     pub depth: u8,
-    pub points: Vec<[f64; 2]>,
+    pub points: Vec<Coord<f64>>,
     /// `ends[0]`: where each list of positions ends (index into `points`);
     /// `ends[1]`: where each list of lists ends (index into `ends[0]`).
     pub ends: [Vec<usize>; 2],
@@ -137,7 +139,7 @@ impl Parser<'_> {
         if self.c.points.len() >= self.max_points {
             return Err((self.i, TOO_MANY.to_string()));
         }
-        self.c.points.push([x, y]);
+        self.c.points.push(Coord { x, y });
         Ok(1)
     }
 
@@ -315,7 +317,7 @@ mod tests {
             "123456789012345678901234",
         ] {
             let c = parse(&format!("[{t}, 1]")).unwrap();
-            assert_eq!(c.points[0][0], t.parse::<f64>().unwrap(), "{t}");
+            assert_eq!(c.points[0].x, t.parse::<f64>().unwrap(), "{t}");
         }
     }
 
@@ -334,7 +336,7 @@ mod tests {
             let width = 1 + (next() % 20) as usize;
             let t = format!("-{int}.{frac:0width$}");
             let c = parse(&format!("[{t}, 1]")).unwrap();
-            assert_eq!(c.points[0][0], t.parse::<f64>().unwrap(), "{t}");
+            assert_eq!(c.points[0].x, t.parse::<f64>().unwrap(), "{t}");
         }
         assert_eq!(eight_digits(b"12345678", 0), Some(12_345_678));
         assert_eq!(eight_digits(b"1234567/", 0), None);
@@ -365,7 +367,7 @@ mod tests {
             let t = format!("{}.{}", &text[..point], &text[point..]);
             let c = parse(&format!("[{t}, -{t}]")).unwrap();
             let want = t.parse::<f64>().unwrap();
-            assert_eq!(c.points[0], [want, -want], "{t}");
+            assert_eq!([c.points[0].x, c.points[0].y], [want, -want], "{t}");
         }
         // Halfway cases and neighbours: 2^53 + 1 and friends over powers of ten.
         for m in [

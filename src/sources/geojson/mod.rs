@@ -483,16 +483,20 @@ fn json_error(path: &Path, e: &serde_json::Error, (line, column): (usize, usize)
 /// Nesting deeper than this in GeometryCollections is refused (a stack guard).
 const MAX_NESTING: usize = 32;
 
-/// Slices `points` by list ends.
-fn lists<'a>(points: &'a [[f64; 2]], ends: &[usize]) -> Vec<&'a [[f64; 2]]> {
-    let mut start = 0;
-    ends.iter()
-        .map(|&e| {
-            let s = &points[start..e];
-            start = e;
-            s
-        })
-        .collect()
+/// `points` cut at list `ends` into vectors of their own: each list after the first is
+/// split off (copied), the first keeps the parsed vector (no copy), trimmed.
+fn split(mut points: Vec<geo::Coord<f64>>, ends: &[usize]) -> Vec<Vec<geo::Coord<f64>>> {
+    let mut lists = Vec::with_capacity(ends.len());
+    // List k starts where list k - 1 ends: split from the last list back.
+    for &start in ends.iter().rev().skip(1) {
+        lists.push(points.split_off(start.min(points.len())));
+    }
+    if !ends.is_empty() {
+        points.shrink_to_fit();
+        lists.push(points);
+    }
+    lists.reverse();
+    lists
 }
 
 /// How one feature's geometry is read: the checks, the file for error places, and the
@@ -555,30 +559,40 @@ fn convert(g: &raw::Geometry, cv: &Convert, depth: usize) -> Result<Geometry<f64
             ),
         ));
     }
-    let pts = &co.points;
-    Ok(match g.kind.as_ref() {
-        "Point" => Geometry::Point(Point(c.position(pts[0], "")?)),
+    let kind = g.kind.as_ref();
+    let coords::Coordinates { points, ends, .. } = parsed;
+    let [list_ends, polygon_ends] = ends;
+    let at = |p: &geo::Coord<f64>| [p.x, p.y];
+    Ok(match kind {
+        "Point" => {
+            let p = points
+                .first()
+                .ok_or_else(|| c.err("", "a Point needs a position"))?;
+            Geometry::Point(Point(c.position(at(p), "")?))
+        }
         "MultiPoint" => Geometry::MultiPoint(MultiPoint(
-            pts.iter()
-                .enumerate()
-                .map(|(i, p)| c.position(*p, &format!("point {i}")).map(Point))
-                .collect::<Result<_>>()?,
-        )),
-        "LineString" => Geometry::LineString(c.line(pts, "")?),
-        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
-            lists(pts, &co.ends[0])
+            points
                 .iter()
                 .enumerate()
-                .map(|(i, l)| c.line(l, &format!("line {i}")))
+                .map(|(i, p)| c.position(at(p), &format!("point {i}")).map(Point))
                 .collect::<Result<_>>()?,
         )),
-        "Polygon" => Geometry::Polygon(c.polygon(&lists(pts, &co.ends[0]), "")?),
+        "LineString" => Geometry::LineString(c.line_vec(points, "")?),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+            split(points, &list_ends)
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| c.line_vec(l, &format!("line {i}")))
+                .collect::<Result<_>>()?,
+        )),
+        "Polygon" => Geometry::Polygon(c.polygon_vec(split(points, &list_ends), "")?),
         _ => {
-            let rings = lists(pts, &co.ends[0]);
+            let mut rings = split(points, &list_ends).into_iter();
             let mut start = 0;
-            let mut polys = Vec::with_capacity(co.ends[1].len());
-            for (i, &end) in co.ends[1].iter().enumerate() {
-                polys.push(c.polygon(&rings[start..end], &format!("polygon {i}"))?);
+            let mut polys = Vec::with_capacity(polygon_ends.len());
+            for (i, &end) in polygon_ends.iter().enumerate() {
+                let these = rings.by_ref().take(end.saturating_sub(start)).collect();
+                polys.push(c.polygon_vec(these, &format!("polygon {i}"))?);
                 start = end;
             }
             Geometry::MultiPolygon(MultiPolygon(polys))
