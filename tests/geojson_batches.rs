@@ -4,7 +4,8 @@
 //! of two faults, the one reported is the one the batch order meets first (a bad feature in
 //! an earlier batch before a syntax error later on; a syntax error in the same batch first,
 //! as it stops the read before the batch is converted); and the vertex limit stops the read
-//! at the same feature whatever the batches.
+//! at the same feature whatever the batches. Read on a thread of the rayon pool (as a
+//! build reads), where batches are converted as they are read, the results are the same.
 
 use mapfig::limits::Limits;
 use mapfig::sources::{parse, parse_within, Dataset};
@@ -46,6 +47,16 @@ fn read(text: &str) -> mapfig::Result<Dataset> {
     parse(text.as_bytes(), Path::new("batches.geojson"))
 }
 
+/// [`read`] on a thread of a rayon pool, where the reader converts each batch as it is read
+/// (no converter thread: waiting on one there could starve the pool).
+fn read_in_pool(text: &str) -> mapfig::Result<Dataset> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("a pool of two threads");
+    pool.install(|| read(text))
+}
+
 fn kinds() -> impl Strategy<Value = Vec<u8>> {
     (0usize..3 * BATCH).prop_flat_map(|n| prop::collection::vec(any::<u8>(), n))
 }
@@ -58,6 +69,8 @@ proptest! {
         let features: Vec<String> = kinds.iter().enumerate().map(|(i, k)| feature(i, *k, false)).collect();
         let all = read(&collection(&features)).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(all.features.len(), features.len());
+        let in_pool = read_in_pool(&collection(&features)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(format!("{:?}", all.features), format!("{:?}", in_pool.features));
         for (i, (f, text)) in all.features.iter().zip(&features).enumerate() {
             let alone = read(text).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert_eq!(alone.features.len(), 1);
@@ -83,6 +96,8 @@ proptest! {
         let cut = cut.index(n);
         let at = text.find(&format!(r#""id":"f{cut}""#)).expect("each feature has its id");
         let e = read(&text[..at]).expect_err("truncated").to_string();
+        let in_pool = read_in_pool(&text[..at]).expect_err("truncated").to_string();
+        prop_assert_eq!(&e, &in_pool);
         if bad / BATCH < cut / BATCH {
             prop_assert!(e.contains(&named), "bad {} before cut {}: {}", bad, cut, e);
         } else {
@@ -102,6 +117,9 @@ proptest! {
         let limits = Limits { max_vertices: limit, ..Limits::default() };
         let result = parse_within(text.as_bytes(), Path::new("batches.geojson"), &limits, 0);
         let e = result.expect_err("over the limit").to_string();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("a pool");
+        let in_pool = pool.install(|| parse_within(text.as_bytes(), Path::new("batches.geojson"), &limits, 0));
+        prop_assert_eq!(&e, &in_pool.expect_err("over the limit").to_string());
         let stops = limit / 2;
         // `feature 12:` or, when the batch starts with too little left for one line,
         // `feature 12 (id "f12")`; never `feature 123`.

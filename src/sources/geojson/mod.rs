@@ -46,24 +46,53 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     check_start(bytes, path)?;
     let src = Source { path, bytes };
-    let (sink, batches) = std::sync::mpsc::sync_channel(IN_FLIGHT);
     let stopped = std::sync::atomic::AtomicBool::new(false);
-    let features = std::thread::scope(|scope| {
+    // A thread of the pool (a build renders specs in parallel) must not wait on a
+    // converter that needs the pool: with every thread waiting so, none would be left to
+    // convert. There each batch is converted as it is read, on the pool.
+    let (doc, features) = if rayon::current_thread_index().is_some() {
+        read_inline(src, budget, &stopped)?
+    } else {
+        read_overlapped(src, budget, &stopped)?
+    };
+    let features = match doc {
+        Read::Collection => features,
+        Read::Feature(f) => vec![Parse::new(src, budget, &stopped).convert_one(0, f)?],
+    };
+    Ok(Dataset::new(path, "GeoJSON", features))
+}
+
+/// Reads the document, each batch converted as soon as it is read, here.
+fn read_inline<'a>(
+    src: Source<'a>,
+    budget: Budget,
+    stopped: &'a std::sync::atomic::AtomicBool,
+) -> Result<(Read<'a>, Vec<Feature>)> {
+    let mut state = Parse::new(src, budget, stopped);
+    state.inline = Some(Converter::new(src, budget));
+    let doc = read_document(&mut state)?;
+    state.flush_last()?;
+    let features = state.inline.take().map(|c| c.features).unwrap_or_default();
+    Ok((doc, features))
+}
+
+/// Reads the document on this thread while a converter thread converts the batches read.
+fn read_overlapped<'a>(
+    src: Source<'a>,
+    budget: Budget,
+    stopped: &'a std::sync::atomic::AtomicBool,
+) -> Result<(Read<'a>, Vec<Feature>)> {
+    let path = src.path;
+    let (sink, batches) = std::sync::mpsc::sync_channel(IN_FLIGHT);
+    std::thread::scope(|scope| {
         let converter = std::thread::Builder::new()
-            .spawn_scoped(scope, || Converter::new(src, budget).run(batches, &stopped))
+            .spawn_scoped(scope, || Converter::new(src, budget).run(batches, stopped))
             .map_err(|e| Error::data(path, "", format!("cannot start a thread: {e}")))?;
-        let mut state = Parse {
-            src,
-            budget,
-            sent: 0,
-            pending: Vec::new(),
-            sink: Some(sink),
-            stopped: &stopped,
-            failure: None,
-        };
+        let mut state = Parse::new(src, budget, stopped);
+        state.sink = Some(sink);
         let read = read_document(&mut state);
         // Every batch read is sent; closing the channel lets the converter finish.
-        let read = read.and_then(|doc| state.flush().map(|()| doc));
+        let read = read.and_then(|doc| state.flush_last().map(|()| doc));
         state.sink = None;
         let converted = converter
             .join()
@@ -73,22 +102,7 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget) -> Result<Dataset> {
             (_, Err(e)) | (Err(e), _) => Err(e),
             (Ok(doc), Ok(features)) => Ok((doc, features)),
         }
-    });
-    let (doc, features) = features?;
-    let mut state = Parse {
-        src,
-        budget,
-        sent: 0,
-        pending: Vec::new(),
-        sink: None,
-        stopped: &stopped,
-        failure: None,
-    };
-    let features = match doc {
-        Read::Collection => features,
-        Read::Feature(f) => vec![state.convert_one(0, f)?],
-    };
-    Ok(Dataset::new(path, "GeoJSON", features))
+    })
 }
 
 /// What a document turned out to be, once read.
@@ -181,6 +195,8 @@ struct Parse<'a> {
     pending: Batch<'a>,
     /// Where batches go; `None` once the read is over.
     sink: Option<std::sync::mpsc::SyncSender<Batch<'a>>>,
+    /// Converts the batches here instead, when there is no converter thread.
+    inline: Option<Converter<'a>>,
     /// Set by the converter when it stops at an error: reading on is pointless.
     stopped: &'a std::sync::atomic::AtomicBool,
     /// Why the parse stopped, when a visitor stopped it: serde only carries a message.
@@ -262,13 +278,33 @@ impl<'a> Converter<'a> {
 }
 
 impl<'a> Parse<'a> {
-    /// Sends the pending features to the converter; an error when it has stopped.
+    fn new(src: Source<'a>, budget: Budget, stopped: &'a std::sync::atomic::AtomicBool) -> Self {
+        Parse {
+            src,
+            budget,
+            sent: 0,
+            pending: Vec::new(),
+            sink: None,
+            inline: None,
+            stopped,
+            failure: None,
+        }
+    }
+
+    /// Sends the pending features to the converter (or converts them here); an error when
+    /// the conversion has stopped, its reason in `failure`.
     fn flush(&mut self) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
         let batch = std::mem::take(&mut self.pending);
         self.sent += batch.len();
+        if let Some(converter) = &mut self.inline {
+            return converter.convert(batch).map_err(|e| {
+                self.failure = Some(Failure::Done(e));
+                Error::data(self.src.path, "", "the conversion stopped")
+            });
+        }
         let sent = match &self.sink {
             _ if self.stopped.load(std::sync::atomic::Ordering::Relaxed) => false,
             Some(sink) => sink.send(batch).is_ok(),
@@ -280,6 +316,14 @@ impl<'a> Parse<'a> {
             self.failure = Some(Failure::Converter);
             Err(Error::data(self.src.path, "", "the conversion stopped"))
         }
+    }
+
+    /// [`flush`](Self::flush) after the read: the conversion's own error when it stops.
+    fn flush_last(&mut self) -> Result<()> {
+        self.flush().map_err(|e| match self.failure.take() {
+            Some(Failure::Done(real)) => real,
+            _ => e,
+        })
     }
 
     /// Converts one feature here, within the file's budget.
