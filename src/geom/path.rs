@@ -194,7 +194,13 @@ impl PathData {
     pub fn write_svg(&self, out: &mut String) {
         // Written as bytes (only ASCII is ever written) and checked once when copied out:
         // a map's paths hold millions of numbers.
-        let mut text = Vec::with_capacity(self.verbs.len() + self.coords.len() * 8);
+        let mut text = Vec::with_capacity(self.text_len);
+        self.write_bytes(&mut text);
+        out.push_str(std::str::from_utf8(&text).unwrap_or_default());
+    }
+
+    /// The SVG `d` text as bytes.
+    fn write_bytes(&self, text: &mut Vec<u8>) {
         let mut coords = self.coords.iter();
         let mut wide = self.wide.iter();
         for verb in &self.verbs {
@@ -203,19 +209,19 @@ impl PathData {
                 if i > 0 {
                     text.push(b' ');
                 }
-                push_coord_text(&mut text, coords.next(), &mut wide);
+                push_coord_text(text, coords.next(), &mut wide);
                 text.push(b',');
-                push_coord_text(&mut text, coords.next(), &mut wide);
+                push_coord_text(text, coords.next(), &mut wide);
             }
         }
-        out.push_str(std::str::from_utf8(&text).unwrap_or_default());
     }
 
-    /// The SVG `d` text ([`write_svg`](Self::write_svg)) as a string of its own.
+    /// The SVG `d` text ([`write_svg`](Self::write_svg)) as a string of its own, written
+    /// in place (no copy).
     pub fn to_svg(&self) -> String {
-        let mut out = String::with_capacity(self.svg_len());
-        self.write_svg(&mut out);
-        out
+        let mut text = Vec::with_capacity(self.svg_len());
+        self.write_bytes(&mut text);
+        String::from_utf8(text).unwrap_or_default()
     }
 
     /// Bytes of the SVG `d` text, counted as the path was built.
@@ -290,28 +296,39 @@ pub fn push_num(out: &mut Vec<u8>, v: f64) {
     push_hundredths(out, scaled as i64);
 }
 
-/// `n` hundredths as a decimal with two places (`-1234` → `-12.34`).
+/// `n` hundredths as a decimal with two places (`-1234` → `-12.34`), two digits at a time
+/// from a table.
 fn push_hundredths(out: &mut Vec<u8>, n: i64) {
-    let mut n = n;
-    if n < 0 {
-        out.push(b'-');
-        n = -n;
-    }
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let pair = |d: u64| {
+        let at = (d as usize % 100) * 2;
+        [PAIRS[at], PAIRS[at + 1]]
+    };
+    let m = n.unsigned_abs();
     let mut digits = [0u8; 24];
-    let mut i = digits.len();
-    let frac = (n % 100) as u8;
-    digits[i - 1] = b'0' + frac % 10;
-    digits[i - 2] = b'0' + frac / 10;
-    digits[i - 3] = b'.';
-    i -= 3;
-    let mut int = n / 100;
-    loop {
+    let mut i = digits.len() - 3;
+    let [a, b] = pair(m % 100);
+    digits[i..].copy_from_slice(&[b'.', a, b]);
+    let mut int = m / 100;
+    while int >= 100 {
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&pair(int % 100));
+        int /= 100;
+    }
+    if int >= 10 {
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&pair(int));
+    } else {
         i -= 1;
-        digits[i] = b'0' + (int % 10) as u8;
-        int /= 10;
-        if int == 0 {
-            break;
-        }
+        digits[i] = b'0' + int as u8;
+    }
+    if n < 0 {
+        i -= 1;
+        digits[i] = b'-';
     }
     out.extend_from_slice(&digits[i..]);
 }

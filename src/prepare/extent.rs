@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::geom::Bounds;
 use crate::spec::{Extent, Layer, Spec};
 use geo::BoundingRect;
+use rayon::prelude::*;
 
 /// The map's lon/lat extent `[west, south, east, north]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,15 +41,24 @@ pub fn lon_lat_extent(spec: &Spec, layers: &[SelectedLayer]) -> Result<LonLatExt
     let bbox = match &spec.extent {
         Extent::BBox(b) => *b,
         Extent::Fit { .. } => {
+            // One pass over the coordinates, feature by feature in parallel: the box round
+            // each part of each geometry; the whole box is the box round the parts.
+            let geometries: Vec<&geo::Geometry<f64>> = fitted()
+                .flat_map(|ld| ld.source_features().filter_map(|f| f.geometry.as_ref()))
+                .collect();
+            let parts: Vec<Vec<[f64; 4]>> = geometries
+                .par_iter()
+                .map(|g| {
+                    let mut rects = Vec::new();
+                    part_rects(g, &mut rects);
+                    rects
+                })
+                .collect();
             let mut b = Bounds::default();
-            let mut spans = Vec::new();
-            for g in
-                fitted().flat_map(|ld| ld.source_features().filter_map(|f| f.geometry.as_ref()))
-            {
-                if let Some(r) = g.bounding_rect() {
-                    b.merge([r.min().x, r.min().y, r.max().x, r.max().y]);
-                }
-                part_longitudes(g, &mut spans);
+            let mut spans = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+            for r in parts.iter().flatten() {
+                b.merge(*r);
+                spans.push([r[0], r[2]]);
             }
             // Data on both sides of ±180 (Fiji, Chukotka) is centred on the antimeridian.
             let b = b.get().map(
@@ -86,20 +96,21 @@ pub fn lon_lat_extent(spec: &Spec, layers: &[SelectedLayer]) -> Result<LonLatExt
     })
 }
 
-/// The longitude span of each part of `g` (each polygon, line or point of a multi-geometry),
-/// for finding the narrowest arc of longitude that holds the data.
-fn part_longitudes(g: &geo::Geometry<f64>, out: &mut Vec<[f64; 2]>) {
+/// The box `[west, south, east, north]` round each part of `g` (each polygon's exterior,
+/// line or point of a multi-geometry), for the extent and for finding the narrowest arc
+/// of longitude that holds the data.
+fn part_rects(g: &geo::Geometry<f64>, out: &mut Vec<[f64; 4]>) {
     use geo::Geometry as G;
     let mut push = |r: Option<geo::Rect<f64>>| {
         if let Some(r) = r {
-            out.push([r.min().x, r.max().x]);
+            out.push([r.min().x, r.min().y, r.max().x, r.max().y]);
         }
     };
     match g {
         G::MultiPolygon(mp) => mp.0.iter().for_each(|p| push(p.bounding_rect())),
         G::MultiLineString(ml) => ml.0.iter().for_each(|l| push(l.bounding_rect())),
         G::MultiPoint(mp) => mp.0.iter().for_each(|p| push(Some(p.bounding_rect()))),
-        G::GeometryCollection(gc) => gc.0.iter().for_each(|g| part_longitudes(g, out)),
+        G::GeometryCollection(gc) => gc.0.iter().for_each(|g| part_rects(g, out)),
         other => push(other.bounding_rect()),
     }
 }

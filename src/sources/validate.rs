@@ -9,6 +9,11 @@ use crate::error::{Error, Result};
 use geo::{Coord, LineString, Polygon};
 use std::path::Path;
 
+/// Positions as `geo` coordinates.
+fn coords_of(ps: &[[f64; 2]]) -> Vec<Coord<f64>> {
+    ps.iter().map(|&[x, y]| Coord { x, y }).collect()
+}
+
 /// The checks, for one feature: errors name the file and the feature.
 pub struct Validator<'a> {
     pub path: &'a Path,
@@ -53,7 +58,21 @@ impl Validator<'_> {
         })
     }
 
+    // The slice forms are for readers that hold positions as slices (the GeoJSON reader
+    // uses the `_vec` forms, which keep its vectors); the same checks, in the same order.
+    #[allow(dead_code)]
     pub fn line(&self, ps: &[[f64; 2]], sub: &str) -> Result<LineString<f64>> {
+        self.line_vec(coords_of(ps), sub)
+    }
+
+    #[allow(dead_code)]
+    pub fn ring(&self, ps: &[[f64; 2]], sub: &str) -> Result<LineString<f64>> {
+        self.ring_vec(coords_of(ps), sub)
+    }
+
+    /// [`line`](Self::line) for positions in a vector of their own: checked and clamped
+    /// in place, the vector kept (no copy).
+    pub fn line_vec(&self, mut ps: Vec<Coord<f64>>, sub: &str) -> Result<LineString<f64>> {
         if ps.len() < 2 {
             return Err(self.err(
                 sub,
@@ -63,44 +82,51 @@ impl Validator<'_> {
                 ),
             ));
         }
-        Ok(LineString(
-            ps.iter()
-                .map(|p| self.position(*p, sub))
-                .collect::<Result<_>>()?,
-        ))
+        for c in ps.iter_mut() {
+            *c = self.position([c.x, c.y], sub)?;
+        }
+        Ok(LineString(ps))
     }
 
-    pub fn ring(&self, ps: &[[f64; 2]], sub: &str) -> Result<LineString<f64>> {
+    /// [`ring`](Self::ring) for positions in a vector of their own (no copy).
+    pub fn ring_vec(&self, ps: Vec<Coord<f64>>, sub: &str) -> Result<LineString<f64>> {
         if ps.len() < 4 {
             return Err(self.err(
                 sub,
                 format!("a polygon ring needs at least 4 positions (a closed triangle), this one has {}", ps.len()),
             ));
         }
-        if ps.first() != ps.last() {
+        let at = |c: Option<&Coord<f64>>| c.map(|c| [c.x, c.y]);
+        if at(ps.first()) != at(ps.last()) {
             return Err(self.err(
                 sub,
                 "ring is not closed: its first and last positions differ (RFC 7946 §3.1.6)",
             ));
         }
-        self.line(ps, sub)
+        self.line_vec(ps, sub)
     }
 
-    /// A polygon from its rings, the exterior first.
-    pub fn polygon(&self, rings: &[&[[f64; 2]]], sub: &str) -> Result<Polygon<f64>> {
+    /// [`polygon`](Self::polygon) for rings in vectors of their own (no copy).
+    pub fn polygon_vec(&self, rings: Vec<Vec<Coord<f64>>>, sub: &str) -> Result<Polygon<f64>> {
         if rings.is_empty() {
             return Err(self.err(sub, "polygon has no rings"));
         }
         let mut out = Vec::with_capacity(rings.len());
-        for (i, r) in rings.iter().enumerate() {
+        for (i, r) in rings.into_iter().enumerate() {
             let s = if sub.is_empty() {
                 format!("ring {i}")
             } else {
                 format!("{sub}, ring {i}")
             };
-            out.push(self.ring(r, &s)?);
+            out.push(self.ring_vec(r, &s)?);
         }
         let exterior = out.remove(0);
         Ok(Polygon::new(exterior, out))
+    }
+
+    /// A polygon from its rings, the exterior first.
+    #[allow(dead_code)]
+    pub fn polygon(&self, rings: &[&[[f64; 2]]], sub: &str) -> Result<Polygon<f64>> {
+        self.polygon_vec(rings.iter().map(|r| coords_of(r)).collect(), sub)
     }
 }

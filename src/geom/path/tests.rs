@@ -174,3 +174,54 @@ fn coordinates_read_as_the_svg_text_reads() {
         same_f32(v);
     }
 }
+
+/// The digit-at-a-time writer `push_hundredths` replaced, as the reference.
+fn hundredths_one_digit_at_a_time(n: i64) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut n = n;
+    if n < 0 {
+        out.push(b'-');
+        n = -n;
+    }
+    let mut digits = [0u8; 24];
+    let mut i = digits.len();
+    let frac = (n % 100) as u8;
+    digits[i - 1] = b'0' + frac % 10;
+    digits[i - 2] = b'0' + frac / 10;
+    digits[i - 3] = b'.';
+    i -= 3;
+    let mut int = n / 100;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+    out
+}
+
+#[test]
+fn hundredths_are_written_as_one_digit_at_a_time() {
+    let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+    let mut values: Vec<i64> = (-100_000..100_000).collect();
+    values.extend([
+        i64::from(i32::MAX),
+        i64::from(i32::MIN) + 1,
+        9_000_000_000_000_000,
+    ]);
+    for _ in 0..100_000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        values.push((seed % 20_000_000_000) as i64 - 10_000_000_000);
+    }
+    for n in values {
+        let mut out = Vec::new();
+        push_hundredths(&mut out, n);
+        assert_eq!(out, hundredths_one_digit_at_a_time(n), "{n}");
+        assert_eq!(out.len(), hundredths_len(n), "{n}");
+    }
+}

@@ -43,7 +43,8 @@ impl Reader for GeoJson {
 
 /// Parses a GeoJSON document; `path` names the file in errors. The vertex limit is
 /// checked after every batch and bounds every coordinate array, so a file over it stops
-/// there.
+/// there. While serde reads the `features` array on this thread, the batches already read
+/// are converted on another ([`Converter`]): reading and converting overlap.
 fn parse(bytes: &[u8], path: &Path, budget: Budget, layer_crs: bool) -> Result<Dataset> {
     // Editors on Windows often start UTF-8 files with a byte-order mark; JSON forbids it.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -53,27 +54,101 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget, layer_crs: bool) -> Result<D
     // file that holds the text `"crs"` anywhere is read that way from the start; one fast
     // scan costs far less than a second parse.
     let planar = layer_crs || memchr::memmem::find(bytes, b"\"crs\"").is_some();
-    let mut state = Parse {
-        src: Source {
-            path,
-            bytes,
-            planar,
-        },
-        budget,
-        vertices: 0,
-        features: Vec::new(),
-        pending: Vec::new(),
-        failure: None,
+    let src = Source {
+        path,
+        bytes,
+        planar,
     };
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    // A thread of the pool (a build renders specs in parallel) must not wait on a
+    // converter that needs the pool: with every thread waiting so, none would be left to
+    // convert. There each batch is converted as it is read, on the pool.
+    let ((doc, crs), features) = if rayon::current_thread_index().is_some() {
+        read_inline(src, budget, &stopped)?
+    } else {
+        read_overlapped(src, budget, &stopped)?
+    };
+    let features = match doc {
+        Read::Collection => features,
+        Read::Feature(f) => vec![Parse::new(src, budget, &stopped).convert_one(0, f)?],
+    };
+    let mut data = Dataset::new(path, "GeoJSON", features);
+    data.crs = crs.map(|c| legacy_crs(c, path)).transpose()?;
+    if planar && data.crs.is_none() && !layer_crs {
+        // "crs" was only text somewhere (a property): the positions still need their check.
+        super::crs::check_lon_lat(&mut data)?;
+    }
+    Ok(data)
+}
+
+/// A document once read: what it was, and its legacy `crs` member.
+type Doc<'a> = (Read<'a>, Option<&'a serde_json::value::RawValue>);
+
+/// Reads the document, each batch converted as soon as it is read, here.
+fn read_inline<'a>(
+    src: Source<'a>,
+    budget: Budget,
+    stopped: &'a std::sync::atomic::AtomicBool,
+) -> Result<(Doc<'a>, Vec<Feature>)> {
+    let mut state = Parse::new(src, budget, stopped);
+    state.inline = Some(Converter::new(src, budget));
+    let doc = read_document(&mut state)?;
+    state.flush_last()?;
+    let features = state.inline.take().map(|c| c.features).unwrap_or_default();
+    Ok((doc, features))
+}
+
+/// Reads the document on this thread while a converter thread converts the batches read.
+fn read_overlapped<'a>(
+    src: Source<'a>,
+    budget: Budget,
+    stopped: &'a std::sync::atomic::AtomicBool,
+) -> Result<(Doc<'a>, Vec<Feature>)> {
+    let path = src.path;
+    let (sink, batches) = std::sync::mpsc::sync_channel(IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let converter = std::thread::Builder::new()
+            .spawn_scoped(scope, || Converter::new(src, budget).run(batches, stopped))
+            .map_err(|e| Error::data(path, "", format!("cannot start a thread: {e}")))?;
+        let mut state = Parse::new(src, budget, stopped);
+        state.sink = Some(sink);
+        let read = read_document(&mut state);
+        // Every batch read is sent; closing the channel lets the converter finish.
+        let read = read.and_then(|doc| state.flush_last().map(|()| doc));
+        state.sink = None;
+        let converted = converter
+            .join()
+            .unwrap_or_else(|_| Err(Error::data(path, "", "converting the features failed")));
+        match (read, converted) {
+            // The converter's error is about a batch read before where the read stopped.
+            (_, Err(e)) | (Err(e), _) => Err(e),
+            (Ok(doc), Ok(features)) => Ok((doc, features)),
+        }
+    })
+}
+
+/// What a document turned out to be, once read.
+enum Read<'a> {
+    /// A FeatureCollection: its features went to the converter.
+    Collection,
+    /// A Feature or a bare geometry, not yet converted.
+    Feature(raw::Feature<'a>),
+}
+
+/// Reads the document with serde, sending a FeatureCollection's features to the
+/// converter batch by batch.
+fn read_document<'a>(state: &mut Parse<'a>) -> Result<Doc<'a>> {
+    let (path, bytes) = (state.src.path, state.src.bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let doc = raw::DocumentSeed(&mut state)
+    let doc = raw::DocumentSeed(&mut *state)
         .deserialize(&mut de)
         .and_then(|doc| de.end().map(|()| doc));
     let doc = match doc {
         Ok(doc) => doc,
         Err(e) => return Err(state.error(&e, (1, 1))),
     };
-    let features = match doc.kind.as_str() {
+    let crs = doc.crs;
+    let read = match doc.kind.as_str() {
         "FeatureCollection" => {
             match doc.features {
                 raw::Features::Streamed => {}
@@ -81,7 +156,7 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget, layer_crs: bool) -> Result<D
                     let at = offset_in(bytes, text.get());
                     let base = line_column_at(bytes, at);
                     let mut de = serde_json::Deserializer::from_str(text.get());
-                    let seed = raw::FeaturesSeed(&mut state);
+                    let seed = raw::FeaturesSeed(&mut *state);
                     if let Err(e) = seed.deserialize(&mut de) {
                         return Err(state.error(&e, base));
                     }
@@ -94,8 +169,7 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget, layer_crs: bool) -> Result<D
                     ))
                 }
             }
-            state.flush()?;
-            std::mem::take(&mut state.features)
+            Read::Collection
         }
         "Feature" => {
             let Some(geometry) = doc.geometry else {
@@ -105,33 +179,23 @@ fn parse(bytes: &[u8], path: &Path, budget: Budget, layer_crs: bool) -> Result<D
                     "a Feature needs a \"geometry\" member (null is allowed)",
                 ));
             };
-            let f = raw::Feature {
+            Read::Feature(raw::Feature {
                 id: doc.id,
                 properties: doc.properties,
                 geometry,
-            };
-            vec![state.convert_one(0, f)?]
+            })
         }
-        _ => {
-            let f = raw::Feature {
-                id: None,
-                properties: None,
-                geometry: Some(raw::Geometry {
-                    kind: doc.kind.into(),
-                    coordinates: doc.coordinates,
-                    geometries: doc.geometries,
-                }),
-            };
-            vec![state.convert_one(0, f)?]
-        }
+        _ => Read::Feature(raw::Feature {
+            id: None,
+            properties: None,
+            geometry: Some(raw::Geometry {
+                kind: doc.kind.into(),
+                coordinates: doc.coordinates,
+                geometries: doc.geometries,
+            }),
+        }),
     };
-    let mut data = Dataset::new(path, "GeoJSON", features);
-    data.crs = doc.crs.map(|c| legacy_crs(c, path)).transpose()?;
-    if planar && data.crs.is_none() && !layer_crs {
-        // "crs" was only text somewhere (a property): the positions still need their check.
-        super::crs::check_lon_lat(&mut data)?;
-    }
-    Ok(data)
+    Ok((read, crs))
 }
 
 /// The CRS a legacy (2008) GeoJSON `crs` member names: `{"type": "name", "properties":
@@ -160,15 +224,27 @@ fn legacy_crs(member: &serde_json::value::RawValue, path: &Path) -> Result<Strin
 /// enough that the vertex limit stops a file soon after it is passed.
 const BATCH: usize = 1024;
 
-/// The state of one file's parse, threaded through the serde visitors.
+/// Batches read but not yet converted, at most: reading runs at most this far ahead of
+/// converting (the raw features borrow the file's text, so they are small).
+const IN_FLIGHT: usize = 2;
+
+/// A batch of features read but not converted, each with its index.
+type Batch<'a> = Vec<(usize, raw::Feature<'a>)>;
+
+/// The state of one file's read, threaded through the serde visitors.
 struct Parse<'a> {
     src: Source<'a>,
     budget: Budget,
-    /// Vertices of `features`.
-    vertices: u64,
-    features: Vec<Feature>,
-    /// Features read but not yet converted, with their index.
-    pending: Vec<(usize, raw::Feature<'a>)>,
+    /// Features sent to the converter.
+    sent: usize,
+    /// Features read but not yet sent, with their index.
+    pending: Batch<'a>,
+    /// Where batches go; `None` once the read is over.
+    sink: Option<std::sync::mpsc::SyncSender<Batch<'a>>>,
+    /// Converts the batches here instead, when there is no converter thread.
+    inline: Option<Converter<'a>>,
+    /// Set by the converter when it stops at an error: reading on is pointless.
+    stopped: &'a std::sync::atomic::AtomicBool,
     /// Why the parse stopped, when a visitor stopped it: serde only carries a message.
     failure: Option<Failure>,
 }
@@ -180,18 +256,58 @@ enum Failure {
     /// A member of `features` that is not a Feature: its index and what it is; the place
     /// in the file comes from the serde error.
     NotAFeature(usize, String),
+    /// The converter stopped at an error in a batch read earlier: that error is the one.
+    Converter,
 }
 
-impl<'a> Parse<'a> {
-    /// Converts the pending features in parallel and checks the vertex limit.
-    fn flush(&mut self) -> Result<()> {
-        use geo::CoordsIter;
-        if self.pending.is_empty() {
-            return Ok(());
+/// Converts batches of features in order, in parallel within a batch, and keeps the
+/// file's vertex count within its budget. It stops at the first error.
+struct Converter<'a> {
+    src: Source<'a>,
+    budget: Budget,
+    /// Vertices of `features`.
+    vertices: u64,
+    features: Vec<Feature>,
+}
+
+impl<'a> Converter<'a> {
+    fn new(src: Source<'a>, budget: Budget) -> Self {
+        Converter {
+            src,
+            budget,
+            vertices: 0,
+            features: Vec::new(),
         }
+    }
+
+    /// Converts every batch that arrives until the channel closes; at an error it sets
+    /// `stopped` and passes over the batches still coming.
+    fn run(
+        mut self,
+        batches: std::sync::mpsc::Receiver<Batch<'a>>,
+        stopped: &std::sync::atomic::AtomicBool,
+    ) -> Result<Vec<Feature>> {
+        let mut failed = None;
+        for batch in batches {
+            if failed.is_none() {
+                if let Err(e) = self.convert(batch) {
+                    stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                    failed = Some(e);
+                }
+            }
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(self.features),
+        }
+    }
+
+    /// Converts one batch in parallel and checks the vertex limit.
+    fn convert(&mut self, batch: Batch<'a>) -> Result<()> {
+        use geo::CoordsIter;
         let left = self.budget.left().saturating_sub(self.vertices);
         let (src, budget) = (&self.src, &self.budget);
-        let batch = std::mem::take(&mut self.pending)
+        let batch = batch
             .into_par_iter()
             .map(|(index, f)| feature(index, f, src, left, budget))
             .collect::<Result<Vec<_>>>()?;
@@ -199,23 +315,71 @@ impl<'a> Parse<'a> {
             let n = f.geometry.as_ref().map_or(0, |g| g.coords_count() as u64);
             self.vertices = self.vertices.saturating_add(n);
             if self.vertices > self.budget.left() {
-                return Err(self.over_limit(self.features.len()));
+                return Err(self.budget.exceeded(self.src.path, self.features.len()));
             }
             self.features.push(f);
         }
         Ok(())
     }
+}
 
-    fn convert_one(&mut self, index: usize, f: raw::Feature<'a>) -> Result<Feature> {
-        self.pending.push((index, f));
-        self.flush()?;
-        self.features
-            .pop()
-            .ok_or_else(|| Error::data(self.src.path, "", "no feature was read"))
+impl<'a> Parse<'a> {
+    fn new(src: Source<'a>, budget: Budget, stopped: &'a std::sync::atomic::AtomicBool) -> Self {
+        Parse {
+            src,
+            budget,
+            sent: 0,
+            pending: Vec::new(),
+            sink: None,
+            inline: None,
+            stopped,
+            failure: None,
+        }
     }
 
-    fn over_limit(&self, index: usize) -> Error {
-        self.budget.exceeded(self.src.path, index)
+    /// Sends the pending features to the converter (or converts them here); an error when
+    /// the conversion has stopped, its reason in `failure`.
+    fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.pending);
+        self.sent += batch.len();
+        if let Some(converter) = &mut self.inline {
+            return converter.convert(batch).map_err(|e| {
+                self.failure = Some(Failure::Done(e));
+                Error::data(self.src.path, "", "the conversion stopped")
+            });
+        }
+        let sent = match &self.sink {
+            _ if self.stopped.load(std::sync::atomic::Ordering::Relaxed) => false,
+            Some(sink) => sink.send(batch).is_ok(),
+            None => false,
+        };
+        if sent {
+            Ok(())
+        } else {
+            self.failure = Some(Failure::Converter);
+            Err(Error::data(self.src.path, "", "the conversion stopped"))
+        }
+    }
+
+    /// [`flush`](Self::flush) after the read: the conversion's own error when it stops.
+    fn flush_last(&mut self) -> Result<()> {
+        self.flush().map_err(|e| match self.failure.take() {
+            Some(Failure::Done(real)) => real,
+            _ => e,
+        })
+    }
+
+    /// Converts one feature here, within the file's budget.
+    fn convert_one(&mut self, index: usize, f: raw::Feature<'a>) -> Result<Feature> {
+        let mut converter = Converter::new(self.src, self.budget);
+        converter.convert(vec![(index, f)])?;
+        converter
+            .features
+            .pop()
+            .ok_or_else(|| Error::data(self.src.path, "", "no feature was read"))
     }
 
     /// The error for a failed serde parse: the visitors' own reason when they stopped
@@ -224,6 +388,8 @@ impl<'a> Parse<'a> {
         let (line, column) = shift(base, (e.line(), e.column()));
         match self.failure.take() {
             Some(Failure::Done(err)) => err,
+            // The caller takes the converter's error instead of this one.
+            Some(Failure::Converter) => Error::data(self.src.path, "", "the conversion stopped"),
             Some(Failure::NotAFeature(index, message)) => Error::data(
                 self.src.path,
                 format!("{line}:{column}, feature {index}"),
@@ -257,6 +423,7 @@ fn line_column_at(bytes: &[u8], at: usize) -> (usize, usize) {
 }
 
 /// The file being read, for error places.
+#[derive(Clone, Copy)]
 struct Source<'a> {
     path: &'a Path,
     bytes: &'a [u8],
@@ -408,16 +575,20 @@ fn json_error(path: &Path, e: &serde_json::Error, (line, column): (usize, usize)
 /// Nesting deeper than this in GeometryCollections is refused (a stack guard).
 const MAX_NESTING: usize = 32;
 
-/// Slices `points` by list ends.
-fn lists<'a>(points: &'a [[f64; 2]], ends: &[usize]) -> Vec<&'a [[f64; 2]]> {
-    let mut start = 0;
-    ends.iter()
-        .map(|&e| {
-            let s = &points[start..e];
-            start = e;
-            s
-        })
-        .collect()
+/// `points` cut at list `ends` into vectors of their own: each list after the first is
+/// split off (copied), the first keeps the parsed vector (no copy), trimmed.
+fn split(mut points: Vec<geo::Coord<f64>>, ends: &[usize]) -> Vec<Vec<geo::Coord<f64>>> {
+    let mut lists = Vec::with_capacity(ends.len());
+    // List k starts where list k - 1 ends: split from the last list back.
+    for &start in ends.iter().rev().skip(1) {
+        lists.push(points.split_off(start.min(points.len())));
+    }
+    if !ends.is_empty() {
+        points.shrink_to_fit();
+        lists.push(points);
+    }
+    lists.reverse();
+    lists
 }
 
 /// How one feature's geometry is read: the checks, the file for error places, and the
@@ -480,30 +651,40 @@ fn convert(g: &raw::Geometry, cv: &Convert, depth: usize) -> Result<Geometry<f64
             ),
         ));
     }
-    let pts = &co.points;
-    Ok(match g.kind.as_ref() {
-        "Point" => Geometry::Point(Point(c.position(pts[0], "")?)),
+    let kind = g.kind.as_ref();
+    let coords::Coordinates { points, ends, .. } = parsed;
+    let [list_ends, polygon_ends] = ends;
+    let at = |p: &geo::Coord<f64>| [p.x, p.y];
+    Ok(match kind {
+        "Point" => {
+            let p = points
+                .first()
+                .ok_or_else(|| c.err("", "a Point needs a position"))?;
+            Geometry::Point(Point(c.position(at(p), "")?))
+        }
         "MultiPoint" => Geometry::MultiPoint(MultiPoint(
-            pts.iter()
-                .enumerate()
-                .map(|(i, p)| c.position(*p, &format!("point {i}")).map(Point))
-                .collect::<Result<_>>()?,
-        )),
-        "LineString" => Geometry::LineString(c.line(pts, "")?),
-        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
-            lists(pts, &co.ends[0])
+            points
                 .iter()
                 .enumerate()
-                .map(|(i, l)| c.line(l, &format!("line {i}")))
+                .map(|(i, p)| c.position(at(p), &format!("point {i}")).map(Point))
                 .collect::<Result<_>>()?,
         )),
-        "Polygon" => Geometry::Polygon(c.polygon(&lists(pts, &co.ends[0]), "")?),
+        "LineString" => Geometry::LineString(c.line_vec(points, "")?),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+            split(points, &list_ends)
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| c.line_vec(l, &format!("line {i}")))
+                .collect::<Result<_>>()?,
+        )),
+        "Polygon" => Geometry::Polygon(c.polygon_vec(split(points, &list_ends), "")?),
         _ => {
-            let rings = lists(pts, &co.ends[0]);
+            let mut rings = split(points, &list_ends).into_iter();
             let mut start = 0;
-            let mut polys = Vec::with_capacity(co.ends[1].len());
-            for (i, &end) in co.ends[1].iter().enumerate() {
-                polys.push(c.polygon(&rings[start..end], &format!("polygon {i}"))?);
+            let mut polys = Vec::with_capacity(polygon_ends.len());
+            for (i, &end) in polygon_ends.iter().enumerate() {
+                let these = rings.by_ref().take(end.saturating_sub(start)).collect();
+                polys.push(c.polygon_vec(these, &format!("polygon {i}"))?);
                 start = end;
             }
             Geometry::MultiPolygon(MultiPolygon(polys))

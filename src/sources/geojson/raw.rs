@@ -317,7 +317,7 @@ impl<'a> Visitor<'a> for FeaturesSeed<'_, 'a> {
 
     fn visit_seq<S: SeqAccess<'a>>(self, mut seq: S) -> Result<(), S::Error> {
         let state = self.0;
-        let mut index = state.pending.len() + state.features.len();
+        let mut index = state.pending.len() + state.sent;
         loop {
             let seed = FeatureSeed {
                 index,
@@ -327,11 +327,8 @@ impl<'a> Visitor<'a> for FeaturesSeed<'_, 'a> {
                 return Ok(());
             };
             state.pending.push((index, f));
-            if state.pending.len() >= BATCH {
-                if let Err(e) = state.flush() {
-                    state.failure = Some(Failure::Done(e));
-                    return Err(S::Error::custom("stopped"));
-                }
+            if state.pending.len() >= BATCH && state.flush().is_err() {
+                return Err(S::Error::custom("stopped"));
             }
             index += 1;
         }
