@@ -178,3 +178,27 @@ impl Feature {
             })
     }
 }
+
+/// A JSON feature's id (GeoJSON's and TopoJSON's rule): the `id` member as text (a string,
+/// or a number as written), else a property `id`, else the feature's `index` in the file.
+/// `raw` is the member's JSON text; an id of another type is an error (the message).
+pub(crate) fn json_feature_id(
+    raw: Option<&str>,
+    properties: &Properties,
+    index: usize,
+) -> std::result::Result<String, String> {
+    match raw {
+        Some(t) if t.starts_with('"') => {
+            serde_json::from_str::<String>(t).map_err(|e| format!("bad \"id\": {e}"))
+        }
+        Some(t) if exact::is_number(t) => Ok(t.to_string()),
+        Some("null") | None => Ok(match properties.member_json("id").as_deref() {
+            Some(t) if t.starts_with('"') => {
+                serde_json::from_str::<String>(t).unwrap_or_else(|_| index.to_string())
+            }
+            Some(t) if exact::is_number(t) => t.to_string(),
+            _ => index.to_string(),
+        }),
+        Some(_) => Err("\"id\" must be a string or a number".into()),
+    }
+}

@@ -10,7 +10,6 @@ mod seq;
 pub use seq::GeoJsonSeq;
 
 use super::dataset::{Dataset, Feature};
-use super::exact;
 use super::properties::Properties;
 use super::reader::{Budget, Input, Reader};
 use super::validate::Validator;
@@ -499,26 +498,8 @@ fn feature(
             ))
         }
     };
-    let id = match f.id.map(|v| v.get()) {
-        Some(t) if t.starts_with('"') => serde_json::from_str::<String>(t).map_err(|e| {
-            Error::data(path, format!("feature {index}"), format!("bad \"id\": {e}"))
-        })?,
-        Some(t) if exact::is_number(t) => t.to_string(),
-        Some("null") | None => match properties.member_json("id").as_deref() {
-            Some(t) if t.starts_with('"') => {
-                serde_json::from_str::<String>(t).unwrap_or_else(|_| index.to_string())
-            }
-            Some(t) if exact::is_number(t) => t.to_string(),
-            _ => index.to_string(),
-        },
-        Some(_) => {
-            return Err(Error::data(
-                path,
-                format!("feature {index}"),
-                "\"id\" must be a string or a number",
-            ))
-        }
-    };
+    let id = super::dataset::json_feature_id(f.id.map(|v| v.get()), &properties, index)
+        .map_err(|m| Error::data(path, format!("feature {index}"), m))?;
     let place = format!("feature {index} (id {id:?})");
     let conversion = Convert {
         check: Validator {

@@ -6,7 +6,6 @@
 
 use super::raw::{Arcs, GeometryObject, Position, Transform};
 use crate::error::{Error, Result};
-use crate::sources::exact;
 use crate::sources::properties::Properties;
 use crate::sources::shared_arcs::{ArcRef, ShapeArcs};
 use crate::sources::validate::Validator;
@@ -155,25 +154,9 @@ impl Decoder<'_> {
                 ))
             }
         };
-        let id = match g.id.map(|v| v.get()) {
-            Some(t) if t.starts_with('"') => serde_json::from_str::<String>(t)
-                .map_err(|e| Error::data(path, &bare, format!("bad \"id\": {e}")))?,
-            Some(t) if exact::is_number(t) => t.to_string(),
-            Some("null") | None => match properties.member_json("id").as_deref() {
-                Some(t) if t.starts_with('"') => {
-                    serde_json::from_str::<String>(t).unwrap_or_else(|_| index.to_string())
-                }
-                Some(t) if exact::is_number(t) => t.to_string(),
-                _ => index.to_string(),
-            },
-            Some(_) => {
-                return Err(Error::data(
-                    path,
-                    bare,
-                    "\"id\" must be a string or a number",
-                ))
-            }
-        };
+        let id =
+            crate::sources::dataset::json_feature_id(g.id.map(|v| v.get()), &properties, index)
+                .map_err(|m| Error::data(path, &bare, m))?;
         let place = format!("{bare} (id {id:?})");
         let check = Validator {
             path,
