@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 secs="${1:-600}"
 shift || true
-targets="${*:-geojson spec render check csv geojsonseq flatgeobuf geopackage shapefile}"
-mkdir -p corpus/geojson corpus/spec corpus/render corpus/check corpus/csv corpus/geojsonseq corpus/flatgeobuf corpus/geopackage corpus/shapefile
+targets="${*:-geojson spec render check csv geojsonseq flatgeobuf geopackage shapefile topojson}"
+mkdir -p corpus/geojson corpus/spec corpus/render corpus/check corpus/csv corpus/geojsonseq corpus/flatgeobuf corpus/geopackage corpus/shapefile corpus/topojson
 # csv and geojsonseq: small tables and sequences (the first lines of the committed ones).
 printf 'name;Lat;LON;code\r\n"a ""b"" c";-20.88;55.45;01001\r\n"two\r\nlines";1;2;\r\n' > corpus/csv/quoted.csv
 printf 'id\trate\n1001\t.097\n1003\t\n' > corpus/csv/table.tsv
@@ -17,6 +17,11 @@ head -n 3 ../tests/data/formats/london-boroughs.geojsonl > corpus/geojsonseq/lon
 head -c 3000 ../tests/data/formats/london-boroughs.geojsons > corpus/geojsonseq/london.geojsons
 cp ../tests/hostile/*.geojson ../geodata/article/*.geojson corpus/geojson/
 cp ../maps/*.toml ../tests/hostile/*.toml corpus/spec/
+# topojson: the hostile cases, and world-atlas's smallest file when the registry data is here.
+cp ../tests/data/topojson-hostile/*.topojson corpus/topojson/
+if [ -f ../target/registry-data/world-atlas/countries-110m.json ]; then
+  cp ../target/registry-data/world-atlas/countries-110m.json corpus/topojson/
+fi
 # The binary formats start from the GDAL-written fixtures.
 cp ../tests/data/formats/*.fgb corpus/flatgeobuf/
 cp ../tests/data/formats/*.gpkg corpus/geopackage/
@@ -50,8 +55,11 @@ for t in $targets; do
   # A GeoPackage is SQLite pages of 4 KiB: the smallest fixture is 90 kB.
   max_len=16384
   [ "$t" = geopackage ] && max_len=300000
+  # A dictionary of the format's words where there is one (binary formats have none).
+  dict=()
+  [ -s "$t.dict" ] && dict=(-dict="$t.dict")
   RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" "corpus/$t" -- \
-    -max_total_time="$secs" -jobs=1 -dict="$t.dict" -max_len="$max_len" -timeout=10 \
+    -max_total_time="$secs" -jobs=1 "${dict[@]}" -max_len="$max_len" -timeout=10 \
     -print_final_stats=1
   tail -n 8 fuzz-0.log
 done
