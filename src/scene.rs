@@ -126,7 +126,20 @@ pub struct Style {
     pub opacity: f64,
     /// Round joins and caps (lines and borders); miter otherwise.
     pub round: bool,
+    /// Diagonal lines of this colour drawn over `fill` (the hatch that marks missing data):
+    /// [`HATCH_WIDTH`] wide, [`HATCH_SPACING`] apart, at [`HATCH_ANGLE`], identical in
+    /// every output.
+    pub hatch: Option<Paint>,
 }
+
+/// Distance between the hatch's lines, centre to centre, in pixels.
+pub const HATCH_SPACING: f64 = 6.0;
+/// Width of a hatch line, in pixels.
+pub const HATCH_WIDTH: f64 = 2.0;
+/// The hatch's rotation, in degrees clockwise (SVG's `rotate`): lines run from top right
+/// to bottom left. A stripe of the unrotated pattern is a vertical band `[k·s, k·s + w]`,
+/// so a point `(x, y)` of the page is on a line when `(x + y)/√2 mod s < w`.
+pub const HATCH_ANGLE: f64 = 45.0;
 
 impl Default for Style {
     fn default() -> Self {
@@ -138,6 +151,7 @@ impl Default for Style {
             dash: Vec::new(),
             opacity: 1.0,
             round: true,
+            hatch: None,
         }
     }
 }
@@ -333,6 +347,9 @@ impl Scene {
             | Node::Shape(Shape { style: Some(s), .. }) => {
                 f(PaintUse::Fill, s.fill);
                 f(PaintUse::Stroke, s.stroke);
+                if let Some(h) = s.hatch {
+                    f(PaintUse::Fill, h);
+                }
             }
             Node::Text(t) => {
                 f(PaintUse::Fill, t.fill);
@@ -366,6 +383,7 @@ impl Style {
     fn map_paints(&mut self, f: &impl Fn(Paint) -> Paint) {
         self.fill = f(self.fill);
         self.stroke = f(self.stroke);
+        self.hatch = self.hatch.map(f);
     }
 }
 

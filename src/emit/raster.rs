@@ -4,7 +4,10 @@
 
 use crate::color::Paint;
 use crate::error::{Error, Result};
-use crate::scene::{Group, Node, PathCommand, PathData, Scene, Shape, ShapeGeometry, Style, Text};
+use crate::scene::{
+    Group, Node, PathCommand, PathData, Scene, Shape, ShapeGeometry, Style, Text, HATCH_ANGLE,
+    HATCH_SPACING, HATCH_WIDTH,
+};
 use rayon::prelude::*;
 use resvg::tiny_skia::{
     self as sk, FillRule, LineCap, LineJoin, Mask, Path as SkPath, PathBuilder, Pixmap, Transform,
@@ -258,6 +261,23 @@ impl Renderer<'_> {
         if let Some(p) = paint(style.fill, style.fill_opacity * alpha) {
             pm.fill_path(path, &p, FillRule::EvenOdd, self.ts, mask);
         }
+        if let Some(Paint::Color(c)) = style.hatch {
+            let alpha = (style.fill_opacity * alpha) as f32;
+            if let Some(tile) = hatch_tile(c, self.ts) {
+                let p = sk::Paint {
+                    anti_alias: true,
+                    shader: sk::Pattern::new(
+                        tile.as_ref(),
+                        sk::SpreadMode::Repeat,
+                        sk::FilterQuality::Bilinear,
+                        alpha,
+                        hatch_transform(tile.width()),
+                    ),
+                    ..sk::Paint::default()
+                };
+                pm.fill_path(path, &p, FillRule::EvenOdd, self.ts, mask);
+            }
+        }
         if let Some(p) = paint(style.stroke, alpha) {
             if style.stroke_width > 0.0 {
                 let stroke = sk::Stroke {
@@ -317,6 +337,34 @@ impl Renderer<'_> {
             pm.fill_path(&path, &p, FillRule::Winding, ts, None);
         }
     }
+}
+
+/// One tile of the hatch (see [`crate::scene::HATCH_ANGLE`]), unturned: transparent with a
+/// band of `c` [`HATCH_WIDTH`] wide along its left edge, drawn at least at the resolution
+/// `ts` draws the page in, so the band's edges stay sharp.
+fn hatch_tile(c: crate::color::Rgba, ts: Transform) -> Option<Pixmap> {
+    let scale = f64::from(ts.sx.abs().max(ts.sy.abs())).max(1.0);
+    let side = (HATCH_SPACING * scale).ceil().clamp(1.0, 1024.0);
+    let mut tile = Pixmap::new(side as u32, side as u32)?;
+    let band = sk::Rect::from_xywh(
+        0.0,
+        0.0,
+        (HATCH_WIDTH / HATCH_SPACING * side) as f32,
+        side as f32,
+    )?;
+    let mut p = sk::Paint::default();
+    p.set_color_rgba8(c.r, c.g, c.b, c.a);
+    p.anti_alias = true;
+    tile.fill_rect(band, &p, Transform::identity(), None);
+    Some(tile)
+}
+
+/// Places a hatch tile `side` pixels wide in the page's user space: scaled to
+/// [`HATCH_SPACING`], then turned by [`HATCH_ANGLE`] about the origin, as the SVG's
+/// `patternTransform` does.
+fn hatch_transform(side: u32) -> Transform {
+    let k = (HATCH_SPACING / f64::from(side.max(1))) as f32;
+    Transform::from_rotate(HATCH_ANGLE as f32).pre_scale(k, k)
 }
 
 fn paint(p: Paint, alpha: f64) -> Option<sk::Paint<'static>> {
@@ -424,6 +472,7 @@ mod tests {
             dash: vec![],
             opacity: 1.0,
             round: true,
+            hatch: None,
         };
         let mut scene = Scene {
             width: 300.0,

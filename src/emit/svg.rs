@@ -2,6 +2,7 @@
 //! `<text>`, stable ids and classes, fixed coordinate precision, no scripts or external
 //! references, and responsive (a `viewBox`, no fixed width).
 
+use super::svg_hatch;
 use crate::color::Paint;
 use crate::scene::{
     clean_text, num, write_num, Group, IdRegistry, MarkerKind, Node, PaintUse, Palette, Scene,
@@ -42,6 +43,8 @@ fn write(scene: &Scene, outlines: bool, dark_variant: Option<&Palette>) -> Strin
     let title_id = ids.claim(TITLE_ID);
     let desc_id = ids.claim(DESC_ID);
     let clip_ids: Vec<String> = scene.clips.iter().map(|(id, _)| ids.target(id)).collect();
+    let hatches = svg_hatch::patterns(scene);
+    let hatch_ids: Vec<String> = hatches.iter().map(|h| ids.target(&h.local_id)).collect();
     let root = el::SVG::new()
         .set("id", scene.id_prefix.as_str())
         .set(
@@ -85,6 +88,11 @@ fn write(scene: &Scene, outlines: bool, dark_variant: Option<&Palette>) -> Strin
                     .set("height", num(*h)),
             ),
         );
+    }
+    for (id, h) in hatch_ids.into_iter().zip(hatches) {
+        let mut pattern = h.element;
+        pattern.assign("id", id);
+        defs = defs.add(pattern);
     }
     child(&mut out, &defs);
     if !scene.background.is_none() {
@@ -178,7 +186,7 @@ fn group(out: &mut String, g: &Group, outlines: bool, ids: &mut DocumentIds) {
         e.assign("clip-path", format!("url(#{})", ids.reference(id)));
     }
     if let Some(s) = &g.style {
-        set_style(&mut e, s);
+        set_style(&mut e, s, ids);
     }
     if g.children.is_empty() {
         out.push_str(&e.to_string());
@@ -248,7 +256,7 @@ fn shape(out: &mut String, s: &Shape, d_text: Option<&str>, ids: &mut DocumentId
     };
     set_common(&mut e, &s.id, &s.class, &s.label, ids);
     if let Some(st) = &s.style {
-        set_style(&mut e, st);
+        set_style(&mut e, st, ids);
     }
     let tag = e.to_string();
     match &s.geometry {
@@ -282,7 +290,7 @@ fn markers(
     let mut e: Element = el::Group::new().into();
     set_common(&mut e, &s.id, &s.class, &s.label, ids);
     if let Some(st) = &s.style {
-        set_style(&mut e, st);
+        set_style(&mut e, st, ids);
     }
     open_tag(out, &e);
     // Written by hand in the svg crate's form (attributes in name order): millions of
@@ -422,9 +430,15 @@ fn set_paint(e: &mut Element, attr: &str, p: Paint) {
     }
 }
 
-fn set_style(e: &mut Element, s: &Style) {
-    set_paint(e, "fill", s.fill);
-    if !s.fill.is_none() {
+fn set_style(e: &mut Element, s: &Style, ids: &DocumentIds) {
+    match s.hatch {
+        Some(hatch) if svg_hatch::is_hatched(s) => {
+            let local = svg_hatch::local_id(s.fill, hatch);
+            e.assign("fill", format!("url(#{})", ids.reference(&local)));
+        }
+        _ => set_paint(e, "fill", s.fill),
+    }
+    if !s.fill.is_none() || svg_hatch::is_hatched(s) {
         e.assign("fill-rule", "evenodd");
         if s.fill_opacity < 1.0 {
             e.assign("fill-opacity", num(s.fill_opacity));
@@ -534,6 +548,7 @@ mod tests {
                     dash: vec![],
                     opacity: 1.0,
                     round: false,
+                    hatch: None,
                 }),
             })
         };

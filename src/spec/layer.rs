@@ -19,6 +19,8 @@ pub struct Layer {
     pub read: ReadOptions,
     pub filter: Filter,
     pub fill: Option<Paint>,
+    /// Diagonal lines of this colour over the fill (`hatch = "#999999"`).
+    pub hatch: Option<Paint>,
     pub stroke: Option<Paint>,
     pub stroke_width: Option<f64>,
     pub dash: Vec<f64>,
@@ -52,6 +54,7 @@ impl Layer {
             read: ReadOptions::default(),
             filter: Filter::default(),
             fill: None,
+            hatch: None,
             stroke: None,
             stroke_width: None,
             dash: Vec::new(),
@@ -118,6 +121,7 @@ impl Validator<'_> {
             y: l.string("y", p).map(|v| v.value),
         };
         layer.fill = self.opt_paint(&mut l, "fill").or(layer.fill);
+        layer.hatch = self.opt_paint(&mut l, "hatch").or(layer.hatch);
         layer.stroke = self.opt_paint(&mut l, "stroke").or(layer.stroke);
         layer.stroke_width = match l.number("stroke_width", &mut self.problems) {
             Some(w) if w.value == 0.0 => Some(0.0),

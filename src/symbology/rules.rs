@@ -63,6 +63,8 @@ impl Kind {
 pub struct LayerSymbology {
     pub kind: Kind,
     pub fill: Rule<Paint>,
+    /// Diagonal lines over the fill, or none.
+    pub hatch: Rule<Option<Paint>>,
     pub stroke: Rule<Paint>,
     pub stroke_width: Rule<f64>,
     pub dash: Rule<Vec<f64>>,
@@ -106,6 +108,7 @@ impl LayerSymbology {
         LayerSymbology {
             kind,
             fill: Rule::Constant(l.fill.unwrap_or(fill)),
+            hatch: Rule::Constant(l.hatch),
             stroke: Rule::Constant(l.stroke.unwrap_or(stroke)),
             stroke_width: Rule::Constant(l.stroke_width.unwrap_or(width)),
             dash: Rule::Constant(l.dash.clone()),
@@ -130,6 +133,7 @@ impl LayerSymbology {
             dash: self.dash.resolve(feature),
             opacity: self.opacity.resolve(feature),
             round: true,
+            hatch: self.hatch.resolve(feature),
         }
     }
 
@@ -137,6 +141,7 @@ impl LayerSymbology {
     /// layer's group.
     pub fn shared_style(&self) -> Option<Style> {
         let constant = self.fill.is_constant()
+            && self.hatch.is_constant()
             && self.stroke.is_constant()
             && self.stroke_width.is_constant()
             && self.dash.is_constant()
