@@ -8,6 +8,7 @@ use super::labels::Request;
 use super::map_labels::{label_target, LayerLabels};
 use super::occupied::{Occupied, What};
 use super::panel::MapPanel;
+use super::symbols::Symbols;
 use crate::color::Paint;
 use crate::error::{Error, Result};
 use crate::geom::BoxPx;
@@ -20,6 +21,7 @@ use crate::sources::Feature;
 use crate::spec::{Extent, LayerGeometry, Spec};
 use crate::symbology::legend::LegendEntry;
 use crate::symbology::rules::LayerSymbology;
+use crate::symbology::size::SizeSymbols;
 use geo::BoundingRect;
 use rayon::prelude::*;
 
@@ -111,7 +113,7 @@ fn draw_layer(
     ];
     // The heavy part, per feature and in parallel: pixels, clipping, polygon path data.
     // Pixel polygons are kept only where labels or furniture placement need them.
-    let keep_polygons = l.label.is_some() || masked;
+    let keep_polygons = l.label.is_some() || masked || sym.size.is_some();
     let pixels: Vec<(Flat, PathData)> = ld
         .features
         .par_iter()
@@ -142,7 +144,8 @@ fn draw_layer(
     let ld = &*ld;
     let per_feature_style = sym.shared_style().is_none();
     let mut children = Vec::new();
-    for ((fi, _), (mut px, d)) in ld.features.iter().zip(pixels) {
+    let mut symbols = Symbols::default();
+    for (order, ((fi, _), (mut px, d))) in ld.features.iter().zip(pixels).enumerate() {
         let f = ld.feature(*fi);
         if px.is_empty() && d.is_empty() {
             continue;
@@ -157,7 +160,10 @@ fn draw_layer(
             f,
             per_feature_style,
         };
-        let first_point = drawing.draw(&mut px, d, ids, collected, &mut children);
+        let first_point = match &sym.size {
+            Some(size) => drawing.symbol(size, order, &px, ids, collected, &mut symbols),
+            None => drawing.draw(&mut px, d, ids, collected, &mut children),
+        };
         if let Some(f) = f {
             let target = || label_target(first_point, sym.marker_radius(Some(f)), &px, frame);
             if let Some(r) = labels.request(spec, f, target)? {
@@ -166,6 +172,7 @@ fn draw_layer(
         }
     }
     labels.check(spec)?;
+    children.extend(symbols.into_nodes(&mut collected.occupied));
     let label = l
         .description
         .clone()
@@ -288,6 +295,34 @@ impl FeatureDrawing<'_> {
             }
         }
         first_point
+    }
+
+    /// The feature's proportional symbol, into `symbols` (drawn once the layer's are all
+    /// known, largest first); returns its centre, where its label goes. A feature without a
+    /// positive value (or a shared border) gets none.
+    fn symbol(
+        &self,
+        size: &SizeSymbols,
+        order: usize,
+        px: &Flat,
+        ids: &mut IdRegistry,
+        collected: &mut Collected,
+        symbols: &mut Symbols,
+    ) -> Option<Pt> {
+        let f = self.f?;
+        let (c, r) = Symbols::place(px, size.radius(f)?)?;
+        collected.drawn += 1;
+        let id = ids.claim(&format!("{}-{}", self.ld.spec.id, f.id));
+        let circle = ShapeGeometry::Circle {
+            cx: c[0],
+            cy: c[1],
+            r,
+        };
+        let shape = Shape::new("feature symbol", circle)
+            .with_id(id)
+            .with_label(f.property_text("name"));
+        symbols.add(r, order, self.styled(shape));
+        Some(c)
     }
 
     /// `shape` with the feature's own style when the layer's group does not carry it.

@@ -21,6 +21,7 @@ mod panel;
 mod place_furniture;
 pub mod polygon_index;
 mod resolve;
+mod symbols;
 pub mod template;
 
 use crate::error::{Error, Result};
@@ -102,8 +103,19 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
 
     let symbology: Vec<LayerSymbology> = layers
         .iter()
-        .map(|ld| LayerSymbology::new(ld.spec, Kind::of(ld.features.iter().map(|(_, f)| f))))
-        .collect();
+        .map(|ld| {
+            let features: Vec<_> = ld
+                .features
+                .iter()
+                .filter_map(|(i, _)| ld.feature(*i))
+                .collect();
+            LayerSymbology::fit(
+                ld.spec,
+                Kind::of(ld.features.iter().map(|(_, f)| f)),
+                &features,
+            )
+        })
+        .collect::<Result<_>>()?;
     let panel = MapPanel {
         spec,
         preclip: &preclip,
@@ -118,6 +130,7 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     timings.lap("fit and clip");
 
     let mut warnings = page.warnings();
+    warnings.extend(symbols::warnings(&layers, &symbology));
     let furniture =
         place_furniture::place_furniture(&panel, &layers, &symbology, &mut drawn, &mut warnings)?;
     let mut occupied = drawn.occupied;

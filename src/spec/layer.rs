@@ -35,6 +35,8 @@ pub struct Layer {
     pub label_leader: bool,
     pub marker: Marker,
     pub marker_size: f64,
+    /// Proportional symbols: `size = { by, max, scale }`.
+    pub size: Option<super::SizeEncoding>,
     pub legend: Option<String>,
     pub arrow: bool,
     pub curve: bool,
@@ -69,6 +71,7 @@ impl Layer {
             label_leader: true,
             marker: Marker::Circle,
             marker_size: 3.5,
+            size: None,
             legend: None,
             arrow: false,
             curve: false,
@@ -185,6 +188,7 @@ impl Validator<'_> {
         if let Some(size) = self.positive(&mut l, "marker_size", 100.0) {
             layer.marker_size = size;
         }
+        layer.size = self.size_encoding(&mut l);
         let p = &mut self.problems;
         layer.legend = l.string("legend", p).map(|v| v.value).or(layer.legend);
         layer.arrow = l.boolean("arrow", p).unwrap_or(layer.arrow);

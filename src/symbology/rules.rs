@@ -10,17 +10,37 @@ use crate::sources::Feature;
 use crate::spec::{Layer, Marker};
 
 /// How one visual channel gets its value for a feature.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub enum Rule<T> {
     /// The same value for every feature.
     Constant(T),
+    /// A value computed from each feature by a fitted scale; `None` feature (shared borders)
+    /// gets `fallback`.
+    Mapped {
+        map: std::sync::Arc<dyn Fn(&Feature) -> T + Send + Sync>,
+        fallback: T,
+    },
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Rule<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rule::Constant(v) => f.debug_tuple("Constant").field(v).finish(),
+            Rule::Mapped { fallback, .. } => f
+                .debug_struct("Mapped")
+                .field("fallback", fallback)
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 impl<T: Clone> Rule<T> {
     /// The channel's value for `feature` (`None` for lines made from shared borders).
-    pub fn resolve(&self, _feature: Option<&Feature>) -> T {
-        match self {
-            Rule::Constant(v) => v.clone(),
+    pub fn resolve(&self, feature: Option<&Feature>) -> T {
+        match (self, feature) {
+            (Rule::Constant(v), _) => v.clone(),
+            (Rule::Mapped { map, .. }, Some(f)) => map(f),
+            (Rule::Mapped { fallback, .. }, None) => fallback.clone(),
         }
     }
 
@@ -73,6 +93,11 @@ pub struct LayerSymbology {
     pub marker: Option<MarkerKind>,
     /// Marker radius (half a square's side), in pixels.
     pub marker_size: Rule<f64>,
+    /// The fitted proportional-symbol scale of a layer with `size`: it draws each
+    /// feature as a circle of the radius this gives (`marker_size` is made from it).
+    pub size: Option<std::sync::Arc<super::size::SizeSymbols>>,
+    /// The legend blocks built from the same fitted scales as the marks.
+    pub legend_blocks: Vec<super::legend::LegendBlock>,
     legend: Option<String>,
 }
 
@@ -119,8 +144,27 @@ impl LayerSymbology {
                 Marker::Circle => Some(MarkerKind::Circle),
             },
             marker_size: Rule::Constant(l.marker_size),
+            size: None,
+            legend_blocks: Vec::new(),
             legend: l.legend.clone(),
         }
+    }
+
+    /// The rules of layer `l`, fitted to its `features` where a channel follows the data
+    /// (proportional symbols: [`super::size`]); for constant-only layers the same as
+    /// [`new`](Self::new).
+    pub fn fit(
+        l: &Layer,
+        kind: Kind,
+        features: &[&Feature],
+    ) -> crate::error::Result<LayerSymbology> {
+        // Symbols are point marks, styled as points whatever the features are.
+        let kind = if l.size.is_some() { Kind::Point } else { kind };
+        let mut sym = LayerSymbology::new(l, kind);
+        if let Some(size) = &l.size {
+            sym.fit_size(l, size, features);
+        }
+        Ok(sym)
     }
 
     /// The style of `feature` (`None` for lines made from shared borders).
