@@ -167,6 +167,22 @@ impl LayerSymbology {
         Ok(sym)
     }
 
+    /// Makes the layer's symbols proportional to `enc` fitted to `features`: circles whose
+    /// radius comes from the fitted scale ([`super::size`]), and its legend block.
+    fn fit_size(&mut self, l: &Layer, enc: &crate::spec::SizeEncoding, features: &[&Feature]) {
+        let size = std::sync::Arc::new(super::size::SizeSymbols::fit(enc, features));
+        let scale = std::sync::Arc::clone(&size);
+        self.marker = Some(MarkerKind::Circle);
+        self.marker_size = Rule::Mapped {
+            map: std::sync::Arc::new(move |f: &Feature| scale.radius(f).unwrap_or(0.0)),
+            fallback: enc.max,
+        };
+        let title = l.legend.clone().or_else(|| Some(enc.by.clone()));
+        self.legend_blocks
+            .extend(size.legend_block(title, self.resolve(None), None));
+        self.size = Some(size);
+    }
+
     /// The style of `feature` (`None` for lines made from shared borders).
     pub fn resolve(&self, feature: Option<&Feature>) -> Style {
         Style {

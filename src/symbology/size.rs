@@ -9,12 +9,9 @@
 //! are counted and reported.
 
 use super::legend::{LegendBlock, LegendBody};
-use super::rules::{LayerSymbology, Rule};
-use crate::scene::MarkerKind;
 use crate::sources::{Feature, Value};
 use crate::spec::number_format::{Decimal, NumberFormat};
-use crate::spec::{Layer, SizeEncoding, SizeScale};
-use std::sync::Arc;
+use crate::spec::{SizeEncoding, SizeScale};
 
 /// A size encoding fitted to one layer's features.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,7 +126,10 @@ impl SizeSymbols {
             .iter()
             .filter_map(|(v, d)| Some((self.radius_of(*v)?, format.format(d))))
             .collect();
-        (!circles.is_empty()).then(|| LegendBlock {
+        if circles.is_empty() {
+            return None;
+        }
+        Some(LegendBlock {
             title,
             body: LegendBody::Circles { circles, style },
             missing: None,
@@ -200,24 +200,6 @@ fn one_digit(v: f64, down: bool) -> Option<(f64, Decimal)> {
     let d = Decimal::parse(&format!("{digit}e{exp}"))?;
     let value: f64 = format!("{digit}e{exp}").parse().ok()?;
     Some((value, d))
-}
-
-impl LayerSymbology {
-    /// Makes the layer's symbols proportional to `enc` fitted to `features`: a circle
-    /// marker whose radius comes from the fitted scale, and its legend block.
-    pub(super) fn fit_size(&mut self, l: &Layer, enc: &SizeEncoding, features: &[&Feature]) {
-        let size = Arc::new(SizeSymbols::fit(enc, features));
-        let scale = Arc::clone(&size);
-        self.marker = Some(MarkerKind::Circle);
-        self.marker_size = Rule::Mapped {
-            map: Arc::new(move |f: &Feature| scale.radius(f).unwrap_or(0.0)),
-            fallback: enc.max,
-        };
-        let title = l.legend.clone().or_else(|| Some(enc.by.clone()));
-        self.legend_blocks
-            .extend(size.legend_block(title, self.resolve(None), None));
-        self.size = Some(size);
-    }
 }
 
 #[cfg(test)]
