@@ -93,6 +93,21 @@ impl Validator<'_> {
         })
     }
 
+    /// A layer with `size` draws its features as circles: it cannot draw shared borders
+    /// (`lines`, `border_with`) instead, which belong to no one feature.
+    pub(super) fn check_size_draws_features(&mut self, l: &Table, layer: &super::Layer) {
+        if layer.size.is_some() && layer.geometry != super::LayerGeometry::Features {
+            let key = ["lines", "border_with"]
+                .into_iter()
+                .find_map(|k| l.key_span(k))
+                .unwrap_or_else(|| l.span.clone());
+            self.problem(
+                key,
+                "a layer with `size` draws each feature as a circle; it cannot draw `lines` or `border_with` (make a second layer of the same source for those)",
+            );
+        }
+    }
+
     /// `domain = [0, hi]` or `domain = hi`: the value drawn at `max`. Symbols start at
     /// zero (a value of 0 has no area), so a lower end other than 0 is refused.
     fn size_domain(&mut self, t: &mut Table) -> Option<f64> {
@@ -177,10 +192,20 @@ mod tests {
                 "unknown key `colour`",
             ),
             ("24", "`size` must be a table"),
+            (
+                "{ by = \"mag\", max = 24 }\nlines = \"inner\"",
+                "cannot draw `lines` or `border_with`",
+            ),
         ] {
             let e = size_of(table).unwrap_err();
             assert!(e.contains(needle), "{table}: {e}");
-            assert!(e.starts_with("t.toml:4:"), "{table}: {e}");
+            // At the `size` table, or at the key it clashes with on the next line.
+            let line = if table.contains('\n') {
+                "t.toml:5:"
+            } else {
+                "t.toml:4:"
+            };
+            assert!(e.starts_with(line), "{table}: {e}");
         }
     }
 }

@@ -200,6 +200,7 @@ impl Validator<'_> {
         if let Some(geometry) = self.layer_geometry(&mut l) {
             layer.geometry = geometry;
         }
+        self.check_size_draws_features(&l, &layer);
         l.finish(&mut self.problems);
         complete.then_some(layer)
     }

@@ -6,7 +6,8 @@
 //! r = max · √(v / vmax), where vmax is the largest value of the layer's features (or the
 //! spec's `domain` maximum); with `linear` the radius is: r = max · v / vmax. A value that is
 //! missing, not a number, zero or negative gets no symbol (a circle cannot show it); they
-//! are counted and reported.
+//! are counted and reported. A value above the `domain` maximum is drawn at `max` (and
+//! reported), so no data can make a symbol bigger than the spec allows.
 
 use super::legend::{LegendBlock, LegendBody};
 use crate::sources::{Feature, Value};
@@ -37,7 +38,8 @@ pub struct SizeCounts {
     pub missing: usize,
     /// Features whose value is zero or negative.
     pub not_positive: usize,
-    /// Features whose value is above the spec's domain maximum (drawn larger than `max`).
+    /// Features whose value is above the spec's domain maximum: drawn at `max`, as a scale
+    /// clamped to its domain does (their area is then less than their value's).
     pub above_domain: usize,
 }
 
@@ -74,9 +76,12 @@ impl SizeSymbols {
         if !(v.is_finite() && v > 0.0) {
             return None;
         }
+        // Values above the domain are drawn at `max` (counted and reported by `fit`), so no
+        // value can make a symbol bigger than the spec allows.
+        let t = (v / vmax).min(1.0);
         let r = match self.scale {
-            SizeScale::Sqrt => self.max * (v / vmax).sqrt(),
-            SizeScale::Linear => self.max * v / vmax,
+            SizeScale::Sqrt => self.max * t.sqrt(),
+            SizeScale::Linear => self.max * t,
         };
         (r.is_finite() && r > 0.0).then_some(r)
     }
@@ -152,7 +157,7 @@ impl SizeSymbols {
         }
         if c.above_domain > 0 {
             w.push(format!(
-                "layer {layer:?}: {} features have a `{}` above the size domain's maximum {}: their symbols are larger than `max` (area still true to the value)",
+                "layer {layer:?}: {} features have a `{}` above the size domain's maximum {}: their symbols are drawn at `max`, smaller than their values; raise the domain to show them true to size",
                 c.above_domain,
                 self.by,
                 self.vmax.unwrap_or_default()
@@ -260,6 +265,23 @@ mod tests {
         assert_eq!(r(8).map(|r| (r * r * 6.4 / 400.0 * 1e9).round()), Some(2e9));
         let linear = SizeSymbols::fit(&enc(SizeScale::Linear, Some(8.0)), &refs);
         assert_eq!(linear.radius(&fs[1]), Some(10.0));
+        // Above the domain: drawn at `max`, and reported.
+        let clamped = SizeSymbols::fit(&enc(SizeScale::Sqrt, Some(2.0)), &refs);
+        assert_eq!(clamped.counts.above_domain, 2);
+        assert_eq!(
+            (clamped.radius(&fs[1]), clamped.radius(&fs[2])),
+            (Some(20.0), Some(20.0))
+        );
+        assert!(clamped.warnings("q").join("").contains("2 features have a `v` above the size domain's maximum 2: their symbols are drawn at `max`"));
+        // Extreme values stay finite and bounded.
+        let huge = [
+            feature(Some(Value::Number("1e308".into()))),
+            feature(Some(Value::Number("1e-300".into()))),
+        ];
+        let huge_refs: Vec<&Feature> = huge.iter().collect();
+        let h = SizeSymbols::fit(&enc(SizeScale::Sqrt, None), &huge_refs);
+        assert_eq!(h.radius(&huge[0]), Some(20.0));
+        assert!(h.radius(&huge[1]).is_none_or(|r| r < 1e-100));
         let w = s.warnings("quakes").join("\n");
         assert!(
             w.contains("5 of 9 features get no proportional symbol: 3 without a number in `v`"),
