@@ -310,8 +310,10 @@ impl FeatureDrawing<'_> {
         symbols: &mut Symbols,
     ) -> Option<Pt> {
         let f = self.f?;
-        let (c, r) = Symbols::place(px, size.radius(f)?)?;
+        // Inside the frame, with or without a symbol: a layer whose values are all missing
+        // is reported by its warning, not as data outside the map.
         collected.drawn += 1;
+        let (c, r) = Symbols::place(px, size.radius(f)?)?;
         let id = ids.claim(&format!("{}-{}", self.ld.spec.id, f.id));
         let circle = ShapeGeometry::Circle {
             cx: c[0],
