@@ -130,7 +130,7 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     timings.lap("fit and clip");
 
     let mut warnings = page.warnings();
-    warnings.extend(symbols::warnings(&layers, &symbology));
+    warnings.extend(symbology.iter().flat_map(|s| s.warnings.iter().cloned()));
     let furniture =
         place_furniture::place_furniture(&panel, &layers, &symbology, &mut drawn, &mut warnings)?;
     let mut occupied = drawn.occupied;

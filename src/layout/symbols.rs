@@ -1,17 +1,17 @@
 //! Proportional symbols on the map: a layer with `size` draws each feature as one circle
-//! whose radius its fitted [`SizeSymbols`] gives, at the feature's point, or at the pole of
-//! inaccessibility of its largest polygon (in pixels, so the circle sits where the polygon
-//! is widest on the page), or halfway along its longest line. Circles are drawn largest
+//! whose radius its fitted [`SizeSymbols`] gives, at the feature's point, or at the pole
+//! of inaccessibility of its largest polygon (in pixels, so the circle sits where the
+//! polygon is widest on the page), or halfway along its longest line. Circles are drawn largest
 //! first (ties in feature order), so small ones stay on top, and join the collision index
 //! so labels avoid them.
+//!
+//! [`SizeSymbols`]: crate::symbology::size::SizeSymbols
+//! [`SizeSymbols::radius`]: crate::symbology::size::SizeSymbols::radius
 
 use super::occupied::{Occupied, What};
 use super::polygon_index::pole_of_inaccessibility;
 use crate::geom::{distance, length, polygon_area, BoxPx, Flat, Pt};
-use crate::prepare::project::PreparedLayer;
 use crate::scene::{Node, Shape, ShapeGeometry};
-use crate::symbology::rules::LayerSymbology;
-use crate::symbology::size::SizeSymbols;
 
 /// Pixels of tolerance of the pole search: a symbol's centre is within this of the point
 /// farthest from the polygon's edges.
@@ -103,17 +103,6 @@ fn halfway(line: &[Pt]) -> Option<Pt> {
         left -= d;
     }
     line.first().copied()
-}
-
-/// The warnings of the layers with proportional symbols (features left without one,
-/// values over the domain).
-pub(super) fn warnings(layers: &[PreparedLayer], symbology: &[LayerSymbology]) -> Vec<String> {
-    layers
-        .iter()
-        .zip(symbology)
-        .filter_map(|(ld, sym)| Some((ld, sym.size.as_deref()?)))
-        .flat_map(|(ld, size): (&PreparedLayer, &SizeSymbols)| size.warnings(&ld.spec.id))
-        .collect()
 }
 
 #[cfg(test)]

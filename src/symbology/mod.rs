@@ -4,4 +4,5 @@
 pub mod legend;
 pub mod rules;
 pub mod size;
+mod size_rule;
 pub mod theme;

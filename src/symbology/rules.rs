@@ -98,6 +98,8 @@ pub struct LayerSymbology {
     pub size: Option<std::sync::Arc<super::size::SizeSymbols>>,
     /// The legend blocks built from the same fitted scales as the marks.
     pub legend_blocks: Vec<super::legend::LegendBlock>,
+    /// What fitting the scales left out (values that are not numbers...), one sentence each.
+    pub warnings: Vec<String>,
     legend: Option<String>,
 }
 
@@ -146,6 +148,7 @@ impl LayerSymbology {
             marker_size: Rule::Constant(l.marker_size),
             size: None,
             legend_blocks: Vec::new(),
+            warnings: Vec::new(),
             legend: l.legend.clone(),
         }
     }
@@ -165,22 +168,6 @@ impl LayerSymbology {
             sym.fit_size(l, size, features);
         }
         Ok(sym)
-    }
-
-    /// Makes the layer's symbols proportional to `enc` fitted to `features`: circles whose
-    /// radius comes from the fitted scale ([`super::size`]), and its legend block.
-    fn fit_size(&mut self, l: &Layer, enc: &crate::spec::SizeEncoding, features: &[&Feature]) {
-        let size = std::sync::Arc::new(super::size::SizeSymbols::fit(enc, features));
-        let scale = std::sync::Arc::clone(&size);
-        self.marker = Some(MarkerKind::Circle);
-        self.marker_size = Rule::Mapped {
-            map: std::sync::Arc::new(move |f: &Feature| scale.radius(f).unwrap_or(0.0)),
-            fallback: enc.max,
-        };
-        let title = l.legend.clone().or_else(|| Some(enc.by.clone()));
-        self.legend_blocks
-            .extend(size.legend_block(title, self.resolve(None), None));
-        self.size = Some(size);
     }
 
     /// The style of `feature` (`None` for lines made from shared borders).
