@@ -6,6 +6,7 @@
 
 pub mod annotations;
 mod callouts;
+mod composite;
 mod description;
 mod features;
 pub mod fit;
@@ -126,10 +127,11 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     placed.sort_by_key(|p| p.request);
     let (labels, leaders) = map_labels::label_groups(&placed, &drawn.requests, &mut ids);
 
-    // Drawing order: titles, data, graticule, label leaders, labels, callouts, furniture,
+    // Drawing order: titles, data, a composite's inset frames, graticule, label leaders, labels, callouts, furniture,
     // the frame, the side panel, the credit.
     let mut nodes: Vec<Node> = page.title_block.take().into_iter().collect();
     nodes.push(drawn.node);
+    nodes.extend(composite::inset_frames(&projection, &fit, frame));
     nodes.extend(furniture.graticule);
     nodes.extend(leaders);
     nodes.push(labels);
@@ -225,6 +227,7 @@ const OWN_IDS: &[&str] = &[
     "scale-bar",
     "north-arrow",
     "inset",
+    composite::INSET_FRAMES,
     "frame",
     "badges",
 ];

@@ -113,7 +113,15 @@ pub(super) fn place_furniture(
         }
     }
     let mut scale_bars = Vec::new();
-    if spec.furniture.scale_bar {
+    // One bar cannot measure a composite whose insets are drawn at other scales.
+    let composite = projection.composite().is_some();
+    if spec.furniture.scale_bar && composite {
+        corners.warnings.push(format!(
+            "scale bar left out: {} draws Alaska at 0.35× the lower 48's scale, so no one bar measures the whole map",
+            projection.definition
+        ));
+    }
+    if spec.furniture.scale_bar && !composite {
         let units = [
             (spec.furniture.scale_km, furniture::Unit::Km),
             (spec.furniture.scale_miles, furniture::Unit::Mi),
