@@ -247,6 +247,14 @@ impl AlbersUsa {
         Some([translate[0] + scale * u[0], translate[1] + scale * u[1]])
     }
 
+    /// Projected metres → pixels of d3's `geoAlbersUsa().scale(scale).translate(translate)`
+    /// (the pixels us-atlas's pre-projected `*-albers-10m.json` files are in, at scale 1300
+    /// and translate `[487.5, 305]`).
+    pub fn metres_to_d3_pixel(&self, m: Pt, scale: f64, translate: Pt) -> Pt {
+        let u = to_units(m);
+        [translate[0] + scale * u[0], translate[1] + scale * u[1]]
+    }
+
     /// Projected metres → lon/lat degrees: by the inset whose box holds the position (d3's
     /// `invert`), else the lower 48; `None` outside the lower 48's box too.
     pub fn inverse(&self, x: f64, y: f64) -> Option<Pt> {

@@ -1,0 +1,272 @@
+//! The composite projection `albers-usa` (d3.geoAlbersUsa) on us-atlas 3.0.1's real files:
+//! the states of `states-10m.json` land where us-atlas's own pre-projected
+//! `states-albers-10m.json` (d3.geoAlbersUsa, scale 1300, translate [487.5, 305]) has them;
+//! a rendered map puts Alaska and Hawaii in the lower left inside separator frames, drops
+//! the territories d3 drops, and draws no scale bar across its parts.
+
+mod common;
+
+use common::{mapfig, registry_data, scratch, stderr};
+use mapfig::geom::{flatten, Flat, Pt};
+use mapfig::projection::Projection;
+use mapfig::sources::Dataset;
+use std::collections::BTreeMap;
+
+/// The area-weighted centroid of `flat`'s polygons (exterior rings add, holes subtract,
+/// whichever way each is wound), and their area.
+fn centroid(flat: &Flat) -> Option<(Pt, f64)> {
+    let (mut area, mut cx, mut cy) = (0.0, 0.0, 0.0);
+    for poly in &flat.polygons {
+        for (k, ring) in poly.iter().enumerate() {
+            let (mut a, mut x, mut y) = (0.0, 0.0, 0.0);
+            for w in ring.windows(2) {
+                let cross = w[0][0] * w[1][1] - w[1][0] * w[0][1];
+                a += cross;
+                x += (w[0][0] + w[1][0]) * cross;
+                y += (w[0][1] + w[1][1]) * cross;
+            }
+            if a == 0.0 {
+                continue;
+            }
+            let sign = if k == 0 { 1.0 } else { -1.0 };
+            let weight = sign * (a / 2.0).abs();
+            cx += weight * x / (3.0 * a);
+            cy += weight * y / (3.0 * a);
+            area += weight;
+        }
+    }
+    (area > 0.0).then(|| ([cx / area, cy / area], area))
+}
+
+/// Each feature of `object` in `ds` by id, flattened (its coordinates as read).
+fn by_id(ds: &Dataset, object: &str) -> BTreeMap<String, Flat> {
+    let range = ds.object_range(Some(object), "test").unwrap();
+    ds.features[range]
+        .iter()
+        .map(|f| {
+            let mut flat = Flat::default();
+            if let Some(g) = &f.geometry {
+                flatten(g, &mut flat);
+            }
+            (f.id.clone(), flat)
+        })
+        .collect()
+}
+
+#[test]
+fn states_land_where_us_atlas_albers_file_has_them() {
+    let limits = mapfig::limits::Limits::default();
+    let lonlat = mapfig::sources::load(&registry_data("us-atlas/states-10m.json")).unwrap();
+    let screen = mapfig::spec::ReadOptions {
+        crs: Some("screen".into()),
+        ..Default::default()
+    };
+    let albers = mapfig::sources::load_with(
+        &registry_data("us-atlas/states-albers-10m.json"),
+        &limits,
+        &screen,
+    )
+    .unwrap();
+    let projection = Projection::parse("albers-usa").unwrap();
+    let composite = projection.composite().unwrap();
+    let want = by_id(&albers, "states");
+    assert_eq!(want.len(), 51, "50 states and DC");
+    let mut compared = 0;
+    for (id, flat) in by_id(&lonlat, "states") {
+        let projected = mapfig::projection::project_flat(&flat, &projection);
+        let pixels = projected.map(|pts| {
+            pts.iter()
+                .map(|m| composite.metres_to_d3_pixel(*m, 1300.0, [487.5, 305.0]))
+                .collect()
+        });
+        let Some(reference) = want.get(&id) else {
+            // American Samoa, Guam, the Northern Marianas, Puerto Rico and the Virgin
+            // Islands lie in no part: d3 drops them, and so do we.
+            assert!(pixels.is_empty(), "territory {id} was drawn: {pixels:?}");
+            continue;
+        };
+        let (got, got_area) = centroid(&pixels).unwrap_or_else(|| panic!("{id} not drawn"));
+        let (expected, area) = centroid(reference).unwrap();
+        let d = (got[0] - expected[0]).hypot(got[1] - expected[1]);
+        assert!(
+            d < 0.5,
+            "state {id}: centroid {got:?}, us-atlas {expected:?} ({d:.2} px)"
+        );
+        assert!(
+            (got_area / area - 1.0).abs() < 0.01,
+            "state {id}: area {got_area:.1} px², us-atlas {area:.1} px²"
+        );
+        compared += 1;
+    }
+    assert_eq!(compared, 51);
+}
+
+/// Renders a one-layer spec of `source` (object `states`) at 975×610 into `dir`; the SVG
+/// and what the run printed.
+fn render(
+    dir: &std::path::Path,
+    name: &str,
+    source: &std::path::Path,
+    extra: &str,
+) -> (String, String) {
+    let spec = format!(
+        "size = [975, 610]\n{extra}\n[[layer]]\nid = \"states\"\nsource = {:?}\nobject = \"states\"\n",
+        source.display().to_string()
+    );
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, spec).unwrap();
+    let o = mapfig()
+        .arg("render")
+        .arg(&path)
+        .arg("-o")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(dir.join(format!("{name}.svg"))).unwrap();
+    (svg, stderr(&o))
+}
+
+/// The points of an SVG path's `d` (M/L/Z commands, `x,y` pairs).
+fn path_points(d: &str) -> Vec<Pt> {
+    d.split(|c: char| c.is_ascii_alphabetic())
+        .filter_map(|pair| {
+            let (x, y) = pair.split_once(',')?;
+            Some([x.parse().ok()?, y.parse().ok()?])
+        })
+        .collect()
+}
+
+/// `[x0, y0, x1, y1]` of points.
+fn bbox(points: &[Pt]) -> [f64; 4] {
+    points.iter().fold(
+        [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ],
+        |b, p| {
+            [
+                b[0].min(p[0]),
+                b[1].min(p[1]),
+                b[2].max(p[0]),
+                b[3].max(p[1]),
+            ]
+        },
+    )
+}
+
+/// Each state path of the SVG by its accessible label (the state's name): its points.
+fn state_paths(svg: &str) -> BTreeMap<String, Vec<Pt>> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("path") && n.attribute("class") == Some("feature"))
+        .filter_map(|n| {
+            Some((
+                n.attribute("aria-label")?.to_string(),
+                path_points(n.attribute("d")?),
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn a_rendered_map_has_its_insets_lower_left_in_frames_and_no_scale_bar() {
+    let dir = scratch("albers_usa", "render");
+    let source = registry_data("us-atlas/states-10m.json");
+    let (svg, err) = render(&dir, "us", &source, "projection = \"albers-usa\"");
+    let states = state_paths(&svg);
+    // 56 features, the five territories d3 drops left out.
+    assert_eq!(states.len(), 51, "{:?}", states.keys());
+    for territory in [
+        "Puerto Rico",
+        "Guam",
+        "American Samoa",
+        "United States Virgin Islands",
+    ] {
+        assert!(!states.contains_key(territory), "{territory} drawn");
+    }
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let frames: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("path") && n.attribute("class") == Some("inset-frames"))
+        .collect();
+    assert_eq!(frames.len(), 1, "one path of inset frames");
+    let d = frames[0].attribute("d").unwrap();
+    assert_eq!(d.matches('M').count(), 2, "a frame round each inset: {d}");
+    let corners = path_points(d);
+    let (alaska_frame, hawaii_frame) = (bbox(&corners[..5]), bbox(&corners[5..]));
+    // The map frame: the SVG is 975×610, the insets in its lower left.
+    let (w, h) = (975.0, 610.0);
+    let alaska = bbox(&states["Alaska"]);
+    let hawaii = bbox(&states["Hawaii"]);
+    assert!(
+        alaska[2] < 0.35 * w && alaska[1] > 0.55 * h,
+        "Alaska at {alaska:?}"
+    );
+    assert!(
+        hawaii[2] < 0.45 * w && hawaii[1] > 0.7 * h,
+        "Hawaii at {hawaii:?}"
+    );
+    for (name, b, f) in [
+        ("Alaska", alaska, alaska_frame),
+        ("Hawaii", hawaii, hawaii_frame),
+    ] {
+        assert!(
+            b[0] >= f[0] && b[1] >= f[1] && b[2] <= f[2] && b[3] <= f[3],
+            "{name} {b:?} outside its frame {f:?}"
+        );
+    }
+    // No point of the lower 48 lies inside either inset's frame.
+    let inside = |p: &Pt, f: [f64; 4]| p[0] > f[0] && p[0] < f[2] && p[1] > f[1] && p[1] < f[3];
+    for (name, pts) in &states {
+        if name == "Alaska" || name == "Hawaii" {
+            continue;
+        }
+        let stray = pts
+            .iter()
+            .find(|p| inside(p, alaska_frame) || inside(p, hawaii_frame));
+        assert!(stray.is_none(), "{name} has {stray:?} in an inset");
+    }
+    // The default furniture asks for a scale bar: there is none, and the run says why.
+    assert!(!svg.contains("scale-bar"), "a scale bar across the parts");
+    assert!(err.contains("scale bar left out: albers-usa"), "{err}");
+}
+
+#[test]
+fn the_render_matches_us_atlas_albers_file_drawn_as_it_is() {
+    let dir = scratch("albers_usa", "matches");
+    let (ours, _) = render(
+        &dir,
+        "ours",
+        &registry_data("us-atlas/states-10m.json"),
+        "projection = \"albers-usa\"",
+    );
+    let albers_file = registry_data("us-atlas/states-albers-10m.json");
+    let spec = format!(
+        "size = [975, 610]\n[[layer]]\nid = \"states\"\nsource = {:?}\nobject = \"states\"\ncrs = \"screen\"\n",
+        albers_file.display().to_string()
+    );
+    std::fs::write(dir.join("theirs.toml"), spec).unwrap();
+    let o = mapfig()
+        .arg("render")
+        .arg(dir.join("theirs.toml"))
+        .arg("-o")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let theirs = state_paths(&std::fs::read_to_string(dir.join("theirs.svg")).unwrap());
+    let ours = state_paths(&ours);
+    assert_eq!(ours.len(), theirs.len());
+    let mut worst: f64 = 0.0;
+    for (name, pts) in &theirs {
+        let (a, b) = (bbox(pts), bbox(&ours[name]));
+        for k in 0..4 {
+            worst = worst.max((a[k] - b[k]).abs());
+        }
+    }
+    eprintln!("worst bbox edge difference: {worst:.3} px");
+    assert!(worst < 1.0, "state boxes differ by up to {worst:.2} px");
+}
