@@ -7,7 +7,10 @@
 //! d3 works in units of its scale `k` with y pointing down: the lower 48 part is centred on
 //! 0, and each part draws only inside its own box (its `clipExtent`). A point belongs to the
 //! first part, in the order lower 48, Alaska, Hawaii, whose box holds its projection;
-//! a point in none of them (Puerto Rico, Guam, the rest of the world) is not drawn.
+//! a point in none of them (Puerto Rico, Guam, the rest of the world) is not drawn. One
+//! departure from d3: the lower 48's box reaches under the insets, and a point it would
+//! put there (Mexico's Pacific coast) is not drawn, as d3's own inverse gives those
+//! positions to the insets; graticule lines of the mainland then stop at the insets.
 //! d3 streams every geometry through all three parts, each clipped to its box; here a
 //! polygon goes to one part — the one most of its exterior's points belong to — so that no
 //! ring is ever split between the mainland and an inset, and is then clipped to that part's
@@ -147,6 +150,19 @@ fn wrap_pi(a: f64) -> f64 {
     }
 }
 
+/// The inset (1 Alaska, 2 Hawaii) whose box holds `u` (d3 units, y down), by d3's
+/// `invert`.
+fn inset_at(u: Pt) -> Option<usize> {
+    let [x, y] = u;
+    if (0.120..0.234).contains(&y) && (-0.425..-0.214).contains(&x) {
+        Some(1)
+    } else if (0.166..0.234).contains(&y) && (-0.214..-0.115).contains(&x) {
+        Some(2)
+    } else {
+        None
+    }
+}
+
 /// d3 units (y down) → projected metres (y up), and back.
 fn to_metres(u: Pt) -> Pt {
     [u[0] * RADIUS, -u[1] * RADIUS]
@@ -226,6 +242,10 @@ impl AlbersUsa {
             .iter()
             .enumerate()
             .find_map(|(k, p)| p.forward(lon, lat).map(|u| (k, u)))
+            // The lower 48's box reaches under the insets (Mexico's coast lands there): d3
+            // would draw such points over Alaska, but its own inverse gives those positions
+            // to the insets, and so does this.
+            .filter(|&(k, u)| k != 0 || inset_at(u).is_none())
     }
 
     /// The part that draws `lon`/`lat`, if any.
@@ -258,19 +278,18 @@ impl AlbersUsa {
     /// Projected metres → lon/lat degrees: by the inset whose box holds the position (d3's
     /// `invert`), else the lower 48; `None` outside the lower 48's box too.
     pub fn inverse(&self, x: f64, y: f64) -> Option<Pt> {
-        let [ux, uy] = to_units([x, y]);
-        let part = if (0.120..0.234).contains(&uy) && (-0.425..-0.214).contains(&ux) {
-            &self.parts[1]
-        } else if (0.166..0.234).contains(&uy) && (-0.214..-0.115).contains(&ux) {
-            &self.parts[2]
-        } else {
-            let [x0, y0, x1, y1] = self.parts[0].clip;
-            if !(ux >= x0 && ux <= x1 && uy >= y0 && uy <= y1) {
-                return None;
+        let u = to_units([x, y]);
+        let part = match inset_at(u) {
+            Some(k) => &self.parts[k],
+            None => {
+                let [x0, y0, x1, y1] = self.parts[0].clip;
+                if !(u[0] >= x0 && u[0] <= x1 && u[1] >= y0 && u[1] <= y1) {
+                    return None;
+                }
+                &self.parts[0]
             }
-            &self.parts[0]
         };
-        let ll = part.inverse([ux, uy]);
+        let ll = part.inverse(u);
         (ll[0].is_finite() && ll[1].is_finite()).then_some(ll)
     }
 
@@ -390,6 +409,17 @@ mod tests {
         // Puerto Rico and London are in no part.
         assert_eq!(at(-66.1, 18.4), None);
         assert_eq!(at(-0.1, 51.5), None);
+        // Baja California: d3 draws it at [215.82, 483.53], inside the Alaska inset, where
+        // its own invert reads (-138.65, 54.68); here it is not drawn.
+        assert_eq!(at(-112.0, 25.0), None);
+        assert_eq!(
+            p.inverse(
+                p.parts[0].unit(-112.0, 25.0)[0] * RADIUS,
+                -p.parts[0].unit(-112.0, 25.0)[1] * RADIUS
+            )
+            .map(|q| q[0].round()),
+            Some(-139.0)
+        );
     }
 
     #[test]
