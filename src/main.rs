@@ -141,7 +141,7 @@ struct DrawArgs {
     /// (`-o map.svg -o map.png`).
     #[arg(short, long, required = true)]
     output: Vec<PathBuf>,
-    /// Projection: "auto", "EPSG:nnnn" or a proj string.
+    /// Projection: "auto", "EPSG:nnnn", a proj string or "albers-usa".
     #[arg(long)]
     proj: Option<String>,
     /// The CRS of the data's coordinates when the file declares none, or to override what

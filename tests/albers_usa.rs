@@ -270,3 +270,48 @@ fn the_render_matches_us_atlas_albers_file_drawn_as_it_is() {
     eprintln!("worst bbox edge difference: {worst:.3} px");
     assert!(worst < 1.0, "state boxes differ by up to {worst:.2} px");
 }
+
+#[test]
+fn albers_usa_refuses_what_it_cannot_draw() {
+    let dir = scratch("albers_usa", "refuses");
+    let run = |name: &str, spec: String| {
+        std::fs::write(dir.join(format!("{name}.toml")), spec).unwrap();
+        let o = mapfig()
+            .arg("render")
+            .arg(dir.join(format!("{name}.toml")))
+            .arg("-o")
+            .arg(dir.join("out"))
+            .output()
+            .unwrap();
+        assert!(!dir.join("out").join(format!("{name}.svg")).exists());
+        (o.status.code(), stderr(&o))
+    };
+    // France lies in no part of the composite.
+    let world = registry_data("world-atlas/countries-110m.json");
+    let (code, err) = run(
+        "france",
+        format!(
+            "projection = \"albers-usa\"\n[[layer]]\nid = \"fr\"\nsource = {:?}\nobject = \"countries\"\nwhere = {{ name = \"France\" }}\n",
+            world.display().to_string()
+        ),
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("draws only the lower 48 states, Alaska and Hawaii"),
+        "{err}"
+    );
+    // Screen coordinates have no longitude and latitude to project (any case of the name).
+    let albers = registry_data("us-atlas/states-albers-10m.json");
+    let (code, err) = run(
+        "screen",
+        format!(
+            "projection = \"Albers-USA\"\n[[layer]]\nid = \"s\"\nsource = {:?}\nobject = \"states\"\ncrs = \"screen\"\n",
+            albers.display().to_string()
+        ),
+    );
+    assert_ne!(code, Some(0));
+    assert!(
+        err.contains("cannot be projected with \"Albers-USA\""),
+        "{err}"
+    );
+}

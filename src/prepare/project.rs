@@ -255,8 +255,13 @@ pub fn fit_to_frame(
         Error::render(
             &spec.file,
             format!(
-                "projection {} cannot represent the map's extent",
-                projection.definition
+                "projection {} cannot represent the map's extent{}",
+                projection.definition,
+                if projection.composite().is_some() {
+                    ": it draws only the lower 48 states, Alaska and Hawaii, and none of the map's data or extent lies there; use another projection"
+                } else {
+                    ""
+                }
             ),
         )
     })?;
