@@ -101,16 +101,17 @@ fn states_land_where_us_atlas_albers_file_has_them() {
     assert_eq!(compared, 51);
 }
 
-/// Renders a one-layer spec of `source` (object `states`) at 975×610 into `dir`; the SVG
-/// and what the run printed.
+/// Renders a one-layer spec of `source` (object `states`) at 975×610 into `dir`, `extra`
+/// at its top and `layer` in its layer; the SVG and what the run printed.
 fn render(
     dir: &std::path::Path,
     name: &str,
     source: &std::path::Path,
     extra: &str,
+    layer: &str,
 ) -> (String, String) {
     let spec = format!(
-        "size = [975, 610]\n{extra}\n[[layer]]\nid = \"states\"\nsource = {:?}\nobject = \"states\"\n",
+        "size = [975, 610]\n{extra}\n[[layer]]\nid = \"states\"\nsource = {:?}\nobject = \"states\"\n{layer}\n",
         source.display().to_string()
     );
     let path = dir.join(format!("{name}.toml"));
@@ -175,7 +176,13 @@ fn state_paths(svg: &str) -> BTreeMap<String, Vec<Pt>> {
 fn a_rendered_map_has_its_insets_lower_left_in_frames_and_no_scale_bar() {
     let dir = scratch("albers_usa", "render");
     let source = registry_data("us-atlas/states-10m.json");
-    let (svg, err) = render(&dir, "us", &source, "projection = \"albers-usa\"");
+    let (svg, err) = render(
+        &dir,
+        "us",
+        &source,
+        "projection = \"albers-usa\"\n[furniture]\nnorth_arrow = true\ninset = \"locator\"",
+        "legend = \"States\"",
+    );
     let states = state_paths(&svg);
     // 56 features, the five territories d3 drops left out.
     assert_eq!(states.len(), 51, "{:?}", states.keys());
@@ -229,9 +236,39 @@ fn a_rendered_map_has_its_insets_lower_left_in_frames_and_no_scale_bar() {
             .find(|p| inside(p, alaska_frame) || inside(p, hawaii_frame));
         assert!(stray.is_none(), "{name} has {stray:?} in an inset");
     }
-    // The default furniture asks for a scale bar: there is none, and the run says why.
+    // The default furniture asks for a scale bar: there is none, and the run says why; nor
+    // is there a locator inset, with no surroundings to show.
     assert!(!svg.contains("scale-bar"), "a scale bar across the parts");
     assert!(err.contains("scale bar left out: albers-usa"), "{err}");
+    assert!(!svg.contains("class=\"inset\""), "a locator inset");
+    assert!(err.contains("locator inset left out: albers-usa"), "{err}");
+    // The legend and the north arrow keep out of the insets.
+    for class in ["legend", "north-arrow"] {
+        let group = doc
+            .descendants()
+            .find(|n| n.has_tag_name("g") && n.attribute("class") == Some(class))
+            .unwrap_or_else(|| panic!("no {class}"));
+        let mut points = Vec::new();
+        for n in group.descendants() {
+            let num = |a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok());
+            if let Some(d) = n.attribute("d") {
+                points.extend(path_points(d));
+            }
+            if let (Some(x), Some(y)) = (num("x"), num("y")) {
+                points.push([x, y]);
+                points.push([
+                    x + num("width").unwrap_or(0.0),
+                    y + num("height").unwrap_or(0.0),
+                ]);
+            }
+        }
+        assert!(points.len() >= 2, "{class} has no drawing");
+        let b = bbox(&points);
+        for f in [alaska_frame, hawaii_frame] {
+            let apart = b[2] < f[0] || b[0] > f[2] || b[3] < f[1] || b[1] > f[3];
+            assert!(apart, "{class} {b:?} over an inset's frame {f:?}");
+        }
+    }
 }
 
 #[test]
@@ -242,6 +279,7 @@ fn the_render_matches_us_atlas_albers_file_drawn_as_it_is() {
         "ours",
         &registry_data("us-atlas/states-10m.json"),
         "projection = \"albers-usa\"",
+        "",
     );
     let albers_file = registry_data("us-atlas/states-albers-10m.json");
     let spec = format!(

@@ -3,7 +3,7 @@
 //! each inset's box, drawn over the data and cut to the map frame.
 
 use crate::color::Paint;
-use crate::geom::clip_line;
+use crate::geom::{clip_line, BoxPx};
 use crate::projection::{Fit, Projection};
 use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style};
 
@@ -13,12 +13,17 @@ pub const INSET_FRAMES: &str = "inset-frames";
 /// The frames round the insets of `projection` in the map `frame` (`[x, y, w, h]`), or
 /// `None` when the projection has no insets or none reaches the frame.
 pub(super) fn inset_frames(projection: &Projection, fit: &Fit, frame: [f64; 4]) -> Option<Node> {
-    let composite = projection.composite()?;
     let [fx, fy, fw, fh] = frame;
     let clip = [fx, fy, fx + fw, fy + fh];
     let mut d = PathData::new();
-    for [x0, y0, x1, y1] in composite.inset_boxes() {
-        let ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]].map(|m| fit.to_pixel(m));
+    for b in inset_boxes(projection, fit) {
+        let ring = [
+            [b.x0, b.y0],
+            [b.x1, b.y0],
+            [b.x1, b.y1],
+            [b.x0, b.y1],
+            [b.x0, b.y0],
+        ];
         for piece in clip_line(&ring, clip) {
             d.polyline(&piece, false);
         }
@@ -38,4 +43,20 @@ pub(super) fn inset_frames(projection: &Projection, fit: &Fit, frame: [f64; 4]) 
             .with_label("Frames round the Alaska and Hawaii insets")
             .with_style(style),
     ))
+}
+
+/// The insets' boxes in pixels (none for a projection without insets): furniture keeps
+/// out of them, since each belongs to its inset's map.
+pub(super) fn inset_boxes(projection: &Projection, fit: &Fit) -> Vec<BoxPx> {
+    let Some(composite) = projection.composite() else {
+        return Vec::new();
+    };
+    composite
+        .inset_boxes()
+        .iter()
+        .map(|&[x0, y0, x1, y1]| {
+            let (a, b) = (fit.to_pixel([x0, y1]), fit.to_pixel([x1, y0]));
+            BoxPx::new(a[0], a[1], b[0], b[1])
+        })
+        .collect()
 }
