@@ -278,7 +278,7 @@ fn a_rendered_map_has_its_insets_lower_left_in_frames_and_no_scale_bar() {
         "us",
         &source,
         "projection = \"albers-usa\"\n[furniture]\nnorth_arrow = true\ninset = \"locator\"",
-        "legend = \"States\"",
+        "legend = \"States\"\nlabel = \"{name}\"",
     );
     let states = state_paths(&svg);
     // 56 features, the five territories d3 drops left out.
@@ -320,6 +320,19 @@ fn a_rendered_map_has_its_insets_lower_left_in_frames_and_no_scale_bar() {
         assert!(
             b[0] >= f[0] && b[1] >= f[1] && b[2] <= f[2] && b[3] <= f[3],
             "{name} {b:?} outside its frame {f:?}"
+        );
+    }
+    // Alaska's and Hawaii's labels are inside their frames (no label crosses a frame).
+    for (name, f) in [("Alaska", alaska_frame), ("Hawaii", hawaii_frame)] {
+        let label = doc
+            .descendants()
+            .find(|n| n.has_tag_name("text") && n.text() == Some(name))
+            .unwrap_or_else(|| panic!("no label {name}"));
+        let at = |a: &str| label.attribute(a).unwrap().parse::<f64>().unwrap();
+        let (x, y) = (at("x"), at("y"));
+        assert!(
+            x > f[0] && x < f[2] && y > f[1] && y < f[3],
+            "label {name} at {x},{y}, frame {f:?}"
         );
     }
     // No point of the lower 48 lies inside either inset's frame.

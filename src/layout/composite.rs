@@ -2,6 +2,7 @@
 //! `albers-usa`) apart from the mainland, as d3-composite-projections' composition borders:
 //! each inset's box, drawn over the data and cut to the map frame.
 
+use super::occupied::{Occupied, What};
 use crate::color::Paint;
 use crate::geom::{clip_line, BoxPx};
 use crate::projection::{Fit, Projection};
@@ -59,4 +60,21 @@ pub(super) fn inset_boxes(projection: &Projection, fit: &Fit) -> Vec<BoxPx> {
             BoxPx::new(a[0], a[1], b[0], b[1])
         })
         .collect()
+}
+
+/// Registers the insets' frames with the collision index: labels and their leaders stay on
+/// one side of a frame (a label of Hawaii inside its inset, of Texas outside it).
+pub(super) fn occupy_inset_frames(projection: &Projection, fit: &Fit, occupied: &mut Occupied) {
+    for b in inset_boxes(projection, fit) {
+        let corners = [
+            [b.x0, b.y0],
+            [b.x1, b.y0],
+            [b.x1, b.y1],
+            [b.x0, b.y1],
+            [b.x0, b.y0],
+        ];
+        for w in corners.windows(2) {
+            occupied.add_segment(w[0], w[1], What::Furniture);
+        }
+    }
 }

@@ -116,6 +116,7 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     if drawn.drawn == 0 {
         return Err(features::nothing_inside(spec, &layers, &projection));
     }
+    composite::occupy_inset_frames(&projection, &fit, &mut drawn.occupied);
     timings.lap("fit and clip");
 
     let mut warnings = page.warnings();
