@@ -173,6 +173,18 @@ fn to_units(m: Pt) -> Pt {
 }
 
 /// The composite projection: its three parts, lower 48 first.
+///
+/// ```
+/// use mapfig::projection::{AlbersUsa, UsaPart};
+///
+/// let usa = AlbersUsa::new();
+/// // Washington DC where d3.geoAlbersUsa() draws it at its default scale and translate…
+/// let dc = usa.d3_pixel(-77.0, 38.9, 1070.0, [480.0, 250.0]).unwrap();
+/// assert!((dc[0] - 760.335).abs() < 1e-3 && (dc[1] - 219.010).abs() < 1e-3);
+/// // …Anchorage in the Alaska inset, and San Juan, Puerto Rico, in no part at all.
+/// assert_eq!(usa.part_of(-149.9, 61.2), Some(UsaPart::Alaska));
+/// assert_eq!(usa.forward(-66.1, 18.4), None);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct AlbersUsa {
     parts: [Part; 3],
