@@ -178,7 +178,7 @@ impl Feature {
 
     /// Whether the feature passes `filter`: see [`super::filter`] for when values match.
     pub fn matches(&self, filter: &Filter) -> bool {
-        super::filter::matches(self, filter)
+        super::filter::matches(&self.properties, &self.id, filter)
     }
 }
 

@@ -6,18 +6,18 @@
 //! property, pass no comparison. `ne` and `not` are negations, so a feature without the
 //! property passes them.
 
-use super::dataset::Feature;
 use super::exact::{self, Decimal};
+use super::properties::Properties;
 use super::value::Value;
 use crate::spec::{Cmp, Filter, Test};
 use std::cmp::Ordering;
 
-/// Whether `feature` passes every test of `filter`. A property `id` the feature lacks is
-/// its feature id.
-pub fn matches(feature: &Feature, filter: &Filter) -> bool {
+/// Whether a feature of `properties` and id `id` passes every test of `filter`. A property
+/// `id` the feature lacks is its feature id.
+pub fn matches(properties: &Properties, id: &str, filter: &Filter) -> bool {
     filter.0.iter().all(|(key, test)| {
-        let value = match feature.properties.value(key) {
-            Some(Value::Null) | None if key == "id" => Some(Value::Text(feature.id.clone())),
+        let value = match properties.value(key) {
+            Some(Value::Null) | None if key == "id" => Some(Value::Text(id.to_string())),
             Some(Value::Null) | None => None,
             Some(v) => Some(v),
         };

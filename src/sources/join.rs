@@ -7,7 +7,8 @@
 //! `1001`); then, with `pad = n`, a whole non-negative number of fewer than `n` digits gets
 //! leading zeros up to `n` (`1001` → `01001`). Other keys are compared as written (case
 //! matters). Both sides get the same steps, so a county id `"01001"` meets a table's
-//! `1001` with or without `pad`.
+//! `1001` with or without `pad`: since numbers already meet by value, `pad` changes no
+//! match; it makes the report show keys as the features write them (`02201`, not `2201`).
 //!
 //! Where a feature already has a property of a table column's name, the feature's value
 //! is kept (as mapshaper's `-join` does without `force`) and the report names the column;
@@ -139,6 +140,17 @@ pub fn join_key(text: &str, pad: Option<usize>) -> String {
     }
 }
 
+/// A key as the report shows it: as written, with the zeros of `pad` when it is a whole
+/// number of fewer digits (`2201` → `02201`, the way the features write it).
+fn shown_key(text: String, pad: Option<usize>) -> String {
+    match pad {
+        Some(width) if text.len() < width && text.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{text:0>width$}")
+        }
+        _ => text,
+    }
+}
+
 /// The value of a key that looks like a number: JSON's number grammar, leading zeros
 /// allowed.
 fn numeric(text: &str) -> Option<Decimal> {
@@ -261,9 +273,10 @@ pub fn join(
             None => {
                 report.features_without_row += 1;
                 if report.first_features_without_row.len() < LISTED_KEYS {
-                    report
-                        .first_features_without_row
-                        .push(text.unwrap_or_else(|| format!("(feature {}: no {:?})", f.id, j.on)));
+                    report.first_features_without_row.push(match text {
+                        Some(t) => shown_key(t, j.pad),
+                        None => format!("(feature {}: no {:?})", f.id, j.on),
+                    });
                 }
                 joined.push(f.clone());
             }
@@ -277,9 +290,10 @@ pub fn join(
         report.rows_without_feature += 1;
         if report.first_rows_without_feature.len() < LISTED_KEYS {
             let key = row.value(&j.key).and_then(value_text);
-            report.first_rows_without_feature.push(
-                key.unwrap_or_else(|| format!("({} {}: no {:?})", table.row_noun(), r + 1, j.key)),
-            );
+            report.first_rows_without_feature.push(match key {
+                Some(k) => shown_key(k, j.pad),
+                None => format!("({} {}: no {:?})", table.row_noun(), r + 1, j.key),
+            });
         }
     }
     report.kept_feature_properties = kept.into_iter().collect();
@@ -467,7 +481,7 @@ mod tests {
         .unwrap();
         assert_eq!(report.matched, 2);
         assert_eq!(report.first_features_without_row, ["02105"]);
-        assert_eq!(report.first_rows_without_feature, ["2201"]);
+        assert_eq!(report.first_rows_without_feature, ["02201"]);
         assert_eq!(report.kept_feature_properties, ["name", "rate"]);
         let f = &joined.features[1];
         assert_eq!(
