@@ -404,3 +404,27 @@ fn a_filter_matching_nothing_warns_and_fails_under_strict() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_joined_layer_keeps_the_files_shared_arcs() {
+    // Counties joined and states' inner borders from the same TopoJSON, simplified together:
+    // the joined copy shares the file's arcs, so the map is the one drawn without the join.
+    let counties = registry_data("us-atlas/counties-10m.json");
+    let spec = |join: &str| {
+        format!(
+            "simplify = \"10%\"\n[[layer]]\nid = \"counties\"\nsource = {:?}\nobject = \"counties\"\n{join}\n[[layer]]\nid = \"states\"\nsource = {:?}\nobject = \"states\"\nlines = \"inner\"\nstroke = \"#000000\"\n",
+            path(&counties),
+            path(&counties)
+        )
+    };
+    let join = format!(
+        "join = {{ data = {:?}, key = \"id\", pad = 5 }}",
+        path(&registry_data("vega-datasets/unemployment.tsv"))
+    );
+    let (o, _, plain) = build(&scratch("join", "arcs-plain"), &spec(""));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (o, joins, joined) = build(&scratch("join", "arcs-joined"), &spec(&join));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(joins[0]["matched"], 3212);
+    assert!(plain.unwrap() == joined.unwrap(), "the joined map differs");
+}
