@@ -428,3 +428,110 @@ fn a_joined_layer_keeps_the_files_shared_arcs() {
     assert_eq!(joins[0]["matched"], 3212);
     assert!(plain.unwrap() == joined.unwrap(), "the joined map differs");
 }
+
+/// Renders the points joined (on `name`) to the table `t.<ext>` holding `table`, with
+/// `args` added; the run.
+fn join_points(name: &str, ext: &str, table: &[u8], args: &[&str]) -> Output {
+    let dir = scratch("join", name);
+    std::fs::write(dir.join("p.geojson"), POINTS).unwrap();
+    if !table.is_empty() {
+        std::fs::write(dir.join(format!("t.{ext}")), table).unwrap();
+    }
+    std::fs::write(
+        dir.join("m.toml"),
+        format!("[[layer]]\nid = \"p\"\nsource = \"p.geojson\"\njoin = {{ data = \"t.{ext}\", key = \"name\" }}\n"),
+    )
+    .unwrap();
+    let mut cmd = mapfig();
+    cmd.args(["render", "m.toml", "-o", "out", "--format", "svg"])
+        .args(args);
+    let (o, took) = common::run_within(&mut cmd, &dir, std::time::Duration::from_secs(30));
+    assert!(took.as_secs() < 30, "the run hung");
+    assert!(!dir.join("out/m.svg").exists() || o.status.success());
+    o
+}
+
+#[test]
+fn broken_and_hostile_tables_are_clean_errors() {
+    let fails = |name: &str, ext: &str, table: &[u8], args: &[&str], wanted: &str| {
+        let o = join_points(name, ext, table, args);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(wanted), "{name}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{name}: {}", stderr(&o));
+    };
+    fails("missing", "csv", b"", &[], "t.csv");
+    fails("nul", "csv", b"name,v\nBalkh,1\0\n", &[], "not a text file");
+    fails(
+        "truncated",
+        "json",
+        br#"[{"name": "Balkh", "v": 1}, {"name": "#,
+        &[],
+        "t.json: 1:37: not a JSON array of records",
+    );
+    fails(
+        "object",
+        "json",
+        br#"{"name": "Balkh"}"#,
+        &[],
+        "array of records",
+    );
+    fails("scalars", "json", b"[1, 2]", &[], "t.json: record 1: ");
+    let deep = format!(
+        "[{{\"name\": {}{}}}]",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    fails(
+        "deep",
+        "json",
+        deep.as_bytes(),
+        &[],
+        "t.json: 1:137: JSON nested deeper than 128 levels",
+    );
+    let big = format!("name,v\n{}", "Balkh,1\n".repeat(1000));
+    fails(
+        "big",
+        "csv",
+        big.as_bytes(),
+        &["--max-input-bytes", "4000"],
+        "limit",
+    );
+    fails(
+        "ragged",
+        "tsv",
+        b"name\tv\nBalkh\t1\t2\n",
+        &[],
+        "t.tsv: line 2: the row has 3 cells",
+    );
+
+    // A FIFO is refused without waiting for a writer.
+    let dir = scratch("join", "fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("t.csv"))
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        made,
+        "this test needs `mkfifo` (Debian: apt-get install coreutils)"
+    );
+    std::fs::write(dir.join("p.geojson"), POINTS).unwrap();
+    std::fs::write(
+        dir.join("m.toml"),
+        "[[layer]]\nid = \"p\"\nsource = \"p.geojson\"\njoin = { data = \"t.csv\", key = \"name\" }\n",
+    )
+    .unwrap();
+    let mut cmd = mapfig();
+    cmd.args(["render", "m.toml", "-o", "out"]);
+    let (o, _) = common::run_within(&mut cmd, &dir, std::time::Duration::from_secs(30));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("t.csv: is a FIFO"), "{}", stderr(&o));
+
+    // A good table: the points' names meet the rows; a number joined stays a number.
+    let o = join_points("good", "csv", b"name,v\nBalkh,1\nKunduz,2.50\n", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 table rows, 6 features, 2 matched\n  4 features without a row: Takhar, Badakhshan, Baghlan, Samangan\n"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -5,6 +5,7 @@
 
 use super::csv::read_attribute_rows;
 use super::properties::Properties;
+use super::topojson::check_depth;
 use crate::error::{Error, Result};
 use serde_json::value::RawValue;
 use std::collections::HashSet;
@@ -75,10 +76,12 @@ pub fn read_table(bytes: &[u8], path: &Path) -> Result<Table> {
 
 /// A JSON array of records, each an object (its members kept as the file writes them).
 fn read_records(bytes: &[u8], path: &Path) -> Result<Table> {
+    // serde skips a record's members without counting their depth: count it first.
+    check_depth(bytes, path)?;
     let records: Vec<&RawValue> = serde_json::from_slice(bytes).map_err(|e| {
         Error::data(
             path,
-            format!("line {}, column {}", e.line(), e.column()),
+            format!("{}:{}", e.line(), e.column()),
             format!("not a JSON array of records ({e})"),
         )
     })?;
@@ -147,7 +150,7 @@ mod tests {
         let e = read_table(b"[{\"a\": 1}, 5]", Path::new("t.json")).unwrap_err();
         assert!(e.to_string().starts_with("t.json: record 2: "), "{e}");
         let e = read_table(b"[{\"a\": 1},", Path::new("t.json")).unwrap_err();
-        assert!(e.to_string().starts_with("t.json: line 1, column "), "{e}");
+        assert!(e.to_string().starts_with("t.json: 1:10: "), "{e}");
         assert_eq!(e.exit_code(), 1);
     }
 }
