@@ -29,7 +29,7 @@ use crate::geom::Pt;
 use crate::prepare::extent::lon_lat_extent;
 use crate::prepare::preclip::Preclip;
 use crate::prepare::project::{fit_to_frame, project_layers};
-use crate::prepare::select::select_layers;
+use crate::prepare::select::{self, select_layers};
 use crate::projection::{Fit, Projection};
 use crate::scene::{Group, IdRegistry, Node, Scene};
 use crate::sources::DataCache;
@@ -55,6 +55,8 @@ pub struct Layout {
     pub north_angle: Option<f64>,
     /// Wall time of each stage, in order.
     pub timings: Timings,
+    /// What each joined layer's join matched, in layer order.
+    pub joins: Vec<crate::sources::join::JoinReport>,
 }
 
 impl Layout {
@@ -85,6 +87,10 @@ impl Layout {
 pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     let mut timings = Timings::default();
     let selected = select_layers(spec, cache)?;
+    let (joins, select_warnings) = (
+        select::join_reports(&selected),
+        select::select_warnings(&selected),
+    );
     timings.lap("load");
     let extent = lon_lat_extent(spec, &selected)?;
     let planar = crate::prepare::select::planar_layers(spec, &selected)?;
@@ -119,7 +125,8 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     composite::occupy_inset_frames(&projection, &fit, &mut drawn.occupied);
     timings.lap("fit and clip");
 
-    let mut warnings = page.warnings();
+    let mut warnings = select_warnings;
+    warnings.extend(page.warnings());
     let furniture =
         place_furniture::place_furniture(&panel, &layers, &symbology, &mut drawn, &mut warnings)?;
     let mut occupied = drawn.occupied;
@@ -157,6 +164,7 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
         scale_bars: furniture.scale_bars,
         north_angle: furniture.north_angle,
         timings,
+        joins,
     })
 }
 
