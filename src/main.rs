@@ -141,7 +141,7 @@ struct DrawArgs {
     /// (`-o map.svg -o map.png`).
     #[arg(short, long, required = true)]
     output: Vec<PathBuf>,
-    /// Projection: "auto", "EPSG:nnnn" or a proj string.
+    /// Projection: "auto", "EPSG:nnnn", a proj string or "albers-usa".
     #[arg(long)]
     proj: Option<String>,
     /// The CRS of the data's coordinates when the file declares none, or to override what
@@ -393,8 +393,8 @@ fn manifest(path: Option<PathBuf>, allow_outside: bool) -> Result<Manifest> {
 }
 
 /// One warning for each label dropped for want of room, and for each thing layout cut or
-/// left out to fit the page (a title cut with an ellipsis, a credit or a legend dropped):
-/// nothing a spec asked for is lost silently.
+/// left out to fit the page (a title cut with an ellipsis, a credit or a legend dropped);
+/// then each join's report: nothing a spec asked for is lost silently.
 fn warn(built: &Built) {
     let spec = built.spec.display();
     for d in &built.dropped_labels {
@@ -408,6 +408,9 @@ fn warn(built: &Built) {
     }
     for w in &built.warnings {
         eprintln!("mapfig: warning: {spec}: {w}");
+    }
+    for j in &built.joins {
+        eprintln!("mapfig: join: {spec}: {}", j.to_text());
     }
 }
 

@@ -17,8 +17,14 @@
 //! assert!(x > 200.0 && y < 150.0); // right of and above the middle (y points down)
 //! ```
 
+mod albers_usa;
+
+pub use albers_usa::{AlbersUsa, UsaPart};
 use proj4rs::transform::{transform, Transform, TransformClosure};
 use proj4rs::Proj;
+
+/// The name of the composite projection of the United States (see [`AlbersUsa`]).
+pub const ALBERS_USA: &str = "albers-usa";
 
 /// The latitude limit of Web Mercator (EPSG:3857), where the projected map is square.
 pub const WEB_MERCATOR_MAX_LAT: f64 = 85.051_128_779_806_59;
@@ -31,6 +37,8 @@ pub struct Projection {
     pub definition: String,
     /// Data in planar coordinates, drawn as they are (see [`Projection::planar`]).
     planar: Option<Planar>,
+    /// The composite `albers-usa`, which draws by parts instead of through proj4rs.
+    composite: Option<AlbersUsa>,
 }
 
 impl std::fmt::Debug for Projection {
@@ -55,11 +63,14 @@ impl Transform for Points<'_> {
 }
 
 impl Projection {
-    /// Parses `EPSG:nnnn` or a `+proj=…` string.
+    /// Parses `EPSG:nnnn`, a `+proj=…` string or `albers-usa`.
     pub fn parse(definition: &str) -> Result<Projection, String> {
         let def = definition.trim();
+        if def.eq_ignore_ascii_case(ALBERS_USA) {
+            return Projection::albers_usa();
+        }
         let target = Proj::from_user_string(def).map_err(|e| {
-            format!("unknown or unsupported projection {def:?} ({e}); use \"EPSG:nnnn\", a proj string such as \"+proj=lcc +lat_1=33 +lat_2=38 +lon_0=68\", or \"auto\"")
+            format!("unknown or unsupported projection {def:?} ({e}); use \"EPSG:nnnn\", a proj string such as \"+proj=lcc +lat_1=33 +lat_2=38 +lon_0=68\", \"albers-usa\" or \"auto\"")
         })?;
         let geographic = Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
             .map_err(|e| format!("internal: WGS84 definition rejected ({e})"))?;
@@ -68,6 +79,7 @@ impl Projection {
             target,
             definition: def.to_string(),
             planar: None,
+            composite: None,
         };
         // Reject definitions that cannot project an ordinary point near their origin.
         let lon0 = p.target.longitude_of_origin().to_degrees();
@@ -118,7 +130,29 @@ impl Projection {
             target: longlat()?,
             definition: kind.name().to_string(),
             planar: Some(kind),
+            composite: None,
         })
+    }
+
+    /// The composite projection of the United States, as d3.geoAlbersUsa (see
+    /// [`AlbersUsa`]): the lower 48 in Albers, Alaska and Hawaii in insets.
+    pub fn albers_usa() -> Result<Projection, String> {
+        let longlat = || {
+            Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
+                .map_err(|e| format!("internal: WGS84 definition rejected ({e})"))
+        };
+        Ok(Projection {
+            geographic: longlat()?,
+            target: longlat()?,
+            definition: ALBERS_USA.to_string(),
+            planar: None,
+            composite: Some(AlbersUsa::new()),
+        })
+    }
+
+    /// The composite projection this is, if it is one.
+    pub fn composite(&self) -> Option<&AlbersUsa> {
+        self.composite.as_ref()
     }
 
     /// Whether the map draws planar coordinates as they are.
@@ -128,6 +162,9 @@ impl Projection {
 
     /// The central meridian in degrees (where the map's antimeridian cut goes opposite).
     pub fn central_meridian(&self) -> f64 {
+        if let Some(c) = &self.composite {
+            return c.central_meridian();
+        }
         self.target.longitude_of_origin().to_degrees()
     }
 
@@ -145,6 +182,16 @@ impl Projection {
                 points.iter_mut().for_each(|p| p[1] = -p[1]);
             }
             return points.iter().all(|p| p[0].is_finite() && p[1].is_finite());
+        }
+        if let Some(c) = &self.composite {
+            let mut ok = true;
+            for p in points.iter_mut() {
+                match c.forward(p[0], p[1]) {
+                    Some(m) => *p = m,
+                    None => ok = false,
+                }
+            }
+            return ok;
         }
         for p in points.iter_mut() {
             *p = [p[0].to_radians(), p[1].to_radians()];
@@ -174,6 +221,9 @@ impl Projection {
     pub fn inverse(&self, x: f64, y: f64) -> Option<[f64; 2]> {
         if self.planar.is_some() {
             return None;
+        }
+        if let Some(c) = &self.composite {
+            return c.inverse(x, y);
         }
         let mut p = if self.target.is_latlong() {
             [[x.to_radians(), y.to_radians()]]
@@ -432,6 +482,9 @@ impl Fit {
 
 /// Projects lon/lat geometry into metres, dropping points the projection cannot represent.
 pub fn project_flat(flat: &crate::geom::Flat, projection: &Projection) -> crate::geom::Flat {
+    if let Some(c) = projection.composite() {
+        return c.project_flat(flat);
+    }
     flat.map(|pts| projection.forward_lenient(pts))
 }
 

@@ -184,6 +184,8 @@ pub struct EncodedSpec {
     pub dropped_labels: Vec<Dropped>,
     /// What layout shortened or left out to fit the page.
     pub warnings: Vec<String>,
+    /// What each joined layer's join matched.
+    pub joins: Vec<crate::sources::join::JoinReport>,
     pub timings: Timings,
     /// The spec's `output`: its files' name in the out folder, before the extension.
     pub output: String,
@@ -202,6 +204,7 @@ pub fn spec_inputs(spec: &Spec) -> Vec<PathBuf> {
     let mut files = vec![spec.file.clone()];
     for l in &spec.layers {
         files.push(l.source.clone());
+        files.extend(l.join.as_ref().map(|j| j.data.clone()));
         if let spec::LayerGeometry::BorderWith { source, .. } = &l.geometry {
             files.push(source.clone());
         }
@@ -273,6 +276,7 @@ pub fn encode_loaded(
         files,
         dropped_labels: out.layout.dropped_labels,
         warnings: out.layout.warnings,
+        joins: out.layout.joins,
         timings: out.layout.timings,
         output: spec.output,
         title: out.layout.scene.title,

@@ -75,6 +75,8 @@ pub struct Built {
     pub dropped_labels: Vec<Dropped>,
     /// What layout shortened or left out to fit the page.
     pub warnings: Vec<String>,
+    /// What each joined layer's join matched.
+    pub joins: Vec<crate::sources::join::JoinReport>,
     /// Each stage's wall time, staging the files included (`--timings`).
     pub timings: Timings,
     /// Wall time of encoding the spec, in milliseconds (the report's).
@@ -213,6 +215,7 @@ fn stage_built(spec: &Path, timed: Timed, tx: &mut Transaction) -> Result<Built>
         files: encoded.files.into_iter().map(|(f, _)| f).collect(),
         dropped_labels: encoded.dropped_labels,
         warnings: encoded.warnings,
+        joins: encoded.joins,
         timings,
         millis,
         gallery,

@@ -2,7 +2,8 @@
 
 use super::{Built, Shard};
 
-/// The `--report` JSON: what was rendered, dropped labels and timings.
+/// The `--report` JSON: what was rendered, dropped labels, warnings, join reports and
+/// timings.
 pub fn report_json(built: &[Built], shard: Option<Shard>) -> String {
     let maps: Vec<serde_json::Value> = built
         .iter()
@@ -15,6 +16,7 @@ pub fn report_json(built: &[Built], shard: Option<Shard>) -> String {
                     "layer": d.layer, "feature": d.feature, "text": d.text, "required": d.required
                 })).collect::<Vec<_>>(),
                 "warnings": b.warnings,
+                "joins": b.joins.iter().map(|j| j.to_json()).collect::<Vec<_>>(),
                 "milliseconds": (b.millis * 10.0).round() / 10.0,
             })
         })

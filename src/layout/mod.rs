@@ -6,6 +6,7 @@
 
 pub mod annotations;
 mod callouts;
+mod composite;
 mod description;
 mod features;
 pub mod fit;
@@ -29,7 +30,7 @@ use crate::geom::Pt;
 use crate::prepare::extent::lon_lat_extent;
 use crate::prepare::preclip::Preclip;
 use crate::prepare::project::{fit_to_frame, project_layers};
-use crate::prepare::select::select_layers;
+use crate::prepare::select::{self, select_layers};
 use crate::projection::{Fit, Projection};
 use crate::scene::{Group, IdRegistry, Node, Scene};
 use crate::sources::DataCache;
@@ -55,6 +56,8 @@ pub struct Layout {
     pub north_angle: Option<f64>,
     /// Wall time of each stage, in order.
     pub timings: Timings,
+    /// What each joined layer's join matched, in layer order.
+    pub joins: Vec<crate::sources::join::JoinReport>,
 }
 
 impl Layout {
@@ -85,6 +88,10 @@ impl Layout {
 pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     let mut timings = Timings::default();
     let selected = select_layers(spec, cache)?;
+    let (joins, select_warnings) = (
+        select::join_reports(&selected),
+        select::select_warnings(&selected),
+    );
     timings.lap("load");
     let extent = lon_lat_extent(spec, &selected)?;
     let planar = crate::prepare::select::planar_layers(spec, &selected)?;
@@ -127,9 +134,11 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     if drawn.drawn == 0 {
         return Err(features::nothing_inside(spec, &layers, &projection));
     }
+    composite::occupy_inset_frames(&projection, &fit, &mut drawn.occupied);
     timings.lap("fit and clip");
 
-    let mut warnings = page.warnings();
+    let mut warnings = select_warnings;
+    warnings.extend(page.warnings());
     warnings.extend(symbology.iter().flat_map(|s| s.warnings.iter().cloned()));
     let furniture =
         place_furniture::place_furniture(&panel, &layers, &symbology, &mut drawn, &mut warnings)?;
@@ -139,10 +148,11 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     placed.sort_by_key(|p| p.request);
     let (labels, leaders) = map_labels::label_groups(&placed, &drawn.requests, &mut ids);
 
-    // Drawing order: titles, data, graticule, label leaders, labels, callouts, furniture,
+    // Drawing order: titles, data, a composite's inset frames, graticule, label leaders, labels, callouts, furniture,
     // the frame, the side panel, the credit.
     let mut nodes: Vec<Node> = page.title_block.take().into_iter().collect();
     nodes.push(drawn.node);
+    nodes.extend(composite::inset_frames(&projection, &fit, frame));
     nodes.extend(furniture.graticule);
     nodes.extend(leaders);
     nodes.push(labels);
@@ -167,6 +177,7 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
         scale_bars: furniture.scale_bars,
         north_angle: furniture.north_angle,
         timings,
+        joins,
     })
 }
 
@@ -238,6 +249,7 @@ const OWN_IDS: &[&str] = &[
     "scale-bar",
     "north-arrow",
     "inset",
+    composite::INSET_FRAMES,
     "frame",
     "badges",
 ];

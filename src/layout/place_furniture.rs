@@ -82,11 +82,13 @@ pub(super) fn place_furniture(
     let (spec, fit, frame, frame_box) = (panel.spec, panel.fit, panel.frame, panel.frame_box());
     let projection = panel.projection();
     let (legend, occupied) = (&drawn.legend, &mut drawn.occupied);
+    // A composite's insets are maps of their own: no furniture over them.
+    let insets = super::composite::inset_boxes(projection, fit);
     let mut corners = Corners {
         mask: &drawn.mask,
         frame,
         frame_box,
-        taken: Vec::new(),
+        taken: insets.clone(),
         nodes: Vec::new(),
         warnings,
     };
@@ -95,7 +97,12 @@ pub(super) fn place_furniture(
     }
     let centre = frame_box.center();
     let mut clips = vec![("map-frame".to_string(), frame)];
-    if spec.furniture.locator_inset {
+    if spec.furniture.locator_inset && projection.composite().is_some() {
+        corners.warnings.push(format!(
+            "locator inset left out: {} draws only its own parts, with no surroundings to locate them in",
+            projection.definition
+        ));
+    } else if spec.furniture.locator_inset {
         let inset_layers: Vec<inset::InsetLayer> = layers
             .iter()
             .zip(symbology)
@@ -113,7 +120,15 @@ pub(super) fn place_furniture(
         }
     }
     let mut scale_bars = Vec::new();
-    if spec.furniture.scale_bar {
+    // One bar cannot measure a composite whose insets are drawn at other scales.
+    let composite = projection.composite().is_some();
+    if spec.furniture.scale_bar && composite {
+        corners.warnings.push(format!(
+            "scale bar left out: {} draws Alaska at 0.35× the lower 48's scale, so no one bar measures the whole map",
+            projection.definition
+        ));
+    }
+    if spec.furniture.scale_bar && !composite {
         let units = [
             (spec.furniture.scale_km, furniture::Unit::Km),
             (spec.furniture.scale_miles, furniture::Unit::Mi),
@@ -163,7 +178,8 @@ pub(super) fn place_furniture(
             ));
         }
     }
-    for b in &corners.taken {
+    // Labels keep out of the furniture, but not out of the insets they name.
+    for b in corners.taken.iter().skip(insets.len()) {
         occupied.add(b.inflate(3.0));
     }
     let graticule = match spec.furniture.graticule {

@@ -104,6 +104,10 @@ fn neighbourhood(
     fit_pad: Option<f64>,
     inset: bool,
 ) -> Option<Cap> {
+    if projection.composite().is_some() {
+        // The insets show places far from the frame's centre: each part clips to its box.
+        return None;
+    }
     let mut bb = Bounds::default();
     bb.add_all(&projection.forward_lenient(&densify_bbox_area(extent_ll, 64)));
     let fit = Fit::new(bb.get()?, frame, 0.0);

@@ -92,7 +92,7 @@ pub fn project_layers<'a>(
 /// [`topologies`]), else arcs found by snapping.
 pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64, projection: &Projection) {
     // Each source feature once, however many layers draw it.
-    let mut keys: Vec<(*const Dataset, usize)> = Vec::new();
+    let mut keys: Vec<(usize, usize)> = Vec::new();
     let mut sources: Vec<(Arc<Dataset>, usize)> = Vec::new();
     let mut polygons = Vec::new();
     let mut uses: Vec<(usize, usize, usize)> = Vec::new();
@@ -101,7 +101,7 @@ pub fn simplify_polygons(layers: &mut [PreparedLayer], share: f64, projection: &
             if flat.polygons.is_empty() {
                 continue;
             }
-            let key = (Arc::as_ptr(&ld.dataset), *fi);
+            let key = (ld.dataset.source_key(), *fi);
             let slot = match keys.iter().position(|x| *x == key) {
                 Some(s) => s,
                 None => {
@@ -255,8 +255,13 @@ pub fn fit_to_frame(
         Error::render(
             &spec.file,
             format!(
-                "projection {} cannot represent the map's extent",
-                projection.definition
+                "projection {} cannot represent the map's extent{}",
+                projection.definition,
+                if projection.composite().is_some() {
+                    ": it draws only the lower 48 states, Alaska and Hawaii, and none of the map's data or extent lies there; use another projection"
+                } else {
+                    ""
+                }
             ),
         )
     })?;

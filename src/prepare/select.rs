@@ -4,8 +4,9 @@
 
 use crate::error::{Error, Result};
 use crate::projection::Planar;
+use crate::sources::join::{self, JoinReport};
 use crate::sources::{DataCache, Dataset, Feature};
-use crate::spec::{Filter, Layer, Spec};
+use crate::spec::{Extent, Filter, Layer, Spec};
 use std::sync::Arc;
 
 /// One layer's selected features: indices into its dataset, each with geometry.
@@ -14,6 +15,11 @@ pub struct SelectedLayer<'a> {
     pub dataset: Arc<Dataset>,
     /// Indices of the features the filter matched that have geometry, in file order.
     pub features: Vec<usize>,
+    /// What the layer's join matched, when it has one.
+    pub join: Option<JoinReport>,
+    /// Why the layer draws nothing, when its `where` filter matched no feature (see
+    /// [`select_warnings`]).
+    pub warning: Option<String>,
 }
 
 impl SelectedLayer<'_> {
@@ -25,8 +31,11 @@ impl SelectedLayer<'_> {
     }
 }
 
-/// Every layer of `spec` with its features selected, loading data through `cache`. A
-/// layer whose file holds no features, or whose filter matches none, is an error.
+/// Every layer of `spec` with its features selected, loading data through `cache`: each
+/// layer's table joined to its features first (see [`crate::sources::join`]), then its
+/// `where` filter applied. A layer whose file holds no features is an error; one whose
+/// filter matches none draws nothing, with a warning (an error under the spec's
+/// `strict = true`, or when the layers the map is fitted to all match none).
 ///
 /// The first of the prepare stages, each taking and returning plain values:
 ///
@@ -44,10 +53,38 @@ impl SelectedLayer<'_> {
 /// # Ok::<(), mapfig::Error>(())
 /// ```
 pub fn select_layers<'a>(spec: &'a Spec, cache: &DataCache) -> Result<Vec<SelectedLayer<'a>>> {
-    spec.layers
+    let layers = spec
+        .layers
         .iter()
-        .map(|l| select_layer(spec, l, cache.get_with(&l.source, &l.read)?))
+        .map(|l| select_layer(spec, l, cache))
+        .collect::<Result<Vec<_>>>()?;
+    let fitted = |l: &Layer| match &spec.extent {
+        Extent::Fit { layers, .. } => layers.is_empty() || layers.contains(&l.id),
+        Extent::BBox(_) => true,
+    };
+    let mut fitted_layers = layers.iter().filter(|s| fitted(s.spec)).peekable();
+    let first_empty = fitted_layers.peek().and_then(|s| s.warning.clone());
+    if let Some(w) = first_empty {
+        if fitted_layers.all(|s| s.warning.is_some()) {
+            // Nothing left to fit the map to: the filter is the mistake to report.
+            return Err(Error::render(&spec.file, w));
+        }
+    }
+    Ok(layers)
+}
+
+/// The warnings of the selection, one sentence each: a layer whose filter matched nothing.
+pub fn select_warnings(layers: &[SelectedLayer]) -> Vec<String> {
+    layers
+        .iter()
+        .filter_map(|s| s.warning.as_ref())
+        .map(|w| format!("{w}: the layer draws nothing"))
         .collect()
+}
+
+/// What each joined layer's join matched, in layer order.
+pub fn join_reports(layers: &[SelectedLayer]) -> Vec<JoinReport> {
+    layers.iter().filter_map(|s| s.join.clone()).collect()
 }
 
 /// The planar coordinates the layers are in, if they are (see [`crate::projection::Planar`]),
@@ -77,23 +114,14 @@ pub fn planar_layers(spec: &Spec, layers: &[SelectedLayer]) -> Result<Option<Pla
     }
 }
 
-fn select_layer<'a>(spec: &Spec, l: &'a Layer, dataset: Arc<Dataset>) -> Result<SelectedLayer<'a>> {
+fn select_layer<'a>(spec: &Spec, l: &'a Layer, cache: &DataCache) -> Result<SelectedLayer<'a>> {
+    let mut dataset = cache.get_with(&l.source, &l.read)?;
     let mut features = Vec::new();
     let mut matched = 0usize;
     let range = dataset
         .object_range(l.object.as_deref(), &format!("layer {:?}", l.id))
         .map_err(|m| Error::render(&spec.file, m))?;
     let in_object = range.len();
-    // Features without geometry draw nothing and take no slot (a file of millions of them).
-    for (i, f) in dataset.features[range.clone()].iter().enumerate() {
-        let i = i + range.start;
-        if f.matches(&l.filter) {
-            matched += 1;
-            if f.geometry.is_some() {
-                features.push(i);
-            }
-        }
-    }
     if in_object == 0 {
         // Valid data, but a map of nothing is a broken export far more often than a wish.
         let what = match &l.object {
@@ -109,36 +137,51 @@ fn select_layer<'a>(spec: &Spec, l: &'a Layer, dataset: Arc<Dataset>) -> Result<
             format!("{what}: nothing to draw for layer {:?}", l.id),
         ));
     }
+    let mut report = None;
+    if let Some(j) = &l.join {
+        let table = cache.get_table(&j.data)?;
+        let strict = j.strict || spec.strict;
+        let (joined, r) = join::join(&dataset, range.clone(), &table, j, &l.id, strict)?;
+        dataset = Arc::new(joined);
+        report = Some(r);
+    }
+    // Features without geometry draw nothing and take no slot (a file of millions of them).
+    for (i, f) in dataset.features[range.clone()].iter().enumerate() {
+        let i = i + range.start;
+        if f.matches(&l.filter) {
+            matched += 1;
+            if f.geometry.is_some() {
+                features.push(i);
+            }
+        }
+    }
+    let mut warning = None;
     if matched == 0 {
-        return Err(Error::render(
-            &spec.file,
-            format!(
-                "layer {:?}: {} matches none of the {} features in {}",
-                l.id,
-                describe_filter(&l.filter),
-                in_object,
-                l.source.display()
-            ),
-        ));
+        let message = format!(
+            "layer {:?}: {} matches none of the {} features in {}",
+            l.id,
+            describe_filter(&l.filter),
+            in_object,
+            l.source.display()
+        );
+        if spec.strict {
+            return Err(Error::render(
+                &spec.file,
+                format!("{message} (strict = true)"),
+            ));
+        }
+        warning = Some(message);
     }
     Ok(SelectedLayer {
         spec: l,
         dataset,
         features,
+        join: report,
+        warning,
     })
 }
 
 /// A `where` filter in words, for errors: "the layer" when it selects everything.
 pub fn describe_filter(f: &Filter) -> String {
-    if f.0.is_empty() {
-        return "the layer".into();
-    }
-    let parts: Vec<String> =
-        f.0.iter()
-            .map(|(k, v)| {
-                let vs: Vec<String> = v.iter().map(|x| x.to_string()).collect();
-                format!("{k} = {}", vs.join(" | "))
-            })
-            .collect();
-    format!("`where` {}", parts.join(", "))
+    f.describe()
 }

@@ -46,7 +46,10 @@ fn from_source(
 ) -> Option<(Topology, Vec<usize>, Vec<usize>)> {
     let (first, _, _) = features.first()?;
     let source: &SourceTopology = first.topology.as_deref()?;
-    if !features.iter().all(|(d, _, _)| Arc::ptr_eq(d, first)) {
+    if !features
+        .iter()
+        .all(|(d, _, _)| d.source_key() == first.source_key())
+    {
         return None;
     }
     let mut projected: Vec<Option<Vec<Pt>>> = vec![None; source.arc_count()];

@@ -5,6 +5,7 @@
 use super::dataset::Dataset;
 use super::formats;
 use super::reader::{Budget, Input};
+use super::table::{read_table, Table};
 use crate::error::Result;
 use crate::limits::Limits;
 use crate::spec::ReadOptions;
@@ -12,6 +13,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+
+/// A join table's read, done once.
+type TableSlot = Arc<OnceLock<Result<Arc<Table>>>>;
 
 /// A file's read, done once: the first thread to ask reads it, the others wait for it.
 type Slot = Arc<OnceLock<Result<Arc<Dataset>>>>;
@@ -23,6 +27,8 @@ pub struct DataCache {
     /// Keyed by the file and how it is read: the same file read with another CRS or other
     /// point columns is other data.
     files: Mutex<HashMap<(PathBuf, ReadOptions), Slot>>,
+    /// Join tables, read once each like the data files.
+    tables: Mutex<HashMap<PathBuf, TableSlot>>,
     /// One-shot renders (`draw`) let layout free geometry once it is projected: the file
     /// will not be asked for again, and big inputs then need half the memory.
     pub one_shot: bool,
@@ -72,6 +78,26 @@ impl DataCache {
             let mut files = lock(&self.files);
             if files.get(&key).is_some_and(|s| Arc::ptr_eq(s, &slot)) {
                 files.remove(&key);
+            }
+        }
+        result
+    }
+
+    /// The join table at `path` (CSV, TSV or JSON records), read on the first ask within
+    /// the run's input-byte limit; a failed read is tried again when asked again.
+    pub fn get_table(&self, path: &Path) -> Result<Arc<Table>> {
+        let slot = Arc::clone(lock(&self.tables).entry(path.to_path_buf()).or_default());
+        let result = slot
+            .get_or_init(|| {
+                self.parsed.fetch_add(1, Ordering::Relaxed);
+                let bytes = crate::limits::read_input(path, &self.limits)?;
+                read_table(&bytes, path).map(Arc::new)
+            })
+            .clone();
+        if result.is_err() {
+            let mut tables = lock(&self.tables);
+            if tables.get(path).is_some_and(|s| Arc::ptr_eq(s, &slot)) {
+                tables.remove(path);
             }
         }
         result

@@ -88,6 +88,36 @@ fn read_table(
     options: &ReadOptions,
     budget: &Budget,
 ) -> Result<Dataset> {
+    let rows = read_rows(bytes, path, Some(options), budget)?;
+    let mut data = Dataset::new(path, rows.format, rows.features);
+    data.crs = options.crs.clone();
+    Ok(data)
+}
+
+/// A table's rows, each a feature, and its header.
+pub(super) struct Rows {
+    /// `"CSV"` or `"TSV"`.
+    pub format: &'static str,
+    pub columns: Arc<[String]>,
+    pub features: Vec<Feature>,
+}
+
+/// A table read for a join: every row a feature without geometry, whatever its columns
+/// are called.
+pub(super) fn read_attribute_rows(bytes: &[u8], path: &Path) -> Result<Rows> {
+    crate::limits::check_text(path, bytes)?;
+    let budget = Budget { limit: 0, held: 0 };
+    read_rows(bytes, path, None, &budget)
+}
+
+/// Reads a table's rows: points from its coordinate columns when `options` is given
+/// (see [`point_columns`]), none when it is `None`.
+fn read_rows(
+    bytes: &[u8],
+    path: &Path,
+    options: Option<&ReadOptions>,
+    budget: &Budget,
+) -> Result<Rows> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let delimiter = delimiter(bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -117,7 +147,10 @@ fn read_table(
             cell_text(c, path, header, || format!("column {}", i + 1)).map(str::to_string)
         })
         .collect::<Result<_>>()?;
-    let points = point_columns(&columns, options, path, header)?;
+    let points = match options {
+        Some(options) => point_columns(&columns, options, path, header)?,
+        None => None,
+    };
     let id_column = id_column(&columns);
     let columns: Arc<[String]> = columns.into();
     let table = Table {
@@ -128,7 +161,7 @@ fn read_table(
         check: Validator {
             path,
             place: "",
-            planar: options.crs.is_some(),
+            planar: options.is_some_and(|o| o.crs.is_some()),
         },
     };
     let mut features = Vec::new();
@@ -145,9 +178,11 @@ fn read_table(
         features.push(f);
     }
     let format = if delimiter == b'\t' { "TSV" } else { "CSV" };
-    let mut data = Dataset::new(path, format, features);
-    data.crs = options.crs.clone();
-    Ok(data)
+    Ok(Rows {
+        format,
+        columns,
+        features,
+    })
 }
 
 /// Line numbers of byte offsets met in increasing order, counted as the read goes (the

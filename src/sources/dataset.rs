@@ -116,6 +116,16 @@ impl Dataset {
         }
     }
 
+    /// The same number for datasets that hold the same source features at the same
+    /// indices: a dataset and its joined copies (see [`super::join`]), which share its
+    /// topology. Prepare builds one topology per source, whichever copy a layer draws.
+    pub fn source_key(self: &Arc<Self>) -> usize {
+        match &self.topology {
+            Some(t) => Arc::as_ptr(t) as *const () as usize,
+            None => Arc::as_ptr(self) as *const () as usize,
+        }
+    }
+
     /// What the format calls its collections.
     pub fn object_noun(&self) -> &'static str {
         match self.format {
@@ -166,16 +176,9 @@ impl Feature {
         }
     }
 
-    /// Whether the feature passes `filter`: see [`exact::matches`] for when values match.
+    /// Whether the feature passes `filter`: see [`super::filter`] for when values match.
     pub fn matches(&self, filter: &Filter) -> bool {
-        filter
-            .0
-            .iter()
-            .all(|(key, wanted)| match self.properties.value(key) {
-                Some(v) if v != Value::Null => wanted.iter().any(|w| exact::matches_value(w, &v)),
-                _ if key == "id" => wanted.iter().any(|w| exact::matches_text(w, &self.id)),
-                _ => false,
-            })
+        super::filter::matches(&self.properties, &self.id, filter)
     }
 }
 

@@ -90,6 +90,59 @@ impl Decimal {
     }
 }
 
+impl Decimal {
+    /// The value as text that is equal for equal values: a whole number of up to
+    /// [`PLAIN_DIGITS`] digits as its plain digits (`1001`, `-5`, `0`), any other value as
+    /// its significant digits and exponent (`97e-3` for 0.097, `1e400`).
+    pub fn canonical(&self) -> String {
+        let sign = if self.negative { "-" } else { "" };
+        let digits = String::from_utf8_lossy(&self.digits);
+        if self.digits.is_empty() {
+            return "0".into();
+        }
+        match usize::try_from(self.exp) {
+            Ok(zeros) if self.digits.len() + zeros <= PLAIN_DIGITS => {
+                format!("{sign}{digits}{}", "0".repeat(zeros))
+            }
+            _ => format!("{sign}{digits}e{}", self.exp),
+        }
+    }
+}
+
+/// The most digits a whole number is written out with in [`Decimal::canonical`].
+pub const PLAIN_DIGITS: usize = 40;
+
+impl Ord for Decimal {
+    /// Numeric order, exact: the sign, then where the leading digit stands, then the
+    /// digits (without trailing zeros, a shorter run of equal digits is the smaller).
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let sign = |d: &Decimal| match (d.digits.is_empty(), d.negative) {
+            (true, _) => 0,
+            (false, true) => -1,
+            (false, false) => 1,
+        };
+        let (a, b) = (sign(self), sign(other));
+        if a != b || a == 0 {
+            return a.cmp(&b);
+        }
+        let lead = |d: &Decimal| d.digits.len() as i128 + i128::from(d.exp);
+        let magnitude = lead(self)
+            .cmp(&lead(other))
+            .then_with(|| self.digits.cmp(&other.digits));
+        if a < 0 {
+            magnitude.reverse()
+        } else {
+            magnitude
+        }
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// Whether well-formed JSON text is a number (its first character says).
 pub fn is_number(json: &str) -> bool {
     json.starts_with(|c: char| c == '-' || c.is_ascii_digit())

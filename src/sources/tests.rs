@@ -1,7 +1,7 @@
 //! Reading GeoJSON end to end: ids, properties, checks and `where` matching.
 
 use super::*;
-use crate::spec::Filter;
+use crate::spec::{Filter, Test};
 
 fn parse_str(s: &str) -> Result<Dataset> {
     parse(s.as_bytes(), Path::new("d.geojson"))
@@ -54,12 +54,15 @@ fn filter_matches_properties_and_id() {
         {"type":"Feature","id":"b","properties":{"k":2.0},"geometry":null}]}"#,
     )
     .unwrap();
-    let f = Filter(vec![("k".into(), vec![serde_json::json!(2)])]);
+    let f = Filter(vec![("k".into(), Test::OneOf(vec![serde_json::json!(2)]))]);
     assert_eq!(
         d.select(&f).map(|f| f.id.as_str()).collect::<Vec<_>>(),
         ["b"]
     );
-    let f = Filter(vec![("id".into(), vec![serde_json::json!("a")])]);
+    let f = Filter(vec![(
+        "id".into(),
+        Test::OneOf(vec![serde_json::json!("a")]),
+    )]);
     assert_eq!(d.select(&f).count(), 1);
 }
 

@@ -17,6 +17,8 @@ pub struct Layer {
     pub object: Option<String>,
     /// How to read `source` where the file cannot say: its CRS, a table's point columns.
     pub read: ReadOptions,
+    /// The table joined to the features before `where` picks them.
+    pub join: Option<super::Join>,
     pub filter: Filter,
     pub fill: Option<Paint>,
     /// Diagonal lines of this colour over the fill (`hatch = "#999999"`).
@@ -54,6 +56,7 @@ impl Layer {
             source,
             object: None,
             read: ReadOptions::default(),
+            join: None,
             filter: Filter::default(),
             fill: None,
             hatch: None,
@@ -116,6 +119,7 @@ impl Validator<'_> {
         let complete = id.is_some() && source.is_some();
         let mut layer = Layer::new(id.unwrap_or_default(), source.unwrap_or_default());
         layer.filter = self.filter(&mut l);
+        layer.join = self.join(&mut l);
         layer.object = self.object(&mut l);
         let p = &mut self.problems;
         layer.read = ReadOptions {

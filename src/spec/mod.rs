@@ -6,8 +6,10 @@
 mod annotations;
 pub mod draw;
 mod encoding_size;
+mod filter;
 mod furniture;
 pub mod ids;
+mod join;
 pub mod keywords;
 mod layer;
 pub mod number_format;
@@ -20,8 +22,10 @@ use crate::error::{line_column, Error, Result};
 pub use crate::limits::{MAX_SIDE, MIN_SIDE};
 pub use annotations::{Anchor, Badge, Callout};
 pub use encoding_size::{SizeEncoding, SizeScale};
+pub use filter::{Cmp, Filter, Test};
 pub use furniture::Furniture;
 pub use ids::{check_id_prefix, id_prefix_for, safe_id};
+pub use join::Join;
 pub use keywords::{Marker, Theme};
 pub use layer::{Layer, LayerGeometry, ReadOptions};
 use reader::{Problems, Table};
@@ -55,6 +59,9 @@ pub struct Spec {
     /// together, so shared borders stay shared).
     pub simplify: Option<f64>,
     pub panel: bool,
+    /// `strict = true`: a `where` filter that matches nothing and a join that leaves
+    /// features without a row are errors instead of warnings.
+    pub strict: bool,
     pub layers: Vec<Layer>,
     pub callouts: Vec<Callout>,
     pub badges: Vec<Badge>,
@@ -84,6 +91,7 @@ impl Spec {
             dark_variant: false,
             simplify: None,
             panel: false,
+            strict: false,
             layers: Vec::new(),
             callouts: Vec::new(),
             badges: Vec::new(),
@@ -131,10 +139,6 @@ impl Extent {
         }
     }
 }
-
-/// Feature filter: every key must match; a value list means any of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Filter(pub Vec<(String, Vec<serde_json::Value>)>);
 
 /// Smallest canvas width with the side panel (badges): the panel's 200 px, its gutter, the
 /// margins and an 80 px map frame.

@@ -5,13 +5,12 @@
 use super::ids::{check_id_prefix, id_prefix_for};
 use super::keywords::{Keywords, Theme, PANEL};
 use super::reader::{self, At, Problems, Table};
-use super::{Extent, Filter, ProjectionChoice, Spec, MAX_SIDE, MIN_PANEL_WIDTH, MIN_SIDE};
+use super::{Extent, ProjectionChoice, Spec, MAX_SIDE, MIN_PANEL_WIDTH, MIN_SIDE};
 use crate::color::Paint;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::DeValue;
-use toml::Spanned;
 
 /// Checks a spec key by key, recording each problem and going on with a stand-in value, so
 /// one pass finds them all; the result is used only when there were none.
@@ -150,65 +149,6 @@ impl Validator<'_> {
         }
     }
 
-    pub(super) fn filter(&mut self, t: &mut Table) -> Filter {
-        let Some(v) = t.get("where") else {
-            return Filter::default();
-        };
-        let DeValue::Table(entries) = v.get_ref() else {
-            self.problem(
-                v.span(),
-                format!(
-                    "invalid type: `where` must be a table such as {{ id = \"AF-KDZ\" }}, got {}",
-                    reader::describe(v.get_ref())
-                ),
-            );
-            return Filter::default();
-        };
-        let mut out = Vec::with_capacity(entries.len());
-        for (key, value) in entries.iter() {
-            let values = match value.get_ref() {
-                DeValue::Array(items) => items.iter().filter_map(|i| self.scalar(i)).collect(),
-                _ => self.scalar(value).into_iter().collect(),
-            };
-            out.push((key.get_ref().to_string(), values));
-        }
-        Filter(out)
-    }
-
-    fn scalar(&mut self, v: &Spanned<DeValue>) -> Option<serde_json::Value> {
-        let value = match v.get_ref() {
-            DeValue::String(s) => serde_json::Value::String(s.to_string()),
-            DeValue::Integer(_) => match reader::integer(v.get_ref()) {
-                Some(i) => serde_json::Value::from(i),
-                None => {
-                    self.problem(v.span(), "`where` numbers must fit in 64 bits");
-                    return None;
-                }
-            },
-            DeValue::Float(_) => {
-                match reader::number(v.get_ref()).and_then(serde_json::Number::from_f64) {
-                    Some(n) => serde_json::Value::Number(n),
-                    None => {
-                        self.problem(v.span(), "`where` values must be finite numbers");
-                        return None;
-                    }
-                }
-            }
-            DeValue::Boolean(b) => serde_json::Value::Bool(*b),
-            other => {
-                self.problem(
-                    v.span(),
-                    format!(
-                        "`where` values must be strings, numbers, booleans or lists of them, got {}",
-                        reader::describe(other)
-                    ),
-                );
-                return None;
-            }
-        };
-        Some(value)
-    }
-
     pub(super) fn lon_lat(&mut self, t: &mut Table, key: &'static str) -> Option<[f64; 2]> {
         let v = t.numbers(
             key,
@@ -332,6 +272,9 @@ impl Validator<'_> {
                 Err(m) => self.problem(v.span, m),
             }
         }
+        plan.strict = t
+            .boolean("strict", &mut self.problems)
+            .unwrap_or(plan.strict);
         if let Some(dark) = t.boolean("dark_variant", &mut self.problems) {
             plan.dark_variant = dark;
         }

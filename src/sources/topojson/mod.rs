@@ -238,7 +238,7 @@ pub fn is_topology(head: &[u8]) -> bool {
 /// Refuses JSON nested past [`MAX_JSON_DEPTH`] anywhere in the file (properties included,
 /// which serde skips without counting), naming the line and column. One pass, outside
 /// strings.
-fn check_depth(bytes: &[u8], path: &Path) -> Result<()> {
+pub(super) fn check_depth(bytes: &[u8], path: &Path) -> Result<()> {
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
