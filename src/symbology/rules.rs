@@ -130,6 +130,7 @@ impl LayerSymbology {
             dash: self.dash.resolve(feature),
             opacity: self.opacity.resolve(feature),
             round: true,
+            hatch: None,
         }
     }
 
