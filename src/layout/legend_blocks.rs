@@ -437,10 +437,10 @@ fn draw_ramp(
         }
         let (px, py) = at(t.clamp(0.0, 1.0));
         if horizontal {
-            marks.polyline(&[[px, py], [px, py + thick + 4.0]], false);
+            marks.polyline(&[[px, py + thick], [px, py + thick + 4.0]], false);
             out.push(text(label, px, py + thick + 16.0, TextAnchor::Middle));
         } else {
-            marks.polyline(&[[px, py], [px + thick + 4.0, py]], false);
+            marks.polyline(&[[px + thick, py], [px + thick + 4.0, py]], false);
             out.push(text(label, px + thick + 8.0, py + 4.0, TextAnchor::Start));
         }
     }

@@ -104,8 +104,9 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     let mut symbology = symbolize(&layers);
     let mut legends = Legends::of(spec, &layers, &symbology);
     let mut room_warnings = Vec::new();
-    let room = legends.make_room(frame, &mut room_warnings);
-    if let Some(again) = again.filter(|_| room != frame) {
+    let whole = frame;
+    let room = legends.make_room(whole, &mut room_warnings);
+    if let Some(again) = again.filter(|_| room != whole) {
         // Legends beside the map take room from its frame: the data is clipped and
         // fitted again for the frame that is left.
         (frame, page.frame) = (room, room);
@@ -114,7 +115,7 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
         symbology = symbolize(&layers);
         legends = Legends::of(spec, &layers, &symbology);
         room_warnings.clear();
-        legends.make_room(page.frame, &mut room_warnings);
+        legends.make_room(whole, &mut room_warnings);
     }
     let frame_box = page.frame_box();
     timings.lap("project");
