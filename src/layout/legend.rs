@@ -594,6 +594,29 @@ mod tests {
     }
 
     #[test]
+    fn blocks_stack_one_under_another_in_one_labelled_panel() {
+        let (node, b) = legend_panel(&[blues(), ramp()], LegendDirection::Vertical, 0.0, 0.0);
+        let last_swatch = shapes(&node, "legend-swatch")
+            .iter()
+            .filter(|s| s.style.as_ref().unwrap().fill == Paint::rgb(0xff, 0xff, 0xff))
+            .map(|s| rect(s)[1] + rect(s)[3])
+            .fold(0.0, f64::max);
+        let ramp_top = shapes(&node, "legend-ramp")
+            .iter()
+            .map(|s| rect(s)[1])
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            ramp_top > last_swatch + PART_GAP,
+            "{ramp_top} {last_swatch}"
+        );
+        assert!(b.y1 > ramp_top + 150.0);
+        assert_eq!(
+            node_label(&node),
+            "Legend: Unemployment rate: 2.0% – 5.0%, 5.0% – 7.8%, 7.8% – 30.0%, No data; a colour ramp from 0 to 100, No data"
+        );
+    }
+
+    #[test]
     fn rows_of_constant_layers_keep_their_size() {
         let entry = LegendEntry {
             text: "Provinces".into(),
