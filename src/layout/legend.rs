@@ -129,8 +129,8 @@ impl Legends {
 
     /// Makes room beside `frame` (`[x, y, w, h]`) for the legends placed above, below or
     /// right of the map, and returns the frame left for the map. A legend that would take
-    /// more than 40% of the frame's height (above, below) or width (right) is left out,
-    /// with a warning.
+    /// more than 40% of the frame's height (above and below together) or width (right), or
+    /// leave the map less than the smallest frame, is left out, with a warning.
     pub fn make_room(&mut self, frame: [f64; 4], warnings: &mut Warnings) -> [f64; 4] {
         let [x, mut y, mut w, mut h] = frame;
         // Above and below first: they span the frame's width; a legend to the right then
@@ -150,13 +150,21 @@ impl Legends {
             };
             let (parts, cut) = fitted(&panel.parts, max_width - 2.0 * PAD.0);
             let (pw, ph) = panel_size(&parts);
+            // The map keeps at least the smallest frame any page gives it.
             let fits = match position {
-                LegendPosition::Right => pw <= max_width && ph <= h,
-                _ => pw <= w && ph + BESIDE_GAP <= frame[3] * BESIDE_MAX,
+                LegendPosition::Right => {
+                    pw <= max_width && ph <= h && w - pw - BESIDE_GAP >= fit::MIN_FRAME
+                }
+                _ => {
+                    let used = frame[3] - h + ph + BESIDE_GAP;
+                    pw <= w
+                        && used <= frame[3] * BESIDE_MAX
+                        && h - ph - BESIDE_GAP >= fit::MIN_FRAME
+                }
             };
             if !fits {
                 warnings.push(format!(
-                    "legend {} the map dropped: at {pw:.0}×{ph:.0} px it would take more than {:.0}% of the {:.0}×{:.0} px map frame",
+                    "legend {} the map dropped: at {pw:.0}×{ph:.0} px it does not fit beside the {2:.0}×{3:.0} px map frame, of which it may take {1:.0}% and leave the map at least 80 px",
                     beside_word(position),
                     BESIDE_MAX * 100.0,
                     frame[2],
