@@ -13,10 +13,15 @@ use std::path::{Path, PathBuf};
 
 /// Renders a world map whose one layer has `legend` (a TOML value), in SVG and PNG.
 fn render(name: &str, legend: &str) -> (PathBuf, std::process::Output) {
+    render_sized(name, legend, "")
+}
+
+/// [`render`] with more top-level keys (`top`).
+fn render_sized(name: &str, legend: &str, top: &str) -> (PathBuf, std::process::Output) {
     let dir = scratch("legends", name);
     let data = root().join("tests/data/countries-110m.geojson");
     let spec = format!(
-        "[[layer]]\nid = \"land\"\nsource = {:?}\nfill = \"#d0b07a\"\nlegend = {legend}\n[furniture]\nframe = true\nscale_bar = false\n",
+        "{top}[[layer]]\nid = \"land\"\nsource = {:?}\nfill = \"#d0b07a\"\nlegend = {legend}\n[furniture]\nframe = true\nscale_bar = false\n",
         data.display().to_string()
     );
     std::fs::write(dir.join("map.toml"), spec).unwrap();
@@ -169,6 +174,25 @@ fn legends_beside_the_map_leave_its_frame_clear() {
             "{position}"
         );
     }
+}
+
+#[test]
+fn a_legend_with_no_room_beside_a_small_map_is_left_out_with_a_warning() {
+    let (dir, o) = render_sized(
+        "small",
+        "{ title = \"Countries of the world\", position = \"right\" }",
+        "size = [160, 130]\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("legend right of the map dropped"), "{e}");
+    let svg = std::fs::read_to_string(dir.join("out/map.svg")).unwrap();
+    assert!(!svg.contains("legend-right"));
+    let frame = rect(&svg, "", r#"id="map_frame""#);
+    assert!(
+        frame[2] - frame[0] >= 100.0,
+        "the frame kept its width: {frame:?}"
+    );
 }
 
 #[test]

@@ -190,9 +190,10 @@ mod tests {
 
     #[test]
     fn default_format_keeps_neighbouring_breaks_apart() {
-        // Three significant digits would write both as "5.01".
+        // Three significant digits would write both inner breaks as "5.01"; four keep
+        // them apart.
         let t = class_texts(&[5.0, 5.0104, 5.0123, 6.0], None);
-        assert_eq!(t, ["5 – 5.0104", "5.0104 – 5.0123", "5.0123 – 6"]);
+        assert_eq!(t, ["5 – 5.01", "5.01 – 5.012", "5.012 – 6"]);
         assert_eq!(
             class_texts(&[1000.0, 25_000.0, 1_250_000.0], None),
             ["1,000 – 25,000", "25,000 – 1,250,000"]
