@@ -625,6 +625,59 @@ mod tests {
     }
 
     #[test]
+    fn empty_and_non_finite_blocks_draw_what_they_can() {
+        let odd = [
+            LegendBody::Circles {
+                circles: vec![
+                    (f64::NAN, "a".into()),
+                    (-3.0, "b".into()),
+                    (4.0, "c".into()),
+                ],
+                style: Style::default(),
+            },
+            LegendBody::Circles {
+                circles: Vec::new(),
+                style: Style::default(),
+            },
+            LegendBody::Ramp {
+                stops: vec![(f64::NAN, Rgba::rgb(1, 2, 3))],
+                ticks: vec![(f64::INFINITY, "x".into())],
+            },
+            LegendBody::Ramp {
+                stops: Vec::new(),
+                ticks: Vec::new(),
+            },
+            LegendBody::Classes {
+                swatches: Vec::new(),
+            },
+        ];
+        for body in odd {
+            for dir in [LegendDirection::Vertical, LegendDirection::Horizontal] {
+                let block = LegendBlock {
+                    title: None,
+                    body: body.clone(),
+                    missing: None,
+                };
+                let (node, b) = legend_panel(&[block], dir, 0.0, 0.0);
+                assert!(b.width().is_finite() && b.height().is_finite(), "{body:?}");
+                assert!(shapes(&node, "legend-ramp").is_empty());
+                assert!(shapes(&node, "legend-circle").len() <= 1);
+            }
+        }
+        // A circle too big for any frame makes a panel no corner can hold.
+        let huge = LegendBlock {
+            title: None,
+            body: LegendBody::Circles {
+                circles: vec![(f64::MAX, "∞".into())],
+                style: Style::default(),
+            },
+            missing: None,
+        };
+        let (_, b) = legend_panel(&[huge], LegendDirection::Vertical, 0.0, 0.0);
+        assert!(!(b.width() <= 10_000.0));
+    }
+
+    #[test]
     fn rows_of_constant_layers_keep_their_size() {
         let entry = LegendEntry {
             text: "Provinces".into(),

@@ -317,9 +317,7 @@ fn draw_body(b: &LegendBlock, dir: LegendDirection, x: f64, y: f64, out: &mut Ve
                     TextAnchor::Start,
                 ));
             }
-            out.push(Node::Shape(
-                Shape::path("legend-tick", ticks).with_style(tick_style()),
-            ));
+            push_ticks(ticks, out);
         }
     }
     if let Some(m) = &b.missing {
@@ -333,13 +331,20 @@ fn draw_body(b: &LegendBlock, dir: LegendDirection, x: f64, y: f64, out: &mut Ve
     }
 }
 
-fn tick_style() -> Style {
-    Style {
+/// The tick marks of a ramp or of nested circles, one path, unless there are none.
+fn push_ticks(marks: PathData, out: &mut Vec<Node>) {
+    if marks.is_empty() {
+        return;
+    }
+    let style = Style {
         stroke: INK,
         stroke_width: 0.8,
         round: false,
         ..Style::default()
-    }
+    };
+    out.push(Node::Shape(
+        Shape::path("legend-tick", marks).with_style(style),
+    ));
 }
 
 /// The colour at `t` of a ramp through `stops` (sorted by t): linear in sRGB between
@@ -444,9 +449,7 @@ fn draw_ramp(
             out.push(text(label, px + thick + 8.0, py + 4.0, TextAnchor::Start));
         }
     }
-    out.push(Node::Shape(
-        Shape::path("legend-tick", marks).with_style(tick_style()),
-    ));
+    push_ticks(marks, out);
 }
 
 fn text(s: &str, x: f64, y: f64, anchor: TextAnchor) -> Node {
