@@ -82,18 +82,20 @@ impl Legends {
         if !spec.furniture.legend {
             return Legends::default();
         }
-        let mut by_position: BTreeMap<LegendPosition, (Vec<LegendEntry>, Vec<Part>)> =
-            BTreeMap::new();
+        // Per position: the rows, the direction of the first layer giving one, the blocks.
+        type Gathered = (Vec<LegendEntry>, Option<LegendDirection>, Vec<Part>);
+        let mut by_position: BTreeMap<LegendPosition, Gathered> = BTreeMap::new();
         for (ld, sym) in layers.iter().zip(symbology) {
             let style = &ld.spec.legend_style;
             let direction = style.direction.unwrap_or(match style.position {
                 LegendPosition::Above | LegendPosition::Below => LegendDirection::Horizontal,
                 _ => LegendDirection::Vertical,
             });
-            let (rows, blocks) = by_position.entry(style.position).or_default();
+            let (rows, rows_direction, blocks) = by_position.entry(style.position).or_default();
             // A layer with scales is explained by their blocks; its title heads them.
-            if sym.legend_blocks.is_empty() {
-                rows.extend(sym.legend());
+            if let Some(row) = sym.legend().filter(|_| sym.legend_blocks.is_empty()) {
+                rows.push(row);
+                rows_direction.get_or_insert(direction);
             }
             blocks.extend(
                 sym.legend_blocks
@@ -103,9 +105,11 @@ impl Legends {
         }
         let mut panels: Vec<Panel> = by_position
             .into_iter()
-            .filter(|(_, (rows, blocks))| !rows.is_empty() || !blocks.is_empty())
-            .map(|(position, (rows, blocks))| {
-                let rows = (!rows.is_empty()).then_some(Part::Rows(rows));
+            .filter(|(_, (rows, _, blocks))| !rows.is_empty() || !blocks.is_empty())
+            .map(|(position, (rows, direction, blocks))| {
+                let rows = direction
+                    .filter(|_| !rows.is_empty())
+                    .map(|d| Part::Rows(rows, d));
                 Panel {
                     position,
                     parts: rows.into_iter().chain(blocks).collect(),
@@ -293,7 +297,7 @@ fn panel_node(position: LegendPosition, parts: &[Part], b: BoxPx) -> Node {
         part.draw(b.x0 + PAD.0, y, &mut children);
         y += part.size().1 + PART_GAP;
         match part {
-            Part::Rows(rows) => said.extend(rows.iter().map(|e| e.text.clone())),
+            Part::Rows(rows, _) => said.extend(rows.iter().map(|e| e.text.clone())),
             Part::Block(block, _) => said.push(block.describe()),
         }
     }
@@ -685,9 +689,24 @@ mod tests {
             style: Style::default(),
             marker_radius: 3.5,
         };
-        let parts = [Part::Rows(vec![entry.clone(), entry])];
+        let rows = vec![entry.clone(), entry];
+        let parts = [Part::Rows(rows.clone(), LegendDirection::Vertical)];
         let (w, h) = panel_size(&parts);
         let text = super::super::legend_blocks::text_width("Provinces", false);
         assert_eq!((w, h), (text + 42.0, 2.0 * 19.0 + 12.0));
+        // Side by side above or below the map: one row high.
+        let parts = [Part::Rows(rows, LegendDirection::Horizontal)];
+        let (w, h) = panel_size(&parts);
+        assert_eq!((w, h), (2.0 * (text + 26.0) + 16.0 + 16.0, 19.0 + 12.0));
+        let (node, b) = {
+            let b = BoxPx::new(0.0, 0.0, w, h);
+            (panel_node(LegendPosition::Below, &parts, b), b)
+        };
+        let xs: Vec<f64> = shapes(&node, "legend-swatch")
+            .iter()
+            .map(|s| rect(s)[0])
+            .collect();
+        assert_eq!(xs, [8.0, 8.0 + text + 26.0 + 16.0]);
+        assert!(xs[1] + 18.0 < b.x1);
     }
 }

@@ -16,6 +16,8 @@ const SW: (f64, f64) = (18.0, 12.0);
 /// From a row's left edge to its text.
 pub(super) const TEXT_X: f64 = 26.0;
 const TITLE_H: f64 = 19.0;
+/// Between the rows of constant layers side by side.
+const ROW_GAP: f64 = 16.0;
 /// A ramp's length along its axis and its thickness.
 const RAMP_LEN: (f64, f64) = (150.0, 12.0);
 /// Smallest width of a horizontal class cell.
@@ -31,8 +33,8 @@ pub(super) fn text_width(s: &str, bold: bool) -> f64 {
 /// One part of a legend panel.
 #[derive(Debug, Clone)]
 pub(super) enum Part {
-    /// The rows of constant layers, one under another.
-    Rows(Vec<LegendEntry>),
+    /// The rows of constant layers, one under another (or side by side).
+    Rows(Vec<LegendEntry>, LegendDirection),
     Block(LegendBlock, LegendDirection),
 }
 
@@ -40,7 +42,15 @@ impl Part {
     /// Width and height of the part.
     pub(super) fn size(&self) -> (f64, f64) {
         match self {
-            Part::Rows(rows) => {
+            Part::Rows(rows, LegendDirection::Horizontal) => {
+                let w: f64 = rows
+                    .iter()
+                    .map(|e| TEXT_X + text_width(&e.text, false))
+                    .sum();
+                let gaps = ROW_GAP * rows.len().saturating_sub(1) as f64;
+                (w + gaps, LEGEND_ROW)
+            }
+            Part::Rows(rows, LegendDirection::Vertical) => {
                 let w = rows
                     .iter()
                     .map(|e| text_width(&e.text, false))
@@ -61,12 +71,18 @@ impl Part {
     /// Draws the part with its top-left corner at `(x, y)`.
     pub(super) fn draw(&self, x: f64, y: f64, out: &mut Vec<Node>) {
         match self {
-            Part::Rows(rows) => {
-                for (i, e) in rows.iter().enumerate() {
-                    let top = y + i as f64 * LEGEND_ROW;
+            Part::Rows(rows, dir) => {
+                let (mut left, mut top) = (x, y);
+                for e in rows {
                     let r = e.marker_radius.min(6.0);
-                    out.push(swatch_node(e.kind, &e.style, x, top + 3.0, r));
-                    out.push(text(&e.text, x + TEXT_X, top + 13.0, TextAnchor::Start));
+                    out.push(swatch_node(e.kind, &e.style, left, top + 3.0, r));
+                    out.push(text(&e.text, left + TEXT_X, top + 13.0, TextAnchor::Start));
+                    match dir {
+                        LegendDirection::Vertical => top += LEGEND_ROW,
+                        LegendDirection::Horizontal => {
+                            left += TEXT_X + text_width(&e.text, false) + ROW_GAP;
+                        }
+                    }
                 }
             }
             Part::Block(b, dir) => {
@@ -94,9 +110,14 @@ impl Part {
         };
         let rows_room = max_width - TEXT_X;
         let (b, dir) = match self {
-            Part::Rows(rows) => {
-                rows.iter_mut()
-                    .for_each(|e| fit(&mut e.text, rows_room, false));
+            Part::Rows(rows, dir) => {
+                let room = match dir {
+                    LegendDirection::Vertical => rows_room,
+                    LegendDirection::Horizontal => {
+                        (max_width + ROW_GAP) / rows.len().max(1) as f64 - ROW_GAP - TEXT_X
+                    }
+                };
+                rows.iter_mut().for_each(|e| fit(&mut e.text, room, false));
                 return;
             }
             Part::Block(b, dir) => (b, *dir),
