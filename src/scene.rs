@@ -126,6 +126,9 @@ pub struct Style {
     pub opacity: f64,
     /// Round joins and caps (lines and borders); miter otherwise.
     pub round: bool,
+    /// Diagonal lines of this colour over `fill` (missing data), drawn alike by every
+    /// output.
+    pub hatch: Option<crate::color::Paint>,
 }
 
 impl Default for Style {
@@ -138,6 +141,7 @@ impl Default for Style {
             dash: Vec::new(),
             opacity: 1.0,
             round: true,
+            hatch: None,
         }
     }
 }

@@ -35,7 +35,10 @@ pub struct Layer {
     pub label_leader: bool,
     pub marker: Marker,
     pub marker_size: f64,
+    /// The legend's row text (a constant layer) or title (a layer's scales).
     pub legend: Option<String>,
+    /// How the legend of the layer's scales is written and where it goes.
+    pub legend_style: super::LegendStyle,
     pub arrow: bool,
     pub curve: bool,
     pub description: Option<String>,
@@ -70,6 +73,7 @@ impl Layer {
             marker: Marker::Circle,
             marker_size: 3.5,
             legend: None,
+            legend_style: super::LegendStyle::default(),
             arrow: false,
             curve: false,
             description: None,
@@ -185,8 +189,8 @@ impl Validator<'_> {
         if let Some(size) = self.positive(&mut l, "marker_size", 100.0) {
             layer.marker_size = size;
         }
+        (layer.legend, layer.legend_style) = self.legend(&mut l);
         let p = &mut self.problems;
-        layer.legend = l.string("legend", p).map(|v| v.value).or(layer.legend);
         layer.arrow = l.boolean("arrow", p).unwrap_or(layer.arrow);
         layer.curve = l.boolean("curve", p).unwrap_or(layer.curve);
         layer.description = l

@@ -72,6 +72,8 @@ pub struct LayerSymbology {
     /// Marker radius (half a square's side), in pixels.
     pub marker_size: Rule<f64>,
     legend: Option<String>,
+    /// The legend blocks of the layer's fitted scales (none for constant rules).
+    pub legend_blocks: Vec<super::legend::LegendBlock>,
 }
 
 impl LayerSymbology {
@@ -117,6 +119,7 @@ impl LayerSymbology {
             },
             marker_size: Rule::Constant(l.marker_size),
             legend: l.legend.clone(),
+            legend_blocks: Vec::new(),
         }
     }
 
@@ -130,6 +133,7 @@ impl LayerSymbology {
             dash: self.dash.resolve(feature),
             opacity: self.opacity.resolve(feature),
             round: true,
+            hatch: None,
         }
     }
 
