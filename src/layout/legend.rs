@@ -326,14 +326,7 @@ pub fn legend_panel(
 
 /// A copy of the selection, to project again into a frame that gave up room for legends.
 pub fn copy_selection<'a>(selected: &[SelectedLayer<'a>]) -> Vec<SelectedLayer<'a>> {
-    selected
-        .iter()
-        .map(|s| SelectedLayer {
-            spec: s.spec,
-            dataset: std::sync::Arc::clone(&s.dataset),
-            features: s.features.clone(),
-        })
-        .collect()
+    selected.to_vec()
 }
 
 #[cfg(test)]
