@@ -368,6 +368,15 @@ fn each_comparison_on_numbers_numeric_text_and_text() {
         ),
         ("{ name = { between = [\"K\", \"T\"] } }", set(&["b", "f"])),
         ("{ n = 5, name = \"Balkh\" }", set(&["a"])),
+        // A top-level `not` naming properties negates them together.
+        (
+            "{ not = { name = \"Kunduz\" } }",
+            set(&["a", "c", "d", "e", "f"]),
+        ),
+        (
+            "{ not = { n = { lt = 10 }, name = { gte = \"B\" } } }",
+            set(&["b", "d", "e", "f"]),
+        ),
     ] {
         let (o, ids) = points(filter, &dir);
         assert!(o.status.success(), "{filter}: {}", stderr(&o));

@@ -19,7 +19,6 @@ use crate::projection::Projection;
 use crate::scene::{Group, IdRegistry, Node, PathData, Shape, ShapeGeometry, Style};
 use crate::sources::Feature;
 use crate::spec::{Extent, LayerGeometry, Spec};
-use crate::symbology::legend::LegendEntry;
 use crate::symbology::rules::LayerSymbology;
 use crate::symbology::size::SizeSymbols;
 use geo::BoundingRect;
@@ -32,8 +31,6 @@ pub struct DrawnLayers {
     /// Markers and arrowheads, which labels must not cover.
     pub occupied: Occupied,
     pub requests: Vec<Request>,
-    /// The legend blocks of the layers that have one, in layer order.
-    pub legend: Vec<LegendEntry>,
     /// The data furniture should cover as little of as it can.
     pub mask: DataMask,
     /// Features with anything inside the frame, over all layers.
@@ -60,19 +57,24 @@ pub(super) fn draw_layers(
 ) -> Result<DrawnLayers> {
     let spec = panel.spec;
     let f = &spec.furniture;
-    let wants_mask = (f.legend && spec.layers.iter().any(|l| l.legend.is_some()))
+    let in_legend = |l: &crate::spec::Layer, sym: &LayerSymbology| {
+        l.legend.is_some() || !sym.legend_blocks.is_empty()
+    };
+    let wants_mask = (f.legend
+        && layers
+            .iter()
+            .zip(symbology)
+            .any(|(ld, s)| in_legend(ld.spec, s)))
         || f.scale_bar
         || f.north_arrow
         || f.locator_inset;
     let mut collected = Collected::default();
-    let mut legend = Vec::new();
     let mut layer_nodes = Vec::new();
     for (ld, sym) in layers.iter_mut().zip(symbology) {
         // Furniture avoids the data the map is about: the fitted layers and those in the
         // legend.
-        let masked = wants_mask && (fits_extent(&spec.extent, ld.spec) || ld.spec.legend.is_some());
+        let masked = wants_mask && (fits_extent(&spec.extent, ld.spec) || in_legend(ld.spec, sym));
         layer_nodes.push(draw_layer(panel, ld, sym, masked, ids, &mut collected)?);
-        legend.extend(sym.legend());
     }
     let Collected {
         mut occupied,
@@ -86,7 +88,6 @@ pub(super) fn draw_layers(
         node: Node::Group(Group::named("map", "map", layer_nodes)),
         occupied,
         requests,
-        legend,
         mask: DataMask::new(mask_polygons, &mask_lines),
         drawn,
     })

@@ -1,5 +1,5 @@
-//! Map furniture: legend, scale bar, north arrow, and choosing a corner for each that
-//! covers as little of the data as possible.
+//! Map furniture: scale bar, north arrow, and choosing a corner for each piece (legends
+//! too, drawn in `legend.rs`) that covers as little of the data as possible.
 
 use super::labels::measure;
 use crate::color::Paint;
@@ -7,7 +7,6 @@ use crate::geom::BoxPx;
 use crate::geom::{contains, Bounds, Pt, Ring};
 use crate::projection::{Fit, Projection};
 use crate::scene::{Group, Node, PathData, Shape, ShapeGeometry, Style, Text, TextAnchor};
-use crate::symbology::legend::{LegendEntry, SwatchKind};
 use geo::{Distance, Geodesic, Point};
 
 pub const INK: Paint = Paint::Color(crate::color::Rgba::rgb(0x22, 0x22, 0x22));
@@ -122,99 +121,8 @@ impl DataMask {
     }
 }
 
-const LEGEND_SIZE: f64 = 11.5;
-const LEGEND_ROW: f64 = 19.0;
-
-pub fn legend_size(entries: &[LegendEntry]) -> (f64, f64) {
-    let w = entries
-        .iter()
-        .map(|e| {
-            measure(
-                std::slice::from_ref(&e.text),
-                LEGEND_SIZE,
-                false,
-                false,
-                0.0,
-            )
-            .width
-        })
-        .fold(0.0, f64::max);
-    (w + LEGEND_CHROME, entries.len() as f64 * LEGEND_ROW + 12.0)
-}
-
-/// Space a legend row takes besides its text: swatch, gaps and the panel's padding.
-const LEGEND_CHROME: f64 = 18.0 + 8.0 + 16.0;
-
-/// The entries with texts cut (with an ellipsis) so the legend is at most `max_width` wide,
-/// and the full texts of those that were cut.
-pub fn fit_legend(entries: &[LegendEntry], max_width: f64) -> (Vec<LegendEntry>, Vec<String>) {
-    let room = (max_width - LEGEND_CHROME).max(0.0);
-    let mut cut = Vec::new();
-    let fitted = entries
-        .iter()
-        .map(|e| {
-            let (text, was_cut) = super::fit::fit_line(&e.text, room, LEGEND_SIZE, false);
-            if was_cut {
-                cut.push(e.text.clone());
-            }
-            LegendEntry { text, ..e.clone() }
-        })
-        .collect();
-    (fitted, cut)
-}
-
-pub fn legend(entries: &[LegendEntry], b: BoxPx) -> Node {
-    let mut children = vec![panel_rect(b)];
-    for (i, e) in entries.iter().enumerate() {
-        let y = b.y0 + 6.0 + i as f64 * LEGEND_ROW;
-        let (sx, sy) = (b.x0 + 8.0, y + 3.0);
-        let geometry = match e.kind {
-            SwatchKind::Area => ShapeGeometry::Rect {
-                x: sx,
-                y: sy,
-                w: 18.0,
-                h: 12.0,
-                rx: 0.0,
-            },
-            SwatchKind::Line => {
-                let mut d = PathData::new();
-                d.polyline(&[[sx, sy + 6.0], [sx + 18.0, sy + 6.0]], false);
-                ShapeGeometry::Path(d.finish())
-            }
-            SwatchKind::Point => ShapeGeometry::Circle {
-                cx: sx + 9.0,
-                cy: sy + 6.0,
-                r: e.marker_radius.min(6.0),
-            },
-            SwatchKind::Square => {
-                let r = e.marker_radius.min(6.0);
-                ShapeGeometry::Rect {
-                    x: sx + 9.0 - r,
-                    y: sy + 6.0 - r,
-                    w: 2.0 * r,
-                    h: 2.0 * r,
-                    rx: 0.0,
-                }
-            }
-        };
-        children.push(Node::Shape(
-            Shape::new("legend-swatch", geometry).with_style(e.style.clone()),
-        ));
-        children.push(Node::Text(label_text(
-            &e.text,
-            b.x0 + 34.0,
-            sy + 10.0,
-            LEGEND_SIZE,
-            TextAnchor::Start,
-            INK,
-        )));
-    }
-    let texts: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
-    let label = format!("Legend: {}", texts.join("; "));
-    Node::Group(Group::named("legend", "legend", children).with_label(label))
-}
-
-fn panel_rect(b: BoxPx) -> Node {
+/// The white, lightly outlined panel under a piece of furniture.
+pub(super) fn panel_rect(b: BoxPx) -> Node {
     let rect = ShapeGeometry::Rect {
         x: b.x0,
         y: b.y0,

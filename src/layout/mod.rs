@@ -14,6 +14,8 @@ pub mod furniture;
 pub mod graticule;
 pub mod inset;
 pub mod labels;
+pub mod legend;
+mod legend_blocks;
 mod map_labels;
 mod marker_index;
 pub mod occupied;
@@ -38,6 +40,7 @@ use crate::spec::{Extent, ProjectionChoice, Spec};
 use crate::symbology::rules::{Kind, LayerSymbology};
 use crate::timings::Timings;
 use labels::Dropped;
+use legend::Legends;
 use panel::MapPanel;
 
 /// A laid-out map and what layout had to leave out.
@@ -97,32 +100,35 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     let planar = crate::prepare::select::planar_layers(spec, &selected)?;
     let projection = choose_projection(spec, extent.bbox, planar)?;
     let mut page = page::plan_page(spec, cache)?;
-    let (frame, frame_box) = (page.frame, page.frame_box());
+    let mut frame = page.frame;
     let fit_pad = match &spec.extent {
         Extent::BBox(_) => None,
         Extent::Fit { pad, .. } => Some(*pad),
     };
     let inset = spec.furniture.locator_inset;
-    let preclip = Preclip::new(&projection, extent.bbox, frame, fit_pad, inset);
+    let mut preclip = Preclip::new(&projection, extent.bbox, frame, fit_pad, inset);
+    let again = Legends::any_beside(spec).then(|| legend::copy_selection(&selected));
     let mut layers = project_layers(selected, &preclip, spec.simplify, cache)?;
+    let mut symbology = symbolize(&layers)?;
+    let mut legends = Legends::of(spec, &layers, &symbology);
+    let mut room_warnings = Vec::new();
+    let whole = frame;
+    let room = legends.make_room(whole, &mut room_warnings);
+    if let Some(again) = again.filter(|_| room != whole) {
+        // Legends beside the map take room from its frame: the data is clipped and
+        // fitted again for the frame that is left.
+        (frame, page.frame) = (room, room);
+        preclip = Preclip::new(&projection, extent.bbox, frame, fit_pad, inset);
+        layers = project_layers(again, &preclip, spec.simplify, cache)?;
+        symbology = symbolize(&layers)?;
+        legends = Legends::of(spec, &layers, &symbology);
+        room_warnings.clear();
+        legends.make_room(whole, &mut room_warnings);
+    }
+    let frame_box = page.frame_box();
     timings.lap("project");
     let fit = fit_to_frame(spec, &preclip, &layers, &extent, frame)?;
 
-    let symbology: Vec<LayerSymbology> = layers
-        .iter()
-        .map(|ld| {
-            let features: Vec<_> = ld
-                .features
-                .iter()
-                .filter_map(|(i, _)| ld.feature(*i))
-                .collect();
-            LayerSymbology::fit(
-                ld.spec,
-                Kind::of(ld.features.iter().map(|(_, f)| f)),
-                &features,
-            )
-        })
-        .collect::<Result<_>>()?;
     let panel = MapPanel {
         spec,
         preclip: &preclip,
@@ -139,9 +145,16 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
 
     let mut warnings = select_warnings;
     warnings.extend(page.warnings());
+    warnings.extend(room_warnings);
     warnings.extend(symbology.iter().flat_map(|s| s.warnings.iter().cloned()));
-    let furniture =
-        place_furniture::place_furniture(&panel, &layers, &symbology, &mut drawn, &mut warnings)?;
+    let furniture = place_furniture::place_furniture(
+        &panel,
+        &layers,
+        &symbology,
+        &legends,
+        &mut drawn,
+        &mut warnings,
+    )?;
     let mut occupied = drawn.occupied;
     let callout_nodes = callouts::place_callouts(&panel, cache, &mut occupied, &mut warnings)?;
     let (mut placed, dropped) = labels::place(&drawn.requests, frame_box, &mut occupied);
@@ -157,7 +170,9 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     nodes.extend(leaders);
     nodes.push(labels);
     nodes.extend(group_unless_empty("callouts", callout_nodes));
-    nodes.extend(group_unless_empty("furniture", furniture.nodes));
+    let mut furniture_nodes = furniture.nodes;
+    furniture_nodes.extend(legends.beside_nodes());
+    nodes.extend(group_unless_empty("furniture", furniture_nodes));
     if spec.furniture.frame {
         nodes.push(page.frame_node());
     }
@@ -179,6 +194,25 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
         timings,
         joins,
     })
+}
+
+/// Each layer's rules, from its spec and what it holds.
+fn symbolize(layers: &[crate::prepare::project::PreparedLayer]) -> Result<Vec<LayerSymbology>> {
+    layers
+        .iter()
+        .map(|ld| {
+            let features: Vec<_> = ld
+                .features
+                .iter()
+                .filter_map(|(i, _)| ld.feature(*i))
+                .collect();
+            LayerSymbology::fit(
+                ld.spec,
+                Kind::of(ld.features.iter().map(|(_, f)| f)),
+                &features,
+            )
+        })
+        .collect()
 }
 
 /// A group whose id and class are both `name`, unless it would be empty.
@@ -260,7 +294,7 @@ const OWN_IDS: &[&str] = &[
 /// exists, whose group keeps `layer-x`).
 fn own_ids(spec: &Spec) -> IdRegistry {
     let mut ids = IdRegistry::default();
-    for id in OWN_IDS {
+    for id in OWN_IDS.iter().chain(&legend::LEGEND_IDS) {
         ids.reserve(id);
     }
     for l in &spec.layers {

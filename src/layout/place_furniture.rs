@@ -4,7 +4,8 @@
 
 use super::features::DrawnLayers;
 use super::fit::{self, Warnings};
-use super::furniture::{self, DataMask, ScaleBar};
+use super::furniture::{self, corner_box, DataMask, ScaleBar};
+use super::legend::{FramePanel, Legends};
 use super::occupied::Occupied;
 use super::panel::MapPanel;
 use super::{graticule, inset};
@@ -14,7 +15,6 @@ use crate::geom::Flat;
 use crate::prepare::project::PreparedLayer;
 use crate::projection::Fit;
 use crate::scene::Node;
-use crate::symbology::legend::LegendEntry;
 use crate::symbology::rules::{Kind, LayerSymbology};
 
 /// The placed furniture.
@@ -76,12 +76,13 @@ pub(super) fn place_furniture(
     panel: &MapPanel,
     layers: &[PreparedLayer],
     symbology: &[LayerSymbology],
+    legends: &Legends,
     drawn: &mut DrawnLayers,
     warnings: &mut Warnings,
 ) -> Result<Furniture> {
     let (spec, fit, frame, frame_box) = (panel.spec, panel.fit, panel.frame, panel.frame_box());
     let projection = panel.projection();
-    let (legend, occupied) = (&drawn.legend, &mut drawn.occupied);
+    let occupied = &mut drawn.occupied;
     // A composite's insets are maps of their own: no furniture over them.
     let insets = super::composite::inset_boxes(projection, fit);
     let mut corners = Corners {
@@ -92,8 +93,8 @@ pub(super) fn place_furniture(
         nodes: Vec::new(),
         warnings,
     };
-    if spec.furniture.legend && !legend.is_empty() {
-        place_legend(&mut corners, legend);
+    for panel in legends.in_frame(frame_box.width() - 20.0) {
+        place_legend(&mut corners, panel);
     }
     let centre = frame_box.center();
     let mut clips = vec![("map-frame".to_string(), frame)];
@@ -197,18 +198,29 @@ pub(super) fn place_furniture(
     })
 }
 
-/// The legend, its texts cut (with a warning) to the frame's width.
-fn place_legend(corners: &mut Corners, legend: &[LegendEntry]) {
-    let (entries, cut) = furniture::fit_legend(legend, corners.frame_box.width() - 20.0);
-    for full in cut {
+/// A legend panel in its corner of the frame (the emptiest free one when it names none);
+/// each text it had to cut is a warning.
+fn place_legend(corners: &mut Corners, panel: FramePanel) {
+    for full in &panel.cut {
         corners.warnings.push(format!(
             "legend entry {:?} cut with an ellipsis to fit the {:.0} px wide map frame",
-            fit::preview(&full),
+            fit::preview(full),
             corners.frame[2]
         ));
     }
-    let (lw, lh) = furniture::legend_size(&entries);
-    corners.place("legend", lw, lh, |b| furniture::legend(&entries, b));
+    let (w, h) = panel.size;
+    let Some(corner) = panel.corner else {
+        corners.place("legend", w, h, |b| panel.node(b));
+        return;
+    };
+    let b = corner_box(corners.frame_box, corner, w, h, 10.0);
+    let free = !corners.taken.iter().any(|t| t.inflate(4.0).intersects(&b));
+    if b.inside(&corners.frame_box) && free {
+        corners.nodes.push(panel.node(b));
+        corners.taken.push(b);
+    } else {
+        corners.no_room("legend");
+    }
 }
 
 /// The locator inset, showing 4× the frame: about a quarter of the frame wide, smaller

@@ -10,6 +10,7 @@ use crate::spec::{Extent, Filter, Layer, Spec};
 use std::sync::Arc;
 
 /// One layer's selected features: indices into its dataset, each with geometry.
+#[derive(Clone)]
 pub struct SelectedLayer<'a> {
     pub spec: &'a Layer,
     pub dataset: Arc<Dataset>,

@@ -4,7 +4,8 @@
 //! or text in JSON's number grammar (`"0.05"`, `"1e3"`; not `"01001"`, which is a code) —
 //! and two texts by Unicode code points; a number and a non-numeric text, or a missing
 //! property, pass no comparison. `ne` and `not` are negations, so a feature without the
-//! property passes them.
+//! property passes them; a top-level `not` over several properties negates their
+//! conjunction.
 
 use super::exact::{self, Decimal};
 use super::properties::Properties;
@@ -15,14 +16,27 @@ use std::cmp::Ordering;
 /// Whether a feature of `properties` and id `id` passes every test of `filter`. A property
 /// `id` the feature lacks is its feature id.
 pub fn matches(properties: &Properties, id: &str, filter: &Filter) -> bool {
-    filter.0.iter().all(|(key, test)| {
-        let value = match properties.value(key) {
-            Some(Value::Null) | None if key == "id" => Some(Value::Text(id.to_string())),
-            Some(Value::Null) | None => None,
-            Some(v) => Some(v),
-        };
-        holds(test, value.as_ref())
-    })
+    filter
+        .0
+        .iter()
+        .all(|(key, test)| holds_for(test, key, properties, id))
+}
+
+/// Whether `test` of property `key` holds for a feature (a sub-filter reads its own keys).
+fn holds_for(test: &Test, key: &str, properties: &Properties, id: &str) -> bool {
+    match test {
+        Test::Where(f) => matches(properties, id, f),
+        Test::Not(t) => !holds_for(t, key, properties, id),
+        Test::All(ts) => ts.iter().all(|t| holds_for(t, key, properties, id)),
+        leaf => {
+            let value = match properties.value(key) {
+                Some(Value::Null) | None if key == "id" => Some(Value::Text(id.to_string())),
+                Some(Value::Null) | None => None,
+                Some(v) => Some(v),
+            };
+            holds(leaf, value.as_ref())
+        }
+    }
 }
 
 /// Whether `test` holds of a property's value (`None`: the feature has none).
@@ -47,6 +61,8 @@ pub fn holds(test: &Test, value: Option<&Value>) -> bool {
         }),
         Test::Not(t) => !holds(t, value),
         Test::All(tests) => tests.iter().all(|t| holds(t, value)),
+        // A sub-filter reads the feature, not one value: see `holds_for`.
+        Test::Where(_) => false,
     }
 }
 

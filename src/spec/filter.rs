@@ -7,7 +7,7 @@
 
 use super::reader::{self, Table};
 use super::validate::Validator;
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 /// Feature filter: every key's test must hold.
@@ -27,6 +27,9 @@ pub enum Test {
     Not(Box<Test>),
     /// Every test holds (a table of several comparisons).
     All(Vec<Test>),
+    /// A whole filter holds, over all the feature's properties (the sub-filter of a
+    /// top-level `not = { state = "AK", … }`); its property name is not read.
+    Where(Box<Filter>),
 }
 
 /// An order comparison with a bound.
@@ -58,8 +61,13 @@ impl Filter {
         if self.0.is_empty() {
             return "the layer".into();
         }
+        format!("`where` {}", self.tests_text())
+    }
+
+    /// The tests in words, comma-separated.
+    fn tests_text(&self) -> String {
         let parts: Vec<String> = self.0.iter().map(|(k, t)| t.describe(k)).collect();
-        format!("`where` {}", parts.join(", "))
+        parts.join(", ")
     }
 }
 
@@ -85,6 +93,7 @@ impl Test {
                 .map(|t| t.describe(key))
                 .collect::<Vec<_>>()
                 .join(" and "),
+            Test::Where(f) => f.tests_text(),
         }
     }
 }
@@ -105,9 +114,27 @@ impl Validator<'_> {
             );
             return Filter::default();
         };
+        self.filter_entries(entries)
+    }
+
+    /// The tests of a `where` table. A `not` whose table names properties rather than
+    /// comparisons is a filter of its own, negated: `not = { state = "AK", rate = { lt = 0.05 } }`.
+    fn filter_entries(&mut self, entries: &DeTable) -> Filter {
         let mut out = Vec::with_capacity(entries.len());
         for (key, value) in entries.iter() {
-            if let Some(test) = self.test(value) {
+            let test = match value.get_ref() {
+                DeValue::Table(sub)
+                    if key.get_ref() == "not"
+                        && sub
+                            .iter()
+                            .any(|(k, _)| !OPERATORS.contains(&k.get_ref().as_ref())) =>
+                {
+                    let sub = self.filter_entries(sub);
+                    Some(Test::Not(Box::new(Test::Where(Box::new(sub)))))
+                }
+                _ => self.test(value),
+            };
+            if let Some(test) = test {
                 out.push((key.get_ref().to_string(), test));
             }
         }
@@ -311,6 +338,32 @@ mod tests {
             f.describe(),
             "`where` fips = \"01\" | 2, 1 <= pop <= 2.5, rate > 0.05 and rate <= 0.1, state != \"AK\" | \"HI\", x != 3, not (y < \"M\"), z = true"
         );
+    }
+
+    #[test]
+    fn a_top_level_not_of_properties_is_a_negated_filter() {
+        let f = filter(r#"{ not = { state = "AK", rate = { lt = 0.05 } }, n = 1 }"#).unwrap();
+        let sub = Filter(vec![
+            ("rate".into(), Test::Order(Cmp::Lt, json!(0.05))),
+            ("state".into(), Test::OneOf(vec![json!("AK")])),
+        ]);
+        assert_eq!(
+            f.0,
+            [
+                ("n".into(), Test::OneOf(vec![json!(1)])),
+                (
+                    "not".into(),
+                    Test::Not(Box::new(Test::Where(Box::new(sub))))
+                ),
+            ]
+        );
+        assert_eq!(
+            f.describe(),
+            "`where` n = 1, not (rate < 0.05, state = \"AK\")"
+        );
+        // Comparisons only: the test of a property named `not`.
+        let f = filter("{ not = { gt = 5 } }").unwrap();
+        assert_eq!(f.0, [("not".into(), Test::Order(Cmp::Gt, json!(5)))]);
     }
 
     #[test]

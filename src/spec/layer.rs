@@ -39,7 +39,10 @@ pub struct Layer {
     pub marker_size: f64,
     /// Proportional symbols: `size = { by, max, scale }`.
     pub size: Option<super::SizeEncoding>,
+    /// The legend's row text (a constant layer) or title (a layer's scales).
     pub legend: Option<String>,
+    /// How the legend of the layer's scales is written and where it goes.
+    pub legend_style: super::LegendStyle,
     pub arrow: bool,
     pub curve: bool,
     pub description: Option<String>,
@@ -76,6 +79,7 @@ impl Layer {
             marker_size: 3.5,
             size: None,
             legend: None,
+            legend_style: super::LegendStyle::default(),
             arrow: false,
             curve: false,
             description: None,
@@ -193,8 +197,8 @@ impl Validator<'_> {
             layer.marker_size = size;
         }
         layer.size = self.size_encoding(&mut l);
+        (layer.legend, layer.legend_style) = self.legend(&mut l);
         let p = &mut self.problems;
-        layer.legend = l.string("legend", p).map(|v| v.value).or(layer.legend);
         layer.arrow = l.boolean("arrow", p).unwrap_or(layer.arrow);
         layer.curve = l.boolean("curve", p).unwrap_or(layer.curve);
         layer.description = l

@@ -96,11 +96,11 @@ pub struct LayerSymbology {
     /// The fitted proportional-symbol scale of a layer with `size`: it draws each
     /// feature as a circle of the radius this gives (`marker_size` is made from it).
     pub size: Option<std::sync::Arc<super::size::SizeSymbols>>,
-    /// The legend blocks built from the same fitted scales as the marks.
-    pub legend_blocks: Vec<super::legend::LegendBlock>,
     /// What fitting the scales left out (values that are not numbers...), one sentence each.
     pub warnings: Vec<String>,
     legend: Option<String>,
+    /// The legend blocks of the layer's fitted scales (none for constant rules).
+    pub legend_blocks: Vec<super::legend::LegendBlock>,
 }
 
 impl LayerSymbology {
@@ -147,9 +147,9 @@ impl LayerSymbology {
             },
             marker_size: Rule::Constant(l.marker_size),
             size: None,
-            legend_blocks: Vec::new(),
             warnings: Vec::new(),
             legend: l.legend.clone(),
+            legend_blocks: Vec::new(),
         }
     }
 

@@ -21,8 +21,11 @@ impl LayerSymbology {
             fallback: enc.max,
         };
         let title = l.legend.clone().or_else(|| Some(enc.by.clone()));
-        self.legend_blocks
-            .extend(size.legend_block(title, self.resolve(None), None));
+        self.legend_blocks.extend(size.legend_block(
+            title,
+            self.resolve(None),
+            l.legend_style.format.as_ref(),
+        ));
         self.warnings.extend(size.warnings(&l.id));
         self.size = Some(size);
     }
