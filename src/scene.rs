@@ -126,6 +126,8 @@ pub struct Style {
     pub opacity: f64,
     /// Round joins and caps (lines and borders); miter otherwise.
     pub round: bool,
+    /// Diagonal lines of this colour over `fill` (missing data), when set.
+    pub hatch: Option<Paint>,
 }
 
 impl Default for Style {
@@ -138,6 +140,7 @@ impl Default for Style {
             dash: Vec::new(),
             opacity: 1.0,
             round: true,
+            hatch: None,
         }
     }
 }

@@ -424,6 +424,7 @@ mod tests {
             dash: vec![],
             opacity: 1.0,
             round: true,
+            hatch: None,
         };
         let mut scene = Scene {
             width: 300.0,

@@ -534,6 +534,7 @@ mod tests {
                     dash: vec![],
                     opacity: 1.0,
                     round: false,
+                    hatch: None,
                 }),
             })
         };

@@ -100,10 +100,18 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     timings.lap("project");
     let fit = fit_to_frame(spec, &preclip, &layers, &extent, frame)?;
 
-    let symbology: Vec<LayerSymbology> = layers
+    let symbology = layers
         .iter()
-        .map(|ld| LayerSymbology::new(ld.spec, Kind::of(ld.features.iter().map(|(_, f)| f))))
-        .collect();
+        .map(|ld| {
+            let kind = Kind::of(ld.features.iter().map(|(_, f)| f));
+            let features: Vec<_> = ld
+                .features
+                .iter()
+                .filter_map(|(i, _)| ld.feature(*i))
+                .collect();
+            LayerSymbology::fit(ld.spec, kind, &features)
+        })
+        .collect::<Result<Vec<LayerSymbology>>>()?;
     let panel = MapPanel {
         spec,
         preclip: &preclip,
@@ -118,6 +126,7 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
     timings.lap("fit and clip");
 
     let mut warnings = page.warnings();
+    warnings.extend(symbology.iter().flat_map(|s| s.warnings.iter().cloned()));
     let furniture =
         place_furniture::place_furniture(&panel, &layers, &symbology, &mut drawn, &mut warnings)?;
     let mut occupied = drawn.occupied;

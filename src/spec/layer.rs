@@ -1,6 +1,7 @@
 //! A map layer: one data file (or part of it, by `where`), drawn in one style. Its
 //! defaults are [`Layer::new`]'s, for a `[[layer]]` table and `mapfig draw` alike.
 
+use super::encoding::{Encoding, SizeEncoding};
 use super::keywords::{Marker, LABEL_TRANSFORM, LABEL_WEIGHT, LINES, MARKER};
 use super::reader::Table;
 use super::validate::{LayerIds, Validator};
@@ -23,6 +24,12 @@ pub struct Layer {
     pub stroke_width: Option<f64>,
     pub dash: Vec<f64>,
     pub opacity: f64,
+    /// `fill`, `stroke` and `opacity` mapped from the data (a table instead of a constant).
+    pub fill_by: Option<Encoding>,
+    pub stroke_by: Option<Encoding>,
+    pub opacity_by: Option<Encoding>,
+    /// Proportional symbols: `size = { by, max }`.
+    pub size: Option<SizeEncoding>,
     pub label: Option<String>,
     pub label_size: f64,
     pub label_color: Paint,
@@ -56,6 +63,10 @@ impl Layer {
             stroke_width: None,
             dash: Vec::new(),
             opacity: 1.0,
+            fill_by: None,
+            stroke_by: None,
+            opacity_by: None,
+            size: None,
             label: None,
             label_size: 11.0,
             label_color: Paint::rgb(0x33, 0x33, 0x33),
@@ -117,8 +128,7 @@ impl Validator<'_> {
             x: l.string("x", p).map(|v| v.value),
             y: l.string("y", p).map(|v| v.value),
         };
-        layer.fill = self.opt_paint(&mut l, "fill").or(layer.fill);
-        layer.stroke = self.opt_paint(&mut l, "stroke").or(layer.stroke);
+        self.encodings(&mut l, &mut layer);
         layer.stroke_width = match l.number("stroke_width", &mut self.problems) {
             Some(w) if w.value == 0.0 => Some(0.0),
             Some(w) if !(w.value.is_finite() && w.value > 0.0 && w.value <= 100.0) => {
@@ -143,16 +153,6 @@ impl Validator<'_> {
                 self.problem(d.span, "dash must be a list of lengths in pixels from 0 to 1000, not all zero, e.g. [4, 2]");
             } else {
                 layer.dash = d.value;
-            }
-        }
-        if let Some(o) = l.number("opacity", &mut self.problems) {
-            if (0.0..=1.0).contains(&o.value) {
-                layer.opacity = o.value;
-            } else {
-                self.problem(
-                    o.span,
-                    format!("opacity must be from 0 to 1, got {}", o.value),
-                );
             }
         }
         layer.label = self.opt_template(&mut l, "label").or(layer.label);

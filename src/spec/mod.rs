@@ -5,6 +5,7 @@
 
 mod annotations;
 pub mod draw;
+pub mod encoding;
 mod furniture;
 pub mod ids;
 pub mod keywords;
@@ -18,6 +19,7 @@ use crate::color::Paint;
 use crate::error::{line_column, Error, Result};
 pub use crate::limits::{MAX_SIDE, MIN_SIDE};
 pub use annotations::{Anchor, Badge, Callout};
+pub use encoding::{Encoding, Missing, ScaleKind, SizeEncoding, SizeScale};
 pub use furniture::Furniture;
 pub use ids::{check_id_prefix, id_prefix_for, safe_id};
 pub use keywords::{Marker, Theme};

@@ -3,4 +3,5 @@
 
 pub mod legend;
 pub mod rules;
+pub mod scale;
 pub mod theme;

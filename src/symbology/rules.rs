@@ -1,26 +1,48 @@
 //! A rule per visual channel (fill, stroke, stroke width, dash, opacity, marker size),
-//! built from a layer's spec in one place and resolved per feature. Every channel is a
-//! constant today; the layer's legend block comes from the same rules.
+//! built from a layer's spec in one place and resolved per feature: a constant, or a value
+//! mapped from the feature's data by a fitted scale. The layer's legend blocks come from
+//! the same rules and scales.
 
-use super::legend::{LegendEntry, SwatchKind};
+use super::legend::{LegendBlock, LegendEntry, SwatchKind};
 use crate::color::Paint;
 use crate::geom::Flat;
 use crate::scene::{MarkerKind, Style};
 use crate::sources::Feature;
 use crate::spec::{Layer, Marker};
+use std::sync::Arc;
 
 /// How one visual channel gets its value for a feature.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub enum Rule<T> {
     /// The same value for every feature.
     Constant(T),
+    /// A value computed from each feature by a fitted scale; `None` feature (shared borders)
+    /// gets `fallback`.
+    Mapped {
+        map: Arc<dyn Fn(&Feature) -> T + Send + Sync>,
+        fallback: T,
+    },
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Rule<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rule::Constant(v) => f.debug_tuple("Constant").field(v).finish(),
+            Rule::Mapped { fallback, .. } => f
+                .debug_struct("Mapped")
+                .field("fallback", fallback)
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 impl<T: Clone> Rule<T> {
     /// The channel's value for `feature` (`None` for lines made from shared borders).
-    pub fn resolve(&self, _feature: Option<&Feature>) -> T {
-        match self {
-            Rule::Constant(v) => v.clone(),
+    pub fn resolve(&self, feature: Option<&Feature>) -> T {
+        match (self, feature) {
+            (Rule::Constant(v), _) => v.clone(),
+            (Rule::Mapped { map, .. }, Some(f)) => map(f),
+            (Rule::Mapped { fallback, .. }, None) => fallback.clone(),
         }
     }
 
@@ -71,6 +93,12 @@ pub struct LayerSymbology {
     pub marker: Option<MarkerKind>,
     /// Marker radius (half a square's side), in pixels.
     pub marker_size: Rule<f64>,
+    /// Diagonal hatching over the fill (features whose mapped value is missing).
+    pub hatch: Rule<Option<Paint>>,
+    /// The legend blocks of the mapped channels, from the scales that map them.
+    pub legend_blocks: Vec<LegendBlock>,
+    /// What fitting the scales left out (values that are not numbers...), one sentence each.
+    pub warnings: Vec<String>,
     legend: Option<String>,
 }
 
@@ -116,6 +144,9 @@ impl LayerSymbology {
                 Marker::Circle => Some(MarkerKind::Circle),
             },
             marker_size: Rule::Constant(l.marker_size),
+            hatch: Rule::Constant(None),
+            legend_blocks: Vec::new(),
+            warnings: Vec::new(),
             legend: l.legend.clone(),
         }
     }
@@ -130,6 +161,7 @@ impl LayerSymbology {
             dash: self.dash.resolve(feature),
             opacity: self.opacity.resolve(feature),
             round: true,
+            hatch: self.hatch.resolve(feature),
         }
     }
 
@@ -140,7 +172,8 @@ impl LayerSymbology {
             && self.stroke.is_constant()
             && self.stroke_width.is_constant()
             && self.dash.is_constant()
-            && self.opacity.is_constant();
+            && self.opacity.is_constant()
+            && self.hatch.is_constant();
         constant.then(|| self.resolve(None))
     }
 
@@ -152,17 +185,26 @@ impl LayerSymbology {
         }
     }
 
-    /// The layer's legend block when it has a legend text: one row for constant rules.
+    /// The shape of the layer's legend swatches.
+    pub fn swatch_kind(&self) -> SwatchKind {
+        match self.kind {
+            Kind::Area => SwatchKind::Area,
+            Kind::Line => SwatchKind::Line,
+            Kind::Point if self.marker == Some(MarkerKind::Square) => SwatchKind::Square,
+            Kind::Point => SwatchKind::Point,
+        }
+    }
+
+    /// The layer's legend block when it has a legend text: one row for constant rules
+    /// (a layer with mapped channels has its [`LayerSymbology::legend_blocks`] instead).
     pub fn legend(&self) -> Option<LegendEntry> {
+        if !self.legend_blocks.is_empty() {
+            return None;
+        }
         let text = self.legend.clone()?;
         Some(LegendEntry {
             text,
-            kind: match self.kind {
-                Kind::Area => SwatchKind::Area,
-                Kind::Line => SwatchKind::Line,
-                Kind::Point if self.marker == Some(MarkerKind::Square) => SwatchKind::Square,
-                Kind::Point => SwatchKind::Point,
-            },
+            kind: self.swatch_kind(),
             style: self.resolve(None),
             marker_radius: self.marker_size.resolve(None),
         })
