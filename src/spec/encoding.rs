@@ -551,7 +551,12 @@ fn unknown_scheme(name: &str) -> String {
         let lowered: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
         let known: Vec<&str> = lowered.iter().map(String::as_str).collect();
         if let Some(best) = reader::closest(&lower, &known) {
-            close.extend(names.iter().copied().filter(|n| n.eq_ignore_ascii_case(best)));
+            close.extend(
+                names
+                    .iter()
+                    .copied()
+                    .filter(|n| n.eq_ignore_ascii_case(best)),
+            );
         }
     }
     let all = names.join(", ");

@@ -313,7 +313,10 @@ mod tests {
         let x: Vec<f64> = (0..1000).map(f64::from).collect();
         assert_eq!(quantile(&x, 4), [249.75, 499.5, 749.25, 999.0]);
         let three = quantile(&x, 3);
-        assert!(three.iter().zip([333.0, 666.0, 999.0]).all(|(a, b)| (a - b).abs() < 1e-9));
+        assert!(three
+            .iter()
+            .zip([333.0, 666.0, 999.0])
+            .all(|(a, b)| (a - b).abs() < 1e-9));
         // Ties collapse classes.
         assert_eq!(quantile(&[1.0, 1.0, 1.0, 1.0, 2.0], 4), [1.0, 2.0]);
     }

@@ -1,0 +1,304 @@
+//! Colour by data: class breaks against mapclassify's on vega-datasets' unemployment
+//! table, and choropleths through the binary whose every path is checked against its
+//! class's colour.
+
+mod common;
+
+use common::{mapfig, registry_data, root, scratch, stderr};
+use mapfig::color::scheme::Scheme;
+use mapfig::symbology::scale::classify::{class_of, equal_interval, jenks, quantile};
+use std::path::Path;
+
+/// The `rate` column of vega-datasets' unemployment.tsv (3,218 counties), sorted.
+fn unemployment_rates() -> Vec<f64> {
+    let text = std::fs::read_to_string(registry_data("vega-datasets/unemployment.tsv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("id\trate"));
+    let mut rates: Vec<f64> = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split('\t').nth(1).unwrap().parse::<f64>().unwrap())
+        .collect();
+    rates.sort_by(f64::total_cmp);
+    rates
+}
+
+/// The reference breaks, written by ../shared/bench/choro_breaks.py with mapclassify.
+fn reference() -> serde_json::Value {
+    let path = root().join("tests/data/mapclassify/unemployment-breaks.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The `bins` of `method` under `section` of the reference, read from the file's text with
+/// Rust's exact float parsing (serde_json's default parser may be a unit in the last place
+/// off, and these must compare bit for bit).
+fn reference_bins(section: &str, method: &str) -> Vec<f64> {
+    let path = root().join("tests/data/mapclassify/unemployment-breaks.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    let at = text.find(&format!("\"{section}\"")).unwrap();
+    let at = at + text[at..].find(&format!("\"{method}\"")).unwrap();
+    let at = at + text[at..].find("\"bins\": [").unwrap() + "\"bins\": [".len();
+    let end = at + text[at..].find(']').unwrap();
+    text[at..end]
+        .split(',')
+        .map(|n| n.trim().parse::<f64>().unwrap())
+        .collect()
+}
+
+/// How many values fall in each class, a value equal to a bound in the lower class.
+fn counts(values: &[f64], bins: &[f64]) -> Vec<u64> {
+    let mut c = vec![0; bins.len()];
+    for v in values {
+        c[class_of(bins, *v)] += 1;
+    }
+    c
+}
+
+/// The within-class sum of squared deviations of a classification.
+fn within_ssd(values: &[f64], bins: &[f64]) -> f64 {
+    let mut classes: Vec<Vec<f64>> = vec![Vec::new(); bins.len()];
+    for v in values {
+        classes[class_of(bins, *v)].push(*v);
+    }
+    classes
+        .iter()
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            let mean = c.iter().sum::<f64>() / c.len() as f64;
+            c.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>()
+        })
+        .sum()
+}
+
+#[test]
+fn quantile_and_equal_interval_breaks_equal_mapclassify() {
+    let rates = unemployment_rates();
+    let r = reference();
+    assert_eq!(r["mapclassify"], "2.10.0");
+    let tsv = &r["tsv"];
+    assert_eq!(rates.len() as u64, tsv["n"].as_u64().unwrap());
+    let k = r["k"].as_u64().unwrap() as usize;
+    for (name, bins) in [
+        ("quantile", quantile(&rates, k)),
+        (
+            "equal_interval",
+            equal_interval(rates[0], rates[rates.len() - 1], k),
+        ),
+    ] {
+        let want = reference_bins("tsv", name);
+        // Bit for bit: the same floating-point steps as NumPy and SciPy.
+        assert_eq!(bins, want, "{name} breaks");
+        let want_counts: Vec<u64> = tsv[name]["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .collect();
+        assert_eq!(counts(&rates, &bins), want_counts, "{name} class counts");
+    }
+}
+
+#[test]
+fn jenks_breaks_are_at_least_as_good_as_mapclassify_fisher_jenks() {
+    let rates = unemployment_rates();
+    let theirs = reference_bins("tsv", "fisher_jenks");
+    let ours = jenks(&rates, 5);
+    assert_eq!(ours.len(), theirs.len());
+    assert_eq!(ours.last(), theirs.last(), "the last bound is the maximum");
+    let (ssd_ours, ssd_theirs) = (within_ssd(&rates, &ours), within_ssd(&rates, &theirs));
+    assert!(
+        ssd_ours <= ssd_theirs * (1.0 + 1e-12),
+        "ours {ours:?} SSD {ssd_ours} > mapclassify {theirs:?} SSD {ssd_theirs}"
+    );
+    eprintln!("Fisher-Jenks within-class SSD: mapfig {ours:?} {ssd_ours}, mapclassify {theirs:?} {ssd_theirs}");
+}
+
+/// The Natural Earth countries fixture (Africa, Europe, South America).
+fn countries() -> Vec<serde_json::Map<String, serde_json::Value>> {
+    let path = root().join("tests/data/formats/countries.geojson");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"].as_object().unwrap().clone())
+        .collect()
+}
+
+/// Renders `layer_keys` over the countries fixture; the SVG and PNG bytes.
+fn render(dir: &Path, layer_keys: &str) -> (String, Vec<u8>) {
+    std::fs::copy(
+        root().join("tests/data/formats/countries.geojson"),
+        dir.join("countries.geojson"),
+    )
+    .unwrap();
+    let spec =
+        format!("[[layer]]\nid = \"countries\"\nsource = \"countries.geojson\"\n{layer_keys}\n");
+    std::fs::write(dir.join("map.toml"), spec).unwrap();
+    let out = mapfig()
+        .arg("render")
+        .arg(dir.join("map.toml"))
+        .arg("-o")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    (
+        std::fs::read_to_string(dir.join("out/map.svg")).unwrap(),
+        std::fs::read(dir.join("out/map.png")).unwrap(),
+    )
+}
+
+/// The `fill` of each feature path, by feature index (`id="map_countries-N"`).
+fn fills(svg: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for tag in svg.split("<path ").skip(1) {
+        let tag = tag.split('>').next().unwrap();
+        let attr = |name: &str| {
+            tag.split(&format!(" {name}=\""))
+                .nth(1)
+                .or_else(|| tag.strip_prefix(&format!("{name}=\"")))
+                .and_then(|s| s.split('"').next())
+        };
+        if let (Some(id), Some(fill)) = (attr("id"), attr("fill")) {
+            if let Some(i) = id.strip_prefix("map_countries-") {
+                out.push((i.parse().unwrap(), fill.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Percentile breaks computed here plainly (rank interpolation), as an independent check.
+fn plain_quantile_breaks(values: &[f64], k: usize) -> Vec<f64> {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    (1..=k)
+        .map(|i| {
+            let x = i as f64 / k as f64 * (v.len() - 1) as f64;
+            let (lo, hi) = (x.floor() as usize, x.ceil() as usize);
+            v[lo] + (v[hi] - v[lo]) * (x - lo as f64)
+        })
+        .collect()
+}
+
+#[test]
+fn a_quantile_choropleth_paints_each_country_its_class_colour_and_renders_the_same_bytes() {
+    let dir = scratch("scales", "quantile");
+    let keys = "fill = { by = \"pop_est\", scale = \"quantile\", classes = 5, scheme = \"Blues\" }";
+    let (svg, png) = render(&dir, keys);
+    let pops: Vec<f64> = countries()
+        .iter()
+        .map(|p| p["pop_est"].as_f64().unwrap())
+        .collect();
+    let breaks = plain_quantile_breaks(&pops, 5);
+    let blues: Vec<String> = Scheme::find("Blues")
+        .unwrap()
+        .classes(5)
+        .unwrap()
+        .iter()
+        .map(|c| c.hex())
+        .collect();
+    let drawn = fills(&svg);
+    assert!(drawn.len() > 100, "{} paths", drawn.len());
+    let mut per_class = [0; 5];
+    for (i, fill) in &drawn {
+        let v = pops[*i];
+        // Lower class on a tie; within 1e-6 of a break the plain breaks may differ by rounding.
+        assert!(breaks.iter().all(|b| (b - v).abs() > 1e-6 || *b == v));
+        let class = breaks.iter().position(|b| v <= *b).unwrap();
+        per_class[class] += 1;
+        assert_eq!(fill, &blues[class], "feature {i} ({v}) in class {class}");
+    }
+    assert!(per_class.iter().all(|c| *c > 0), "{per_class:?}");
+    // Same input, same bytes.
+    let (svg2, png2) = render(&scratch("scales", "quantile-again"), keys);
+    assert_eq!(svg, svg2);
+    assert!(png == png2, "PNG bytes differ between two runs");
+}
+
+#[test]
+fn threshold_classes_left_empty_are_fine_and_text_values_are_missing() {
+    let dir = scratch("scales", "threshold");
+    // No country has more than 10^12 people: the last class is empty.
+    let keys = "fill = { by = \"pop_est\", breaks = [1e6, 2e7, 1e12], colors = [\"#ffffcc\", \"#a1dab4\", \"#41b6c4\", \"#225ea8\"] }";
+    let (svg, _) = render(&dir, keys);
+    let pops: Vec<f64> = countries()
+        .iter()
+        .map(|p| p["pop_est"].as_f64().unwrap())
+        .collect();
+    let colours = ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"];
+    for (i, fill) in fills(&svg) {
+        let v = pops[i];
+        let class = [1e6, 2e7, 1e12].iter().position(|b| v <= *b).unwrap_or(3);
+        assert_eq!(fill, colours[class], "feature {i} ({v})");
+        assert_ne!(fill, colours[3]);
+    }
+}
+
+#[test]
+fn categories_are_sorted_and_take_the_scheme_colours() {
+    let dir = scratch("scales", "categorical");
+    let (svg, _) = render(&dir, "fill = { by = \"continent\", scheme = \"Set2\" }");
+    let props = countries();
+    let set2: Vec<String> = Scheme::find("Set2")
+        .unwrap()
+        .classes(3)
+        .unwrap()
+        .iter()
+        .map(|c| c.hex())
+        .collect();
+    let order = ["Africa", "Europe", "South America"];
+    for (i, fill) in fills(&svg) {
+        let continent = props[i]["continent"].as_str().unwrap();
+        let k = order.iter().position(|c| *c == continent).unwrap();
+        assert_eq!(fill, set2[k], "{continent}");
+    }
+}
+
+#[test]
+fn data_that_cannot_take_the_scale_is_refused_and_writes_nothing() {
+    for (keys, code, want) in [
+        (
+            "fill = { by = \"name\", classes = 5 }",
+            1,
+            "no value of \"name\" is a number",
+        ),
+        (
+            "fill = { by = \"pop_est\", scale = \"quantile\", scheme = \"Bleus\" }",
+            2,
+            "map.toml:4:",
+        ),
+        (
+            "fill = { by = \"pop_est\", scale = \"quantile\", scheme = \"Bleus\" }",
+            2,
+            "did you mean Blues?",
+        ),
+        (
+            "fill = { by = \"name\", scheme = \"Set1\", scale = \"categorical\" }",
+            1,
+            "but scheme \"Set1\" has 9 colours",
+        ),
+    ] {
+        let dir = scratch("scales", "refused");
+        std::fs::copy(
+            root().join("tests/data/formats/countries.geojson"),
+            dir.join("countries.geojson"),
+        )
+        .unwrap();
+        let spec =
+            format!("[[layer]]\nid = \"countries\"\nsource = \"countries.geojson\"\n{keys}\n");
+        std::fs::write(dir.join("map.toml"), spec).unwrap();
+        let out = mapfig()
+            .arg("render")
+            .arg(dir.join("map.toml"))
+            .arg("-o")
+            .arg(dir.join("out"))
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(code), "{keys}: {err}");
+        assert!(err.contains(want), "{keys}: {want:?} not in {err}");
+        assert!(!dir.join("out/map.svg").exists());
+    }
+}
