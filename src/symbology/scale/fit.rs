@@ -88,3 +88,133 @@ impl LayerSymbology {
         Ok(sym)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::color::Paint;
+    use crate::sources::{Properties, Value};
+    use crate::symbology::legend::LegendBody;
+
+    fn layer(extra: &str) -> Layer {
+        let text =
+            format!("[[layer]]\nid = \"a\"\nsource = \"a.geojson\"\nlegend = \"Rate\"\n{extra}\n");
+        crate::spec::parse(&text, std::path::Path::new("t.toml"))
+            .unwrap()
+            .layers[0]
+            .clone()
+    }
+
+    /// Features whose `v` is each of `values` (`None`: without it).
+    fn features(values: &[Option<Value>]) -> Vec<Feature> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Feature {
+                id: i.to_string(),
+                properties: Properties::from_values(
+                    v.iter().map(|v| ("v".to_string(), v.clone())).collect(),
+                ),
+                geometry: None,
+            })
+            .collect()
+    }
+
+    fn number(n: &str) -> Option<Value> {
+        Some(Value::Number(n.into()))
+    }
+
+    #[test]
+    fn marks_and_legend_come_from_one_scale_with_missing_data_hatched() {
+        let l = layer("fill = { by = \"v\", scale = \"equal\", classes = 2, colors = [\"#000000\", \"#ffffff\"], missing = { fill = \"#eeeeee\", hatch = \"#999999\" } }");
+        let fs = features(&[
+            number("0"),
+            number("10"),
+            Some(Value::Text("0.5".into())),
+            None,
+            Some(Value::Text("n/a".into())),
+            number("5"),
+        ]);
+        let refs: Vec<&Feature> = fs.iter().collect();
+        let sym = LayerSymbology::fit(&l, Kind::Area, &refs).unwrap();
+        let fills: Vec<Paint> = fs.iter().map(|f| sym.resolve(Some(f)).fill).collect();
+        let (black, white, grey) = (
+            Paint::rgb(0, 0, 0),
+            Paint::rgb(255, 255, 255),
+            Paint::rgb(0xee, 0xee, 0xee),
+        );
+        // 5 equals the break (5): the lower class.
+        assert_eq!(fills, [black, white, black, grey, grey, black]);
+        let hatches: Vec<bool> = fs
+            .iter()
+            .map(|f| sym.resolve(Some(f)).hatch.is_some())
+            .collect();
+        assert_eq!(hatches, [false, false, false, true, true, false]);
+        assert!(sym.shared_style().is_none());
+        assert_eq!(sym.warnings.len(), 1, "{:?}", sym.warnings);
+        assert!(sym.warnings[0].contains("1 feature(s) have values that are not numbers"));
+        let [block] = sym.legend_blocks.as_slice() else {
+            panic!("one block")
+        };
+        assert_eq!(block.title.as_deref(), Some("Rate"));
+        let LegendBody::Classes { swatches } = &block.body else {
+            panic!("classes")
+        };
+        let rows: Vec<(&str, Paint, bool)> = swatches
+            .iter()
+            .map(|s| (s.text.as_str(), s.style.fill, s.style.hatch.is_some()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("0 – 5", black, false),
+                ("5 – 10", white, false),
+                ("No data", grey, true)
+            ]
+        );
+        assert!(
+            sym.legend().is_none(),
+            "the mapped layer's legend is its blocks"
+        );
+    }
+
+    #[test]
+    fn continuous_colour_and_opacity_and_refusals() {
+        let fs = features(&[number("1"), number("10"), number("100")]);
+        let refs: Vec<&Feature> = fs.iter().collect();
+        let l = layer("fill = { by = \"v\", scale = \"log\", colors = [\"#000000\", \"#ffffff\"] }\nopacity = { by = \"v\", scale = \"sqrt\", domain = [0, 100], range = [0, 1] }");
+        let sym = LayerSymbology::fit(&l, Kind::Area, &refs).unwrap();
+        let styles: Vec<_> = fs.iter().map(|f| sym.resolve(Some(f))).collect();
+        assert_eq!(styles[0].fill, Paint::rgb(0, 0, 0));
+        assert_eq!(styles[2].fill, Paint::rgb(255, 255, 255));
+        // Halfway on the log scale: the Oklab middle of black and white.
+        assert_eq!(
+            styles[1].fill,
+            Paint::Color(super::super::palette::mix(
+                crate::color::Rgba::rgb(0, 0, 0),
+                crate::color::Rgba::rgb(255, 255, 255),
+                0.5
+            ))
+        );
+        let opacities: Vec<f64> = styles.iter().map(|s| s.opacity).collect();
+        assert_eq!(opacities, [0.1, 10f64.sqrt() / 10.0, 1.0]);
+        let LegendBody::Ramp { stops, ticks } = &sym.legend_blocks[0].body else {
+            panic!("ramp")
+        };
+        assert_eq!(stops.first().map(|s| s.0), Some(0.0));
+        let ticks: Vec<(f64, &str)> = ticks.iter().map(|(t, s)| (*t, s.as_str())).collect();
+        assert_eq!(ticks, [(0.0, "1"), (0.5, "10"), (1.0, "100")]);
+        assert_eq!(sym.legend_blocks[1].title.as_deref(), Some("v"));
+
+        let zero = features(&[number("0"), number("3")]);
+        let refs: Vec<&Feature> = zero.iter().collect();
+        let e = LayerSymbology::fit(
+            &layer("fill = { by = \"v\", scale = \"log\" }"),
+            Kind::Area,
+            &refs,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("log scale cannot show"), "{e}");
+        assert_eq!(e.exit_code(), 1);
+    }
+}
