@@ -4,7 +4,6 @@
 //! only: the spec says which scale and colours; `symbology::scale` fits them to the data.
 
 use super::keywords::Keywords;
-use super::layer::Layer;
 use super::reader::{self, At, Table};
 use super::validate::Validator;
 use crate::color::scheme::{Scheme, SchemeKind};
@@ -138,6 +137,19 @@ const SIZE_SCALE: Keywords<SizeScale> = Keywords {
     words: &[("sqrt", SizeScale::Sqrt), ("linear", SizeScale::Linear)],
 };
 
+/// A layer's channels as its `fill`, `stroke`, `opacity` and `size` keys give them: each
+/// a constant, a mapping from data, or not given.
+#[derive(Debug, Default)]
+pub(super) struct Channels {
+    pub fill: Option<Paint>,
+    pub stroke: Option<Paint>,
+    pub opacity: Option<f64>,
+    pub fill_by: Option<Encoding>,
+    pub stroke_by: Option<Encoding>,
+    pub opacity_by: Option<Encoding>,
+    pub size: Option<SizeEncoding>,
+}
+
 /// What a mapped channel produces, which decides the keys its table takes.
 #[derive(Clone, Copy, PartialEq)]
 enum Channel {
@@ -148,17 +160,18 @@ enum Channel {
 impl Validator<'_> {
     /// The layer's `fill`, `stroke` and `opacity` (each a constant or a table mapping a
     /// property) and its `size` table.
-    pub(super) fn encodings(&mut self, l: &mut Table, layer: &mut Layer) {
+    pub(super) fn encodings(&mut self, l: &mut Table) -> Channels {
+        let mut layer = Channels::default();
         if let Some(v) = l.get("fill") {
             match v.get_ref() {
                 DeValue::Table(_) => layer.fill_by = self.encoding(v, "fill", Channel::Colour),
-                _ => layer.fill = self.constant_paint(v, "fill").or(layer.fill),
+                _ => layer.fill = self.constant_paint(v, "fill"),
             }
         }
         if let Some(v) = l.get("stroke") {
             match v.get_ref() {
                 DeValue::Table(_) => layer.stroke_by = self.encoding(v, "stroke", Channel::Colour),
-                _ => layer.stroke = self.constant_paint(v, "stroke").or(layer.stroke),
+                _ => layer.stroke = self.constant_paint(v, "stroke"),
             }
         }
         if let Some(v) = l.get("opacity") {
@@ -167,7 +180,7 @@ impl Validator<'_> {
                     layer.opacity_by = self.encoding(v, "opacity", Channel::Number)
                 }
                 other => match reader::number(other) {
-                    Some(o) if (0.0..=1.0).contains(&o) => layer.opacity = o,
+                    Some(o) if (0.0..=1.0).contains(&o) => layer.opacity = Some(o),
                     Some(o) => self.problem(v.span(), format!("opacity must be from 0 to 1, got {o}")),
                     None => self.problem(
                         v.span(),
@@ -182,6 +195,7 @@ impl Validator<'_> {
         if let Some(v) = l.get("size") {
             layer.size = self.size_encoding(v);
         }
+        layer
     }
 
     fn constant_paint(&mut self, v: &Spanned<DeValue>, key: &str) -> Option<Paint> {
@@ -574,7 +588,7 @@ fn unknown_scheme(name: &str) -> String {
 mod tests {
     use super::*;
 
-    fn layer(extra: &str) -> Result<Layer, String> {
+    fn layer(extra: &str) -> Result<crate::spec::Layer, String> {
         let text = format!("[[layer]]\nid = \"a\"\nsource = \"a.geojson\"\n{extra}\n");
         crate::spec::parse(&text, std::path::Path::new("t.toml"))
             .map(|s| s.layers[0].clone())

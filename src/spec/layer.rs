@@ -128,7 +128,11 @@ impl Validator<'_> {
             x: l.string("x", p).map(|v| v.value),
             y: l.string("y", p).map(|v| v.value),
         };
-        self.encodings(&mut l, &mut layer);
+        let c = self.encodings(&mut l);
+        (layer.fill, layer.stroke) = (c.fill.or(layer.fill), c.stroke.or(layer.stroke));
+        layer.opacity = c.opacity.unwrap_or(layer.opacity);
+        (layer.fill_by, layer.stroke_by, layer.opacity_by) = (c.fill_by, c.stroke_by, c.opacity_by);
+        layer.size = c.size;
         layer.stroke_width = match l.number("stroke_width", &mut self.problems) {
             Some(w) if w.value == 0.0 => Some(0.0),
             Some(w) if !(w.value.is_finite() && w.value > 0.0 && w.value <= 100.0) => {
