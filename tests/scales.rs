@@ -302,3 +302,108 @@ fn data_that_cannot_take_the_scale_is_refused_and_writes_nothing() {
         assert!(!dir.join("out/map.svg").exists());
     }
 }
+
+/// vega-datasets' us-10m.json with each county's 2008 unemployment rate from
+/// unemployment.tsv written into its properties (the join a `join` key makes, done here
+/// in the test so this checks the scales alone), in `dir`; the rates by county id.
+fn counties_with_rates(dir: &Path) -> std::collections::BTreeMap<i64, f64> {
+    let text = std::fs::read_to_string(registry_data("vega-datasets/unemployment.tsv")).unwrap();
+    let rates: std::collections::BTreeMap<i64, f64> = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (id, rate) = l.split_once('\t').unwrap();
+            (id.parse().unwrap(), rate.parse().unwrap())
+        })
+        .collect();
+    let topo = std::fs::read_to_string(registry_data("vega-datasets/us-10m.json")).unwrap();
+    let mut topo: serde_json::Value = serde_json::from_str(&topo).unwrap();
+    for g in topo["objects"]["counties"]["geometries"]
+        .as_array_mut()
+        .unwrap()
+    {
+        if let Some(rate) = g["id"].as_i64().and_then(|id| rates.get(&id)) {
+            g["properties"] = serde_json::json!({ "rate": rate });
+        }
+    }
+    std::fs::write(dir.join("us.json"), serde_json::to_string(&topo).unwrap()).unwrap();
+    rates
+}
+
+/// Every county's fill in the SVG is the colour of its class by mapclassify's breaks of
+/// the joined rates (quantiles: mapclassify's `Quantiles` of the 3,607 county features
+/// with a rate, the fixture's `joined_records`, which mapfig fits to as well: the layer's
+/// features with or without geometry; equal intervals: the same minimum and maximum as the
+/// table, so the table's `EqualInterval` bounds), and counties without a rate (lakes) get
+/// the missing colour.
+#[test]
+fn every_county_is_painted_its_mapclassify_class_colour() {
+    let blues: Vec<String> = Scheme::find("Blues")
+        .unwrap()
+        .classes(5)
+        .unwrap()
+        .iter()
+        .map(|c| c.hex())
+        .collect();
+    let r = reference();
+    assert_eq!(r["joined_records"]["n"], 3607);
+    assert_eq!(r["joined_records"]["min"], r["tsv"]["min"]);
+    assert_eq!(r["joined_records"]["max"], r["tsv"]["max"]);
+    for (scale, bins) in [
+        ("quantile", reference_bins("joined_records", "quantile")),
+        ("equal", reference_bins("tsv", "equal_interval")),
+    ] {
+        let dir = scratch("scales", &format!("counties-{scale}"));
+        let rates = counties_with_rates(&dir);
+        let spec = format!("[[layer]]\nid = \"counties\"\nsource = \"us.json\"\nobject = \"counties\"\nfill = {{ by = \"rate\", scale = \"{scale}\", classes = 5, scheme = \"Blues\", missing = \"#cccccc\" }}\n");
+        std::fs::write(dir.join("us.toml"), spec).unwrap();
+        let out = mapfig()
+            .arg("render")
+            .arg(dir.join("us.toml"))
+            .arg("-o")
+            .arg(dir.join("out"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let svg = std::fs::read_to_string(dir.join("out/us.svg")).unwrap();
+        let (mut painted, mut missing, mut per_class) = (0, 0, [0u64; 5]);
+        for tag in svg.split("<path ").skip(1) {
+            let tag = tag.split('>').next().unwrap();
+            let Some(id) = tag
+                .split(" id=\"us_counties-")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+            else {
+                continue;
+            };
+            let fill = tag
+                .split(" fill=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap();
+            // A repeated feature id gets a suffix ("53045-2"): the county's id comes first.
+            let id: i64 = id.split('-').next().unwrap().parse().unwrap();
+            match rates.get(&id) {
+                Some(rate) => {
+                    let class = class_of(&bins, *rate);
+                    assert_eq!(
+                        fill, blues[class],
+                        "{scale}: county {id}, rate {rate}, class {class}"
+                    );
+                    per_class[class] += 1;
+                    painted += 1;
+                }
+                None => {
+                    assert_eq!(fill, "#cccccc", "{scale}: county {id} has no rate");
+                    missing += 1;
+                }
+            }
+        }
+        // Of the 3,607 rated features 3,218 have geometry at 1:10m (a few too small to
+        // leave a path at this size), every class holds some, the lakes are missing data.
+        assert!((3200..=3218).contains(&painted), "{scale}: {painted} counties painted");
+        assert!(per_class.iter().all(|c| *c > 0), "{scale}: {per_class:?}");
+        assert!(missing > 0, "the lakes have no rate");
+    }
+}

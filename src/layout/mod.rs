@@ -104,12 +104,7 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
         .iter()
         .map(|ld| {
             let kind = Kind::of(ld.features.iter().map(|(_, f)| f));
-            let features: Vec<_> = ld
-                .features
-                .iter()
-                .filter_map(|(i, _)| ld.feature(*i))
-                .collect();
-            LayerSymbology::fit(ld.spec, kind, &features)
+            LayerSymbology::fit_dataset(ld.spec, kind, &ld.dataset)
         })
         .collect::<Result<Vec<LayerSymbology>>>()?;
     let panel = MapPanel {

@@ -5,12 +5,34 @@
 use super::legend::{color_block, opacity_block, BlockStyle, Painted};
 use super::{ColorScale, NumberScale};
 use crate::error::{Error, Result};
-use crate::sources::Feature;
+use crate::sources::{Dataset, Feature};
 use crate::spec::{Encoding, Layer};
 use crate::symbology::rules::{Kind, LayerSymbology, Rule};
 use std::sync::Arc;
 
 impl LayerSymbology {
+    /// The rules of layer `l` reading `dataset`: [`LayerSymbology::fit`] to every feature
+    /// of the layer's object that its `where` selects, with or without geometry and
+    /// wherever it lies, so the classes describe the layer's data, not what the frame
+    /// shows or which polygons survived simplification (and a map's extent never changes
+    /// its breaks).
+    pub fn fit_dataset(l: &Layer, kind: Kind, dataset: &Dataset) -> Result<LayerSymbology> {
+        if l.fill_by.is_none() && l.stroke_by.is_none() && l.opacity_by.is_none() {
+            return Ok(LayerSymbology::new(l, kind));
+        }
+        let range = dataset
+            .object_range(l.object.as_deref(), &format!("layer {:?}", l.id))
+            .map_err(|m| Error::data(&l.source, "", m))?;
+        let features: Vec<&Feature> = dataset
+            .features
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .filter(|f| f.matches(&l.filter))
+            .collect();
+        LayerSymbology::fit(l, kind, &features)
+    }
+
     /// The rules of layer `l` holding `features` (those left after its filter) of `kind`:
     /// [`LayerSymbology::new`]'s, with each mapped channel fitted to the features' values.
     /// An error (exit 1) when the data cannot take a scale (text in a numeric scale with
