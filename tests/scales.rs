@@ -402,8 +402,46 @@ fn every_county_is_painted_its_mapclassify_class_colour() {
         }
         // Of the 3,607 rated features 3,218 have geometry at 1:10m (a few too small to
         // leave a path at this size), every class holds some, the lakes are missing data.
-        assert!((3200..=3218).contains(&painted), "{scale}: {painted} counties painted");
+        assert!(
+            (3200..=3218).contains(&painted),
+            "{scale}: {painted} counties painted"
+        );
         assert!(per_class.iter().all(|c| *c > 0), "{scale}: {per_class:?}");
         assert!(missing > 0, "the lakes have no rate");
     }
+}
+
+/// Every class count: quantile and equal-interval bounds equal mapclassify's for k = 2 to
+/// 20, and Fisher-Jenks within-class sums of squares are no larger than its `FisherJenks`
+/// for k = 3 to 7 (tests/data/mapclassify/make-breaks-by-k.py).
+#[test]
+fn breaks_for_every_class_count_match_mapclassify() {
+    let rates = unemployment_rates();
+    let path = root().join("tests/data/mapclassify/unemployment-breaks-by-k.txt");
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.starts_with("# mapclassify 2.10.0"));
+    let mut checked = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let mut words = line.split(' ');
+        let method = words.next().unwrap();
+        let k: usize = words.next().unwrap().parse().unwrap();
+        let want: Vec<f64> = words.map(|w| w.parse().unwrap()).collect();
+        match method {
+            "quantile" => assert_eq!(quantile(&rates, k), want, "quantile k = {k}"),
+            "equal_interval" => assert_eq!(
+                equal_interval(rates[0], rates[rates.len() - 1], k),
+                want,
+                "equal interval k = {k}"
+            ),
+            "fisher_jenks" => {
+                let ours = jenks(&rates, k);
+                assert_eq!(ours.len(), want.len(), "jenks k = {k}");
+                let (a, b) = (within_ssd(&rates, &ours), within_ssd(&rates, &want));
+                assert!(a <= b * (1.0 + 1e-12), "jenks k = {k}: {a} > {b}");
+            }
+            other => panic!("unknown method {other}"),
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 19 * 2 + 5);
 }
