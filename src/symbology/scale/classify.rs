@@ -99,7 +99,8 @@ pub fn jenks(sorted: &[f64], k: usize) -> Vec<f64> {
     // best[i]: least cost of the values 0..=i in the classes so far; split[c][i]: where
     // the last of c + 1 classes ending at i starts.
     let mut best: Vec<f64> = (0..m).map(|i| cost.ssd(0, i)).collect();
-    let mut split = vec![vec![0usize; m]; k];
+    // u32 halves the k × m table (20 classes of a million distinct values: 80 MB).
+    let mut split = vec![vec![0u32; m]; k];
     for (c, row) in split.iter_mut().enumerate().skip(1) {
         let mut next = vec![f64::INFINITY; m];
         fill(&cost, &best, &mut next, row, c, m - 1, c, m - 1);
@@ -110,7 +111,7 @@ pub fn jenks(sorted: &[f64], k: usize) -> Vec<f64> {
     for c in (0..k).rev() {
         bins[c] = xs[end];
         if c > 0 {
-            end = split[c][end].saturating_sub(1);
+            end = (split[c][end] as usize).saturating_sub(1);
         }
     }
     bins
@@ -123,7 +124,7 @@ fn fill(
     cost: &SumsOfSquares,
     prev: &[f64],
     next: &mut [f64],
-    split: &mut [usize],
+    split: &mut [u32],
     lo: usize,
     hi: usize,
     jlo: usize,
@@ -141,7 +142,7 @@ fn fill(
         }
     }
     next[mid] = best;
-    split[mid] = at;
+    split[mid] = u32::try_from(at).unwrap_or(u32::MAX);
     if mid > lo {
         fill(cost, prev, next, split, lo, mid - 1, jlo, at);
     }
