@@ -239,4 +239,61 @@ mod tests {
         assert!(e.to_string().contains("log scale cannot show"), "{e}");
         assert_eq!(e.exit_code(), 1);
     }
+
+    #[test]
+    fn categories_in_order_and_too_many_refused() {
+        let values: Vec<Option<Value>> = ["10", "9", "x10"]
+            .iter()
+            .map(|v| Some(Value::Text(v.to_string())))
+            .collect();
+        let fs = features(&values);
+        let refs: Vec<&Feature> = fs.iter().collect();
+        let sym = LayerSymbology::fit(
+            &layer("fill = { by = \"v\", scale = \"categorical\" }"),
+            Kind::Area,
+            &refs,
+        )
+        .unwrap();
+        let LegendBody::Categories { swatches } = &sym.legend_blocks[0].body else {
+            panic!("categories")
+        };
+        let texts: Vec<&str> = swatches.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["10", "9", "x10"],
+            "text order when not every value is a number"
+        );
+        let numbers = features(&[number("10"), number("9"), number("9.5")]);
+        let refs: Vec<&Feature> = numbers.iter().collect();
+        let sym = LayerSymbology::fit(
+            &layer("fill = { by = \"v\", scale = \"categorical\" }"),
+            Kind::Area,
+            &refs,
+        )
+        .unwrap();
+        let LegendBody::Categories { swatches } = &sym.legend_blocks[0].body else {
+            panic!("categories")
+        };
+        let texts: Vec<&str> = swatches.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["9", "9.5", "10"],
+            "numeric order when every value is a number"
+        );
+        let many: Vec<Option<Value>> = (0..300)
+            .map(|i| Some(Value::Text(format!("v{i}"))))
+            .collect();
+        let fs = features(&many);
+        let refs: Vec<&Feature> = fs.iter().collect();
+        let e = LayerSymbology::fit(
+            &layer("fill = { by = \"v\", scale = \"categorical\", scheme = \"viridis\" }"),
+            Kind::Area,
+            &refs,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("more than 256 different values"),
+            "{e}"
+        );
+    }
 }
