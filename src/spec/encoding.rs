@@ -266,7 +266,7 @@ impl Validator<'_> {
                     }
                 }
                 self.colors(&mut t, &mut e);
-                self.missing(&mut t, &mut e.missing);
+                self.missing(&mut t, &mut e.missing, key == "fill");
             }
             Channel::Number => e.range = self.range(&mut t),
         }
@@ -416,7 +416,7 @@ impl Validator<'_> {
     }
 
     /// `missing` (a colour, or `{ fill, hatch }`) and `missing_label`.
-    fn missing(&mut self, t: &mut Table, m: &mut Missing) {
+    fn missing(&mut self, t: &mut Table, m: &mut Missing, hatch: bool) {
         if let Some(v) = t.get("missing") {
             match v.get_ref() {
                 DeValue::Table(_) => {
@@ -424,7 +424,9 @@ impl Validator<'_> {
                         if let Some(fill) = self.opt_paint(&mut mt, "fill") {
                             m.fill = fill;
                         }
-                        m.hatch = self.opt_paint(&mut mt, "hatch");
+                        if hatch {
+                            m.hatch = self.opt_paint(&mut mt, "hatch");
+                        }
                         mt.finish(&mut self.problems);
                     }
                 }
@@ -693,5 +695,8 @@ mod tests {
             e.contains("needs `breaks") && e.contains("`stroke` must be a colour or a table"),
             "{e}"
         );
+        let e = layer("stroke = { by = \"v\", missing = { fill = \"#fff\", hatch = \"#999\" } }")
+            .unwrap_err();
+        assert!(e.contains("unknown key `hatch` in `missing`"), "{e}");
     }
 }
