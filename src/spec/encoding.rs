@@ -698,5 +698,18 @@ mod tests {
         let e = layer("stroke = { by = \"v\", missing = { fill = \"#fff\", hatch = \"#999\" } }")
             .unwrap_err();
         assert!(e.contains("unknown key `hatch` in `missing`"), "{e}");
+        // Hostile numbers: every one an error at its place, never a panic.
+        let e = layer("fill = { by = \"v\", scale = \"diverging\", domain = [inf, 1], midpoint = nan }\nstroke = { by = \"v\", breaks = [nan, 1] }\nopacity = { by = \"v\", classes = nan, range = [-inf, 2] }\nsize = { by = \"v\", max = nan, domain = [0, inf] }").unwrap_err();
+        for want in [
+            "domain must be [low, high] with low < high",
+            "midpoint must be a finite number",
+            "breaks must be 1 to 19 finite numbers",
+            "classes must be a whole number from 2 to 20",
+            "an opacity range must be two numbers from 0 to 1",
+            "max must be a number above 0",
+            "a size domain is the value drawn at `max`",
+        ] {
+            assert!(e.contains(want), "{want:?} not in {e}");
+        }
     }
 }
