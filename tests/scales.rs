@@ -445,3 +445,89 @@ fn breaks_for_every_class_count_match_mapclassify() {
     }
     assert_eq!(checked, 19 * 2 + 5);
 }
+
+/// The issue's earthquake spelling, `fill = { by = "sig", scale = "log", scheme = "magma" }`
+/// on vega-datasets' earthquakes.json: the 107 quakes of significance 0 have no place on a
+/// log scale and are drawn as missing data with a warning; every other one gets the
+/// magma colour at its place on the scale.
+#[test]
+fn a_log_scale_draws_values_at_zero_as_missing_with_a_warning() {
+    let dir = scratch("scales", "quakes");
+    std::fs::copy(
+        registry_data("vega-datasets/earthquakes.json"),
+        dir.join("earthquakes.json"),
+    )
+    .unwrap();
+    let spec = "[[layer]]\nid = \"quakes\"\nsource = \"earthquakes.json\"\nfill = { by = \"sig\", scale = \"log\", scheme = \"magma\" }\n";
+    std::fs::write(dir.join("quakes.toml"), spec).unwrap();
+    let out = mapfig()
+        .arg("render")
+        .arg(dir.join("quakes.toml"))
+        .arg("-o")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("107 feature(s) have values at or below 0"),
+        "{err}"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("earthquakes.json")).unwrap())
+            .unwrap();
+    let sig: std::collections::BTreeMap<String, f64> = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                f["properties"]["sig"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let (lo, hi) = sig
+        .values()
+        .filter(|v| **v > 0.0)
+        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+    let magma = Scheme::find("magma").unwrap().ramp();
+    let svg = std::fs::read_to_string(dir.join("out/quakes.svg")).unwrap();
+    let mut checked = 0;
+    for tag in svg.split("<circle ").skip(1) {
+        let attr = |name: &str| {
+            tag.split(&format!(" {name}=\""))
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap()
+        };
+        let id = attr("id").strip_prefix("quakes_quakes-").unwrap();
+        let v = sig[id];
+        if v <= 0.0 {
+            assert_eq!(attr("fill"), "#cccccc", "{id}");
+        } else {
+            // Where the value lies on the log scale, as a position in magma's 256 colours:
+            // the drawn colour is within one step of the ramp there.
+            let t = (v.log10() - lo.log10()) / (hi.log10() - lo.log10());
+            let i = (t * 255.0).floor() as usize;
+            let fill = attr("fill");
+            let near: Vec<String> = magma[i.saturating_sub(1)..(i + 2).min(256)]
+                .iter()
+                .map(|c| c.hex())
+                .collect();
+            let rgb = |h: &str| -> Vec<i32> {
+                (0..3)
+                    .map(|k| i32::from_str_radix(&h[1 + 2 * k..3 + 2 * k], 16).unwrap())
+                    .collect()
+            };
+            let within =
+                |a: &str, b: &str| rgb(a).iter().zip(rgb(b)).all(|(x, y)| (x - y).abs() <= 12);
+            assert!(
+                near.iter().any(|n| within(n, fill)),
+                "{id}: sig {v} t {t}: {fill} not near {near:?}"
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, sig.len());
+}

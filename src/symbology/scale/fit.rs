@@ -36,8 +36,7 @@ impl LayerSymbology {
     /// The rules of layer `l` holding `features` (those left after its filter) of `kind`:
     /// [`LayerSymbology::new`]'s, with each mapped channel fitted to the features' values.
     /// An error (exit 1) when the data cannot take a scale (text in a numeric scale with
-    /// no number at all, a value at or below 0 in a log scale, more categories than
-    /// colours).
+    /// no number at all, more categories than colours).
     pub fn fit(l: &Layer, kind: Kind, features: &[&Feature]) -> Result<LayerSymbology> {
         let mut sym = LayerSymbology::new(l, kind);
         if l.fill_by.is_none() && l.stroke_by.is_none() && l.opacity_by.is_none() {
@@ -228,15 +227,41 @@ mod tests {
         assert_eq!(ticks, [(0.0, "1"), (0.5, "10"), (1.0, "100")]);
         assert_eq!(sym.legend_blocks[1].title.as_deref(), Some("v"));
 
-        let zero = features(&[number("0"), number("3")]);
+        // A log scale has no place for 0: missing data and a warning, or with a domain,
+        // clamped to its low end.
+        let zero = features(&[number("0"), number("3"), number("30")]);
         let refs: Vec<&Feature> = zero.iter().collect();
+        let log = "fill = { by = \"v\", scale = \"log\", colors = [\"#000000\", \"#ffffff\"] }";
+        let sym = LayerSymbology::fit(&layer(log), Kind::Area, &refs).unwrap();
+        let fills: Vec<Paint> = zero.iter().map(|f| sym.resolve(Some(f)).fill).collect();
+        let (black, white, grey) = (
+            Paint::rgb(0, 0, 0),
+            Paint::rgb(255, 255, 255),
+            Paint::rgb(0xcc, 0xcc, 0xcc),
+        );
+        assert_eq!(fills, [grey, black, white]);
+        assert!(
+            sym.warnings[0].contains("1 feature(s) have values at or below 0"),
+            "{:?}",
+            sym.warnings
+        );
+        assert!(sym.legend_blocks[0].missing.is_some(), "a No data row");
+        let clamped = log.replace("scale = \"log\"", "scale = \"log\", domain = [3, 30]");
+        let sym = LayerSymbology::fit(&layer(&clamped), Kind::Area, &refs).unwrap();
+        assert_eq!(sym.resolve(Some(&zero[0])).fill, black);
+        assert!(sym.warnings.is_empty());
+        let text = features(&[Some(Value::Text("a".into()))]);
+        let refs: Vec<&Feature> = text.iter().collect();
         let e = LayerSymbology::fit(
-            &layer("fill = { by = \"v\", scale = \"log\" }"),
+            &layer("fill = { by = \"v\", classes = 3 }"),
             Kind::Area,
             &refs,
         )
         .unwrap_err();
-        assert!(e.to_string().contains("log scale cannot show"), "{e}");
+        assert!(
+            e.to_string().contains("no value of \"v\" is a number"),
+            "{e}"
+        );
         assert_eq!(e.exit_code(), 1);
     }
 

@@ -74,7 +74,8 @@ pub fn color_block(scale: &ColorScale, s: &BlockStyle, painted: Painted) -> Lege
         style.hatch = hatch;
         style
     };
-    let missing = (scale.fitted.missing + scale.fitted.unusable > 0).then(|| {
+    let f = &scale.fitted;
+    let missing = (f.missing + f.unusable + f.nonpositive > 0).then(|| {
         s.swatch(
             scale.missing.label.clone(),
             paint(scale.missing.fill, scale.missing.hatch),

@@ -6,8 +6,9 @@
 //!
 //! Values: numbers, and text that reads as a finite number (a joined CSV cell), are
 //! numbers; absent and null values are missing; other text in a numeric scale is missing
-//! too and counted (a warning says how many). A log scale refuses values at or below 0
-//! (an error naming one), since they have no place on it.
+//! too and counted (a warning says how many). A log scale without a `domain` has no place
+//! for values at or below 0: they are drawn as missing and counted too (with a `domain`
+//! they are clamped to its low end, as every value beyond it is).
 
 pub mod classify;
 pub mod continuous;
@@ -71,6 +72,10 @@ pub struct Fitted {
     /// Features whose value cannot go on the scale (text in a numeric scale, a category
     /// the spec's table does not list).
     pub unusable: usize,
+    /// Features left out of a log scale for values at or below 0.
+    pub nonpositive: usize,
+    /// A log scale without a domain: values at or below 0 have no position.
+    drops_nonpositive: bool,
 }
 
 /// A feature's value of `by` as a number, or why not.
@@ -98,20 +103,14 @@ impl Fitted {
         if e.scale == ScaleKind::Categorical {
             return Self::categories(e, features);
         }
-        let (mut values, mut missing, mut text) = (Vec::new(), 0, 0);
+        let drops_nonpositive = e.scale == ScaleKind::Log && e.domain.is_none();
+        let (mut values, mut missing, mut text, mut nonpositive) = (Vec::new(), 0, 0, 0);
         for f in features {
             match read(f, &e.by) {
                 Reading::Missing => missing += 1,
                 Reading::Text => text += 1,
-                Reading::Number(v) => {
-                    if e.scale == ScaleKind::Log && v <= 0.0 {
-                        return Err(format!(
-                            "feature {:?} has {} = {v}, which a log scale cannot show (it needs values above 0): filter such features out with `where`, or use scale = \"sqrt\" or \"linear\"",
-                            f.id, e.by
-                        ));
-                    }
-                    values.push(v);
-                }
+                Reading::Number(v) if drops_nonpositive && v <= 0.0 => nonpositive += 1,
+                Reading::Number(v) => values.push(v),
             }
         }
         if values.is_empty() && text > 0 {
@@ -129,6 +128,8 @@ impl Fitted {
             placed: values.len(),
             missing,
             unusable: text,
+            nonpositive,
+            drops_nonpositive,
         })
     }
 
@@ -190,6 +191,8 @@ impl Fitted {
             placed,
             missing,
             unusable,
+            nonpositive: 0,
+            drops_nonpositive: false,
         })
     }
 
@@ -207,7 +210,7 @@ impl Fitted {
                 match fit {
                     Fit::Classes { bins, .. } if bins.is_empty() => None,
                     Fit::Classes { bins, .. } => Some(Position::Class(classify::class_of(bins, v))),
-                    Fit::Continuous(c) if c.transform == Transform::Log && v <= 0.0 => None,
+                    Fit::Continuous(_) if self.drops_nonpositive && v <= 0.0 => None,
                     Fit::Continuous(c) => Some(Position::T(c.t(v))),
                     Fit::Categories { .. } => None,
                 }
@@ -237,10 +240,16 @@ impl Fitted {
                 self.by, self.unusable
             ));
         }
-        if self.placed == 0 && self.missing > 0 {
+        if self.nonpositive > 0 {
             out.push(format!(
-                "layer {layer:?}: {channel} by {:?}: no feature has a value, all {} are drawn as missing data",
-                self.by, self.missing
+                "layer {layer:?}: {channel} by {:?}: {} feature(s) have values at or below 0, which a log scale cannot show, drawn as missing data (give the scale a `domain` to clamp them to its low end, or leave them out with `where`)",
+                self.by, self.nonpositive
+            ));
+        }
+        if self.placed == 0 && self.missing + self.nonpositive > 0 {
+            out.push(format!(
+                "layer {layer:?}: {channel} by {:?}: no feature has a value the scale can show, all {} are drawn as missing data",
+                self.by, self.missing + self.nonpositive
             ));
         }
         out
