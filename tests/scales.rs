@@ -531,3 +531,30 @@ fn a_log_scale_draws_values_at_zero_as_missing_with_a_warning() {
     }
     assert_eq!(checked, sig.len());
 }
+
+/// The fitted quantile bounds of the joined county rates are mapclassify's `Quantiles` of
+/// the same 3,607 records, bit for bit (the scale reads every feature the layer selects,
+/// also the 389 without geometry at 1:10m).
+#[test]
+fn the_joined_county_quantiles_are_mapclassify_bounds() {
+    use mapfig::symbology::scale::{ColorScale, Fit};
+    let dir = scratch("scales", "joined-bounds");
+    counties_with_rates(&dir);
+    let spec = mapfig::spec::parse(
+        "[[layer]]\nid = \"counties\"\nsource = \"us.json\"\nobject = \"counties\"\nfill = { by = \"rate\", scale = \"quantile\", classes = 5 }\n",
+        &dir.join("us.toml"),
+    )
+    .unwrap();
+    let l = &spec.layers[0];
+    let data = mapfig::sources::DataCache::default()
+        .get_with(&l.source, &l.read)
+        .unwrap();
+    let range = data.object_range(Some("counties"), "counties").unwrap();
+    let features: Vec<_> = data.features[range].iter().collect();
+    let scale = ColorScale::fit(l.fill_by.as_ref().unwrap(), &features).unwrap();
+    assert_eq!(scale.fitted.placed, 3607);
+    let Fit::Classes { bins, .. } = &scale.fitted.fit else {
+        panic!("classes")
+    };
+    assert_eq!(bins, &reference_bins("joined_records", "quantile"));
+}
