@@ -1,6 +1,8 @@
 //! CSS colours, parsed once and written back in one canonical form so output is stable
 //! whatever spelling the spec used (`red`, `#f00`, `rgb(255 0 0)` all become `#ff0000`).
 
+pub mod scheme;
+
 use std::fmt;
 
 /// A colour or `none`.

@@ -201,16 +201,8 @@ fn symbolize(layers: &[crate::prepare::project::PreparedLayer]) -> Result<Vec<La
     layers
         .iter()
         .map(|ld| {
-            let features: Vec<_> = ld
-                .features
-                .iter()
-                .filter_map(|(i, _)| ld.feature(*i))
-                .collect();
-            LayerSymbology::fit(
-                ld.spec,
-                Kind::of(ld.features.iter().map(|(_, f)| f)),
-                &features,
-            )
+            let kind = Kind::of(ld.features.iter().map(|(_, f)| f));
+            LayerSymbology::fit_dataset(ld.spec, kind, &ld.dataset)
         })
         .collect()
 }

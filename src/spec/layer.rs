@@ -1,6 +1,7 @@
 //! A map layer: one data file (or part of it, by `where`), drawn in one style. Its
 //! defaults are [`Layer::new`]'s, for a `[[layer]]` table and `mapfig draw` alike.
 
+use super::encoding::{Encoding, SizeEncoding};
 use super::keywords::{Marker, LABEL_TRANSFORM, LABEL_WEIGHT, LINES, MARKER};
 use super::reader::Table;
 use super::validate::{LayerIds, Validator};
@@ -27,6 +28,12 @@ pub struct Layer {
     pub stroke_width: Option<f64>,
     pub dash: Vec<f64>,
     pub opacity: f64,
+    /// `fill`, `stroke` and `opacity` mapped from the data (a table instead of a constant).
+    pub fill_by: Option<Encoding>,
+    pub stroke_by: Option<Encoding>,
+    pub opacity_by: Option<Encoding>,
+    /// Proportional symbols: `size = { by, max }`.
+    pub size: Option<SizeEncoding>,
     pub label: Option<String>,
     pub label_size: f64,
     pub label_color: Paint,
@@ -37,8 +44,6 @@ pub struct Layer {
     pub label_leader: bool,
     pub marker: Marker,
     pub marker_size: f64,
-    /// Proportional symbols: `size = { by, max, scale }`.
-    pub size: Option<super::SizeEncoding>,
     /// The legend's row text (a constant layer) or title (a layer's scales).
     pub legend: Option<String>,
     /// How the legend of the layer's scales is written and where it goes.
@@ -67,6 +72,10 @@ impl Layer {
             stroke_width: None,
             dash: Vec::new(),
             opacity: 1.0,
+            fill_by: None,
+            stroke_by: None,
+            opacity_by: None,
+            size: None,
             label: None,
             label_size: 11.0,
             label_color: Paint::rgb(0x33, 0x33, 0x33),
@@ -77,7 +86,6 @@ impl Layer {
             label_leader: true,
             marker: Marker::Circle,
             marker_size: 3.5,
-            size: None,
             legend: None,
             legend_style: super::LegendStyle::default(),
             arrow: false,
@@ -131,9 +139,12 @@ impl Validator<'_> {
             x: l.string("x", p).map(|v| v.value),
             y: l.string("y", p).map(|v| v.value),
         };
-        layer.fill = self.opt_paint(&mut l, "fill").or(layer.fill);
+        let c = self.encodings(&mut l);
+        (layer.fill, layer.stroke) = (c.fill.or(layer.fill), c.stroke.or(layer.stroke));
+        layer.opacity = c.opacity.unwrap_or(layer.opacity);
+        (layer.fill_by, layer.stroke_by, layer.opacity_by) = (c.fill_by, c.stroke_by, c.opacity_by);
+        layer.size = c.size;
         layer.hatch = self.opt_paint(&mut l, "hatch").or(layer.hatch);
-        layer.stroke = self.opt_paint(&mut l, "stroke").or(layer.stroke);
         layer.stroke_width = match l.number("stroke_width", &mut self.problems) {
             Some(w) if w.value == 0.0 => Some(0.0),
             Some(w) if !(w.value.is_finite() && w.value > 0.0 && w.value <= 100.0) => {
@@ -158,16 +169,6 @@ impl Validator<'_> {
                 self.problem(d.span, "dash must be a list of lengths in pixels from 0 to 1000, not all zero, e.g. [4, 2]");
             } else {
                 layer.dash = d.value;
-            }
-        }
-        if let Some(o) = l.number("opacity", &mut self.problems) {
-            if (0.0..=1.0).contains(&o.value) {
-                layer.opacity = o.value;
-            } else {
-                self.problem(
-                    o.span,
-                    format!("opacity must be from 0 to 1, got {}", o.value),
-                );
             }
         }
         layer.label = self.opt_template(&mut l, "label").or(layer.label);
@@ -196,7 +197,6 @@ impl Validator<'_> {
         if let Some(size) = self.positive(&mut l, "marker_size", 100.0) {
             layer.marker_size = size;
         }
-        layer.size = self.size_encoding(&mut l);
         (layer.legend, layer.legend_style) = self.legend(&mut l);
         let p = &mut self.problems;
         layer.arrow = l.boolean("arrow", p).unwrap_or(layer.arrow);

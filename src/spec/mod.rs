@@ -5,6 +5,7 @@
 
 mod annotations;
 pub mod draw;
+pub mod encoding;
 mod encoding_size;
 mod filter;
 mod furniture;
@@ -22,7 +23,7 @@ use crate::color::Paint;
 use crate::error::{line_column, Error, Result};
 pub use crate::limits::{MAX_SIDE, MIN_SIDE};
 pub use annotations::{Anchor, Badge, Callout};
-pub use encoding_size::{SizeEncoding, SizeScale};
+pub use encoding::{Encoding, Missing, ScaleKind, SizeEncoding, SizeScale};
 pub use filter::{Cmp, Filter, Test};
 pub use furniture::Furniture;
 pub use ids::{check_id_prefix, id_prefix_for, safe_id};

@@ -60,6 +60,11 @@ impl Problems {
         self.first.is_empty()
     }
 
+    /// How many problems were found so far, listed or not.
+    pub fn count(&self) -> usize {
+        self.first.len() + self.more
+    }
+
     /// `Ok(value)` when nothing was found, else one error listing the problems sorted by
     /// place, with how many more there were. Line and column are worked out for the listed
     /// ones alone, in one pass over the text.

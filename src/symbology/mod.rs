@@ -3,6 +3,7 @@
 
 pub mod legend;
 pub mod rules;
+pub mod scale;
 pub mod size;
 mod size_rule;
 pub mod theme;

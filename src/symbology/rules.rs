@@ -1,13 +1,15 @@
 //! A rule per visual channel (fill, stroke, stroke width, dash, opacity, marker size),
-//! built from a layer's spec in one place and resolved per feature. Every channel is a
-//! constant today; the layer's legend block comes from the same rules.
+//! built from a layer's spec in one place and resolved per feature: a constant, or a value
+//! mapped from the feature's data by a fitted scale. The layer's legend blocks come from
+//! the same rules and scales.
 
-use super::legend::{LegendEntry, SwatchKind};
+use super::legend::{LegendBlock, LegendEntry, SwatchKind};
 use crate::color::Paint;
 use crate::geom::Flat;
 use crate::scene::{MarkerKind, Style};
 use crate::sources::Feature;
 use crate::spec::{Layer, Marker};
+use std::sync::Arc;
 
 /// How one visual channel gets its value for a feature.
 #[derive(Clone)]
@@ -17,7 +19,7 @@ pub enum Rule<T> {
     /// A value computed from each feature by a fitted scale; `None` feature (shared borders)
     /// gets `fallback`.
     Mapped {
-        map: std::sync::Arc<dyn Fn(&Feature) -> T + Send + Sync>,
+        map: Arc<dyn Fn(&Feature) -> T + Send + Sync>,
         fallback: T,
     },
 }
@@ -96,11 +98,11 @@ pub struct LayerSymbology {
     /// The fitted proportional-symbol scale of a layer with `size`: it draws each
     /// feature as a circle of the radius this gives (`marker_size` is made from it).
     pub size: Option<std::sync::Arc<super::size::SizeSymbols>>,
+    /// The legend blocks of the mapped channels, from the scales that map them.
+    pub legend_blocks: Vec<LegendBlock>,
     /// What fitting the scales left out (values that are not numbers...), one sentence each.
     pub warnings: Vec<String>,
     legend: Option<String>,
-    /// The legend blocks of the layer's fitted scales (none for constant rules).
-    pub legend_blocks: Vec<super::legend::LegendBlock>,
 }
 
 impl LayerSymbology {
@@ -147,27 +149,10 @@ impl LayerSymbology {
             },
             marker_size: Rule::Constant(l.marker_size),
             size: None,
+            legend_blocks: Vec::new(),
             warnings: Vec::new(),
             legend: l.legend.clone(),
-            legend_blocks: Vec::new(),
         }
-    }
-
-    /// The rules of layer `l`, fitted to its `features` where a channel follows the data
-    /// (proportional symbols: [`super::size`]); for constant-only layers the same as
-    /// [`new`](Self::new).
-    pub fn fit(
-        l: &Layer,
-        kind: Kind,
-        features: &[&Feature],
-    ) -> crate::error::Result<LayerSymbology> {
-        // Symbols are point marks, styled as points whatever the features are.
-        let kind = if l.size.is_some() { Kind::Point } else { kind };
-        let mut sym = LayerSymbology::new(l, kind);
-        if let Some(size) = &l.size {
-            sym.fit_size(l, size, features);
-        }
-        Ok(sym)
     }
 
     /// The style of `feature` (`None` for lines made from shared borders).
@@ -204,17 +189,26 @@ impl LayerSymbology {
         }
     }
 
-    /// The layer's legend block when it has a legend text: one row for constant rules.
+    /// The shape of the layer's legend swatches.
+    pub fn swatch_kind(&self) -> SwatchKind {
+        match self.kind {
+            Kind::Area => SwatchKind::Area,
+            Kind::Line => SwatchKind::Line,
+            Kind::Point if self.marker == Some(MarkerKind::Square) => SwatchKind::Square,
+            Kind::Point => SwatchKind::Point,
+        }
+    }
+
+    /// The layer's legend block when it has a legend text: one row for constant rules
+    /// (a layer with mapped channels has its [`LayerSymbology::legend_blocks`] instead).
     pub fn legend(&self) -> Option<LegendEntry> {
+        if !self.legend_blocks.is_empty() {
+            return None;
+        }
         let text = self.legend.clone()?;
         Some(LegendEntry {
             text,
-            kind: match self.kind {
-                Kind::Area => SwatchKind::Area,
-                Kind::Line => SwatchKind::Line,
-                Kind::Point if self.marker == Some(MarkerKind::Square) => SwatchKind::Square,
-                Kind::Point => SwatchKind::Point,
-            },
+            kind: self.swatch_kind(),
             style: self.resolve(None),
             marker_radius: self.marker_size.resolve(None),
         })
