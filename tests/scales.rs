@@ -303,9 +303,8 @@ fn data_that_cannot_take_the_scale_is_refused_and_writes_nothing() {
     }
 }
 
-/// vega-datasets' us-10m.json with each county's 2008 unemployment rate from
-/// unemployment.tsv written into its properties (the join a `join` key makes, done here
-/// in the test so this checks the scales alone), in `dir`; the rates by county id.
+/// vega-datasets' us-10m.json and unemployment.tsv copied into `dir` (mapfig joins them,
+/// as the choropleth peers of ../shared/bench do); the rates by county id, read here.
 fn counties_with_rates(dir: &Path) -> std::collections::BTreeMap<i64, f64> {
     let text = std::fs::read_to_string(registry_data("vega-datasets/unemployment.tsv")).unwrap();
     let rates: std::collections::BTreeMap<i64, f64> = text
@@ -317,17 +316,12 @@ fn counties_with_rates(dir: &Path) -> std::collections::BTreeMap<i64, f64> {
             (id.parse().unwrap(), rate.parse().unwrap())
         })
         .collect();
-    let topo = std::fs::read_to_string(registry_data("vega-datasets/us-10m.json")).unwrap();
-    let mut topo: serde_json::Value = serde_json::from_str(&topo).unwrap();
-    for g in topo["objects"]["counties"]["geometries"]
-        .as_array_mut()
-        .unwrap()
-    {
-        if let Some(rate) = g["id"].as_i64().and_then(|id| rates.get(&id)) {
-            g["properties"] = serde_json::json!({ "rate": rate });
-        }
-    }
-    std::fs::write(dir.join("us.json"), serde_json::to_string(&topo).unwrap()).unwrap();
+    std::fs::write(dir.join("unemployment.tsv"), text).unwrap();
+    std::fs::copy(
+        registry_data("vega-datasets/us-10m.json"),
+        dir.join("us.json"),
+    )
+    .unwrap();
     rates
 }
 
@@ -356,7 +350,7 @@ fn every_county_is_painted_its_mapclassify_class_colour() {
     ] {
         let dir = scratch("scales", &format!("counties-{scale}"));
         let rates = counties_with_rates(&dir);
-        let spec = format!("[[layer]]\nid = \"counties\"\nsource = \"us.json\"\nobject = \"counties\"\nfill = {{ by = \"rate\", scale = \"{scale}\", classes = 5, scheme = \"Blues\", missing = \"#cccccc\" }}\n");
+        let spec = format!("[[layer]]\nid = \"counties\"\nsource = \"us.json\"\nobject = \"counties\"\njoin = {{ data = \"unemployment.tsv\", key = \"id\", on = \"id\" }}\nfill = {{ by = \"rate\", scale = \"{scale}\", classes = 5, scheme = \"Blues\", missing = \"#cccccc\" }}\n");
         std::fs::write(dir.join("us.toml"), spec).unwrap();
         let out = mapfig()
             .arg("render")

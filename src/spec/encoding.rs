@@ -92,6 +92,8 @@ pub struct Encoding {
     pub missing: Missing,
     /// The numbers a numeric channel (opacity) maps onto, low to high.
     pub range: Option<[f64; 2]>,
+    /// This channel's legend title (`title = "..."`), over the layer's `legend` title.
+    pub title: Option<String>,
 }
 
 /// How features without a usable value are drawn and named in the legend.
@@ -122,6 +124,8 @@ pub struct SizeEncoding {
     pub scale: SizeScale,
     /// The value drawn at `max` (else the data's largest).
     pub domain_max: Option<f64>,
+    /// The circles' legend title (`title = "..."`).
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,7 +239,9 @@ impl Validator<'_> {
         }
         let reverse = t.boolean("reverse", &mut self.problems).unwrap_or(false);
         let nice = t.boolean("nice", &mut self.problems).unwrap_or(false);
+        let title = t.string("title", &mut self.problems).map(|v| v.value);
         let mut e = Encoding {
+            title,
             by: by.unwrap_or_default(),
             scale: ScaleKind::Linear,
             classes: classes.as_ref().map(|c| c.value),
@@ -521,6 +527,7 @@ impl Validator<'_> {
         let by = self.required_by(&mut t, "size");
         let max = self.positive(&mut t, "max", 200.0).unwrap_or(24.0);
         let scale = self.keyword_or(&mut t, &SIZE_SCALE, SizeScale::Sqrt);
+        let title = t.string("title", &mut self.problems).map(|v| v.value);
         let domain_max = match t.get("domain") {
             None => None,
             Some(d) => {
@@ -547,6 +554,7 @@ impl Validator<'_> {
             max,
             scale,
             domain_max,
+            title,
         })
     }
 }
@@ -661,7 +669,8 @@ mod tests {
                 by: "mag".into(),
                 max: 24.0,
                 scale: SizeScale::Sqrt,
-                domain_max: Some(10.0)
+                domain_max: Some(10.0),
+                title: None,
             })
         );
         assert_eq!(l.opacity_by.unwrap().range, Some([0.2, 1.0]));

@@ -228,6 +228,7 @@ mod tests {
             max: 20.0,
             scale,
             domain_max,
+            title: None,
         }
     }
 

@@ -20,7 +20,15 @@ impl LayerSymbology {
             map: Arc::new(move |f: &Feature| scale.radius(f).unwrap_or(0.0)),
             fallback: enc.max,
         };
-        let title = l.legend.clone().or_else(|| Some(enc.by.clone()));
+        // Its own title, else the layer's legend title unless a colour block has it.
+        let title = enc.title.clone().or_else(|| {
+            if self.legend_blocks.is_empty() {
+                l.legend.clone()
+            } else {
+                None
+            }
+        });
+        let title = title.or_else(|| Some(enc.by.clone()));
         self.legend_blocks.extend(size.legend_block(
             title,
             self.resolve(None),

@@ -62,12 +62,15 @@ impl LayerSymbology {
         };
         let mut titled = false;
         let mut style = |e: &Encoding| {
-            // The legend's title heads the first block; later ones are named by property.
-            let title = if titled {
-                Some(e.by.clone())
-            } else {
-                l.legend.clone()
-            };
+            // A channel's own title, else the layer's legend title heads the first block
+            // and later ones are named by their property.
+            let title = e.title.clone().or_else(|| {
+                if titled {
+                    Some(e.by.clone())
+                } else {
+                    l.legend.clone()
+                }
+            });
             titled = true;
             BlockStyle {
                 title,
