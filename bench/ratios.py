@@ -21,6 +21,8 @@ BARS = {"world-admin1.geojson": (12.0, 0.2, 8.0)}
 def main():
     results = sys.argv[1]
     names = [os.path.basename(d.rstrip("/")) for d in sys.argv[2:]]
+    choro = "choro" in names
+    names = [n for n in names if n != "choro"]
     datasets = [n for n in names if not n.endswith("-shp")]
     shapefiles = [n for n in names if n.endswith("-shp")]
     rows = {}
@@ -92,6 +94,26 @@ def main():
             server_s = f"{vs_server:.2f}{bar(vs_server, vs_server >= 1.0)}" if vs_server else "–"
             fgb_s = f"{vs_shp:.2f}{bar(vs_shp, vs_shp >= 1.0)}" if vs_shp else "–"
             print(f"| {ds} | {cell(shp_mf)} | {cell(fgb_mf)} | {cell(server)} | {cell(msr)} | {server_s} | {fgb_s} |")
+
+    if choro:
+        # Issue 11's bars: the county choropleth, SVG + PNG, at least 10x faster than
+        # mapshaper (its SVG, then resvg: the pipeline that gives both files) and 20x faster
+        # than geopandas + mapclassify (its SVG and its PNG, two runs).
+        ds = "us-counties-choro"
+        ms_svg, ms_png = get(ds, "mapshaper", "svg"), get(ds, "mapshaper + resvg", "png")
+        gp_svg, gp_png = get(ds, "geopandas+matplotlib", "svg"), get(ds, "geopandas+matplotlib", "png")
+        mf_svg, mf_png, mf_both = get(ds, "mapfig", "svg"), get(ds, "mapfig", "png"), get(ds, "mapfig", "svg+png")
+        print()
+        print("| us-counties-choro (1600×1000) | mapfig | mapshaper | speed-up | geopandas + mapclassify | speed-up |")
+        print("|---|---|---|---|---|---|")
+        print(f"| SVG | {cell(mf_svg)} | {cell(ms_svg)} | {times(ms_svg, mf_svg)} | {cell(gp_svg)} | {times(gp_svg, mf_svg)} |")
+        print(f"| PNG | {cell(mf_png)} | {cell(ms_png)} (+ resvg) | {times(ms_png, mf_png)} | {cell(gp_png)} | {times(gp_png, mf_png)} |")
+        gp_both = (gp_svg[0] + gp_png[0], max(gp_svg[1], gp_png[1])) if gp_svg and gp_png else None
+        ms_x = ms_png[0] / mf_both[0] if ms_png and mf_both else None
+        gp_x = gp_both[0] / mf_both[0] if gp_both and mf_both else None
+        ms_s = f"{ms_x:.1f}× (bar 10×{bar(ms_x, ms_x >= 10)})" if ms_x else "–"
+        gp_s = f"{gp_x:.1f}× (bar 20×{bar(gp_x, gp_x >= 20)})" if gp_x else "–"
+        print(f"| SVG + PNG (mapfig: one command; mapshaper: SVG then resvg; geopandas: two runs) | {cell(mf_both)} | {cell(ms_png)} | {ms_s} | {cell(gp_both)} | {gp_s} |")
 
 
 if __name__ == "__main__":
