@@ -142,7 +142,12 @@ fn select_layer<'a>(spec: &Spec, l: &'a Layer, cache: &DataCache) -> Result<Sele
     if let Some(j) = &l.join {
         let table = cache.get_table(&j.data)?;
         let strict = j.strict || spec.strict;
-        let (joined, r) = join::join(&dataset, range.clone(), &table, j, &l.id, strict)?;
+        // A key or column the table lacks is the spec's mistake: say which spec.
+        let (joined, r) =
+            join::join(&dataset, range.clone(), &table, j, &l.id, strict).map_err(|e| match e {
+                Error::Usage(m) => Error::Usage(format!("{}: {m}", spec.file.display())),
+                e => e,
+            })?;
         dataset = Arc::new(joined);
         report = Some(r);
     }
