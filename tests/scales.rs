@@ -125,8 +125,8 @@ fn countries() -> Vec<serde_json::Map<String, serde_json::Value>> {
         .collect()
 }
 
-/// Renders `layer_keys` over the countries fixture; the SVG and PNG bytes.
-fn render(dir: &Path, layer_keys: &str) -> (String, Vec<u8>) {
+/// Runs `mapfig render` on `layer_keys` over the countries fixture in `dir`.
+fn run(dir: &Path, layer_keys: &str) -> std::process::Output {
     std::fs::copy(
         root().join("tests/data/formats/countries.geojson"),
         dir.join("countries.geojson"),
@@ -135,13 +135,18 @@ fn render(dir: &Path, layer_keys: &str) -> (String, Vec<u8>) {
     let spec =
         format!("[[layer]]\nid = \"countries\"\nsource = \"countries.geojson\"\n{layer_keys}\n");
     std::fs::write(dir.join("map.toml"), spec).unwrap();
-    let out = mapfig()
+    mapfig()
         .arg("render")
         .arg(dir.join("map.toml"))
         .arg("-o")
         .arg(dir.join("out"))
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// Renders `layer_keys` over the countries fixture; the SVG and PNG bytes.
+fn render(dir: &Path, layer_keys: &str) -> (String, Vec<u8>) {
+    let out = run(dir, layer_keys);
     assert!(out.status.success(), "{}", stderr(&out));
     (
         std::fs::read_to_string(dir.join("out/map.svg")).unwrap(),
@@ -281,21 +286,7 @@ fn data_that_cannot_take_the_scale_is_refused_and_writes_nothing() {
         ),
     ] {
         let dir = scratch("scales", "refused");
-        std::fs::copy(
-            root().join("tests/data/formats/countries.geojson"),
-            dir.join("countries.geojson"),
-        )
-        .unwrap();
-        let spec =
-            format!("[[layer]]\nid = \"countries\"\nsource = \"countries.geojson\"\n{keys}\n");
-        std::fs::write(dir.join("map.toml"), spec).unwrap();
-        let out = mapfig()
-            .arg("render")
-            .arg(dir.join("map.toml"))
-            .arg("-o")
-            .arg(dir.join("out"))
-            .output()
-            .unwrap();
+        let out = run(&dir, keys);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(code), "{keys}: {err}");
         assert!(err.contains(want), "{keys}: {want:?} not in {err}");
