@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 secs="${1:-600}"
 shift || true
-targets="${*:-geojson spec render check csv geojsonseq flatgeobuf geopackage shapefile topojson}"
-mkdir -p corpus/geojson corpus/spec corpus/render corpus/check corpus/csv corpus/geojsonseq corpus/flatgeobuf corpus/geopackage corpus/shapefile corpus/topojson
+targets="${*:-geojson spec render check csv geojsonseq flatgeobuf geopackage shapefile topojson thematic}"
+mkdir -p corpus/geojson corpus/spec corpus/render corpus/check corpus/csv corpus/geojsonseq corpus/flatgeobuf corpus/geopackage corpus/shapefile corpus/topojson corpus/thematic
 # csv and geojsonseq: small tables and sequences (the first lines of the committed ones).
 printf 'name;Lat;LON;code\r\n"a ""b"" c";-20.88;55.45;01001\r\n"two\r\nlines";1;2;\r\n' > corpus/csv/quoted.csv
 printf 'id\trate\n1001\t.097\n1003\t\n' > corpus/csv/table.tsv
@@ -29,6 +29,31 @@ cp ../tests/data/formats/*.gpkg corpus/geopackage/
 for g in ../tests/hostile/*.geojson ../geodata/article/*.geojson ../tests/data/antimeridian.geojson; do
   { printf 'title = "Fuzz {n:,.1f}"\nsize = [200, 150]\n[[layer]]\nid = "a"\nsource = "data.geojson"\nlabel = "{name|?}"\n'
     printf '\0'; cat "$g"; } > "corpus/render/$(basename "$g").seed"
+done
+# thematic: specs mapping data (join, where comparisons, colour scales, hatching, symbols,
+# legends), a NUL, small polygons and points with numbers, a NUL, a join table.
+pts='{"type":"FeatureCollection","features":[
+{"type":"Feature","id":"a","properties":{"k":"01","v":3,"c":"x"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[2,0],[2,2],[0,2],[0,0]]]}},
+{"type":"Feature","id":"b","properties":{"k":"2","v":-1,"c":"y"},"geometry":{"type":"Polygon","coordinates":[[[2,0],[4,0],[4,2],[2,2],[2,0]]]}},
+{"type":"Feature","id":"c","properties":{"k":"3","v":null},"geometry":{"type":"Point","coordinates":[1,3]}}]}'
+table=$'id,rate,name\n1,0.5,one\n02,0.25,two\n4,x,four\n'
+i=0
+for keys in \
+  'fill = { by = "rate", scale = "quantile", classes = 3, scheme = "Blues", missing = { fill = "#fff", hatch = "#999" } }' \
+  'fill = { by = "rate", scale = "jenks", classes = 2 }
+legend = { title = "R", format = ".1%", position = "right", direction = "horizontal" }' \
+  'fill = { by = "v", scale = "log", scheme = "magma", domain = [1, 10], nice = true }
+size = { by = "v", max = 20, title = "V" }' \
+  'fill = { by = "v", scale = "diverging", midpoint = 0, scheme = "RdBu", reverse = true }
+opacity = { by = "rate", range = [0.2, 1] }' \
+  'fill = { by = "c", colors = { x = "#c00", y = "#00c" }, missing_label = "none" }
+where = { not = { v = { lt = 0 } } }' \
+  'fill = { by = "rate", scale = "threshold", breaks = [0.3] }
+where = { rate = { between = [0, 1] }, k = { in = ["01", 2] } }
+legend = { position = "above" }' ; do
+  { printf 'size = [300, 200]\n[[layer]]\nid = "a"\nsource = "data.geojson"\nlabel = "{name|?}"\njoin = { data = "table.csv", key = "id", on = "k", pad = 2 }\n%s\n' "$keys"
+    printf '\0%s\0%s' "$pts" "$table"; } > "corpus/thematic/seed-$i"
+  i=$((i + 1))
 done
 # shapefile: the .shp's length and the .dbf's offset (2 bytes each, little-endian), then
 # the .shp, .shx and .dbf of the small committed Shapefiles.

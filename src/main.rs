@@ -32,7 +32,7 @@ enum Command {
     Render(RenderArgs),
     /// Render any data file (GeoJSON, TopoJSON, Shapefile, FlatGeobuf, GeoPackage, CSV/TSV...)
     /// without a spec: a quick look.
-    Draw(DrawArgs),
+    Draw(Box<DrawArgs>),
     /// Describe a data file: format, CRS, collections, geometry types, bounding box,
     /// vertices and a profile of each property (`--json` for scripts).
     Inspect(InspectArgs),
@@ -152,9 +152,20 @@ struct DrawArgs {
     /// Canvas size in CSS pixels, WxH (each side 120 to 20000).
     #[arg(long, default_value = "1600x1200")]
     size: String,
-    /// Fill colour (CSS syntax or none).
+    /// Fill colour (CSS syntax or none), or a colour scale as a spec's `fill` table:
+    /// '{ by = "rate", scale = "quantile", classes = 5, scheme = "Blues" }'.
     #[arg(long, default_value = "#dddddd")]
     fill: String,
+    /// Join a table to the features first, as a spec's `join` table:
+    /// '{ data = "unemployment.tsv", key = "id", on = "id", pad = 5 }'.
+    #[arg(long)]
+    join: Option<String>,
+    /// Proportional symbols, as a spec's `size` table: '{ by = "mag", max = 24 }'.
+    #[arg(long)]
+    size_by: Option<String>,
+    /// The legend's title (a map with --fill or --size-by table gets a legend).
+    #[arg(long)]
+    legend: Option<String>,
     /// Stroke colour (CSS syntax or none).
     #[arg(long, default_value = "#333333")]
     stroke: String,
@@ -287,6 +298,26 @@ impl RenderArgs {
 }
 
 impl DrawArgs {
+    /// The layer keys that map data (`--fill` as a table, `--join`, `--size-by`,
+    /// `--legend`), as TOML for the spec parser.
+    fn data_keys(&self) -> Vec<(&'static str, String)> {
+        let mut keys = Vec::new();
+        if self.fill.trim_start().starts_with('{') {
+            keys.push(("fill", self.fill.clone()));
+        }
+        if let Some(j) = &self.join {
+            keys.push(("join", j.clone()));
+        }
+        if let Some(s) = &self.size_by {
+            keys.push(("size", s.clone()));
+        }
+        if let Some(l) = &self.legend {
+            // A TOML basic string: JSON's escaping is valid TOML.
+            keys.push(("legend", serde_json::Value::String(l.clone()).to_string()));
+        }
+        keys
+    }
+
     /// The quick look the flags ask for, each flag checked.
     fn draw_options(&self) -> Result<DrawOptions> {
         let simplify = self
@@ -328,7 +359,12 @@ impl DrawArgs {
             projection: self.proj.clone(),
             crs: self.crs.clone(),
             size,
-            fill: paint("fill", &self.fill)?,
+            fill: if self.fill.trim_start().starts_with('{') {
+                Paint::rgb(0xdd, 0xdd, 0xdd)
+            } else {
+                paint("fill", &self.fill)?
+            },
+            data_keys: self.data_keys(),
             stroke: paint("stroke", &self.stroke)?,
             stroke_width,
             background: paint("background", &self.background)?,

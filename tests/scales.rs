@@ -156,6 +156,13 @@ fn render(dir: &Path, layer_keys: &str) -> (String, Vec<u8>) {
 
 /// The `fill` of each feature path, by feature index (`id="map_countries-N"`).
 fn fills(svg: &str) -> Vec<(usize, String)> {
+    layer_fills(svg, "countries")
+}
+
+/// The fill of every feature path of layer `layer`, by the number in its id
+/// (`map_<layer>-<n>`, or `map_<layer>-<n>-2` for a second feature with the same id).
+fn layer_fills(svg: &str, layer: &str) -> Vec<(usize, String)> {
+    let prefix = format!("map_{layer}-");
     let mut out = Vec::new();
     for tag in svg.split("<path ").skip(1) {
         let tag = tag.split('>').next().unwrap();
@@ -166,8 +173,9 @@ fn fills(svg: &str) -> Vec<(usize, String)> {
                 .and_then(|s| s.split('"').next())
         };
         if let (Some(id), Some(fill)) = (attr("id"), attr("fill")) {
-            if let Some(i) = id.strip_prefix("map_countries-") {
-                out.push((i.parse().unwrap(), fill.to_string()));
+            if let Some(i) = id.strip_prefix(&prefix) {
+                let n = i.split('-').next().unwrap();
+                out.push((n.parse().unwrap(), fill.to_string()));
             }
         }
     }
@@ -547,4 +555,69 @@ fn the_joined_county_quantiles_are_mapclassify_bounds() {
         panic!("classes")
     };
     assert_eq!(bins, &reference_bins("joined_records", "quantile"));
+}
+
+/// `mapfig draw` maps data in one line: `--join`, `--fill` as a table and `--legend` give
+/// the same classes and colours as a spec, with a legend; a wrong key is a usage error
+/// naming the option, and writes nothing.
+#[test]
+fn draw_makes_a_choropleth_in_one_line() {
+    let dir = scratch("scales", "draw-choropleth");
+    let rates = counties_with_rates(&dir);
+    let out = mapfig()
+        .current_dir(&dir)
+        .args([
+            "draw",
+            "us.json",
+            "--object",
+            "counties",
+            "--join",
+            "{ data = \"unemployment.tsv\", key = \"id\" }",
+            "--fill",
+            "{ by = \"rate\", scale = \"quantile\", classes = 5, scheme = \"Blues\" }",
+            "--legend",
+            "Unemployment \"rate\"",
+            "-o",
+            "map.svg",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let svg = std::fs::read_to_string(dir.join("map.svg")).unwrap();
+    let bins = reference_bins("joined_records", "quantile");
+    let blues = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+    let mut painted = 0;
+    for (id, fill) in layer_fills(&svg, "counties") {
+        if let Some(rate) = rates.get(&(id as i64)) {
+            assert_eq!(fill, blues[class_of(&bins, *rate)], "county {id}");
+            painted += 1;
+        }
+    }
+    assert!(painted > 3000, "{painted}");
+    assert!(
+        svg.contains("aria-label=\"Legend: Unemployment &quot;rate&quot;: "),
+        "a legend"
+    );
+
+    let bad = mapfig()
+        .current_dir(&dir)
+        .args([
+            "draw",
+            "us.json",
+            "--object",
+            "counties",
+            "--fill",
+            "{ by = \"rate\", scale = \"quantle\" }",
+            "-o",
+            "bad.svg",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("did you mean \"quantile\""),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(!dir.join("bad.svg").exists());
 }

@@ -18,6 +18,10 @@ pub struct DrawOptions {
     pub crs: Option<String>,
     pub size: (f64, f64),
     pub fill: Paint,
+    /// Layer keys mapping data, as TOML (`fill = { by = "rate" ... }`, `join = {...}`,
+    /// `size = {...}`, `legend = "..."`), read by the spec's own parser: `draw`'s
+    /// `--fill '{ ... }'`, `--join`, `--size-by` and `--legend`.
+    pub data_keys: Vec<(&'static str, String)>,
     pub stroke: Paint,
     pub stroke_width: f64,
     pub background: Paint,
@@ -84,7 +88,8 @@ pub fn plan(o: &DrawOptions, objects: &[DrawObject]) -> Result<Spec> {
         },
         ..Layer::new(id, o.input.clone())
     };
-    let layers = match (&o.object, objects) {
+    let mapped = mapped_layer(o)?;
+    let mut layers = match (&o.object, objects) {
         (Some(name), _) => vec![layer(
             object_layer_id(name, &[]),
             Some(name.clone()),
@@ -111,6 +116,27 @@ pub fn plan(o: &DrawOptions, objects: &[DrawObject]) -> Result<Spec> {
             layers
         }
     };
+    // Data keys go to the first filled layer (the one a choropleth colours).
+    let has_mapped = mapped.is_some();
+    if let Some(m) = mapped {
+        if let Some(l) = layers.iter_mut().find(|l| l.fill != Some(Paint::None)) {
+            l.fill_by = m.fill_by;
+            l.stroke_by = m.stroke_by;
+            l.join = m.join;
+            l.size = m.size;
+            l.legend = m.legend;
+            l.legend_style = m.legend_style;
+        }
+    }
+    let furniture = if has_mapped {
+        // A map of data needs its key.
+        Furniture {
+            legend: true,
+            ..Furniture::NONE
+        }
+    } else {
+        Furniture::NONE
+    };
     Ok(Spec {
         id_prefix: super::id_prefix_for(&output_name),
         description: Some(format!("Map of {name}")),
@@ -121,9 +147,44 @@ pub fn plan(o: &DrawOptions, objects: &[DrawObject]) -> Result<Spec> {
         background: o.background,
         simplify: o.simplify,
         layers,
-        furniture: Furniture::NONE,
+        furniture,
         ..Spec::new(o.input.clone(), name)
     })
+}
+
+/// The layer the data keys describe, read by the spec parser from a one-layer spec made of
+/// them (relative paths from the working folder); `None` without data keys. A wrong key
+/// is a usage error naming the option.
+fn mapped_layer(o: &DrawOptions) -> Result<Option<Layer>> {
+    if o.data_keys.is_empty() {
+        return Ok(None);
+    }
+    let mut text = String::from("[[layer]]\nid = \"data\"\nsource = \"data\"\n");
+    for (key, value) in &o.data_keys {
+        if value.contains(['\n', '\r']) {
+            let option = if *key == "size" { "size-by" } else { key };
+            return Err(Error::Usage(format!(
+                "--{option}: one line, as a spec's inline table: '{{ ... }}'"
+            )));
+        }
+        text.push_str(&format!("{key} = {value}\n"));
+    }
+    let here = std::env::current_dir()
+        .unwrap_or_default()
+        .join("mapfig-draw.toml");
+    let spec = super::parse(&text, &here).map_err(|e| {
+        let keys: Vec<String> = o
+            .data_keys
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect();
+        let message = match e {
+            Error::Spec { message, .. } => message,
+            e => e.to_string(),
+        };
+        Error::Usage(format!("in {}: {message}", keys.join("; ")))
+    })?;
+    Ok(spec.layers.into_iter().next())
 }
 
 /// A layer id for object `name`: SVG-safe, and not one of `taken` (a `-2`, `-3`... suffix).
@@ -152,6 +213,7 @@ mod tests {
             projection: None,
             size: (800.0, 600.0),
             fill: Paint::rgb(0xdd, 0xdd, 0xdd),
+            data_keys: Vec::new(),
             stroke: Paint::rgb(0x33, 0x33, 0x33),
             stroke_width: 0.5,
             background: Paint::None,
