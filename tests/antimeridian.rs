@@ -3,6 +3,8 @@
 //! committed fixture, on the committed world-atlas 1:110m countries, and on world-atlas
 //! 1:10m countries from the benchmark data, which must exist (see [`world_countries_10m`]).
 
+mod common;
+
 use mapfig::geom::{distance, flatten, polygon_area, Flat, Pt};
 use mapfig::prepare::antimeridian::{clip_latitude, cut, cut_at, WEB_MERCATOR_MAX_LAT};
 use mapfig::projection::project_flat as project;
@@ -13,21 +15,10 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/antimeridian.geojson")
 }
 
-/// world-atlas@2.0.2 countries-10m as GeoJSON, 21 MB, so not committed: the benchmark data
-/// script makes it in `$BENCH_DATA` (default /tmp/benchdata). A missing file fails the test
-/// rather than skipping it, so a green run always means the 10m world was checked.
+/// world-atlas@2.0.2 countries-10m as GeoJSON (topojson-client's topo2geo), 21 MB, so not
+/// committed: `tests/data/fetch-registry.sh` makes it.
 fn world_countries_10m() -> PathBuf {
-    let folder = std::env::var_os("BENCH_DATA").unwrap_or_else(|| "/tmp/benchdata".into());
-    let path = Path::new(&folder).join("world-countries.geojson");
-    assert!(
-        path.is_file(),
-        "{} not found: it is world-atlas@2.0.2 countries-10m.json turned into GeoJSON by \
-         topojson-client's topo2geo; make it with ../shared/bench/make-data.sh (it writes to \
-         $BENCH_DATA, default /tmp/benchdata; the 1:110m file in tests/data is made the same \
-         way, see tests/data/SOURCES.md)",
-        path.display()
-    );
-    path
+    common::registry_data("geojson/world-countries-10m.geojson")
 }
 
 fn load(path: &Path) -> Vec<(String, Flat)> {

