@@ -111,9 +111,14 @@ struct RenderArgs {
     /// PNG pixels per CSS pixel (2 gives PNGs twice the spec's size).
     #[arg(long, default_value_t = 2.0)]
     scale: f64,
-    /// Fail when a label marked `label_required` cannot be placed.
+    /// Fail when a label marked `label_required` cannot be placed, or a text has a
+    /// character no font has a glyph for.
     #[arg(long)]
     strict_labels: bool,
+    /// A font file (TTF, OTF, TTC) text may be set in after the bundled ones and the spec's
+    /// `fonts` (repeat for several).
+    #[arg(long = "font", value_name = "FILE")]
+    fonts: Vec<PathBuf>,
     /// Theme for every map: light, dark or print (overrides the specs' `theme`).
     #[arg(long)]
     theme: Option<String>,
@@ -293,6 +298,7 @@ impl RenderArgs {
             theme,
             text_as_paths: self.text_as_paths,
             dark_variant: self.dark_variant,
+            fonts: self.fonts.clone(),
         })
     }
 }

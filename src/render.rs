@@ -60,6 +60,9 @@ pub struct Options {
     pub text_as_paths: bool,
     /// Give every SVG a dark variant (`prefers-color-scheme: dark`), whatever its spec says.
     pub dark_variant: bool,
+    /// Font files every spec's text may use, after the spec's own `fonts` (the manifest's
+    /// `fonts`, `--font`).
+    pub fonts: Vec<PathBuf>,
 }
 
 impl Default for Options {
@@ -72,6 +75,7 @@ impl Default for Options {
             theme: None,
             text_as_paths: false,
             dark_variant: false,
+            fonts: Vec::new(),
         }
     }
 }
@@ -127,7 +131,24 @@ pub fn encode_formats(
     scale: f64,
     cache: &DataCache,
 ) -> Result<EncodedMap> {
+    let set = crate::text::FontSet::with_files(&spec.fonts)?;
+    crate::text::fonts::with_set(set, || {
+        encode_with_fonts(spec, always_svg, formats, scale, cache)
+    })
+}
+
+/// [`encode_formats`] with the spec's font set installed.
+fn encode_with_fonts(
+    spec: &Spec,
+    always_svg: bool,
+    formats: &[Format],
+    scale: f64,
+    cache: &DataCache,
+) -> Result<EncodedMap> {
     let mut layout = layout::build(spec, cache)?;
+    let missing = crate::text::missing_glyph_warnings(&layout.scene);
+    layout.warnings.extend(missing.iter().cloned());
+    layout.missing_glyphs = missing;
     layout.timings.restart();
     let svg = if always_svg || formats.contains(&Format::Svg) || formats.contains(&Format::Pdf) {
         let s = svg::to_svg(&layout.scene);
@@ -148,9 +169,10 @@ pub fn encode_formats(
         None
     };
     let pdf = if formats.contains(&Format::Pdf) {
-        // Print has no colour scheme: the PDF gets the SVG without its dark variant.
-        let p = if layout.scene.dark_variant.is_some() {
-            pdf::render(&svg::to_svg_single_scheme(&layout.scene), &spec.file)?
+        // Print has no colour scheme: the PDF gets the SVG without its dark variant, and
+        // right-to-left lines written the way usvg reads them.
+        let p = if layout.scene.dark_variant.is_some() || has_rtl_text(&layout.scene) {
+            pdf::render(&svg::to_svg_for_pdf(&layout.scene), &spec.file)?
         } else {
             pdf::render(&svg, &spec.file)?
         };
@@ -165,6 +187,20 @@ pub fn encode_formats(
         pdf,
         layout,
     })
+}
+
+/// Whether any text of `scene` has a right-to-left line.
+fn has_rtl_text(scene: &crate::scene::Scene) -> bool {
+    let mut found = false;
+    scene.for_each_node(&mut |n| {
+        if let crate::scene::Node::Text(t) = n {
+            found |= t
+                .shaped
+                .iter()
+                .any(|l| l.direction == crate::text::Direction::RightToLeft);
+        }
+    });
+    found
 }
 
 impl EncodedMap {
@@ -241,6 +277,11 @@ pub fn encode_loaded(
         spec.theme = t;
     }
     spec.dark_variant |= options.dark_variant;
+    for f in &options.fonts {
+        if !spec.fonts.contains(f) {
+            spec.fonts.push(f.clone());
+        }
+    }
     // With `text_as_paths` the SVG file is the outlined one, written below: the plain SVG
     // text is then made only when the PDF needs it.
     let encoded: Vec<Format> = options
@@ -250,6 +291,11 @@ pub fn encode_loaded(
         .filter(|f| !(options.text_as_paths && *f == Format::Svg))
         .collect();
     let out = encode_formats(&spec, false, &encoded, options.scale, cache)?;
+    if options.strict_labels || spec.strict_text {
+        if let Some(m) = out.layout.missing_glyphs.first() {
+            return Err(Error::render(path, m.clone()));
+        }
+    }
     if options.strict_labels {
         if let Some(d) = out.layout.dropped_labels.iter().find(|d| d.required) {
             return Err(Error::render(

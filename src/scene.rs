@@ -4,7 +4,7 @@
 use crate::color::{Paint, Rgba};
 pub use crate::geom::path::{num, push_num, write_num, PathCommand, PathData, PRECISION};
 pub use crate::spec::ids::{safe_id, ID_SEPARATOR};
-use crate::text::{shape_line, FontBook, ShapedLine};
+use crate::text::{fonts, shape_line, ShapedLine};
 
 /// A finished figure in pixel space.
 #[derive(Debug, Clone)]
@@ -195,7 +195,7 @@ impl Text {
         if self.shaped.len() == self.lines.len() {
             return;
         }
-        let face = FontBook::bundled().select(self.bold, self.italic);
+        let face = fonts::current().select(self.bold, self.italic);
         self.shaped = self
             .lines
             .iter()

@@ -148,7 +148,7 @@ fn specs_of(
 }
 
 /// The manifest's output options (`out`, `formats`, `scale`, `theme`, `strict_labels`,
-/// `dark_variant`), the out folder inside the project folder unless `inside` is `None`.
+/// `dark_variant`, `fonts`), the out folder inside the project folder unless `inside` is `None`.
 fn options_of(
     t: &mut Table,
     p: &mut Problems,
@@ -191,6 +191,9 @@ fn options_of(
     }
     options.strict_labels = t.boolean("strict_labels", p).unwrap_or(false);
     options.dark_variant = t.boolean("dark_variant", p).unwrap_or(false);
+    if let Some(fonts) = t.strings("fonts", p) {
+        options.fonts = fonts.iter().map(|f| root.join(f.value.trim())).collect();
+    }
     options
 }
 

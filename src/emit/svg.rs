@@ -8,7 +8,7 @@ use crate::scene::{
     clean_text, num, write_num, Group, IdRegistry, MarkerKind, Node, PaintUse, Palette, Scene,
     Shape, ShapeGeometry, Style, Text, TextAnchor, ID_SEPARATOR,
 };
-use crate::text::fonts;
+use crate::text::{fonts, Direction};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use svg::node::element::{self as el, Element};
@@ -17,26 +17,45 @@ use svg::Node as _;
 /// Renders the scene as a standalone SVG document (with its dark variant when the scene
 /// asks for one).
 pub fn to_svg(scene: &Scene) -> String {
-    write(scene, false, scene.dark_variant.as_ref())
+    write(scene, TextMode::Text, scene.dark_variant.as_ref())
 }
 
 /// Like [`to_svg`], with text written as glyph outlines (each text keeps its words as an
 /// `aria-label`), for SVGs that must look identical where the font is missing.
 pub fn to_svg_outlined(scene: &Scene) -> String {
-    write(scene, true, scene.dark_variant.as_ref())
+    write(scene, TextMode::Outlines, scene.dark_variant.as_ref())
 }
 
 /// Like [`to_svg`], always without the dark variant: for converters that have no colour
 /// scheme (the PDF), and that warn about CSS media rules.
 pub fn to_svg_single_scheme(scene: &Scene) -> String {
-    write(scene, false, None)
+    write(scene, TextMode::Text, None)
+}
+
+/// The SVG the PDF writer converts: [`to_svg_single_scheme`], with a right-to-left line's
+/// direction given by bidi isolates in its text instead of the `direction` property, which
+/// usvg does not read (it lays every line out as a left-to-right paragraph).
+pub fn to_svg_for_pdf(scene: &Scene) -> String {
+    write(scene, TextMode::Usvg, None)
+}
+
+/// How texts are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextMode {
+    /// Real `<text>`, right-to-left lines marked with the `direction` property.
+    Text,
+    /// Glyph outlines.
+    Outlines,
+    /// Real `<text>` for usvg: right-to-left lines isolated with U+2067 … U+2069 where a
+    /// left-to-right paragraph would order them otherwise.
+    Usvg,
 }
 
 /// Writes the document straight into one string. The svg crate makes each element's tag;
 /// children are written in place rather than collected into a tree first, so path data
 /// (nearly all of a big map's bytes) is written once, from the commands into the output. The
 /// layout is the svg crate's own: each child on a new line.
-fn write(scene: &Scene, outlines: bool, dark_variant: Option<&Palette>) -> String {
+fn write(scene: &Scene, outlines: TextMode, dark_variant: Option<&Palette>) -> String {
     let mut ids = DocumentIds::new(&scene.id_prefix);
     // Referenced ids are claimed first, so they keep their names whatever else the scene
     // holds.
@@ -170,16 +189,18 @@ fn open_tag(out: &mut String, e: &Element) {
     out.push('>');
 }
 
-fn node(out: &mut String, n: &Node, outlines: bool, ids: &mut DocumentIds) {
+fn node(out: &mut String, n: &Node, outlines: TextMode, ids: &mut DocumentIds) {
     match n {
         Node::Group(g) => group(out, g, outlines, ids),
         Node::Shape(s) => shape(out, s, None, ids),
-        Node::Text(t) if outlines => out.push_str(&text_outlined(t, ids).to_string()),
-        Node::Text(t) => text(out, t, ids),
+        Node::Text(t) if outlines == TextMode::Outlines => {
+            out.push_str(&text_outlined(t, ids).to_string())
+        }
+        Node::Text(t) => text(out, t, outlines, ids),
     }
 }
 
-fn group(out: &mut String, g: &Group, outlines: bool, ids: &mut DocumentIds) {
+fn group(out: &mut String, g: &Group, outlines: TextMode, ids: &mut DocumentIds) {
     let mut e: Element = el::Group::new().into();
     set_common(&mut e, &g.id, &g.class, &g.label, ids);
     if let Some(id) = &g.clip {
@@ -323,12 +344,21 @@ fn markers(
     out.push_str("\n</g>");
 }
 
-fn text(out: &mut String, t: &Text, ids: &mut DocumentIds) {
+fn text(out: &mut String, t: &Text, mode: TextMode, ids: &mut DocumentIds) {
     let mut e = Element::new("text");
     set_common(&mut e, &t.id, &t.class, &None, ids);
     e.assign("x", num(t.x));
     e.assign("y", num(t.y));
     e.assign("font-size", num(t.size));
+    // Text set in more than the bundled Latin family names every family it uses, in
+    // fallback order, so a browser looks in the same faces.
+    let families = text_families(t);
+    if families.iter().any(|f| *f != fonts::FAMILY) {
+        e.assign(
+            "font-family",
+            format!("{}, sans-serif", families.join(", ")),
+        );
+    }
     if t.bold {
         e.assign("font-weight", "bold");
     }
@@ -344,10 +374,24 @@ fn text(out: &mut String, t: &Text, ids: &mut DocumentIds) {
             format!("rotate({} {} {})", num(t.rotate), num(t.x), num(t.y)),
         );
     }
-    match t.anchor {
-        TextAnchor::Start => {}
-        TextAnchor::Middle => e.assign("text-anchor", "middle"),
-        TextAnchor::End => e.assign("text-anchor", "end"),
+    let rtl = |i: usize| {
+        t.shaped
+            .get(i)
+            .is_some_and(|l| l.direction == Direction::RightToLeft)
+    };
+    // Every line right to left: the element is (its start is then its right end).
+    let element_rtl = mode == TextMode::Text && !t.lines.is_empty() && (0..t.lines.len()).all(rtl);
+    let anchor = match (t.anchor, element_rtl) {
+        (TextAnchor::Middle, _) => Some("middle"),
+        (TextAnchor::Start, false) | (TextAnchor::End, true) => None,
+        (TextAnchor::End, false) => Some("end"),
+        (TextAnchor::Start, true) => Some("end"),
+    };
+    if element_rtl {
+        e.assign("direction", "rtl");
+    }
+    if let Some(a) = anchor {
+        e.assign("text-anchor", a);
     }
     set_paint(&mut e, "fill", t.fill);
     if let Some((paint, width)) = t.halo {
@@ -356,8 +400,18 @@ fn text(out: &mut String, t: &Text, ids: &mut DocumentIds) {
         e.assign("stroke-linejoin", "round");
         e.assign("paint-order", "stroke");
     }
+    // A right-to-left line in a left-to-right element keeps its order by isolating it,
+    // only where a left-to-right paragraph would order it otherwise.
+    let line_text = |i: usize, line: &str| {
+        let clean = clean_text(line);
+        if rtl(i) && !element_rtl && crate::text::shape::reorders_in_ltr_paragraph(&clean) {
+            format!("\u{2067}{clean}\u{2069}")
+        } else {
+            clean
+        }
+    };
     if t.lines.len() == 1 {
-        e.append(svg::node::Text::new(clean_text(&t.lines[0])));
+        e.append(svg::node::Text::new(line_text(0, &t.lines[0])));
         out.push_str(&e.to_string());
         return;
     }
@@ -366,13 +420,31 @@ fn text(out: &mut String, t: &Text, ids: &mut DocumentIds) {
     // when they centre or end-align the line, moving it by half a space.
     open_tag(out, &e);
     for (i, line) in t.lines.iter().enumerate() {
-        let mut span = el::TSpan::new(clean_text(line)).set("x", num(t.x));
+        let mut span = el::TSpan::new(line_text(i, line)).set("x", num(t.x));
         if i > 0 {
             span = span.set("dy", num(t.line_height));
         }
         out.push_str(&span.to_string());
     }
     out.push_str("</text>");
+}
+
+/// The families a text's shaped lines use, each once, in the current font set's order.
+fn text_families(t: &Text) -> Vec<&'static str> {
+    let used: Vec<&'static str> = t.shaped.iter().flat_map(|l| l.families()).collect();
+    let mut out: Vec<&'static str> = Vec::new();
+    for f in fonts::current().families() {
+        if used.contains(&f) {
+            out.push(f);
+        }
+    }
+    // Faces of a set no longer current (a scene written on another thread) still count.
+    for f in used {
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    out
 }
 
 /// The text as the glyph outlines of its shaped lines (the glyphs layout measured), its

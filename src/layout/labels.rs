@@ -7,7 +7,7 @@ use super::polygon_index::{pole_of_inaccessibility, PolygonIndex};
 use crate::color::Paint;
 use crate::geom::BoxPx;
 use crate::geom::{polygon_area, Pt, Ring};
-use crate::text::{fonts, shape_line, FontBook, ShapedLine};
+use crate::text::{fonts, shape_line, ShapedLine};
 
 /// Size of a block of text lines: width, and the box's top/bottom relative to the first
 /// baseline (`top` negative).
@@ -22,7 +22,7 @@ pub struct TextMetrics {
 /// Measures lines with the bundled font. The box covers cap height to descender, plus the
 /// halo, so two boxes that do not touch never show touching glyphs.
 pub fn measure(lines: &[String], size: f64, bold: bool, italic: bool, halo: f64) -> TextMetrics {
-    let face = FontBook::bundled().select(bold, italic);
+    let face = fonts::current().select(bold, italic);
     let shaped: Vec<ShapedLine> = lines
         .iter()
         .map(|l| shape_line(l, size, face, 0.0))
@@ -156,7 +156,7 @@ fn place_one(index: usize, r: &Request, frame: BoxPx, occupied: &Occupied) -> Op
         Target::Polygon { rings, .. } => Some((PolygonIndex::new(rings), pole(rings))),
         Target::Point(..) | Target::Line(_) => None,
     };
-    let face = FontBook::bundled().select(r.bold, false);
+    let face = fonts::current().select(r.bold, false);
     for size in [r.size, (r.size * 0.85).max(6.0)] {
         let lines: Vec<ShapedLine> = r
             .lines

@@ -61,6 +61,9 @@ pub struct Layout {
     pub timings: Timings,
     /// What each joined layer's join matched, in layer order.
     pub joins: Vec<crate::sources::join::JoinReport>,
+    /// One sentence per text with a character no font has a glyph for (also among
+    /// `warnings`): an error under `--strict-labels` or `strict_text`.
+    pub missing_glyphs: Vec<String>,
 }
 
 impl Layout {
@@ -193,6 +196,7 @@ pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
         north_angle: furniture.north_angle,
         timings,
         joins,
+        missing_glyphs: Vec::new(),
     })
 }
 

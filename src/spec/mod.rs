@@ -65,6 +65,10 @@ pub struct Spec {
     /// `strict = true`: a `where` filter that matches nothing and a join that leaves
     /// features without a row are errors instead of warnings.
     pub strict: bool,
+    /// Font files (TTF, OTF, TTC) text may be set in after the bundled faces: `fonts = [...]`.
+    pub fonts: Vec<PathBuf>,
+    /// `strict_text = true`: a character no font has a glyph for fails the render.
+    pub strict_text: bool,
     pub layers: Vec<Layer>,
     pub callouts: Vec<Callout>,
     pub badges: Vec<Badge>,
@@ -95,6 +99,8 @@ impl Spec {
             simplify: None,
             panel: false,
             strict: false,
+            fonts: Vec::new(),
+            strict_text: false,
             layers: Vec::new(),
             callouts: Vec::new(),
             badges: Vec::new(),

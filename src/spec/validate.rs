@@ -133,6 +133,17 @@ impl Validator<'_> {
         Some(base.join(p))
     }
 
+    /// A font file named in `fonts`, relative to the spec.
+    fn font_path(&mut self, v: &At<String>) -> Option<PathBuf> {
+        let p = v.value.trim();
+        if p.is_empty() {
+            self.problem(v.span.clone(), "a font path is empty");
+            return None;
+        }
+        let base = self.path.parent().unwrap_or(Path::new(""));
+        Some(base.join(p))
+    }
+
     /// The `source` key of a table (required when `required`).
     pub(super) fn source(&mut self, t: &mut Table, required: bool) -> Option<PathBuf> {
         match t.string("source", &mut self.problems) {
@@ -275,6 +286,12 @@ impl Validator<'_> {
         plan.strict = t
             .boolean("strict", &mut self.problems)
             .unwrap_or(plan.strict);
+        if let Some(strict) = t.boolean("strict_text", &mut self.problems) {
+            plan.strict_text = strict;
+        }
+        if let Some(files) = t.strings("fonts", &mut self.problems) {
+            plan.fonts = files.iter().filter_map(|f| self.font_path(f)).collect();
+        }
         if let Some(dark) = t.boolean("dark_variant", &mut self.problems) {
             plan.dark_variant = dark;
         }

@@ -2,7 +2,7 @@
 //! once. Layout measures the [`ShapedLine`] and every emitter draws the same glyphs, so what
 //! was measured is what is drawn.
 
-use super::fonts::{FaceId, FontBook};
+use super::fonts::{self, Face, FaceId};
 use crate::geom::path::PathData;
 use std::borrow::Cow;
 
@@ -16,6 +16,8 @@ pub enum Direction {
 /// One glyph of a shaped line, in pixels at the line's size.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Glyph {
+    /// The face the glyph is from (each run of a line may be set in another face).
+    pub face: FaceId,
     /// The glyph's id in its face.
     pub id: u16,
     /// Offset of the glyph's origin from the pen position (kerning marks, accents); `y_offset`
@@ -24,17 +26,23 @@ pub struct Glyph {
     pub y_offset: f64,
     /// How far the pen moves after this glyph, letter spacing included.
     pub advance: f64,
+    /// Byte offset, in the line's text (as [`clean_text`] leaves it), of the first character
+    /// of the cluster the glyph belongs to.
+    pub cluster: usize,
 }
 
-/// One line of text shaped in one face at one size. Glyphs are in visual order, left to
-/// right, whatever the direction.
+/// One line of text shaped at one size: split into runs by direction (Unicode bidi, UAX #9)
+/// and by face (the first family of the current font set with a glyph for each character),
+/// each run shaped once. Glyphs are in visual order, left to right, whatever the direction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShapedLine {
+    /// The face asked for (the style's Latin face); runs in other scripts use other faces.
     pub face: FaceId,
     /// Font size in pixels.
     pub size: f64,
     /// Added after every character, in pixels.
     pub letter_spacing: f64,
+    /// The paragraph direction: that of the first strong character, unless forced.
     pub direction: Direction,
     pub glyphs: Vec<Glyph>,
     /// Characters shaped (those [`clean_text`] keeps): letter spacing follows each.
@@ -43,36 +51,43 @@ pub struct ShapedLine {
     pub advance_width: f64,
     /// The line's width: its advances plus the letter spacing of every character.
     pub width: f64,
-    /// The face's height above the baseline at this size.
+    /// The tallest face's height above the baseline at this size.
     pub ascent: f64,
-    /// The face's depth below the baseline (positive) at this size.
+    /// The deepest face's depth below the baseline (positive) at this size.
     pub descent: f64,
+    /// Characters no face of the font set has a glyph for (drawn as the empty-box glyph),
+    /// each once, in the order they appear.
+    pub missing: Vec<char>,
 }
 
-/// Shapes one line of `text`, left to right, in `face` at `size` px, with `letter_spacing` px
+/// Shapes one line of `text` in the style of `face` at `size` px, with `letter_spacing` px
 /// after every character. Characters that are never drawn ([`clean_text`]) take no room.
 /// The entry point of the text stage: layout shapes each text once, measures the line and
 /// hands it to the scene, whose emitters draw exactly these glyphs.
 ///
 /// ```
-/// use mapfig::text::{shape_line, FontBook};
+/// use mapfig::text::{fonts, shape_line};
 ///
-/// let book = FontBook::bundled();
-/// let line = shape_line("Kunduz", 12.0, book.select(true, false), 0.0);
+/// let bold = fonts::current().select(true, false);
+/// let line = shape_line("Kunduz", 12.0, bold, 0.0);
 /// assert_eq!(line.glyphs.len(), 6);
 /// let pen_travel: f64 = line.glyphs.iter().map(|g| g.advance).sum();
 /// assert!((pen_travel - line.width).abs() < 1e-9);
 /// // Letter spacing widens the line by one spacing per character.
-/// let spaced = shape_line("Kunduz", 12.0, book.select(true, false), 2.0);
+/// let spaced = shape_line("Kunduz", 12.0, bold, 2.0);
 /// assert!((spaced.width - line.width - 12.0).abs() < 1e-9);
 /// // The outline of the glyphs, with the left end of the baseline at (10, 20).
 /// assert!(line.outline(10.0, 20.0).to_svg().starts_with('M'));
+/// // Dari is set in the bundled Arabic face, right to left.
+/// let dari = shape_line("کندز", 12.0, bold, 0.0);
+/// assert!(dari.missing.is_empty());
+/// assert_eq!(dari.direction, mapfig::text::Direction::RightToLeft);
 /// ```
 pub fn shape_line(text: &str, size: f64, face: FaceId, letter_spacing: f64) -> ShapedLine {
-    shape_run(text, size, face, letter_spacing, Direction::LeftToRight)
+    shape_paragraph(text, size, face, letter_spacing, None)
 }
 
-/// [`shape_line`] in a given direction.
+/// [`shape_line`] with the paragraph direction forced.
 pub fn shape_run(
     text: &str,
     size: f64,
@@ -80,42 +95,223 @@ pub fn shape_run(
     letter_spacing: f64,
     direction: Direction,
 ) -> ShapedLine {
-    let face = FontBook::bundled().face(face_id);
+    shape_paragraph(text, size, face_id, letter_spacing, Some(direction))
+}
+
+fn shape_paragraph(
+    text: &str,
+    size: f64,
+    face_id: FaceId,
+    letter_spacing: f64,
+    direction: Option<Direction>,
+) -> ShapedLine {
+    let primary = fonts::face(face_id);
     let text = clean_text_cow(text);
-    let glyphs = shape_units(face.shaper(), &text, direction);
     let chars = text.chars().count();
-    let units: f64 = glyphs.iter().map(|g| g.advance).sum();
-    // The width divides the sum by units per em, each pen step multiplies by the scale:
-    // the two orders measuring and drawing have always used, which can differ in the last
-    // bit, so every written number stays what it was.
-    let advance_width = units / face.units_per_em() * size;
-    let scale = face.scale(size);
-    ShapedLine {
-        face: face_id,
-        size,
-        letter_spacing,
-        direction,
-        glyphs: glyphs
-            .iter()
-            .map(|g| Glyph {
+    // Text the primary face covers and that needs no reordering is one run: the common case,
+    // shaped as it always was, so every written number stays what it was.
+    let simple = text
+        .chars()
+        .all(|c| (c as u32) < 0x0590 && primary.covers(c) || c == '\t');
+    let (runs, paragraph) = if simple {
+        let d = direction.unwrap_or(Direction::LeftToRight);
+        (
+            vec![Run {
+                range: 0..text.len(),
+                face: face_id,
+                direction: d,
+            }],
+            d,
+        )
+    } else {
+        itemize(&text, primary, direction)
+    };
+    let mut glyphs = Vec::new();
+    let mut advance_width = 0.0;
+    let mut missing: Vec<char> = Vec::new();
+    let (mut ascent, mut descent) = (primary.ascent(size), primary.descent(size));
+    for run in &runs {
+        let f = fonts::face(run.face);
+        let piece = &text[run.range.clone()];
+        let units = shape_units(f.shaper(), piece, run.direction);
+        let sum: f64 = units.iter().map(|g| g.advance).sum();
+        // The width divides the sum by units per em, each pen step multiplies by the scale:
+        // the two orders measuring and drawing have always used.
+        advance_width += sum / f.units_per_em() * size;
+        let scale = f.scale(size);
+        for g in &units {
+            if g.id == 0 {
+                for c in piece[g.cluster.clone()].chars() {
+                    if !c.is_whitespace() && !missing.contains(&c) {
+                        missing.push(c);
+                    }
+                }
+            }
+            glyphs.push(Glyph {
+                face: run.face,
                 id: g.id,
                 x_offset: g.dx * scale,
                 y_offset: g.dy * scale,
                 advance: g.advance * scale + letter_spacing * g.chars as f64,
-            })
-            .collect(),
+                cluster: run.range.start + g.cluster.start,
+            });
+        }
+        if run.face != face_id && !units.is_empty() {
+            ascent = ascent.max(f.ascent(size));
+            descent = descent.max(f.descent(size));
+        }
+    }
+    ShapedLine {
+        face: face_id,
+        size,
+        letter_spacing,
+        direction: paragraph,
+        glyphs,
         chars,
         advance_width,
         width: advance_width + letter_spacing * chars as f64,
-        ascent: face.ascent(size),
-        descent: face.descent(size),
+        ascent,
+        descent,
+        missing,
     }
 }
 
-/// Width in pixels of one line of text at `size` px in the face of that style, plus
+/// A piece of a line shaped on its own: one face, one direction; `range` in bytes.
+struct Run {
+    range: std::ops::Range<usize>,
+    face: FaceId,
+    direction: Direction,
+}
+
+/// Splits a line into runs in visual order: the bidi algorithm's level runs (paragraph
+/// direction from the first strong character unless `forced`), each cut where the face
+/// changes. A character takes the first family of the current font set that covers it;
+/// characters of no script of their own (spaces, digits, punctuation, marks, joiners) stay
+/// in the face of the character before them when it covers them, so a run is not broken
+/// at every space. Returns the runs and the paragraph direction.
+fn itemize(text: &str, primary: &Face, forced: Option<Direction>) -> (Vec<Run>, Direction) {
+    use unicode_bidi::{BidiInfo, Level};
+    use unicode_script::{Script, UnicodeScript};
+
+    let set = fonts::current();
+    let (bold, italic) = (primary.is_bold(), primary.is_italic());
+    let style_face = set.select(bold, italic);
+    // Each character's face, by byte offset of the character.
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let neutral = |c: char| {
+        matches!(
+            c.script(),
+            Script::Common | Script::Inherited | Script::Unknown
+        )
+    };
+    let mut faces: Vec<Option<FaceId>> = chars
+        .iter()
+        .map(|&(_, c)| {
+            if neutral(c) {
+                None
+            } else {
+                Some(set.face_for(c, bold, italic).unwrap_or(style_face))
+            }
+        })
+        .collect();
+    // Neutral characters: the face before them if it covers them (or they are invisible
+    // format characters), else the face after them, else their own.
+    for i in 0..chars.len() {
+        if faces[i].is_some() {
+            continue;
+        }
+        let c = chars[i].1;
+        let fits = |f: FaceId| fonts::face(f).covers(c) || is_format(c);
+        let before = faces[..i].iter().rev().flatten().next().copied();
+        let after = || faces[i + 1..].iter().flatten().next().copied();
+        faces[i] = Some(
+            before
+                .filter(|&f| fits(f))
+                .or_else(|| after().filter(|&f| fits(f)))
+                .or_else(|| set.face_for(c, bold, italic))
+                .unwrap_or(style_face),
+        );
+    }
+    let level = forced.map(|d| match d {
+        Direction::LeftToRight => Level::ltr(),
+        Direction::RightToLeft => Level::rtl(),
+    });
+    let info = BidiInfo::new(text, level);
+    let Some(para) = info.paragraphs.first() else {
+        return (Vec::new(), forced.unwrap_or(Direction::LeftToRight));
+    };
+    let paragraph = if para.level.is_rtl() {
+        Direction::RightToLeft
+    } else {
+        Direction::LeftToRight
+    };
+    let (levels, level_runs) = info.visual_runs(para, para.range.clone());
+    let face_at = |byte: usize| {
+        let i = chars.partition_point(|&(b, _)| b < byte);
+        faces.get(i).copied().flatten().unwrap_or(style_face)
+    };
+    let mut runs = Vec::new();
+    for range in level_runs {
+        let rtl = levels[range.start].is_rtl();
+        let direction = if rtl {
+            Direction::RightToLeft
+        } else {
+            Direction::LeftToRight
+        };
+        // Cut at face changes, in logical order.
+        let mut pieces: Vec<Run> = Vec::new();
+        for (b, _) in text[range.clone()].char_indices() {
+            let at = range.start + b;
+            let f = face_at(at);
+            match pieces.last_mut() {
+                Some(last) if last.face == f => last.range.end = next_char_end(text, at),
+                _ => pieces.push(Run {
+                    range: at..next_char_end(text, at),
+                    face: f,
+                    direction,
+                }),
+            }
+        }
+        if rtl {
+            pieces.reverse();
+        }
+        runs.extend(pieces);
+    }
+    (runs, paragraph)
+}
+
+/// Whether `text`, laid out as a left-to-right paragraph, would show its characters in
+/// another order than as the right-to-left paragraph its first strong character makes it
+/// ("کندز Kunduz": the Arabic word goes left of the Latin one, not right of it).
+pub fn reorders_in_ltr_paragraph(text: &str) -> bool {
+    use unicode_bidi::{BidiInfo, Level};
+    let order = |level| {
+        let info = BidiInfo::new(text, Some(level));
+        match info.paragraphs.first() {
+            Some(p) => {
+                BidiInfo::reorder_visual(&info.reordered_levels_per_char(p, p.range.clone()))
+            }
+            None => Vec::new(),
+        }
+    };
+    order(Level::ltr()) != order(Level::rtl())
+}
+
+/// The byte after the character starting at `at`.
+fn next_char_end(text: &str, at: usize) -> usize {
+    at + text[at..].chars().next().map_or(0, char::len_utf8)
+}
+
+/// Invisible characters that shape with their neighbours: joiners, variation selectors,
+/// directional marks, the word joiner and soft hyphen.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{00AD}' | '\u{FE00}'..='\u{FE0F}' | '\u{061C}')
+}
+
+/// Width in pixels of one line of text at `size` px in the style asked for, plus
 /// `letter_spacing` per character: the width of its [`shape_line`].
 pub fn text_width(text: &str, size: f64, bold: bool, italic: bool, letter_spacing: f64) -> f64 {
-    let face = FontBook::bundled().select(bold, italic);
+    let face = fonts::current().select(bold, italic);
     shape_line(text, size, face, letter_spacing).width
 }
 
@@ -129,19 +325,35 @@ impl ShapedLine {
 
     /// Appends the glyph outlines, with the left end of the baseline at `(x, y)`, to `d`.
     pub fn outline_into(&self, d: &mut PathData, x: f64, y: f64) {
-        let face = FontBook::bundled().face(self.face);
-        let mut pen = GlyphPen {
-            d,
-            origin: [x, y],
-            scale: face.scale(self.size),
-        };
         let mut at = x;
         for g in &self.glyphs {
-            pen.origin = [at + g.x_offset, y - g.y_offset];
+            let face = fonts::face(g.face);
+            let mut pen = GlyphPen {
+                d: &mut *d,
+                origin: [at + g.x_offset, y - g.y_offset],
+                scale: face.scale(self.size),
+            };
             face.shaper()
                 .outline_glyph(ttf_parser::GlyphId(g.id), &mut pen);
             at += g.advance;
         }
+    }
+
+    /// The families of the faces the line is set in, each once, in visual order.
+    pub fn families(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        let mut last = None;
+        for g in &self.glyphs {
+            if last == Some(g.face) {
+                continue;
+            }
+            last = Some(g.face);
+            let name = fonts::face(g.face).family();
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
     }
 }
 
@@ -191,6 +403,8 @@ struct UnitGlyph {
     dy: f64,
     /// Characters this glyph stands for (more than one for a ligature).
     chars: usize,
+    /// The bytes of the text this glyph's cluster stands for.
+    cluster: std::ops::Range<usize>,
 }
 
 /// Shapes one line with the font's kerning and default features.
@@ -228,6 +442,11 @@ fn shape_units(face: &rustybuzz::Face, text: &str, direction: Direction) -> Vec<
                 chars: text
                     .get(start.min(end)..end.max(start))
                     .map_or(1, |s| s.chars().count().max(1)),
+                cluster: if text.get(start..end).is_some() {
+                    start..end
+                } else {
+                    0..0
+                },
             }
         })
         .collect()
@@ -259,7 +478,7 @@ mod tests {
     use super::*;
 
     fn regular() -> FaceId {
-        FontBook::bundled().select(false, false)
+        fonts::current().select(false, false)
     }
 
     #[test]
