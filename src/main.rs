@@ -119,6 +119,10 @@ struct RenderArgs {
     /// `fonts` (repeat for several).
     #[arg(long = "font", value_name = "FILE")]
     fonts: Vec<PathBuf>,
+    /// Embed a subset of each font the texts use into every SVG (as the spec key
+    /// `embed_fonts = true`), so browsers draw the same glyphs as the PNG.
+    #[arg(long)]
+    embed_fonts: bool,
     /// Theme for every map: light, dark or print (overrides the specs' `theme`).
     #[arg(long)]
     theme: Option<String>,
@@ -299,6 +303,7 @@ impl RenderArgs {
             text_as_paths: self.text_as_paths,
             dark_variant: self.dark_variant,
             fonts: self.fonts.clone(),
+            embed_fonts: self.embed_fonts,
         })
     }
 }

@@ -63,6 +63,8 @@ pub struct Options {
     /// Font files every spec's text may use, after the spec's own `fonts` (the manifest's
     /// `fonts`, `--font`).
     pub fonts: Vec<PathBuf>,
+    /// Embed a subset of each font used into the SVGs (`@font-face`), whatever the specs say.
+    pub embed_fonts: bool,
 }
 
 impl Default for Options {
@@ -76,6 +78,7 @@ impl Default for Options {
             text_as_paths: false,
             dark_variant: false,
             fonts: Vec::new(),
+            embed_fonts: false,
         }
     }
 }
@@ -151,7 +154,11 @@ fn encode_with_fonts(
     layout.missing_glyphs = missing;
     layout.timings.restart();
     let svg = if always_svg || formats.contains(&Format::Svg) || formats.contains(&Format::Pdf) {
-        let s = svg::to_svg(&layout.scene);
+        let s = if spec.embed_fonts {
+            svg::to_svg_embedding_fonts(&layout.scene)
+        } else {
+            svg::to_svg(&layout.scene)
+        };
         layout.timings.lap("write SVG");
         s
     } else {
@@ -169,9 +176,12 @@ fn encode_with_fonts(
         None
     };
     let pdf = if formats.contains(&Format::Pdf) {
-        // Print has no colour scheme: the PDF gets the SVG without its dark variant, and
-        // right-to-left lines written the way usvg reads them.
-        let p = if layout.scene.dark_variant.is_some() || has_rtl_text(&layout.scene) {
+        // Print has no colour scheme: the PDF gets the SVG without its dark variant, fonts
+        // embedded its own way, and right-to-left lines written the way usvg reads them.
+        let p = if layout.scene.dark_variant.is_some()
+            || spec.embed_fonts
+            || has_rtl_text(&layout.scene)
+        {
             pdf::render(&svg::to_svg_for_pdf(&layout.scene), &spec.file)?
         } else {
             pdf::render(&svg, &spec.file)?
@@ -277,6 +287,7 @@ pub fn encode_loaded(
         spec.theme = t;
     }
     spec.dark_variant |= options.dark_variant;
+    spec.embed_fonts |= options.embed_fonts;
     for f in &options.fonts {
         if !spec.fonts.contains(f) {
             spec.fonts.push(f.clone());

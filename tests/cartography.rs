@@ -54,17 +54,32 @@ fn text_box(t: roxmltree::Node) -> Box2 {
         .iter()
         .map(|l| fonts::text_width(l, size, bold, italic, spacing))
         .fold(0.0, f64::max);
+    // Lines in other scripts reach as far as their shaped glyphs' ink (Arabic's tails,
+    // Devanagari's vowel signs), measured here from the glyph outlines.
+    let face = mapfig::text::fonts::current().select(bold, italic);
+    let ink = |l: &String| {
+        let shaped = mapfig::text::shape_line(l, size, face, spacing);
+        if shaped.uses_fallback() {
+            shaped.ink_extent()
+        } else {
+            (0.0, 0.0)
+        }
+    };
+    let above = lines.first().map_or(0.0, |l| ink(l).0).max(0.72 * size);
+    let below = lines.last().map_or(0.0, |l| ink(l).1).max(0.22 * size);
     let (x, y) = (num(&t, "x"), num(&t, "y"));
-    let x0 = match t.attribute("text-anchor") {
-        Some("middle") => x - w / 2.0,
-        Some("end") => x - w,
+    // A right-to-left text's start is its right end.
+    let rtl = t.attribute("direction") == Some("rtl");
+    let x0 = match (t.attribute("text-anchor"), rtl) {
+        (Some("middle"), _) => x - w / 2.0,
+        (Some("end"), false) | (None, true) => x - w,
         _ => x,
     };
     let b = Box2 {
         x0,
-        y0: y - 0.72 * size,
+        y0: y - above,
         x1: x0 + w,
-        y1: y + 0.22 * size + line_height * (lines.len() as f64 - 1.0),
+        y1: y + below + line_height * (lines.len() as f64 - 1.0),
     };
     match t
         .attribute("transform")

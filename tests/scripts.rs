@@ -301,3 +301,85 @@ fn a_font_file_that_is_no_font_is_refused_naming_it() {
         stderr(&out)
     );
 }
+
+/// The story's province map in English and Dari: every province labelled in both, the Dari
+/// names exactly as geodata holds them (Unicode CLDR's), set in the Arabic face, credited,
+/// with the fonts embedded; `pdftotext` gives every Dari name back.
+#[test]
+fn the_bilingual_province_map_names_every_province_in_both_languages() {
+    let geodata: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("geodata/afghanistan-provinces.geojson"))
+            .unwrap(),
+    )
+    .unwrap();
+    let names: Vec<(String, String)> = geodata["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["name_fa"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(names.len(), 34);
+
+    let svg =
+        std::fs::read_to_string(common::root().join("out/afghanistan-provinces-dari.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let labels: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("class") == Some("label label-provinces"))
+        .collect();
+    assert_eq!(labels.len(), 34, "every province is labelled");
+    for (name, dari) in &names {
+        let label = labels
+            .iter()
+            .find(|t| t.children().next().and_then(|c| c.text()) == Some(name.as_str()))
+            .unwrap_or_else(|| panic!("no label for {name}"));
+        let lines: Vec<&str> = label.children().filter_map(|c| c.text()).collect();
+        assert_eq!(lines, [name.as_str(), dari.as_str()], "{name}");
+        assert_eq!(
+            label.attribute("font-family"),
+            Some("Noto Sans, Noto Sans Arabic, sans-serif")
+        );
+    }
+    assert!(svg.contains("Unicode CLDR 48"), "credited");
+    assert!(
+        svg.contains("@font-face{font-family:\"Noto Sans Arabic\""),
+        "embedded"
+    );
+
+    let dir = scratch("scripts", "dari-pdf");
+    let out = mapfig()
+        .args([
+            "render",
+            "maps/afghanistan-provinces-dari.toml",
+            "--format",
+            "pdf",
+            "-o",
+        ])
+        .arg(&dir)
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = pdftotext(&dir.join("afghanistan-provinces-dari.pdf"));
+    // poppler reads each word of a right-to-left line back in logical order, except where
+    // a glyph stands for two letters: the lam-alef ligature (لا, in every "ولایت") comes
+    // out reversed and the word split (README, "Text in every script"). Every other word
+    // is given back whole (poppler's reading order may put the words of one label apart).
+    let mut checked = 0;
+    for (name, dari) in &names {
+        for word in name.split(' ') {
+            assert!(text.contains(word), "{name}: {word:?} not in:\n{text}");
+        }
+        for word in dari.split(' ').filter(|w| !w.contains("لا")) {
+            assert!(text.contains(word), "{name}: {word:?} not in:\n{text}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked}");
+}

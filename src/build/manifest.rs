@@ -148,7 +148,7 @@ fn specs_of(
 }
 
 /// The manifest's output options (`out`, `formats`, `scale`, `theme`, `strict_labels`,
-/// `dark_variant`, `fonts`), the out folder inside the project folder unless `inside` is `None`.
+/// `dark_variant`, `fonts`, `embed_fonts`), the out folder inside the project folder unless `inside` is `None`.
 fn options_of(
     t: &mut Table,
     p: &mut Problems,
@@ -194,6 +194,7 @@ fn options_of(
     if let Some(fonts) = t.strings("fonts", p) {
         options.fonts = fonts.iter().map(|f| root.join(f.value.trim())).collect();
     }
+    options.embed_fonts = t.boolean("embed_fonts", p).unwrap_or(false);
     options
 }
 

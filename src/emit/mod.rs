@@ -38,6 +38,7 @@ pub mod outline;
 pub mod pdf;
 pub mod raster;
 pub mod svg;
+mod svg_fonts;
 mod svg_hatch;
 pub mod svg_reader;
 

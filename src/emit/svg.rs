@@ -20,6 +20,12 @@ pub fn to_svg(scene: &Scene) -> String {
     write(scene, TextMode::Text, scene.dark_variant.as_ref())
 }
 
+/// Like [`to_svg`], with a subset of every font its texts use embedded as `@font-face` data
+/// URLs (`embed_fonts`), so a browser draws the same glyphs as the PNG without the fonts.
+pub fn to_svg_embedding_fonts(scene: &Scene) -> String {
+    write(scene, TextMode::Embedded, scene.dark_variant.as_ref())
+}
+
 /// Like [`to_svg`], with text written as glyph outlines (each text keeps its words as an
 /// `aria-label`), for SVGs that must look identical where the font is missing.
 pub fn to_svg_outlined(scene: &Scene) -> String {
@@ -44,6 +50,8 @@ pub fn to_svg_for_pdf(scene: &Scene) -> String {
 enum TextMode {
     /// Real `<text>`, right-to-left lines marked with the `direction` property.
     Text,
+    /// As `Text`, with the fonts embedded.
+    Embedded,
     /// Glyph outlines.
     Outlines,
     /// Real `<text>` for usvg: right-to-left lines isolated with U+2067 … U+2069 where a
@@ -93,6 +101,11 @@ fn write(scene: &Scene, outlines: TextMode, dark_variant: Option<&Palette>) -> S
             .set("id", desc_id)
             .add(svg::node::Text::new(clean_text(&scene.description))),
     );
+    if outlines == TextMode::Embedded {
+        if let Some(css) = super::svg_fonts::font_face_css(scene) {
+            child(&mut out, &el::Style::new(css));
+        }
+    }
     if let Some(palette) = dark_variant {
         child(&mut out, &el::Style::new(dark_style(scene, palette)));
     }
@@ -380,7 +393,9 @@ fn text(out: &mut String, t: &Text, mode: TextMode, ids: &mut DocumentIds) {
             .is_some_and(|l| l.direction == Direction::RightToLeft)
     };
     // Every line right to left: the element is (its start is then its right end).
-    let element_rtl = mode == TextMode::Text && !t.lines.is_empty() && (0..t.lines.len()).all(rtl);
+    let element_rtl = matches!(mode, TextMode::Text | TextMode::Embedded)
+        && !t.lines.is_empty()
+        && (0..t.lines.len()).all(rtl);
     let anchor = match (t.anchor, element_rtl) {
         (TextAnchor::Middle, _) => Some("middle"),
         (TextAnchor::Start, false) | (TextAnchor::End, true) => None,

@@ -35,11 +35,22 @@ pub fn measure(lines: &[String], size: f64, bold: bool, italic: bool, halo: f64)
 pub fn measure_shaped(lines: &[ShapedLine], size: f64, bold: bool, halo: f64) -> TextMetrics {
     let width = lines.iter().map(|l| l.advance_width).fold(0.0, f64::max);
     let (ascent, descent) = fonts::ascent_descent(size, bold);
+    // Cap height to descender suits Latin; a line in another script (Arabic's tall letters
+    // and low tails, Devanagari's head line and vowel signs) gets at least its glyphs' ink.
+    let (mut above, mut below) = (ascent * 0.78, descent * 0.85);
+    if let (Some(first), Some(last)) = (lines.first(), lines.last()) {
+        if first.uses_fallback() {
+            above = above.max(first.ink_extent().0);
+        }
+        if last.uses_fallback() {
+            below = below.max(last.ink_extent().1);
+        }
+    }
     let line_height = (size * 1.2).round();
     TextMetrics {
         width: width + 2.0 * halo,
-        top: -(ascent * 0.78) - halo,
-        bottom: descent * 0.85 + (lines.len().saturating_sub(1)) as f64 * line_height + halo,
+        top: -above - halo,
+        bottom: below + (lines.len().saturating_sub(1)) as f64 * line_height + halo,
         line_height,
     }
 }

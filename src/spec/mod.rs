@@ -69,6 +69,8 @@ pub struct Spec {
     pub fonts: Vec<PathBuf>,
     /// `strict_text = true`: a character no font has a glyph for fails the render.
     pub strict_text: bool,
+    /// `embed_fonts = true`: the SVG carries a subset of each font its texts use.
+    pub embed_fonts: bool,
     pub layers: Vec<Layer>,
     pub callouts: Vec<Callout>,
     pub badges: Vec<Badge>,
@@ -101,6 +103,7 @@ impl Spec {
             strict: false,
             fonts: Vec::new(),
             strict_text: false,
+            embed_fonts: false,
             layers: Vec::new(),
             callouts: Vec::new(),
             badges: Vec::new(),

@@ -286,6 +286,9 @@ impl Validator<'_> {
         plan.strict = t
             .boolean("strict", &mut self.problems)
             .unwrap_or(plan.strict);
+        if let Some(embed) = t.boolean("embed_fonts", &mut self.problems) {
+            plan.embed_fonts = embed;
+        }
         if let Some(strict) = t.boolean("strict_text", &mut self.problems) {
             plan.strict_text = strict;
         }

@@ -470,7 +470,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("not-a-font.ttf");
         std::fs::write(&path, b"hello").unwrap();
-        let e = FontSet::with_files(std::slice::from_ref(&path)).err().unwrap();
+        let e = FontSet::with_files(std::slice::from_ref(&path))
+            .err()
+            .unwrap();
         assert!(e.to_string().contains("not-a-font.ttf"), "{e}");
         assert!(matches!(e, Error::Data { .. }), "{e:?}");
     }

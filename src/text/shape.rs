@@ -339,6 +339,26 @@ impl ShapedLine {
         }
     }
 
+    /// Whether any glyph is set in another face than the one asked for (another script's).
+    pub fn uses_fallback(&self) -> bool {
+        self.glyphs.iter().any(|g| g.face != self.face)
+    }
+
+    /// How far the glyphs' ink reaches above and below the baseline (both positive), in
+    /// pixels: their outlines' bounding boxes, marks and offsets included.
+    pub fn ink_extent(&self) -> (f64, f64) {
+        let (mut above, mut below) = (0.0f64, 0.0f64);
+        for g in &self.glyphs {
+            let face = fonts::face(g.face);
+            if let Some(b) = face.shaper().glyph_bounding_box(ttf_parser::GlyphId(g.id)) {
+                let scale = face.scale(self.size);
+                above = above.max(f64::from(b.y_max) * scale + g.y_offset);
+                below = below.max(-f64::from(b.y_min) * scale - g.y_offset);
+            }
+        }
+        (above, below)
+    }
+
     /// The families of the faces the line is set in, each once, in visual order.
     pub fn families(&self) -> Vec<&'static str> {
         let mut out: Vec<&'static str> = Vec::new();
