@@ -149,7 +149,7 @@ fn encode_with_fonts(
     cache: &DataCache,
 ) -> Result<EncodedMap> {
     let mut layout = layout::build(spec, cache)?;
-    let missing = crate::text::missing_glyph_warnings(&layout.scene);
+    let missing = layout::missing_glyph_warnings(&layout.scene);
     layout.warnings.extend(missing.iter().cloned());
     layout.missing_glyphs = missing;
     layout.timings.restart();
@@ -176,16 +176,9 @@ fn encode_with_fonts(
         None
     };
     let pdf = if formats.contains(&Format::Pdf) {
-        // Print has no colour scheme: the PDF gets the SVG without its dark variant, fonts
-        // embedded its own way, and right-to-left lines written the way usvg reads them.
-        let p = if layout.scene.dark_variant.is_some()
-            || spec.embed_fonts
-            || has_rtl_text(&layout.scene)
-        {
-            pdf::render(&svg::to_svg_for_pdf(&layout.scene), &spec.file)?
-        } else {
-            pdf::render(&svg, &spec.file)?
-        };
+        // Print has no colour scheme: the PDF gets the page without its dark variant, and
+        // its texts from their glyph runs.
+        let p = pdf::render_scene(&layout.scene, &spec.file)?;
         layout.timings.lap("convert to PDF");
         Some(p)
     } else {
@@ -197,20 +190,6 @@ fn encode_with_fonts(
         pdf,
         layout,
     })
-}
-
-/// Whether any text of `scene` has a right-to-left line.
-fn has_rtl_text(scene: &crate::scene::Scene) -> bool {
-    let mut found = false;
-    scene.for_each_node(&mut |n| {
-        if let crate::scene::Node::Text(t) = n {
-            found |= t
-                .shaped
-                .iter()
-                .any(|l| l.direction == crate::text::Direction::RightToLeft);
-        }
-    });
-    found
 }
 
 impl EncodedMap {

@@ -329,21 +329,39 @@ fn the_bilingual_province_map_names_every_province_in_both_languages() {
     let svg =
         std::fs::read_to_string(common::root().join("out/afghanistan-provinces-dari.svg")).unwrap();
     let doc = roxmltree::Document::parse(&svg).unwrap();
+    // Each label is a group of two texts: the English line, then the Dari one.
     let labels: Vec<roxmltree::Node> = doc
         .descendants()
-        .filter(|n| n.has_tag_name("text") && n.attribute("class") == Some("label label-provinces"))
+        .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("label label-provinces"))
         .collect();
     assert_eq!(labels.len(), 34, "every province is labelled");
     for (name, dari) in &names {
+        let texts = |g: &roxmltree::Node<'_, '_>| -> Vec<(String, Option<String>)> {
+            g.children()
+                .filter(|c| c.has_tag_name("text"))
+                .map(|c| {
+                    (
+                        c.text().unwrap_or("").to_string(),
+                        c.attribute("font-family").map(str::to_string),
+                    )
+                })
+                .collect()
+        };
         let label = labels
             .iter()
-            .find(|t| t.children().next().and_then(|c| c.text()) == Some(name.as_str()))
+            .find(|g| texts(g).first().map(|t| t.0.as_str()) == Some(name.as_str()))
             .unwrap_or_else(|| panic!("no label for {name}"));
-        let lines: Vec<&str> = label.children().filter_map(|c| c.text()).collect();
-        assert_eq!(lines, [name.as_str(), dari.as_str()], "{name}");
+        let lines = texts(label);
+        assert_eq!(lines.len(), 2, "{name}");
+        assert_eq!(lines[1].0, *dari, "{name}");
         assert_eq!(
-            label.attribute("font-family"),
-            Some("Noto Sans, Noto Sans Arabic, sans-serif")
+            lines[0].1, None,
+            "{name}: the English line in the map's Noto Sans"
+        );
+        assert_eq!(
+            lines[1].1.as_deref(),
+            Some("Noto Sans Arabic, sans-serif"),
+            "{name}"
         );
     }
     assert!(svg.contains("Unicode CLDR 48"), "credited");
@@ -382,4 +400,50 @@ fn the_bilingual_province_map_names_every_province_in_both_languages() {
         }
     }
     assert!(checked >= 30, "{checked}");
+}
+
+/// What the PNG and `--text-as-paths` draw is the shaped runs: with every script covered no
+/// glyph of any text is the font's .notdef (glyph 0), and the outlined SVG keeps each text's
+/// words as its accessible label.
+#[test]
+fn no_text_draws_the_notdef_glyph_and_outlines_follow_the_runs() {
+    let font = cjk_font();
+    let dir = project(
+        "notdef",
+        &format!("fonts = [{:?}]", font.display().to_string()),
+    );
+    let spec = mapfig::spec::load(&dir.join("map.toml")).unwrap();
+    let cache = mapfig::sources::DataCache::default();
+    let set = FontSet::with_files(&spec.fonts).unwrap();
+    let layout = fonts::with_set(set, || mapfig::layout::build(&spec, &cache).unwrap());
+    let mut glyphs = 0;
+    layout.scene.for_each_node(&mut |n| {
+        if let mapfig::scene::Node::Text(t) = n {
+            for l in &t.shaped {
+                assert!(l.glyphs.iter().all(|g| g.id != 0), "{:?}", t.lines);
+                glyphs += l.glyphs.len();
+            }
+        }
+    });
+    assert!(glyphs > 10, "{glyphs}");
+
+    let out = mapfig()
+        .current_dir(&dir)
+        .args([
+            "render",
+            "map.toml",
+            "-o",
+            "out",
+            "--format",
+            "svg",
+            "--text-as-paths",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let svg = std::fs::read_to_string(dir.join("out/map.svg")).unwrap();
+    assert!(!svg.contains("<text"), "text as paths");
+    for name in ["کندز", "ירושלים", "क्षेत्र", "北京"] {
+        assert!(svg.contains(&format!("aria-label=\"{name}\"")), "{name}");
+    }
 }

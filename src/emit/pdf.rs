@@ -3,15 +3,23 @@
 //! Deterministic: krilla writes no date unless given one and derives the file ids from a hash
 //! of the content, so the same SVG always gives the same bytes.
 //!
-//! Known loss: krilla-svg 0.8 honours `paint-order="stroke"` glyph by glyph (stroke, fill,
-//! next glyph), not span by span as resvg does, so where a label's halo reaches the glyph
-//! before it, it nicks that glyph's edge (visible when zoomed in, e.g. the `o` of "Jowzjan").
+//! A scene's texts are not converted from the SVG but drawn from their shaped glyph runs
+//! ([`render_scene`]): krilla-svg draws text a glyph at a time (each its own text object,
+//! its halo glyph by glyph), which text extraction reads as words broken at every mark.
 
+use crate::color::Paint;
 use crate::emit::svg_reader;
 use crate::error::{Error, Result};
+use crate::scene::{clean_text, Node, Scene, Text};
+use crate::text::fonts::{self, FaceId};
+use crate::text::{Glyph, ShapedLine};
 use krilla::geom::Size;
+use krilla::geom::{Point, Transform};
 use krilla::metadata::Metadata;
+use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
+use krilla::surface::Surface;
+use krilla::text::KrillaGlyph;
 use krilla::{Document, SerializeSettings};
 use krilla_svg::{SurfaceExt, SvgSettings};
 use resvg::usvg::{self, roxmltree};
@@ -29,6 +37,163 @@ pub const MAX_POINTS: f32 = 14_400.0;
 /// paths kept as vectors. Deterministic: the same SVG gives the same bytes (no creation date,
 /// no random document id). `name` is the file the PDF is for, used in errors.
 pub fn render(svg: &str, name: &Path) -> Result<Vec<u8>> {
+    render_with(svg, name, |_| {})
+}
+
+/// The PDF of a scene: everything but its texts converted from the SVG, then each text drawn
+/// from its shaped glyph runs, one run of one face per text operation, with each glyph's
+/// characters, so the text a reader extracts is the text that was shaped (words whole,
+/// right-to-left runs and clusters in logical order), and each text's halo drawn under all
+/// of its glyphs. Texts go over the rest of the page, as layout keeps them clear of it.
+pub fn render_scene(scene: &Scene, name: &Path) -> Result<Vec<u8>> {
+    let svg = super::svg::to_svg_without_text(scene);
+    render_with(&svg, name, |surface| {
+        surface.push_transform(&Transform::from_scale(POINTS_PER_PX, POINTS_PER_PX));
+        let mut fonts = PdfFonts::default();
+        scene.for_each_node(&mut |n| {
+            if let Node::Text(t) = n {
+                draw_text(surface, t, &mut fonts);
+            }
+        });
+        surface.pop();
+    })
+}
+
+/// krilla's font of each face, made once per document.
+#[derive(Default)]
+struct PdfFonts(Vec<(FaceId, Option<krilla::text::Font>)>);
+
+impl PdfFonts {
+    fn get(&mut self, id: FaceId) -> Option<krilla::text::Font> {
+        if let Some((_, f)) = self.0.iter().find(|(i, _)| *i == id) {
+            return f.clone();
+        }
+        let (data, index) = fonts::face(id).data();
+        let font = krilla::text::Font::new(krilla::Data::from(data), index);
+        self.0.push((id, font.clone()));
+        font
+    }
+}
+
+fn krilla_paint(p: Paint) -> Option<(krilla::paint::Paint, NormalizedF32)> {
+    let Paint::Color(c) = p else {
+        return None;
+    };
+    Some((
+        krilla::color::rgb::Color::new(c.r, c.g, c.b).into(),
+        NormalizedF32::new(f32::from(c.a) / 255.0).unwrap_or(NormalizedF32::ONE),
+    ))
+}
+
+/// Draws one text's lines: the halo of every line, then the glyphs.
+fn draw_text(surface: &mut Surface, t: &Text, fonts: &mut PdfFonts) {
+    let mut t = t.clone();
+    t.shape();
+    if t.rotate != 0.0 {
+        surface.push_transform(&Transform::from_rotate_at(
+            t.rotate as f32,
+            t.x as f32,
+            t.y as f32,
+        ));
+    }
+    let halo = t.halo.and_then(|(paint, width)| {
+        let (paint, opacity) = krilla_paint(paint)?;
+        Some(krilla::paint::Stroke {
+            paint,
+            width: width as f32,
+            line_join: krilla::paint::LineJoin::Round,
+            opacity,
+            ..Default::default()
+        })
+    });
+    let fill = krilla_paint(t.fill).map(|(paint, opacity)| krilla::paint::Fill {
+        paint,
+        opacity,
+        ..Default::default()
+    });
+    for (fill, stroke) in [(None, halo), (fill, None)] {
+        if fill.is_none() && stroke.is_none() {
+            continue;
+        }
+        surface.set_fill(fill);
+        surface.set_stroke(stroke);
+        for (i, (line, text)) in t.shaped.iter().zip(&t.lines).enumerate() {
+            let text = clean_text(text);
+            let x = t.line_start_x(line.width);
+            let y = t.y + i as f64 * t.line_height;
+            draw_line(surface, line, &text, x, y, fonts);
+        }
+    }
+    surface.set_fill(None);
+    surface.set_stroke(None);
+    if t.rotate != 0.0 {
+        surface.pop();
+    }
+}
+
+/// One shaped line, a text operation per run of one face, each glyph with the characters of
+/// its cluster.
+fn draw_line(
+    surface: &mut Surface,
+    line: &ShapedLine,
+    text: &str,
+    x: f64,
+    y: f64,
+    fonts: &mut PdfFonts,
+) {
+    let mut starts: Vec<usize> = line.glyphs.iter().map(|g| g.cluster).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let end_of = |c: usize| {
+        starts
+            .iter()
+            .find(|&&s| s > c)
+            .copied()
+            .unwrap_or(text.len())
+            .min(text.len())
+    };
+    let size = line.size;
+    let mut at = x;
+    let mut i = 0;
+    while i < line.glyphs.len() {
+        let face = line.glyphs[i].face;
+        let run: Vec<&Glyph> = line.glyphs[i..]
+            .iter()
+            .take_while(|g| g.face == face)
+            .collect();
+        i += run.len();
+        let width: f64 = run.iter().map(|g| g.advance).sum();
+        if let Some(font) = fonts.get(face) {
+            let glyphs: Vec<KrillaGlyph> = run
+                .iter()
+                .map(|g| {
+                    let start = g.cluster.min(text.len());
+                    KrillaGlyph::new(
+                        krilla::text::GlyphId::new(u32::from(g.id)),
+                        (g.advance / size) as f32,
+                        (g.x_offset / size) as f32,
+                        (g.y_offset / size) as f32,
+                        0.0,
+                        start..end_of(g.cluster).max(start),
+                        None,
+                    )
+                })
+                .collect();
+            surface.draw_glyphs(
+                Point::from_xy(at as f32, y as f32),
+                &glyphs,
+                font,
+                text,
+                size as f32,
+                false,
+            );
+        }
+        at += width;
+    }
+}
+
+/// [`render`] with `extra` drawing on the page after the SVG.
+fn render_with(svg: &str, name: &Path, extra: impl FnOnce(&mut Surface)) -> Result<Vec<u8>> {
     let unreadable = |e: &dyn std::fmt::Display| {
         Error::render(name, format!("SVG could not be parsed for PDF: {e}"))
     };
@@ -69,6 +234,7 @@ pub fn render(svg: &str, name: &Path) -> Result<Vec<u8>> {
         ..SvgSettings::default()
     };
     let drawn = surface.draw_svg(&tree, page_size, settings);
+    extra(&mut surface);
     surface.finish();
     page.finish();
     drawn.ok_or_else(|| Error::render(name, "the SVG could not be drawn into the PDF page"))?;

@@ -38,11 +38,10 @@ pub fn to_svg_single_scheme(scene: &Scene) -> String {
     write(scene, TextMode::Text, None)
 }
 
-/// The SVG the PDF writer converts: [`to_svg_single_scheme`], with a right-to-left line's
-/// direction given by bidi isolates in its text instead of the `direction` property, which
-/// usvg does not read (it lays every line out as a left-to-right paragraph).
-pub fn to_svg_for_pdf(scene: &Scene) -> String {
-    write(scene, TextMode::Usvg, None)
+/// The SVG without its texts (and without the dark variant): the page the PDF writer draws
+/// the texts on from their glyph runs.
+pub fn to_svg_without_text(scene: &Scene) -> String {
+    write(scene, TextMode::Omit, None)
 }
 
 /// How texts are written.
@@ -54,9 +53,8 @@ enum TextMode {
     Embedded,
     /// Glyph outlines.
     Outlines,
-    /// Real `<text>` for usvg: right-to-left lines isolated with U+2067 … U+2069 where a
-    /// left-to-right paragraph would order them otherwise.
-    Usvg,
+    /// No texts at all.
+    Omit,
 }
 
 /// Writes the document straight into one string. The svg crate makes each element's tag;
@@ -206,6 +204,7 @@ fn node(out: &mut String, n: &Node, outlines: TextMode, ids: &mut DocumentIds) {
     match n {
         Node::Group(g) => group(out, g, outlines, ids),
         Node::Shape(s) => shape(out, s, None, ids),
+        Node::Text(_) if outlines == TextMode::Omit => {}
         Node::Text(t) if outlines == TextMode::Outlines => {
             out.push_str(&text_outlined(t, ids).to_string())
         }
@@ -358,6 +357,39 @@ fn markers(
 }
 
 fn text(out: &mut String, t: &Text, mode: TextMode, ids: &mut DocumentIds) {
+    let rtl_line = t
+        .shaped
+        .iter()
+        .any(|l| l.direction == Direction::RightToLeft);
+    if t.lines.len() > 1 && rtl_line && t.shaped.len() == t.lines.len() {
+        // Lines of several directions are one `<text>` each in a group holding the id and
+        // class: renderers apply a tspan's line break (x, dy) to the character that comes
+        // first in logical order, which bidi reordering moves (usvg drew such labels with
+        // a letter of the Dari line left behind on a line of its own).
+        let mut g: Element = el::Group::new().into();
+        set_common(&mut g, &t.id, &t.class, &None, ids);
+        if t.rotate != 0.0 {
+            g.assign(
+                "transform",
+                format!("rotate({} {} {})", num(t.rotate), num(t.x), num(t.y)),
+            );
+        }
+        open_tag(out, &g);
+        for (i, (line, shaped)) in t.lines.iter().zip(&t.shaped).enumerate() {
+            let one = Text {
+                id: None,
+                class: None,
+                y: t.y + i as f64 * t.line_height,
+                lines: vec![line.clone()],
+                shaped: vec![shaped.clone()],
+                rotate: 0.0,
+                ..t.clone()
+            };
+            text(out, &one, mode, ids);
+        }
+        out.push_str("</g>");
+        return;
+    }
     let mut e = Element::new("text");
     set_common(&mut e, &t.id, &t.class, &None, ids);
     e.assign("x", num(t.x));

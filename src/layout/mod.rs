@@ -6,6 +6,8 @@
 
 pub mod annotations;
 mod callouts;
+mod missing_glyphs;
+pub use missing_glyphs::missing_glyph_warnings;
 mod composite;
 mod description;
 mod features;
