@@ -187,25 +187,8 @@ fn every_script_renders_in_svg_png_and_pdf() {
         "all",
         &format!("fonts = [{:?}]", font.display().to_string()),
     );
-    let out = mapfig()
-        .current_dir(&dir)
-        .args([
-            "render",
-            "map.toml",
-            "-o",
-            "out",
-            "--format",
-            "svg,png,pdf",
-            "--strict-labels",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        !stderr(&out).contains("no font has a glyph"),
-        "{}",
-        stderr(&out)
-    );
+    let err = rendered(&dir, &["--format", "svg,png,pdf", "--strict-labels"]);
+    assert!(!err.contains("no font has a glyph"), "{err}");
     let svg = std::fs::read_to_string(dir.join("out/map.svg")).unwrap();
     for (name, family) in [
         ("کندز", "Noto Sans Arabic"),
@@ -272,34 +255,40 @@ fn a_script_no_font_covers_is_a_warning_and_fails_strict_mode() {
     }
 }
 
+/// What `mapfig render map.toml -o out` with `args` in `dir` printed, after checking it
+/// succeeded.
+fn rendered(dir: &Path, args: &[&str]) -> String {
+    let out = mapfig()
+        .current_dir(dir)
+        .args(["render", "map.toml", "-o", "out"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    stderr(&out)
+}
+
+/// What `mapfig render` of the project in `dir` printed, after checking it failed with a
+/// data error.
+fn refused(dir: &Path) -> String {
+    let out = mapfig()
+        .current_dir(dir)
+        .args(["render", "map.toml", "-o", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    stderr(&out)
+}
+
 #[test]
 fn a_font_file_that_is_no_font_is_refused_naming_it() {
     let dir = project("badfont", "fonts = [\"fonts/broken.ttf\"]");
     std::fs::create_dir_all(dir.join("fonts")).unwrap();
     std::fs::write(dir.join("fonts/broken.ttf"), b"not a font").unwrap();
-    let out = mapfig()
-        .current_dir(&dir)
-        .args(["render", "map.toml", "-o", "out"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("fonts/broken.ttf: not a font"),
-        "{}",
-        stderr(&out)
-    );
-    let missing = project("nofont", "fonts = [\"nowhere.otf\"]");
-    let out = mapfig()
-        .current_dir(&missing)
-        .args(["render", "map.toml", "-o", "out"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("nowhere.otf: cannot read the font"),
-        "{}",
-        stderr(&out)
-    );
+    let err = refused(&dir);
+    assert!(err.contains("fonts/broken.ttf: not a font"), "{err}");
+    let err = refused(&project("nofont", "fonts = [\"nowhere.otf\"]"));
+    assert!(err.contains("nowhere.otf: cannot read the font"), "{err}");
 }
 
 /// The story's province map in English and Dari: every province labelled in both, the Dari
@@ -427,20 +416,7 @@ fn no_text_draws_the_notdef_glyph_and_outlines_follow_the_runs() {
     });
     assert!(glyphs > 10, "{glyphs}");
 
-    let out = mapfig()
-        .current_dir(&dir)
-        .args([
-            "render",
-            "map.toml",
-            "-o",
-            "out",
-            "--format",
-            "svg",
-            "--text-as-paths",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    rendered(&dir, &["--format", "svg", "--text-as-paths"]);
     let svg = std::fs::read_to_string(dir.join("out/map.svg")).unwrap();
     assert!(!svg.contains("<text"), "text as paths");
     for name in ["کندز", "ירושלים", "क्षेत्र", "北京"] {

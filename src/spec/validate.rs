@@ -124,20 +124,20 @@ impl Validator<'_> {
     }
 
     fn path(&mut self, v: &At<String>) -> Option<PathBuf> {
-        let p = v.value.trim();
-        if p.is_empty() {
-            self.problem(v.span.clone(), "source path is empty");
-            return None;
-        }
-        let base = self.path.parent().unwrap_or(Path::new(""));
-        Some(base.join(p))
+        self.relative_path(v, "source path is empty")
     }
 
     /// A font file named in `fonts`, relative to the spec.
     fn font_path(&mut self, v: &At<String>) -> Option<PathBuf> {
+        self.relative_path(v, "a font path is empty")
+    }
+
+    /// A path the spec names, relative to the spec's folder; `empty` is the problem an
+    /// empty one is.
+    fn relative_path(&mut self, v: &At<String>, empty: &str) -> Option<PathBuf> {
         let p = v.value.trim();
         if p.is_empty() {
-            self.problem(v.span.clone(), "a font path is empty");
+            self.problem(v.span.clone(), empty);
             return None;
         }
         let base = self.path.parent().unwrap_or(Path::new(""));
