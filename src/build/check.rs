@@ -2,7 +2,7 @@
 //! a pull request shows how its maps moved: SVG element by element, PNG by its embedded
 //! outline and by pixels with a tolerance, summed up in an HTML report with diff images.
 
-use super::{encode_in_parallel, load_specs};
+use super::{encode_in_parallel, expand_atlases, load_specs};
 use crate::emit::markup::escape;
 use crate::emit::Transaction;
 use crate::error::{Error, Result};
@@ -47,7 +47,10 @@ pub fn check(
     report_dir: &Path,
 ) -> Result<Vec<Checked>> {
     let loaded = load_specs(specs, options, limits, false)?;
-    let encoded = encode_in_parallel(specs, loaded, options, limits, &|_, _, _| {});
+    let cache = crate::sources::DataCache::new(*limits);
+    let (specs, pages) = expand_atlases(specs, loaded, &cache)?;
+    let specs = &specs[..];
+    let encoded = encode_in_parallel(specs, pages, options, &cache, &|_, _, _| {});
     let mut tx = Transaction::new();
     tx.allow_folder(report_dir);
     let mut checked = Vec::new();

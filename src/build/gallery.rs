@@ -107,26 +107,52 @@ pub fn gallery_html_with(
     let mut maps: Vec<&GalleryEntry> = maps.iter().collect();
     maps.sort_by(|a, b| (&a.spec, &a.output).cmp(&(&b.spec, &b.output)));
     let mut html = String::from(HEAD);
-    for m in maps {
-        let svg = format!("{}.svg", m.output);
-        if !exists(&out_dir.join(&svg)) {
-            return Err(Error::render(
-                &out_dir.join(&svg),
-                "the gallery shows each map's SVG, but it is missing; render with --format svg",
-            ));
-        }
-        let mut links = vec![format!(r#"<a href="{}">SVG</a>"#, escape(&url_path(&svg)))];
-        for (ext, label) in [("png", "PNG"), ("pdf", "PDF")] {
-            let file = format!("{}.{ext}", m.output);
-            if exists(&out_dir.join(&file)) {
-                links.push(format!(
-                    r#"<a href="{}">{label}</a>"#,
-                    escape(&url_path(&file))
-                ));
-            }
+    // The pages of an atlas (several maps from one spec) are one section, in a grid.
+    for group in maps.chunk_by(|a, b| a.spec == b.spec) {
+        if group.len() == 1 {
+            html.push_str(&figure(out_dir, group[0], exists)?);
+            continue;
         }
         html.push_str(&format!(
-            r#"<figure id="{id}">
+            "<section class=\"atlas\" id=\"{id}\">\n<h2>{spec}: {n} pages</h2>\n<div class=\"pages\">\n",
+            id = escape(&format!("atlas-{}", group[0].spec)),
+            spec = escape(&group[0].spec),
+            n = group.len(),
+        ));
+        for m in group {
+            html.push_str(
+                &figure(out_dir, m, exists)?
+                    .replacen("<figure ", "<figure class=\"page\" ", 1)
+                    .replacen("<img ", "<img loading=\"lazy\" ", 1),
+            );
+        }
+        html.push_str("</div>\n</section>\n");
+    }
+    html.push_str("</main>\n</body>\n</html>\n");
+    Ok(html)
+}
+
+/// One map's figure: its SVG, title, description and links to its files.
+fn figure(out_dir: &Path, m: &GalleryEntry, exists: &dyn Fn(&Path) -> bool) -> Result<String> {
+    let svg = format!("{}.svg", m.output);
+    if !exists(&out_dir.join(&svg)) {
+        return Err(Error::render(
+            &out_dir.join(&svg),
+            "the gallery shows each map's SVG, but it is missing; render with --format svg",
+        ));
+    }
+    let mut links = vec![format!(r#"<a href="{}">SVG</a>"#, escape(&url_path(&svg)))];
+    for (ext, label) in [("png", "PNG"), ("pdf", "PDF")] {
+        let file = format!("{}.{ext}", m.output);
+        if exists(&out_dir.join(&file)) {
+            links.push(format!(
+                r#"<a href="{}">{label}</a>"#,
+                escape(&url_path(&file))
+            ));
+        }
+    }
+    Ok(format!(
+        r#"<figure id="{id}">
 <img src="{src}" width="{w}" height="{h}" alt="{alt}"/>
 <figcaption>
 <h2>{title}</h2>
@@ -135,19 +161,16 @@ pub fn gallery_html_with(
 </figcaption>
 </figure>
 "#,
-            id = escape(&format!("map-{}", m.output)),
-            src = escape(&url_path(&svg)),
-            w = m.width.round(),
-            h = m.height.round(),
-            alt = escape(&m.alt_text()),
-            title = escape(&m.title),
-            description = escape(&m.description),
-            links = links.join(" · "),
-            spec = escape(&m.spec),
-        ));
-    }
-    html.push_str("</main>\n</body>\n</html>\n");
-    Ok(html)
+        id = escape(&format!("map-{}", m.output)),
+        src = escape(&url_path(&svg)),
+        w = m.width.round(),
+        h = m.height.round(),
+        alt = escape(&m.alt_text()),
+        title = escape(&m.title),
+        description = escape(&m.description),
+        links = links.join(" · "),
+        spec = escape(&m.spec),
+    ))
 }
 
 const HEAD: &str = r#"<!DOCTYPE html>
@@ -165,6 +188,11 @@ h2 { font-size: 1.2rem; margin: 0.75rem 0 0.25rem; }
 figcaption p { margin: 0.25rem 0; max-width: 52rem; }
 .files { color: #555; font-size: 0.9rem; }
 a { color: #1a5fb4; }
+.atlas .pages { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 1rem; }
+.atlas figure { margin: 0; }
+.atlas h2 { font-size: 1.3rem; }
+.atlas figcaption h2 { font-size: 1rem; }
+.atlas figcaption p:not(.files) { display: none; }
 </style>
 </head>
 <body>

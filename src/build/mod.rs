@@ -5,6 +5,7 @@
 //! [`Batch`]. Around it: the project manifest ([`Manifest`]), CI shards ([`Shard`]), the
 //! JSON report, and [`check`], which compares a fresh render with the committed files.
 
+pub mod atlas;
 mod check;
 pub mod gallery;
 mod manifest;
@@ -130,10 +131,13 @@ pub fn stage_maps(specs: &[PathBuf], batch: &Batch, tx: &mut Transaction) -> Res
         &batch.limits,
         batch.png_sizes_up_front,
     )?;
-    let encoded = encode_in_parallel(specs, loaded, &batch.options, &batch.limits, batch.progress);
+    // One cache for the run: a file shared by specs (or the pages of an atlas) is parsed once.
+    let cache = DataCache::new(batch.limits);
+    let (paths, pages) = expand_atlases(specs, loaded, &cache)?;
+    let encoded = encode_in_parallel(&paths, pages, &batch.options, &cache, batch.progress);
     let mut claims = OutputClaims::default();
-    let mut built = Vec::with_capacity(specs.len());
-    for (spec, timed) in specs.iter().zip(encoded) {
+    let mut built = Vec::with_capacity(paths.len());
+    for (spec, timed) in paths.iter().zip(encoded) {
         let timed = timed?;
         claims.claim(spec, &timed.encoded)?;
         built.push(stage_built(spec, timed, tx)?);
@@ -168,6 +172,24 @@ fn load_specs(
         .collect()
 }
 
+/// Each spec's pages (the spec itself, or one page per feature of an atlas), with the spec
+/// file each came from, in order.
+fn expand_atlases(
+    specs: &[PathBuf],
+    loaded: Vec<Spec>,
+    cache: &DataCache,
+) -> Result<(Vec<PathBuf>, Vec<Spec>)> {
+    let mut paths = Vec::with_capacity(specs.len());
+    let mut pages = Vec::with_capacity(specs.len());
+    for (path, spec) in specs.iter().zip(loaded) {
+        for page in atlas::pages(spec, cache)? {
+            paths.push(path.clone());
+            pages.push(page);
+        }
+    }
+    Ok((paths, pages))
+}
+
 /// One spec encoded, with the wall time it took.
 struct Timed {
     encoded: EncodedSpec,
@@ -179,18 +201,16 @@ fn encode_in_parallel(
     specs: &[PathBuf],
     loaded: Vec<Spec>,
     options: &Options,
-    limits: &Limits,
+    cache: &DataCache,
     progress: &(dyn Fn(usize, usize, &Path) + Sync),
 ) -> Vec<Result<Timed>> {
     let done = std::sync::atomic::AtomicUsize::new(0);
-    // One cache for the run: a file shared by specs is parsed once.
-    let cache = DataCache::new(*limits);
     specs
         .par_iter()
         .zip(loaded)
         .map(|(path, spec)| {
             let start = std::time::Instant::now();
-            let encoded = encode_loaded(path, spec, options, &cache);
+            let encoded = encode_loaded(path, spec, options, cache);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
             progress(n, specs.len(), path);
             encoded.map(|encoded| Timed {

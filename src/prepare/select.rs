@@ -115,7 +115,8 @@ pub fn planar_layers(spec: &Spec, layers: &[SelectedLayer]) -> Result<Option<Pla
     }
 }
 
-fn select_layer<'a>(spec: &Spec, l: &'a Layer, cache: &DataCache) -> Result<SelectedLayer<'a>> {
+/// One layer of `spec` with its features selected (see [`select_layers`]).
+pub fn select_layer<'a>(spec: &Spec, l: &'a Layer, cache: &DataCache) -> Result<SelectedLayer<'a>> {
     let mut dataset = cache.get_with(&l.source, &l.read)?;
     let mut features = Vec::new();
     let mut matched = 0usize;

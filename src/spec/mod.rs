@@ -4,6 +4,7 @@
 //! one map with every default resolved, which the later stages only read.
 
 mod annotations;
+mod atlas;
 pub mod draw;
 pub mod encoding;
 mod encoding_size;
@@ -23,6 +24,7 @@ use crate::color::Paint;
 use crate::error::{line_column, Error, Result};
 pub use crate::limits::{MAX_SIDE, MIN_SIDE};
 pub use annotations::{Anchor, Badge, Callout};
+pub use atlas::{Atlas, DEFAULT_ATLAS_PAD};
 pub use encoding::{Encoding, Missing, ScaleKind, SizeEncoding, SizeScale};
 pub use filter::{Cmp, Filter, Test};
 pub use furniture::Furniture;
@@ -71,6 +73,8 @@ pub struct Spec {
     pub strict_text: bool,
     /// `embed_fonts = true`: the SVG carries a subset of each font its texts use.
     pub embed_fonts: bool,
+    /// `[atlas]`: one map per feature of a coverage layer.
+    pub atlas: Option<Atlas>,
     pub layers: Vec<Layer>,
     pub callouts: Vec<Callout>,
     pub badges: Vec<Badge>,
@@ -104,6 +108,7 @@ impl Spec {
             fonts: Vec::new(),
             strict_text: false,
             embed_fonts: false,
+            atlas: None,
             layers: Vec::new(),
             callouts: Vec::new(),
             badges: Vec::new(),

@@ -304,6 +304,11 @@ impl Validator<'_> {
                 Err(m) => self.problem(v.span, m),
             }
         }
+        if let Some(a) = t.get("atlas") {
+            if let Some(a) = Table::of("[atlas]", a, "atlas", &mut self.problems) {
+                plan.atlas = self.atlas(a, &ids);
+            }
+        }
         if let Some(f) = t.get("furniture") {
             if let Some(f) = Table::of("[furniture]", f, "furniture", &mut self.problems) {
                 plan.furniture = self.furniture(f);
