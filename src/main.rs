@@ -68,6 +68,10 @@ struct BuildArgs {
     /// The project manifest; default: ./mapfig.toml, else every maps/*.toml.
     #[arg(long)]
     manifest: Option<PathBuf>,
+    /// Write into this folder instead of the manifest's `out` (it must lie inside the
+    /// project folder, as the manifest's own, unless --allow-outside).
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Render only this part of the specs, e.g. 1/3, to split the work over a CI matrix.
     #[arg(long)]
     shard: Option<String>,
@@ -248,9 +252,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        None => build_project(None, None, None, false, Limits::default()),
+        None => build_project(None, None, None, None, false, Limits::default()),
         Some(Command::Build(a)) => build_project(
             a.manifest,
+            a.out,
             a.shard,
             a.report,
             a.allow_outside,
@@ -467,23 +472,45 @@ fn progress_on() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
 }
 
+/// `mapfig: 12/40 maps (maps/kabul.toml)`, the spec's name cut so the line stays one
+/// terminal line and `\r` can redraw it.
+fn progress_line(done: usize, total: usize, spec: &std::path::Path) -> String {
+    let name = spec.display().to_string();
+    let name: String = match name.chars().count() {
+        n if n > 40 => {
+            let tail: String = name.chars().skip(n - 39).collect();
+            format!("…{tail}")
+        }
+        _ => name,
+    };
+    format!("mapfig: {done}/{total} maps ({name})")
+}
+
 fn build_project(
     manifest_path: Option<PathBuf>,
+    out: Option<PathBuf>,
     shard: Option<String>,
     report: Option<PathBuf>,
     allow_outside: bool,
     limits: Limits,
 ) -> Result<()> {
-    let m = manifest(manifest_path.clone(), allow_outside)?;
+    let mut m = manifest(manifest_path.clone(), allow_outside)?;
+    if let Some(out) = out {
+        m.set_out(out, allow_outside, "--out")?;
+    }
     let shard = shard.map(|s| Shard::parse(&s)).transpose()?;
     let specs = match shard {
         Some(s) => s.select(&m.specs),
         None => m.specs.clone(),
     };
     let show = progress_on();
-    let progress = move |done: usize, total: usize, spec: &std::path::Path| {
-        if show {
-            eprint!("\r\x1b[K[{done}/{total}] {}", spec.display());
+    // Specs finish on several threads: the line only ever moves forward.
+    let shown = std::sync::Mutex::new(0usize);
+    let progress = |done: usize, total: usize, spec: &std::path::Path| {
+        let Ok(mut last) = shown.lock() else { return };
+        if show && done > *last {
+            *last = done;
+            eprint!("\r\x1b[K{}", progress_line(done, total, spec));
         }
     };
     // Every file of the build (maps, gallery, report) is written together or not at all.
@@ -496,10 +523,12 @@ fn build_project(
         progress: &progress,
         ..Batch::new(m.options, limits)
     };
-    let built = build::stage_maps(&specs, &batch, &mut tx)?;
+    let built = build::stage_maps(&specs, &batch, &mut tx);
     if show {
-        eprintln!();
+        // The progress line goes, so what follows (the summary or an error) starts clean.
+        eprint!("\r\x1b[K");
     }
+    let built = built?;
     if let Some(r) = report {
         tx.stage(&r, build::report_json(&built, shard).as_bytes())?;
     }
