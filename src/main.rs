@@ -1,6 +1,8 @@
 //! The `mapfig` command: flags become plain options, the library does the work.
 
-use clap::{Parser, Subcommand};
+mod cli;
+
+use clap::{CommandFactory, Parser, Subcommand};
 use mapfig::build::{self, Batch, Built, FileStatus, Manifest, Shard};
 use mapfig::color::Paint;
 use mapfig::emit::Transaction;
@@ -36,6 +38,15 @@ enum Command {
     /// Describe a data file: format, CRS, collections, geometry types, bounding box,
     /// vertices and a profile of each property (`--json` for scripts).
     Inspect(InspectArgs),
+    /// Print the JSON Schema of a map spec, for completion and checks in editors.
+    ///
+    /// Save it and name it atop a spec, `#:schema mapfig.schema.json` (Taplo, Even Better
+    /// TOML), or give the URL it is served from as the spec's `"$schema"`.
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cli::docs::CompletionsArgs),
+    /// Print the man page of mapfig and every command (roff), or write a page per command.
+    Man(cli::docs::ManArgs),
 }
 
 // The flags of `mapfig inspect`.
@@ -269,6 +280,22 @@ fn run(cli: Cli) -> Result<()> {
         ),
         Some(Command::Render(a)) => render_specs(a),
         Some(Command::Inspect(a)) => inspect(&a),
+        Some(Command::Schema) => {
+            let schema = mapfig::spec::schema::json_schema();
+            let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+            text.push('\n');
+            cli::print(text.as_bytes())
+        }
+        Some(Command::Completions(a)) => cli::print(&cli::docs::completions(Cli::command(), a.shell)),
+        Some(Command::Man(a)) => match a.out {
+            None => cli::print(&cli::docs::man_page(Cli::command())?),
+            Some(dir) => {
+                for f in cli::docs::write_man_pages(Cli::command(), &dir)? {
+                    eprintln!("wrote {}", f.display());
+                }
+                Ok(())
+            }
+        },
         Some(Command::Draw(a)) => {
             let timings = render::draw(&a.draw_options()?)?;
             if a.timings {
@@ -397,7 +424,6 @@ impl DrawArgs {
 /// `mapfig inspect`: reads the file as a layer would and prints its summary.
 fn inspect(a: &InspectArgs) -> Result<()> {
     use mapfig::sources::{load_with, Summary};
-    use std::io::Write;
     let options = mapfig::spec::ReadOptions {
         crs: a.crs.clone(),
         x: a.x.clone(),
@@ -410,15 +436,7 @@ fn inspect(a: &InspectArgs) -> Result<()> {
     } else {
         summary.to_text()
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        // `mapfig inspect x | head` is not an error.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
-            path: PathBuf::from("<stdout>"),
-            message: e.to_string(),
-        }),
-        _ => Ok(()),
-    }
+    cli::print(text.as_bytes())
 }
 
 fn print_timings(what: &str, t: &Timings) {
