@@ -38,6 +38,9 @@ enum Command {
     /// Describe a data file: format, CRS, collections, geometry types, bounding box,
     /// vertices and a profile of each property (`--json` for scripts).
     Inspect(InspectArgs),
+    /// Write a starter spec for a data file: projection, extent and label guessed from the
+    /// data.
+    Init(cli::init::InitArgs),
     /// Print the JSON Schema of a map spec, for completion and checks in editors.
     ///
     /// Save it and name it atop a spec, `#:schema mapfig.schema.json` (Taplo, Even Better
@@ -280,13 +283,16 @@ fn run(cli: Cli) -> Result<()> {
         ),
         Some(Command::Render(a)) => render_specs(a),
         Some(Command::Inspect(a)) => inspect(&a),
+        Some(Command::Init(a)) => cli::init::run(a),
         Some(Command::Schema) => {
             let schema = mapfig::spec::schema::json_schema();
             let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
             text.push('\n');
             cli::print(text.as_bytes())
         }
-        Some(Command::Completions(a)) => cli::print(&cli::docs::completions(Cli::command(), a.shell)),
+        Some(Command::Completions(a)) => {
+            cli::print(&cli::docs::completions(Cli::command(), a.shell))
+        }
         Some(Command::Man(a)) => match a.out {
             None => cli::print(&cli::docs::man_page(Cli::command())?),
             Some(dir) => {

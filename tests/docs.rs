@@ -25,7 +25,15 @@ fn subcommands() -> Vec<String> {
         .filter(|c| *c != "help")
         .map(str::to_string)
         .collect();
-    for c in ["build", "render", "draw", "inspect", "schema", "completions", "man"] {
+    for c in [
+        "build",
+        "render",
+        "draw",
+        "inspect",
+        "schema",
+        "completions",
+        "man",
+    ] {
         assert!(list.iter().any(|l| l == c), "{c} not in {list:?}");
     }
     list
@@ -73,9 +81,9 @@ fn every_shell_gets_a_script_naming_the_commands() {
 }
 
 /// Formats a page with groff (Debian's groff-base), warnings on: none may be printed.
-fn groff_reads(page: &[u8]) {
-    let dir = scratch("docs", "groff");
-    let path = dir.join("page.1");
+fn groff_reads(page: &[u8], name: &str) {
+    let dir = scratch("docs", &format!("groff-{name}"));
+    let path = dir.join(name);
     std::fs::write(&path, page).unwrap();
     let Ok(o) = Command::new("groff")
         .args(["-man", "-Tutf8", "-ww", "-z"])
@@ -98,7 +106,10 @@ fn the_man_page_holds_every_command_and_parses_as_roff() {
     for c in subcommands() {
         let heading = format!(".SH \"MAPFIG {}\"\n", c.to_uppercase());
         assert!(text.contains(&heading), "{heading}");
-        assert!(text.contains(&format!("mapfig\\-{c}(1)")), "{c} in SUBCOMMANDS");
+        assert!(
+            text.contains(&format!("mapfig\\-{c}(1)")),
+            "{c} in SUBCOMMANDS"
+        );
     }
     // The commands' flags are in the one page.
     assert!(text.contains("\\fB\\-\\-allow\\-outside\\fR"));
@@ -111,7 +122,7 @@ fn the_man_page_holds_every_command_and_parses_as_roff() {
             "{line}"
         );
     }
-    groff_reads(&page);
+    groff_reads(&page, "mapfig-one-page.1");
 }
 
 #[test]
@@ -130,7 +141,7 @@ fn man_out_writes_one_page_per_command_or_nothing() {
     for name in &expected {
         let page = std::fs::read(out.join(name)).unwrap();
         assert!(page.starts_with(b".TH "), "{name}");
-        groff_reads(&page);
+        groff_reads(&page, name);
     }
     let build = std::fs::read_to_string(out.join("mapfig-build.1")).unwrap();
     assert!(build.starts_with(".TH mapfig-build 1 "));

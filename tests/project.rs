@@ -165,7 +165,10 @@ fn build_out_overrides_the_manifest_out_folder_inside_the_project() {
         );
         assert!(common::stderr(&o).contains(&format!("into {folder}")));
     }
-    assert!(!dir.join("out").exists(), "the manifest's out/ is not written");
+    assert!(
+        !dir.join("out").exists(),
+        "the manifest's out/ is not written"
+    );
     // The manifest's confinement holds for the flag too: `..`, an absolute path outside.
     let outside = dir.with_extension("outside");
     let _ = std::fs::remove_dir_all(&outside);
@@ -181,7 +184,12 @@ fn build_out_overrides_the_manifest_out_folder_inside_the_project() {
     assert!(!dir.parent().unwrap().join("elsewhere").exists() && !outside.exists());
     let o = mapfig(
         &dir,
-        &["build", "-o", &outside.display().to_string(), "--allow-outside"],
+        &[
+            "build",
+            "-o",
+            &outside.display().to_string(),
+            "--allow-outside",
+        ],
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
     assert!(outside.join("a.svg").exists());
@@ -216,7 +224,9 @@ fn build_progress_shows_only_on_a_terminal() {
     assert!(!err.contains('\r') && !err.contains('\x1b'), "{err:?}");
     assert!(!err.contains("2/2 maps"), "{err:?}");
     assert_eq!(
-        err.lines().filter(|l| l.starts_with("mapfig: rendered")).count(),
+        err.lines()
+            .filter(|l| l.starts_with("mapfig: rendered"))
+            .count(),
         1,
         "{err:?}"
     );

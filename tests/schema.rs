@@ -100,7 +100,10 @@ impl Validator<'_> {
                     }
                 }
                 "items" => {
-                    let skip = s.get("prefixItems").and_then(Value::as_array).map_or(0, Vec::len);
+                    let skip = s
+                        .get("prefixItems")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len);
                     if let Some(items) = value.as_array() {
                         for (i, item) in items.iter().enumerate().skip(skip) {
                             errs.extend(self.errors(want, item, &format!("{path}[{i}]")));
@@ -225,13 +228,16 @@ fn the_schema_is_draft_2020_12_and_every_spec_of_the_repository_validates() {
     let accepted: Vec<PathBuf> = others
         .into_iter()
         .filter(|p| {
-            std::fs::read_to_string(p)
-                .is_ok_and(|text| mapfig::spec::parse(&text, p).is_ok())
+            std::fs::read_to_string(p).is_ok_and(|text| mapfig::spec::parse(&text, p).is_ok())
         })
         .collect();
     for path in specs.iter().chain(&accepted) {
         let text = std::fs::read_to_string(path).unwrap();
-        assert!(mapfig::spec::parse(&text, path).is_ok(), "{}", path.display());
+        assert!(
+            mapfig::spec::parse(&text, path).is_ok(),
+            "{}",
+            path.display()
+        );
         let errs = validate(&schema, &as_json(&text));
         assert!(errs.is_empty(), "{}:\n{}", path.display(), errs.join("\n"));
     }
@@ -349,23 +355,62 @@ fn a_spec_of_every_table_validates_and_each_mistake_fails() {
     assert!(validate(&schema, &base).is_empty());
     let mistakes = [
         ("top-level unknown key", json!({"titel": "x"})),
-        ("unknown layer key", json!({"layer": [{"id": "a", "source": "a.geojson", "fil": "red"}]})),
-        ("unknown fill key", json!({"layer": [{"id": "a", "source": "a", "fill": {"by": "v", "schema": "Blues"}}]})),
-        ("opacity takes no scheme", json!({"layer": [{"id": "a", "source": "a", "opacity": {"by": "v", "scheme": "Blues"}}]})),
-        ("stroke's missing takes no hatch", json!({"layer": [{"id": "a", "source": "a", "stroke": {"by": "v", "missing": {"hatch": "#999"}}}]})),
-        ("unknown comparison", json!({"layer": [{"id": "a", "source": "a", "where": {"rate": {"gtt": 1}}}]})),
-        ("unknown furniture key", json!({"furniture": {"scalebar": true}})),
-        ("wrong marker word", json!({"layer": [{"id": "a", "source": "a", "marker": "star"}]})),
-        ("unknown scheme", json!({"layer": [{"id": "a", "source": "a", "fill": {"by": "v", "scheme": "Blus"}}]})),
+        (
+            "unknown layer key",
+            json!({"layer": [{"id": "a", "source": "a.geojson", "fil": "red"}]}),
+        ),
+        (
+            "unknown fill key",
+            json!({"layer": [{"id": "a", "source": "a", "fill": {"by": "v", "schema": "Blues"}}]}),
+        ),
+        (
+            "opacity takes no scheme",
+            json!({"layer": [{"id": "a", "source": "a", "opacity": {"by": "v", "scheme": "Blues"}}]}),
+        ),
+        (
+            "stroke's missing takes no hatch",
+            json!({"layer": [{"id": "a", "source": "a", "stroke": {"by": "v", "missing": {"hatch": "#999"}}}]}),
+        ),
+        (
+            "unknown comparison",
+            json!({"layer": [{"id": "a", "source": "a", "where": {"rate": {"gtt": 1}}}]}),
+        ),
+        (
+            "unknown furniture key",
+            json!({"furniture": {"scalebar": true}}),
+        ),
+        (
+            "wrong marker word",
+            json!({"layer": [{"id": "a", "source": "a", "marker": "star"}]}),
+        ),
+        (
+            "unknown scheme",
+            json!({"layer": [{"id": "a", "source": "a", "fill": {"by": "v", "scheme": "Blus"}}]}),
+        ),
         ("layer without source", json!({"layer": [{"id": "a"}]})),
         ("no layer at all", json!({"layer": []})),
         ("size out of range", json!({"size": [100, 900]})),
-        ("extent with both", json!({"extent": {"bbox": [0, 0, 1, 1], "fit": "a"}})),
-        ("callout with at and source", json!({"callout": [{"at": [1, 2], "source": "p", "text": "x"}]})),
-        ("object and layer", json!({"layer": [{"id": "a", "source": "a", "object": "x", "layer": "y"}]})),
-        ("opacity above 1", json!({"layer": [{"id": "a", "source": "a", "opacity": 1.5}]})),
+        (
+            "extent with both",
+            json!({"extent": {"bbox": [0, 0, 1, 1], "fit": "a"}}),
+        ),
+        (
+            "callout with at and source",
+            json!({"callout": [{"at": [1, 2], "source": "p", "text": "x"}]}),
+        ),
+        (
+            "object and layer",
+            json!({"layer": [{"id": "a", "source": "a", "object": "x", "layer": "y"}]}),
+        ),
+        (
+            "opacity above 1",
+            json!({"layer": [{"id": "a", "source": "a", "opacity": 1.5}]}),
+        ),
         ("bad output name", json!({"output": ".hidden"})),
-        ("classes not whole", json!({"layer": [{"id": "a", "source": "a", "fill": {"by": "v", "classes": 2.5}}]})),
+        (
+            "classes not whole",
+            json!({"layer": [{"id": "a", "source": "a", "fill": {"by": "v", "classes": 2.5}}]}),
+        ),
     ];
     for (what, change) in mistakes {
         let mut spec = base.clone();
@@ -492,7 +537,10 @@ fn schema_keys(schema: &Value) -> BTreeMap<String, BTreeSet<String>> {
         ("opacity", keys(&defs["opacity"])),
         ("size", keys(&defs["size"])),
         ("legend", keys(&defs["legend"])),
-        ("border_with", keys(&defs["layer"]["properties"]["border_with"])),
+        (
+            "border_with",
+            keys(&defs["layer"]["properties"]["border_with"]),
+        ),
         ("callout", keys(&defs["callout"])),
         ("badge", keys(&defs["badge"])),
         ("furniture", keys(&defs["furniture"])),
@@ -523,7 +571,13 @@ fn keyword_words_are_the_parsers_own() {
     // Every word the parser takes (aliases too) and nothing else.
     assert_eq!(layer["marker"]["enum"], json!(["circle", "square", "none"]));
     let scales = &schema["$defs"]["fill"]["properties"]["scale"]["enum"];
-    for word in ["quantile", "jenks", "fisher-jenks", "natural-breaks", "ordinal"] {
+    for word in [
+        "quantile",
+        "jenks",
+        "fisher-jenks",
+        "natural-breaks",
+        "ordinal",
+    ] {
         assert!(scales.as_array().unwrap().contains(&json!(word)), "{word}");
     }
     for word in ["quantile", "jenks", "ordinal", "log"] {

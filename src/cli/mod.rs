@@ -3,6 +3,7 @@
 //! holds the rendering commands and the flag definitions.
 
 pub mod docs;
+pub mod init;
 
 use mapfig::{Error, Result};
 use std::io::Write;

@@ -403,7 +403,14 @@ fn encoding(key: &str, channel: Channel) -> Value {
         ("title", string("This channel's legend title.")),
     ];
     if channel == Channel::Opacity {
-        keys.push(("range", numbers(2, Some((0.0, 1.0)), "The opacities the scale maps onto (default [0.2, 1]).")));
+        keys.push((
+            "range",
+            numbers(
+                2,
+                Some((0.0, 1.0)),
+                "The opacities the scale maps onto (default [0.2, 1]).",
+            ),
+        ));
     } else {
         let missing_table = if channel == Channel::Fill {
             table(
@@ -534,7 +541,9 @@ fn test() -> Value {
             "gt" | "gte" | "lt" | "lte" => {
                 with_description(reference("bound"), "Ordered against this bound.")
             }
-            "in" => json!({ "type": "array", "items": reference("value"), "description": "One of these values." }),
+            "in" => {
+                json!({ "type": "array", "items": reference("value"), "description": "One of these values." })
+            }
             "between" => json!({
                 "type": "array",
                 "items": reference("bound"),
@@ -602,18 +611,30 @@ fn callout() -> Value {
 }
 
 fn badge() -> Value {
-    let number_or_template = |d: &str| {
-        json!({ "type": ["number", "string"], "description": d })
-    };
+    let number_or_template = |d: &str| json!({ "type": ["number", "string"], "description": d });
     table(
         "A headline number with a caption in the side panel.",
         vec![
-            ("value", number_or_template("The number, or a template such as \"{count}\" over the source feature.")),
-            ("total", number_or_template("Out of how many, or a template.")),
+            (
+                "value",
+                number_or_template(
+                    "The number, or a template such as \"{count}\" over the source feature.",
+                ),
+            ),
+            (
+                "total",
+                number_or_template("Out of how many, or a template."),
+            ),
             ("caption", string("The words under the number.")),
             ("note", string("A smaller note under the caption.")),
-            ("units", boolean("true: a unit bar of `total` cells, `value` of them filled.")),
-            ("source", string("A data file whose feature the templates read.")),
+            (
+                "units",
+                boolean("true: a unit bar of `total` cells, `value` of them filled."),
+            ),
+            (
+                "source",
+                string("A data file whose feature the templates read."),
+            ),
             ("where", reference("where")),
             ("color", colour("The number's colour (default #8c2d19).")),
         ],
