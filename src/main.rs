@@ -38,8 +38,7 @@ enum Command {
     /// Describe a data file: format, CRS, collections, geometry types, bounding box,
     /// vertices and a profile of each property (`--json` for scripts).
     Inspect(InspectArgs),
-    /// Write a starter spec for a data file: projection, extent and label guessed from the
-    /// data.
+    /// Write a starter spec for a data file, its projection, extent and label guessed.
     Init(cli::init::InitArgs),
     /// Print the JSON Schema of a map spec, for completion and checks in editors.
     ///
