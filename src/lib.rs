@@ -6,7 +6,8 @@
 //! (topology, antimeridian, clipping) → [`text`] (fonts, shaping) → [`scene`] (the
 //! intermediate representation) → [`symbology`] (styles, theme) → [`layout`] (labels,
 //! callouts, badges, furniture → [`scene::Scene`]) → [`emit`] (SVG, PNG, PDF) → [`build`]
-//! (one map or a manifest of many, check, gallery).
+//! (one map or a manifest of many, check, gallery); beside it [`starter`] (a starter spec
+//! for a data file).
 
 #![forbid(unsafe_code)]
 
@@ -23,6 +24,7 @@ pub mod render;
 pub mod scene;
 pub mod sources;
 pub mod spec;
+pub mod starter;
 pub mod symbology;
 pub mod text;
 pub mod timings;

@@ -1,6 +1,8 @@
 //! The `mapfig` command: flags become plain options, the library does the work.
 
-use clap::{Parser, Subcommand};
+mod cli;
+
+use clap::{CommandFactory, Parser, Subcommand};
 use mapfig::build::{self, Batch, Built, FileStatus, Manifest, Shard};
 use mapfig::color::Paint;
 use mapfig::emit::Transaction;
@@ -36,6 +38,17 @@ enum Command {
     /// Describe a data file: format, CRS, collections, geometry types, bounding box,
     /// vertices and a profile of each property (`--json` for scripts).
     Inspect(InspectArgs),
+    /// Write a starter spec for a data file, its projection, extent and label guessed.
+    Init(cli::init::InitArgs),
+    /// Print the JSON Schema of a map spec, for completion and checks in editors.
+    ///
+    /// Save it and name it atop a spec, `#:schema mapfig.schema.json` (Taplo, Even Better
+    /// TOML), or give the URL it is served from as the spec's `"$schema"`.
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cli::docs::CompletionsArgs),
+    /// Print the man page of mapfig and every command (roff), or write a page per command.
+    Man(cli::docs::ManArgs),
 }
 
 // The flags of `mapfig inspect`.
@@ -68,6 +81,10 @@ struct BuildArgs {
     /// The project manifest; default: ./mapfig.toml, else every maps/*.toml.
     #[arg(long)]
     manifest: Option<PathBuf>,
+    /// Write into this folder instead of the manifest's `out` (it must lie inside the
+    /// project folder, as the manifest's own, unless --allow-outside).
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Render only this part of the specs, e.g. 1/3, to split the work over a CI matrix.
     #[arg(long)]
     shard: Option<String>,
@@ -248,9 +265,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        None => build_project(None, None, None, false, Limits::default()),
+        None => build_project(None, None, None, None, false, Limits::default()),
         Some(Command::Build(a)) => build_project(
             a.manifest,
+            a.out,
             a.shard,
             a.report,
             a.allow_outside,
@@ -264,6 +282,25 @@ fn run(cli: Cli) -> Result<()> {
         ),
         Some(Command::Render(a)) => render_specs(a),
         Some(Command::Inspect(a)) => inspect(&a),
+        Some(Command::Init(a)) => cli::init::run(a),
+        Some(Command::Schema) => {
+            let schema = mapfig::spec::schema::json_schema();
+            let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+            text.push('\n');
+            cli::print(text.as_bytes())
+        }
+        Some(Command::Completions(a)) => {
+            cli::print(&cli::docs::completions(Cli::command(), a.shell))
+        }
+        Some(Command::Man(a)) => match a.out {
+            None => cli::print(&cli::docs::man_page(Cli::command())?),
+            Some(dir) => {
+                for f in cli::docs::write_man_pages(Cli::command(), &dir)? {
+                    eprintln!("wrote {}", f.display());
+                }
+                Ok(())
+            }
+        },
         Some(Command::Draw(a)) => {
             let timings = render::draw(&a.draw_options()?)?;
             if a.timings {
@@ -392,7 +429,6 @@ impl DrawArgs {
 /// `mapfig inspect`: reads the file as a layer would and prints its summary.
 fn inspect(a: &InspectArgs) -> Result<()> {
     use mapfig::sources::{load_with, Summary};
-    use std::io::Write;
     let options = mapfig::spec::ReadOptions {
         crs: a.crs.clone(),
         x: a.x.clone(),
@@ -405,15 +441,7 @@ fn inspect(a: &InspectArgs) -> Result<()> {
     } else {
         summary.to_text()
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        // `mapfig inspect x | head` is not an error.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
-            path: PathBuf::from("<stdout>"),
-            message: e.to_string(),
-        }),
-        _ => Ok(()),
-    }
+    cli::print(text.as_bytes())
 }
 
 fn print_timings(what: &str, t: &Timings) {
@@ -467,23 +495,45 @@ fn progress_on() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
 }
 
+/// `mapfig: 12/40 maps (maps/kabul.toml)`, the spec's name cut so the line stays one
+/// terminal line and `\r` can redraw it.
+fn progress_line(done: usize, total: usize, spec: &std::path::Path) -> String {
+    let name = spec.display().to_string();
+    let name: String = match name.chars().count() {
+        n if n > 40 => {
+            let tail: String = name.chars().skip(n - 39).collect();
+            format!("…{tail}")
+        }
+        _ => name,
+    };
+    format!("mapfig: {done}/{total} maps ({name})")
+}
+
 fn build_project(
     manifest_path: Option<PathBuf>,
+    out: Option<PathBuf>,
     shard: Option<String>,
     report: Option<PathBuf>,
     allow_outside: bool,
     limits: Limits,
 ) -> Result<()> {
-    let m = manifest(manifest_path.clone(), allow_outside)?;
+    let mut m = manifest(manifest_path.clone(), allow_outside)?;
+    if let Some(out) = out {
+        m.set_out(out, allow_outside, "--out")?;
+    }
     let shard = shard.map(|s| Shard::parse(&s)).transpose()?;
     let specs = match shard {
         Some(s) => s.select(&m.specs),
         None => m.specs.clone(),
     };
     let show = progress_on();
-    let progress = move |done: usize, total: usize, spec: &std::path::Path| {
-        if show {
-            eprint!("\r\x1b[K[{done}/{total}] {}", spec.display());
+    // Specs finish on several threads: the line only ever moves forward.
+    let shown = std::sync::Mutex::new(0usize);
+    let progress = |done: usize, total: usize, spec: &std::path::Path| {
+        let Ok(mut last) = shown.lock() else { return };
+        if show && done > *last {
+            *last = done;
+            eprint!("\r\x1b[K{}", progress_line(done, total, spec));
         }
     };
     // Every file of the build (maps, gallery, report) is written together or not at all.
@@ -496,10 +546,12 @@ fn build_project(
         progress: &progress,
         ..Batch::new(m.options, limits)
     };
-    let built = build::stage_maps(&specs, &batch, &mut tx)?;
+    let built = build::stage_maps(&specs, &batch, &mut tx);
     if show {
-        eprintln!();
+        // The progress line goes, so what follows (the summary or an error) starts clean.
+        eprint!("\r\x1b[K");
     }
+    let built = built?;
     if let Some(r) = report {
         tx.stage(&r, build::report_json(&built, shard).as_bytes())?;
     }

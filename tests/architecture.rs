@@ -26,6 +26,9 @@ const STAGES: &[(&str, u32)] = &[
     ("emit", 9),
     ("render", 10),
     ("build", 10),
+    ("starter", 10),
+    // The binary's own modules (src/cli/, beside main.rs): the command line over everything.
+    ("cli", 11),
 ];
 
 const MAX_FILE_LINES: usize = 700;

@@ -126,3 +126,121 @@ fn check_passes_unchanged_and_fails_with_a_report_after_a_colour_change() {
     // The other maps are reported unchanged.
     assert!(html.contains("isis-presence.svg unchanged"));
 }
+
+const SQUARES: &str = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","id":"a","properties":{"name":"Alpha"},"geometry":{"type":"Polygon","coordinates":[[[10,10],[11,10],[11,11],[10,11],[10,10]]]}},
+{"type":"Feature","id":"b","properties":{"name":"Beta"},"geometry":{"type":"Polygon","coordinates":[[[11,10],[12,10],[12,11],[11,11],[11,10]]]}}
+]}"#;
+
+/// A small scratch project: two specs over one file, rendered as SVG into out/.
+fn small_project(name: &str) -> PathBuf {
+    let dir = common::scratch("project", name);
+    std::fs::create_dir_all(dir.join("maps")).unwrap();
+    std::fs::write(dir.join("data.geojson"), SQUARES).unwrap();
+    for m in ["a", "b"] {
+        std::fs::write(
+            dir.join(format!("maps/{m}.toml")),
+            format!("title = \"{m}\"\nsize = [400, 300]\n[[layer]]\nid = \"s\"\nsource = \"../data.geojson\"\nlabel = \"{{name}}\"\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.join("mapfig.toml"),
+        "specs = [\"maps/*.toml\"]\nout = \"out\"\nformats = [\"svg\"]\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn build_out_overrides_the_manifest_out_folder_inside_the_project() {
+    let dir = small_project("out-flag");
+    for (flag, folder) in [("-o", "site"), ("--out", "public/maps")] {
+        let o = mapfig(&dir, &["build", flag, folder]);
+        assert!(o.status.success(), "{}", common::stderr(&o));
+        assert_eq!(
+            common::files_in(&dir.join(folder)),
+            ["a.svg", "b.svg", "index.html"],
+            "{flag} {folder}"
+        );
+        assert!(common::stderr(&o).contains(&format!("into {folder}")));
+    }
+    assert!(
+        !dir.join("out").exists(),
+        "the manifest's out/ is not written"
+    );
+    // The manifest's confinement holds for the flag too: `..`, an absolute path outside.
+    let outside = dir.with_extension("outside");
+    let _ = std::fs::remove_dir_all(&outside);
+    for folder in ["../elsewhere".to_string(), outside.display().to_string()] {
+        let o = mapfig(&dir, &["build", "-o", &folder]);
+        let err = common::stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("--out") && err.contains(&folder) && err.contains("--allow-outside"),
+            "{err}"
+        );
+    }
+    assert!(!dir.parent().unwrap().join("elsewhere").exists() && !outside.exists());
+    let o = mapfig(
+        &dir,
+        &[
+            "build",
+            "-o",
+            &outside.display().to_string(),
+            "--allow-outside",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(outside.join("a.svg").exists());
+    std::fs::remove_dir_all(&outside).unwrap();
+    // With --manifest from another folder, the project is still the manifest's folder.
+    let o = mapfig(
+        dir.parent().unwrap(),
+        &[
+            "build",
+            "--manifest",
+            &dir.join("mapfig.toml").display().to_string(),
+            "-o",
+            &dir.join("third").display().to_string(),
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(dir.join("third/b.svg").exists());
+}
+
+#[test]
+fn build_progress_shows_only_on_a_terminal() {
+    let dir = small_project("progress");
+    // Piped, without CI in the environment: nothing but the summary.
+    let o = Command::new(env!("CARGO_BIN_EXE_mapfig"))
+        .arg("build")
+        .current_dir(&dir)
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let err = common::stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains('\r') && !err.contains('\x1b'), "{err:?}");
+    assert!(!err.contains("2/2 maps"), "{err:?}");
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("mapfig: rendered"))
+            .count(),
+        1,
+        "{err:?}"
+    );
+    // On a terminal (util-linux `script` gives the run a pseudo-terminal): one line,
+    // redrawn in place and cleared before the summary.
+    let bin = env!("CARGO_BIN_EXE_mapfig");
+    let o = Command::new("script")
+        .args(["-qec", &format!("'{bin}' build"), "/dev/null"])
+        .current_dir(&dir)
+        .env_remove("CI")
+        .output()
+        .expect("util-linux script");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("\r\x1b[Kmapfig: 2/2 maps ("), "{out:?}");
+    assert!(out.contains("\r\x1b[Kmapfig: rendered 2 maps"), "{out:?}");
+}

@@ -15,6 +15,8 @@ pub const MANIFEST: &str = "mapfig.toml";
 pub struct Manifest {
     pub specs: Vec<PathBuf>,
     pub options: Options,
+    /// The project folder: the manifest's folder (or the folder searched for `maps/`).
+    pub root: PathBuf,
 }
 
 /// Longest `specs` pattern accepted: a file path, not a denial-of-service string.
@@ -65,7 +67,16 @@ impl Manifest {
         let specs = specs_of(&mut t, &mut p, path, inside.as_ref());
         let options = options_of(&mut t, &mut p, root, inside.as_ref());
         t.finish(&mut p);
-        p.finish(path, &text, Manifest { specs, options })
+        let root = root.to_path_buf();
+        p.finish(
+            path,
+            &text,
+            Manifest {
+                specs,
+                options,
+                root,
+            },
+        )
     }
 
     /// `mapfig.toml` in `root` if there is one, else every `maps/*.toml` with default options.
@@ -94,7 +105,24 @@ impl Manifest {
                 .check(&options.out_dir, "out folder")
                 .map_err(|m| fail(&options.out_dir, m))?;
         }
-        Ok(Manifest { specs, options })
+        Ok(Manifest {
+            specs,
+            options,
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// Writes into `out` instead of the manifest's out folder (`mapfig build -o DIR`),
+    /// under the manifest's own rule: unless `allow_outside`, `out` must resolve (after
+    /// `..` and symlinks) inside the project folder, or it is a usage error naming `flag`.
+    pub fn set_out(&mut self, out: PathBuf, allow_outside: bool, flag: &str) -> Result<()> {
+        if !allow_outside {
+            Confinement::new(&self.root)?
+                .check(&out, "out folder")
+                .map_err(|m| Error::Usage(format!("{flag} {}: {m}", out.display())))?;
+        }
+        self.options.out_dir = out;
+        Ok(())
     }
 }
 

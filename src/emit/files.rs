@@ -54,6 +54,9 @@ struct Staged {
     /// The target's folder (resolved) and name: two outputs with one key are one file.
     key: PathBuf,
     temp: tempfile::TempPath,
+    /// The target must not exist: it is linked into place, which fails when a file
+    /// appeared there meanwhile, instead of renamed over it.
+    new: bool,
 }
 
 /// What identifies a file whatever path leads to it.
@@ -115,6 +118,24 @@ impl Transaction {
     /// Writes `bytes` to a new temporary file beside `target`, to be renamed onto it by
     /// [`commit`](Self::commit). Creates the target's folder if needed.
     pub fn stage(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        self.stage_as(target, bytes, false)
+    }
+
+    /// Like [`stage`](Self::stage) for a file that must not exist yet (`mapfig init`): a
+    /// usage error naming it when there is anything at `target`, now or when the
+    /// transaction commits; never replaced.
+    pub fn stage_new(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        Transaction::check_new(target)?;
+        self.stage_as(target, bytes, true)
+    }
+
+    /// The error [`stage_new`](Self::stage_new) gives when something is at `target`, for a
+    /// command that refuses before it does any work.
+    pub fn check_new(target: &Path) -> Result<()> {
+        refuse_existing(target)
+    }
+
+    fn stage_as(&mut self, target: &Path, bytes: &[u8], new: bool) -> Result<()> {
         let name = target.file_name().ok_or_else(|| {
             Error::Usage(format!(
                 "{}: not a file path (it names no file)",
@@ -145,6 +166,7 @@ impl Transaction {
             target: target.to_path_buf(),
             key,
             temp,
+            new,
         });
         Ok(())
     }
@@ -155,6 +177,9 @@ impl Transaction {
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
         for s in &self.staged {
             self.check_output(&s.target)?;
+            if s.new {
+                refuse_existing(&s.target)?;
+            }
         }
         // Keep each file about to be replaced under a second name until all renames are
         // done, so a failure half-way can put it back.
@@ -165,8 +190,19 @@ impl Transaction {
         let mut done = 0;
         let mut failure = None;
         for s in &self.staged {
-            if let Err(e) = std::fs::rename(&s.temp, &s.target) {
-                failure = Some(io_error(&s.target, "cannot replace", &e));
+            let placed = if s.new {
+                // A hard link is made only where nothing is: a file that appeared since
+                // the check stays as it is.
+                std::fs::hard_link(&s.temp, &s.target).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => exists_error(&s.target),
+                    _ => io_error(&s.target, "cannot create", &e),
+                })
+            } else {
+                std::fs::rename(&s.temp, &s.target)
+                    .map_err(|e| io_error(&s.target, "cannot replace", &e))
+            };
+            if let Err(e) = placed {
+                failure = Some(e);
                 break;
             }
             done += 1;
@@ -189,8 +225,13 @@ impl Transaction {
         let staged = std::mem::take(&mut self.staged);
         let mut written = Vec::with_capacity(staged.len());
         for s in staged {
-            // The temporary name is gone (renamed); nothing is left to remove.
-            let _ = s.temp.keep();
+            if s.new {
+                // Linked into place: dropping the temporary name removes only that name.
+                drop(s.temp);
+            } else {
+                // The temporary name is gone (renamed); nothing is left to remove.
+                let _ = s.temp.keep();
+            }
             written.push(s.target);
         }
         drop(backups);
@@ -313,6 +354,22 @@ impl Drop for Transaction {
             let _ = std::fs::remove_dir(d);
         }
     }
+}
+
+/// A usage error when anything (a file, a folder, a symlink) is at `target`.
+fn refuse_existing(target: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error(target, "cannot inspect", &e)),
+        Ok(_) => Err(exists_error(target)),
+    }
+}
+
+fn exists_error(target: &Path) -> Error {
+    Error::Usage(format!(
+        "{}: already exists; mapfig never replaces it here (remove it or choose another name)",
+        target.display()
+    ))
 }
 
 /// Writes one file as a transaction of its own.

@@ -46,28 +46,7 @@ pub fn lon_lat_extent(spec: &Spec, layers: &[SelectedLayer]) -> Result<LonLatExt
             let geometries: Vec<&geo::Geometry<f64>> = fitted()
                 .flat_map(|ld| ld.source_features().filter_map(|f| f.geometry.as_ref()))
                 .collect();
-            let parts: Vec<Vec<[f64; 4]>> = geometries
-                .par_iter()
-                .map(|g| {
-                    let mut rects = Vec::new();
-                    part_rects(g, &mut rects);
-                    rects
-                })
-                .collect();
-            let mut b = Bounds::default();
-            let mut spans = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-            for r in parts.iter().flatten() {
-                b.merge(*r);
-                spans.push([r[0], r[2]]);
-            }
-            // Data on both sides of ±180 (Fiji, Chukotka) is centred on the antimeridian.
-            let b = b.get().map(
-                |[w, s, e, n]| match crate::projection::longitude_arc(spans) {
-                    Some([west, east]) if east < west && !planar => [west, s, east, n],
-                    _ => [w, s, e, n],
-                },
-            );
-            b.ok_or_else(|| {
+            data_box(&geometries, planar).ok_or_else(|| {
                 let names: Vec<String> = fitted()
                     .map(|ld| format!("{:?} ({})", ld.spec.id, ld.spec.source.display()))
                     .collect();
@@ -88,12 +67,46 @@ pub fn lon_lat_extent(spec: &Spec, layers: &[SelectedLayer]) -> Result<LonLatExt
             })?
         }
     };
-    // A point (or a box a few metres across) gets a neighbourhood to be seen in.
+    Ok(shown_box(bbox, planar))
+}
+
+/// The lon/lat box round `geometries` `[west, south, east, north]`, centred on the
+/// antimeridian (`east < west`) when they lie on both sides of it (Fiji, Chukotka) and are
+/// not planar; `None` when none has a position. What a map fitted to them shows, before
+/// [`shown_box`].
+pub fn data_box(geometries: &[&geo::Geometry<f64>], planar: bool) -> Option<[f64; 4]> {
+    // One pass over the coordinates, feature by feature in parallel: the box round each
+    // part of each geometry; the whole box is the box round the parts.
+    let parts: Vec<Vec<[f64; 4]>> = geometries
+        .par_iter()
+        .map(|g| {
+            let mut rects = Vec::new();
+            part_rects(g, &mut rects);
+            rects
+        })
+        .collect();
+    let mut b = Bounds::default();
+    let mut spans = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for r in parts.iter().flatten() {
+        b.merge(*r);
+        spans.push([r[0], r[2]]);
+    }
+    b.get().map(
+        |[w, s, e, n]| match crate::projection::longitude_arc(spans) {
+            Some([west, east]) if east < west && !planar => [west, s, east, n],
+            _ => [w, s, e, n],
+        },
+    )
+}
+
+/// The box a map of `bbox` shows: a point (or a box a few metres across) gets a
+/// neighbourhood to be seen in; planar data is shown as it is.
+pub fn shown_box(bbox: [f64; 4], planar: bool) -> LonLatExtent {
     let minimum = if planar { None } else { minimum_box(bbox) };
-    Ok(LonLatExtent {
+    LonLatExtent {
         bbox: minimum.unwrap_or(bbox),
         minimum,
-    })
+    }
 }
 
 /// The box `[west, south, east, north]` round each part of `g` (each polygon's exterior,

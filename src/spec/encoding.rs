@@ -46,7 +46,7 @@ impl ScaleKind {
     }
 }
 
-const SCALE: Keywords<ScaleKind> = Keywords {
+pub(super) const SCALE: Keywords<ScaleKind> = Keywords {
     key: "scale",
     words: &[
         ("quantile", ScaleKind::Quantile),
@@ -136,7 +136,7 @@ pub enum SizeScale {
     Linear,
 }
 
-const SIZE_SCALE: Keywords<SizeScale> = Keywords {
+pub(super) const SIZE_SCALE: Keywords<SizeScale> = Keywords {
     key: "scale",
     words: &[("sqrt", SizeScale::Sqrt), ("linear", SizeScale::Linear)],
 };

@@ -42,7 +42,8 @@ pub enum Cmp {
 }
 
 /// The comparison keys a test table takes.
-const OPERATORS: &[&str] = &["eq", "ne", "gt", "gte", "lt", "lte", "in", "between", "not"];
+pub(super) const OPERATORS: &[&str] =
+    &["eq", "ne", "gt", "gte", "lt", "lte", "in", "between", "not"];
 
 impl Cmp {
     fn symbol(self) -> &'static str {

@@ -24,7 +24,7 @@ pub struct Join {
 }
 
 /// The most digits `pad` may ask for (longer keys are left as they are anyway).
-const MAX_PAD: f64 = 64.0;
+pub(super) const MAX_PAD: f64 = 64.0;
 
 impl Validator<'_> {
     /// The layer's `join` table, if it has one.

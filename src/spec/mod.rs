@@ -17,6 +17,7 @@ mod layer;
 mod legend;
 pub mod number_format;
 pub mod reader;
+pub mod schema;
 pub mod template;
 mod validate;
 

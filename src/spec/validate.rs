@@ -212,6 +212,8 @@ impl Validator<'_> {
             .unwrap_or_else(|| "map".into());
         let mut plan = Spec::new(self.path.to_path_buf(), stem);
         let p = &mut self.problems;
+        // Where an editor finds the spec's JSON Schema (Taplo reads a URL here): not mapfig's.
+        t.string("$schema", p);
         plan.title = t.string("title", p).map(|v| v.value);
         plan.subtitle = t.string("subtitle", p).map(|v| v.value);
         plan.credit = t.string("credit", p).map(|v| v.value);
