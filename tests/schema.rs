@@ -469,6 +469,9 @@ caption = "x"
 {ODD} = 1
 [furniture]
 {ODD} = 1
+[atlas]
+layer = "a"
+{ODD} = 1
 "#
     );
     let err = mapfig::spec::parse(&text, Path::new("m.toml"))
@@ -544,6 +547,7 @@ fn schema_keys(schema: &Value) -> BTreeMap<String, BTreeSet<String>> {
         ("callout", keys(&defs["callout"])),
         ("badge", keys(&defs["badge"])),
         ("furniture", keys(&defs["furniture"])),
+        ("atlas", keys(&defs["atlas"])),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

@@ -44,6 +44,7 @@ pub fn json_schema() -> Value {
     defs.insert("callout".into(), callout());
     defs.insert("badge".into(), badge());
     defs.insert("furniture".into(), furniture());
+    defs.insert("atlas".into(), atlas());
     let mut schema = table(
         "A mapfig map spec: one TOML file per map; paths are relative to the spec's folder.",
         vec![
@@ -75,6 +76,7 @@ pub fn json_schema() -> Value {
             ("callout", array_of("callout", "Boxed notes with a leader line ([[callout]] tables).")),
             ("badge", array_of("badge", "Big numbers with a caption in the side panel ([[badge]] tables).")),
             ("furniture", reference("furniture")),
+            ("atlas", reference("atlas")),
         ],
         &["layer"],
     );
@@ -639,6 +641,22 @@ fn badge() -> Value {
             ("color", colour("The number's colour (default #8c2d19).")),
         ],
         &["value", "caption"],
+    )
+}
+
+fn atlas() -> Value {
+    table(
+        "One map per feature of a coverage layer (an atlas): each page fitted to its feature.",
+        vec![
+            ("layer", string("The coverage layer's id: one page per feature it draws.")),
+            ("output", string("Each page's file name, a template over the feature (e.g. \"state-{id}\"); default the spec's output, a dash and the feature id.")),
+            ("title", string("Each page's title, a template over the feature (e.g. \"{name}\").")),
+            ("subtitle", string("Each page's subtitle, a template over the feature.")),
+            ("pad", json!({"type": "number", "minimum": 0, "exclusiveMaximum": 0.45, "description": "Room round the page's feature, a share of the frame, from 0 to under 0.45 (default 0.15)."})),
+            ("highlight", colour("Fill of the page's feature, drawn over its neighbours (default: not drawn).")),
+            ("where", reference("where")),
+        ],
+        &["layer"],
     )
 }
 
