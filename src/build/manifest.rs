@@ -13,6 +13,8 @@ pub const MANIFEST: &str = "mapfig.toml";
 /// Specs to render and how.
 #[derive(Debug, Clone)]
 pub struct Manifest {
+    /// The manifest file read; `None` when the project is `maps/*.toml` without one.
+    pub file: Option<PathBuf>,
     pub specs: Vec<PathBuf>,
     pub options: Options,
 }
@@ -65,7 +67,15 @@ impl Manifest {
         let specs = specs_of(&mut t, &mut p, path, inside.as_ref());
         let options = options_of(&mut t, &mut p, root, inside.as_ref());
         t.finish(&mut p);
-        p.finish(path, &text, Manifest { specs, options })
+        p.finish(
+            path,
+            &text,
+            Manifest {
+                file: Some(path.to_path_buf()),
+                specs,
+                options,
+            },
+        )
     }
 
     /// `mapfig.toml` in `root` if there is one, else every `maps/*.toml` with default options.
@@ -94,7 +104,11 @@ impl Manifest {
                 .check(&options.out_dir, "out folder")
                 .map_err(|m| fail(&options.out_dir, m))?;
         }
-        Ok(Manifest { specs, options })
+        Ok(Manifest {
+            file: None,
+            specs,
+            options,
+        })
     }
 }
 
