@@ -82,15 +82,30 @@ struct BuildArgs {
     #[arg(long)]
     manifest: Option<PathBuf>,
     /// Write into this folder instead of the manifest's `out` (it must lie inside the
-    /// project folder, as the manifest's own, unless --allow-outside).
+    /// project folder, as the manifest's own, unless --allow-outside); with --merge, the
+    /// folder holding every shard's maps, where the gallery page goes (default: the out
+    /// folder the reports name).
     #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Render only this part of the specs, e.g. 1/3, to split the work over a CI matrix.
-    #[arg(long)]
+    /// Render only this part of the specs, e.g. 2/3 (the second of three, counted from 1),
+    /// to split the work over several jobs.
+    #[arg(long, value_name = "I/N", conflicts_with = "shard_count")]
     shard: Option<String>,
-    /// Write a JSON summary: maps rendered, dropped labels, timings.
+    /// Split the work into N shards and render the one whose index (counted from 0) is in
+    /// $JOB_COMPLETION_INDEX (Kubernetes Indexed Job), $AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch
+    /// array job) or $MAPFIG_SHARD_INDEX.
+    #[arg(long, value_name = "N")]
+    shard_count: Option<String>,
+    /// Write a JSON summary: maps rendered, dropped labels, timings (with --merge: the
+    /// merged report).
     #[arg(long)]
     report: Option<PathBuf>,
+    /// Combine the reports of every shard of one build into the report (--report) and
+    /// gallery page an unsharded build writes; the shards' out folders must have been
+    /// gathered into one.
+    #[arg(long, value_name = "REPORT", num_args = 1..,
+          conflicts_with_all = ["shard", "shard_count", "manifest", "allow_outside"])]
+    merge: Vec<PathBuf>,
     /// Let the manifest's specs and out folder lie outside the manifest's folder.
     #[arg(long)]
     allow_outside: bool,
@@ -266,14 +281,24 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => build_project(None, None, None, None, false, Limits::default()),
-        Some(Command::Build(a)) => build_project(
-            a.manifest,
-            a.out,
-            a.shard,
-            a.report,
-            a.allow_outside,
-            a.limits.limits(),
-        ),
+        Some(Command::Build(a)) if !a.merge.is_empty() => merge_reports(&a),
+        Some(Command::Build(a)) => {
+            let shard = match (&a.shard, &a.shard_count) {
+                (Some(s), _) => Some(Shard::parse(s)?),
+                (None, Some(n)) => Some(Shard::from_env(Shard::parse_count(n)?, |v| {
+                    std::env::var_os(v)
+                })?),
+                (None, None) => None,
+            };
+            build_project(
+                a.manifest,
+                a.out,
+                shard,
+                a.report,
+                a.allow_outside,
+                a.limits.limits(),
+            )
+        }
         Some(Command::Check(a)) => check_project(
             a.manifest,
             &a.report_dir,
@@ -509,10 +534,11 @@ fn progress_line(done: usize, total: usize, spec: &std::path::Path) -> String {
     format!("mapfig: {done}/{total} maps ({name})")
 }
 
+/// `mapfig build`: the project, or with `shard` the shard's part of its units.
 fn build_project(
     manifest_path: Option<PathBuf>,
     out: Option<PathBuf>,
-    shard: Option<String>,
+    shard: Option<Shard>,
     report: Option<PathBuf>,
     allow_outside: bool,
     limits: Limits,
@@ -521,7 +547,14 @@ fn build_project(
     if let Some(out) = out {
         m.set_out(out, allow_outside, "--out")?;
     }
-    let shard = shard.map(|s| Shard::parse(&s)).transpose()?;
+    // What every job's report says of the project, so `--merge` can tell they belong together.
+    let project = match report {
+        Some(_) => {
+            let units: Vec<String> = m.specs.iter().map(|s| build::unit_key(s)).collect();
+            Some(build::Project::of(&m, &units)?)
+        }
+        None => None,
+    };
     let specs = match shard {
         Some(s) => s.select(&m.specs),
         None => m.specs.clone(),
@@ -552,8 +585,8 @@ fn build_project(
         eprint!("\r\x1b[K");
     }
     let built = built?;
-    if let Some(r) = report {
-        tx.stage(&r, build::report_json(&built, shard).as_bytes())?;
+    if let (Some(r), Some(project)) = (report, project) {
+        tx.stage(&r, build::report_json(&built, shard, &project).as_bytes())?;
     }
     tx.commit()?;
     built.iter().for_each(warn);
@@ -562,6 +595,31 @@ fn build_project(
         "mapfig: rendered {} maps ({files} files) into {}",
         built.len(),
         batch.options.out_dir.display()
+    );
+    Ok(())
+}
+
+/// `mapfig build --merge`: the shards' reports as one report and one gallery page.
+fn merge_reports(a: &BuildArgs) -> Result<()> {
+    let mut tx = Transaction::new();
+    let merged = build::merge(&a.merge, a.out.as_deref(), &a.limits.limits(), &mut tx)?;
+    if let Some(r) = &a.report {
+        tx.stage(r, merged.report.as_bytes())?;
+    }
+    tx.commit()?;
+    eprintln!(
+        "mapfig: merged {} shard reports: {} maps{}{}",
+        a.merge.len(),
+        merged.maps,
+        match &a.report {
+            Some(r) => format!(", report {}", r.display()),
+            None => String::new(),
+        },
+        if merged.gallery {
+            format!(", gallery {}", merged.out_dir.join("index.html").display())
+        } else {
+            String::new()
+        }
     );
     Ok(())
 }

@@ -67,7 +67,16 @@ fn shards_render_every_spec_exactly_once() {
     let dir = project("shards");
     std::fs::remove_dir_all(dir.join("out")).unwrap();
     let a = mapfig(&dir, &["build", "--shard", "1/2", "--report", "r1.json"]);
-    let b = mapfig(&dir, &["build", "--shard", "2/2", "--report", "r2.json"]);
+    // The second of two, counted from 0 in the environment as a batch engine sets it.
+    let b = Command::new(env!("CARGO_BIN_EXE_mapfig"))
+        .args(["build", "--shard-count", "2", "--report", "r2.json"])
+        .current_dir(&dir)
+        .env("CI", "true")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
+        .env("MAPFIG_SHARD_INDEX", "1")
+        .output()
+        .unwrap();
     assert!(
         a.status.success() && b.status.success(),
         "{}",
@@ -96,6 +105,40 @@ fn shards_render_every_spec_exactly_once() {
     );
     // Piped and in CI: no progress bar escape codes.
     assert!(!String::from_utf8_lossy(&a.stderr).contains('\r'));
+    // Merged, the two give the report and gallery of the whole project built at once.
+    let merged = mapfig(
+        &dir,
+        &[
+            "build",
+            "--merge",
+            "r2.json",
+            "r1.json",
+            "--report",
+            "merged.json",
+        ],
+    );
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let gallery = std::fs::read(dir.join("out/index.html")).unwrap();
+    let whole = mapfig(&dir, &["build", "--report", "whole.json"]);
+    assert!(
+        whole.status.success(),
+        "{}",
+        String::from_utf8_lossy(&whole.stderr)
+    );
+    assert!(gallery == std::fs::read(dir.join("out/index.html")).unwrap());
+    let untimed = |f: &str| {
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join(f)).unwrap()).unwrap();
+        for m in v["maps"].as_array_mut().unwrap() {
+            m["milliseconds"] = 0.into();
+        }
+        v
+    };
+    assert_eq!(untimed("merged.json"), untimed("whole.json"));
 }
 
 #[test]

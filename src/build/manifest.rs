@@ -13,6 +13,8 @@ pub const MANIFEST: &str = "mapfig.toml";
 /// Specs to render and how.
 #[derive(Debug, Clone)]
 pub struct Manifest {
+    /// The manifest file read; `None` when the project is `maps/*.toml` without one.
+    pub file: Option<PathBuf>,
     pub specs: Vec<PathBuf>,
     pub options: Options,
     /// The project folder: the manifest's folder (or the folder searched for `maps/`).
@@ -72,6 +74,7 @@ impl Manifest {
             path,
             &text,
             Manifest {
+                file: Some(path.to_path_buf()),
                 specs,
                 options,
                 root,
@@ -106,6 +109,7 @@ impl Manifest {
                 .map_err(|m| fail(&options.out_dir, m))?;
         }
         Ok(Manifest {
+            file: None,
             specs,
             options,
             root: root.to_path_buf(),

@@ -2,13 +2,15 @@
 //! `mapfig render`, `mapfig build`) goes through [`stage_maps`]: specs loaded and
 //! validated up front, encoded in parallel, their files staged into one all-or-nothing
 //! [`Transaction`] with the out folder's gallery page; the commands differ only in their
-//! [`Batch`]. Around it: the project manifest ([`Manifest`]), CI shards ([`Shard`]), the
-//! JSON report, and [`check`], which compares a fresh render with the committed files.
+//! [`Batch`]. Around it: the project manifest ([`Manifest`]), shards ([`Shard`]) for the jobs
+//! of a batch, the JSON report and [`merge`], which puts the shards' reports and gallery
+//! back together, and [`check`], which compares a fresh render with the committed files.
 
 pub mod atlas;
 mod check;
 pub mod gallery;
 mod manifest;
+mod merge;
 mod report;
 mod shard;
 
@@ -16,8 +18,9 @@ pub use check::{
     check, png_changes, svg_changes, Checked, FileStatus, CHANGED_SHARE, PIXEL_TOLERANCE,
 };
 pub use manifest::{Manifest, MANIFEST};
-pub use report::report_json;
-pub use shard::Shard;
+pub use merge::{merge, Merged};
+pub use report::{report_json, unit_key, Project};
+pub use shard::{interleave, Shard, INDEX_VARIABLES};
 
 use crate::emit::Transaction;
 use crate::error::{Error, Result};

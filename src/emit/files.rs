@@ -20,8 +20,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-/// Temporary files are `.mapfig-PID-RANDOM.tmp`: recognisable, so a later run can sweep
-/// those of a killed run, and unpredictable, so nobody can plant anything at the name.
+/// Temporary files are `.mapfig-PID.SPACE-RANDOM.tmp`: recognisable, so a later run can
+/// sweep those of a killed run, and unpredictable, so nobody can plant anything at the name.
+/// SPACE names the machine boot and PID namespace the PID belongs to ([`process_space`]):
+/// shard jobs on several machines or containers write into one shared out folder, and a
+/// PID is only worth looking up in the space it came from. (`.mapfig-PID-RANDOM.tmp`,
+/// without it, is what mapfig wrote before and where the space cannot be read.)
 const TEMP_PREFIX: &str = ".mapfig-";
 const TEMP_SUFFIX: &str = ".tmp";
 const TEMP_RANDOM: usize = 12;
@@ -405,7 +409,35 @@ fn temp_builder() -> tempfile::Builder<'static, 'static> {
 
 fn temp_prefix() -> &'static str {
     static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    PREFIX.get_or_init(|| format!("{TEMP_PREFIX}{}-", std::process::id()))
+    PREFIX.get_or_init(|| match process_space() {
+        Some(space) => format!("{TEMP_PREFIX}{}.{space}-", std::process::id()),
+        None => format!("{TEMP_PREFIX}{}-", std::process::id()),
+    })
+}
+
+/// Where this process's PID means something: the first 8 hex digits of the machine's boot
+/// id and the inode of its PID namespace, e.g. `6a2c1f3en4026531836` (Linux); `None`
+/// where either cannot be read.
+fn process_space() -> Option<&'static str> {
+    static SPACE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    SPACE
+        .get_or_init(|| {
+            let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+            let boot: String = boot
+                .chars()
+                .filter(char::is_ascii_hexdigit)
+                .take(8)
+                .collect();
+            // `pid:[4026531836]`
+            let ns = std::fs::read_link("/proc/self/ns/pid").ok()?;
+            let ns: String = ns
+                .to_string_lossy()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            (boot.len() == 8 && !ns.is_empty()).then(|| format!("{}n{ns}", boot.to_lowercase()))
+        })
+        .as_deref()
 }
 
 /// A hard link (or, where the file system has none, a copy) of `target` under a fresh
@@ -441,7 +473,7 @@ fn sweep_stale(dir: &Path) {
     let now = SystemTime::now();
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(temp_pid) else {
+        let Some((pid, space)) = name.to_str().and_then(temp_pid) else {
             continue;
         };
         let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
@@ -455,22 +487,30 @@ fn sweep_stale(dir: &Path) {
             .ok()
             .and_then(|m| now.duration_since(m).ok())
             .is_some_and(|age| age > STALE_AFTER);
-        if old || process_gone(pid) {
+        // A PID of another machine or PID namespace says nothing here: only age counts.
+        let here = space.is_none_or(|s| Some(s) == process_space());
+        if old || (here && process_gone(pid)) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
 }
 
-/// The PID in a name of the form `.mapfig-PID-RANDOM.tmp`, if the name is one.
-fn temp_pid(name: &str) -> Option<u32> {
+/// The PID, and the process space if named, of `.mapfig-PID.SPACE-RANDOM.tmp` or
+/// `.mapfig-PID-RANDOM.tmp`, if the name is one.
+fn temp_pid(name: &str) -> Option<(u32, Option<&str>)> {
     let rest = name.strip_prefix(TEMP_PREFIX)?.strip_suffix(TEMP_SUFFIX)?;
-    let (pid, random) = rest.split_once('-')?;
+    let (owner, random) = rest.split_once('-')?;
+    let (pid, space) = match owner.split_once('.') {
+        Some((pid, space)) => (pid, Some(space)),
+        None => (owner, None),
+    };
     let ok = !pid.is_empty()
         && pid.bytes().all(|b| b.is_ascii_digit())
+        && space.is_none_or(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric()))
         && random.len() == TEMP_RANDOM
         && random.bytes().all(|b| b.is_ascii_alphanumeric());
     if ok {
-        pid.parse().ok()
+        Some((pid.parse().ok()?, space))
     } else {
         None
     }
@@ -527,8 +567,37 @@ mod tests {
     }
 
     #[test]
+    fn temp_files_of_another_process_space_are_swept_only_when_old() {
+        let d = scratch("spaces");
+        // Above Linux's largest PID (2^22): no process has it.
+        let dead = 4_194_999;
+        let elsewhere = d.join(format!(".mapfig-{dead}.00000000n1-abcdefABCDEF.tmp"));
+        std::fs::write(&elsewhere, "another machine's shard, still writing").unwrap();
+        let here = process_space().map(|s| d.join(format!(".mapfig-{dead}.{s}-abcdefABCDEF.tmp")));
+        if let Some(h) = &here {
+            std::fs::write(h, "a killed run's").unwrap();
+        }
+        sweep_stale(&d);
+        assert!(
+            elsewhere.exists(),
+            "a PID of another machine is not looked up here"
+        );
+        if let Some(h) = here {
+            assert!(
+                !h.exists(),
+                "a dead PID of this machine's namespace is swept"
+            );
+        }
+    }
+
+    #[test]
     fn temp_names_are_recognised_exactly() {
-        assert_eq!(temp_pid(".mapfig-123-abcdefABCDEF.tmp"), Some(123));
+        assert_eq!(temp_pid(".mapfig-123-abcdefABCDEF.tmp"), Some((123, None)));
+        assert_eq!(
+            temp_pid(".mapfig-123.6a2c1f3en4026531836-abcdefABCDEF.tmp"),
+            Some((123, Some("6a2c1f3en4026531836")))
+        );
+        assert_eq!(temp_pid(".mapfig-123.-abcdefABCDEF.tmp"), None);
         assert_eq!(temp_pid(".mapfig-123-abc.tmp"), None);
         assert_eq!(temp_pid(".mapfig--abcdefABCDEF.tmp"), None);
         assert_eq!(temp_pid("mapfig-123-abcdefABCDEF.tmp"), None);
