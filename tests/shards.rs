@@ -318,11 +318,6 @@ fn bad_shard_flags_and_variables_are_argument_errors_that_write_nothing() {
         2,
         &["--merge"],
     );
-    refused(
-        &run(&dir, &["build", "-o", "elsewhere"], &[]),
-        2,
-        &["--merge"],
-    );
     assert!(!dir.join("out").exists() && !dir.join("r.json").exists());
 }
 
