@@ -547,18 +547,6 @@ fn build_project(
     if let Some(out) = out {
         m.set_out(out, allow_outside, "--out")?;
     }
-    // What every job's report says of the project, so `--merge` can tell they belong together.
-    let project = match report {
-        Some(_) => {
-            let units: Vec<String> = m.specs.iter().map(|s| build::unit_key(s)).collect();
-            Some(build::Project::of(&m, &units)?)
-        }
-        None => None,
-    };
-    let specs = match shard {
-        Some(s) => s.select(&m.specs),
-        None => m.specs.clone(),
-    };
     let show = progress_on();
     // Specs finish on several threads: the line only ever moves forward.
     let shown = std::sync::Mutex::new(0usize);
@@ -577,9 +565,17 @@ fn build_project(
         // The whole project goes into one folder: its gallery page lists every map.
         gallery: shard.is_none(),
         progress: &progress,
-        ..Batch::new(m.options, limits)
+        shard,
+        ..Batch::new(m.options.clone(), limits)
     };
-    let built = build::stage_maps(&specs, &batch, &mut tx);
+    // Every unit of the project (specs and atlas pages), before the shard takes its part.
+    let plan = build::plan(&m.specs, &batch)?;
+    // What every job's report says of the project, so `--merge` can tell they belong together.
+    let project = match report {
+        Some(_) => Some(build::Project::of(&m, plan.units())?),
+        None => None,
+    };
+    let built = build::stage_plan(plan, &batch, &mut tx);
     if show {
         // The progress line goes, so what follows (the summary or an error) starts clean.
         eprint!("\r\x1b[K");

@@ -207,3 +207,53 @@ fn atlas_mistakes_are_refused() {
         stderr(&out)
     );
 }
+
+/// Shards split an atlas's pages, not only its specs: three jobs render every page once
+/// between them, and merging their reports gives the gallery a whole build writes.
+#[test]
+fn shards_split_the_pages_of_an_atlas() {
+    let dir = project("shards", "output = \"p-{id}\"", "");
+    let mut counts = Vec::new();
+    for i in 0..3 {
+        let out = mapfig()
+            .current_dir(&dir)
+            .env("MAPFIG_SHARD_INDEX", i.to_string())
+            .args(["build", "--shard-count", "3", "--report"])
+            .arg(format!("r-{i}.json"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(format!("r-{i}.json"))).unwrap(),
+        )
+        .unwrap();
+        let units = report["units"].as_array().unwrap();
+        assert!(units
+            .iter()
+            .all(|u| u.as_str().unwrap().contains("provinces.toml#p-AF-")));
+        counts.push(units.len());
+    }
+    assert_eq!(counts.iter().sum::<usize>(), 34, "{counts:?}");
+    assert!(counts.iter().all(|&c| c == 11 || c == 12), "{counts:?}");
+    let svgs = common::files_in(&dir.join("out"))
+        .into_iter()
+        .filter(|f| f.ends_with(".svg"))
+        .count();
+    assert_eq!(svgs, 34, "every page once");
+    let merged = mapfig()
+        .current_dir(&dir)
+        .args([
+            "build", "--merge", "r-0.json", "r-1.json", "r-2.json", "--report", "all.json",
+        ])
+        .output()
+        .unwrap();
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let sharded_index = std::fs::read_to_string(dir.join("out/index.html")).unwrap();
+    let whole = project("shards-whole", "output = \"p-{id}\"", "");
+    let out = build(&whole);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        sharded_index,
+        std::fs::read_to_string(whole.join("out/index.html")).unwrap()
+    );
+}

@@ -52,6 +52,8 @@ pub struct Batch<'a> {
     pub png_sizes_up_front: bool,
     /// Called as each spec is encoded: how many are done, how many in all, and the spec.
     pub progress: &'a (dyn Fn(usize, usize, &Path) + Sync),
+    /// Render only this shard's part of the units (the specs, and each page of an atlas).
+    pub shard: Option<Shard>,
 }
 
 impl Batch<'static> {
@@ -64,6 +66,7 @@ impl Batch<'static> {
             gallery: false,
             png_sizes_up_front: false,
             progress: &no_progress,
+            shard: None,
         }
     }
 }
@@ -74,6 +77,9 @@ fn no_progress(_done: usize, _total: usize, _spec: &Path) {}
 #[derive(Debug)]
 pub struct Built {
     pub spec: PathBuf,
+    /// The unit of work's key in reports and shards: the spec's path, and for a page of an
+    /// atlas `spec#output`.
+    pub unit: String,
     /// The files staged, one per format.
     pub files: Vec<PathBuf>,
     pub dropped_labels: Vec<Dropped>,
@@ -128,6 +134,29 @@ pub fn build(specs: &[PathBuf], batch: &Batch) -> Result<Vec<Built>> {
 /// (such as the report), instead of writing them. The first problem in spec order fails
 /// the batch, whether a spec's own or two specs claiming one output file.
 pub fn stage_maps(specs: &[PathBuf], batch: &Batch, tx: &mut Transaction) -> Result<Vec<Built>> {
+    let plan = plan(specs, batch)?;
+    stage_plan(plan, batch, tx)
+}
+
+/// The units of work of a batch, before any is rendered: each spec loaded and validated,
+/// and each atlas expanded into its pages (reading the coverage layer's data once, through
+/// the cache the renders then share).
+pub struct Plan {
+    paths: Vec<PathBuf>,
+    pages: Vec<Spec>,
+    units: Vec<String>,
+    cache: DataCache,
+}
+
+impl Plan {
+    /// Every unit's key, in order (see [`Built::unit`]).
+    pub fn units(&self) -> &[String] {
+        &self.units
+    }
+}
+
+/// The [`Plan`] of rendering `specs`.
+pub fn plan(specs: &[PathBuf], batch: &Batch) -> Result<Plan> {
     let loaded = load_specs(
         specs,
         &batch.options,
@@ -136,14 +165,52 @@ pub fn stage_maps(specs: &[PathBuf], batch: &Batch, tx: &mut Transaction) -> Res
     )?;
     // One cache for the run: a file shared by specs (or the pages of an atlas) is parsed once.
     let cache = DataCache::new(batch.limits);
+    let atlas: Vec<bool> = loaded.iter().map(|s| s.atlas.is_some()).collect();
     let (paths, pages) = expand_atlases(specs, loaded, &cache)?;
+    let is_atlas = |p: &PathBuf| specs.iter().position(|s| s == p).is_some_and(|i| atlas[i]);
+    let units = paths
+        .iter()
+        .zip(&pages)
+        .map(|(p, page)| {
+            if is_atlas(p) {
+                format!("{}#{}", unit_key(p), page.output)
+            } else {
+                unit_key(p)
+            }
+        })
+        .collect();
+    Ok(Plan {
+        paths,
+        pages,
+        units,
+        cache,
+    })
+}
+
+/// Renders the plan's units (only the batch's shard's, if it has one) and stages their
+/// files into `tx`, with the gallery page if the batch asks.
+pub fn stage_plan(plan: Plan, batch: &Batch, tx: &mut Transaction) -> Result<Vec<Built>> {
+    let Plan {
+        paths,
+        pages,
+        units,
+        cache,
+    } = plan;
+    let (paths, pages, units) = match batch.shard {
+        Some(shard) => (
+            shard.select(&paths),
+            shard.select(&pages),
+            shard.select(&units),
+        ),
+        None => (paths, pages, units),
+    };
     let encoded = encode_in_parallel(&paths, pages, &batch.options, &cache, batch.progress);
     let mut claims = OutputClaims::default();
     let mut built = Vec::with_capacity(paths.len());
-    for (spec, timed) in paths.iter().zip(encoded) {
+    for ((spec, timed), unit) in paths.iter().zip(encoded).zip(units) {
         let timed = timed?;
         claims.claim(spec, &timed.encoded)?;
-        built.push(stage_built(spec, timed, tx)?);
+        built.push(stage_built(spec, unit, timed, tx)?);
     }
     if batch.gallery && batch.options.formats.contains(&Format::Svg) {
         let entries: Vec<GalleryEntry> = built.iter().map(|b| b.gallery.clone()).collect();
@@ -225,7 +292,7 @@ fn encode_in_parallel(
 }
 
 /// Stages one encoded spec's files into `tx`, its inputs protected from being replaced.
-fn stage_built(spec: &Path, timed: Timed, tx: &mut Transaction) -> Result<Built> {
+fn stage_built(spec: &Path, unit: String, timed: Timed, tx: &mut Transaction) -> Result<Built> {
     let Timed { encoded, millis } = timed;
     let start = std::time::Instant::now();
     stage_encoded(tx, &encoded)?;
@@ -235,6 +302,7 @@ fn stage_built(spec: &Path, timed: Timed, tx: &mut Transaction) -> Result<Built>
     timings.stages.push(("stage files".into(), staging));
     Ok(Built {
         spec: spec.to_path_buf(),
+        unit,
         files: encoded.files.into_iter().map(|(f, _)| f).collect(),
         dropped_labels: encoded.dropped_labels,
         warnings: encoded.warnings,

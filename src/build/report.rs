@@ -24,7 +24,7 @@ pub struct Project {
     /// The out folder, as the command named it.
     pub out: String,
     pub formats: Vec<String>,
-    /// How many units of work the whole project has (today one a spec).
+    /// How many units of work the whole project has (one a spec, one an atlas page).
     pub unit_count: usize,
 }
 
@@ -129,7 +129,7 @@ pub fn report_json(built: &[Built], shard: Option<Shard>, project: &Project) -> 
             })
         })
         .collect();
-    let units: Vec<String> = built.iter().map(|b| unit_key(&b.spec)).collect();
+    let units: Vec<String> = built.iter().map(|b| b.unit.clone()).collect();
     Document {
         mapfig: VERSION,
         project,
