@@ -40,6 +40,9 @@ enum Command {
     Inspect(InspectArgs),
     /// Write a starter spec for a data file, its projection, extent and label guessed.
     Init(cli::init::InitArgs),
+    /// A live preview of the project on a local web page, re-rendered when a spec or its
+    /// data changes (nothing is written to the out folder).
+    Serve(ServeArgs),
     /// Print the JSON Schema of a map spec, for completion and checks in editors.
     ///
     /// Save it and name it atop a spec, `#:schema mapfig.schema.json` (Taplo, Even Better
@@ -49,6 +52,25 @@ enum Command {
     Completions(cli::docs::CompletionsArgs),
     /// Print the man page of mapfig and every command (roff), or write a page per command.
     Man(cli::docs::ManArgs),
+}
+
+// The flags of `mapfig serve`.
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// The project folder (its mapfig.toml, else maps/*.toml); default: the current folder.
+    dir: Option<PathBuf>,
+    /// The project manifest, instead of DIR's.
+    #[arg(long, conflicts_with = "dir")]
+    manifest: Option<PathBuf>,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// The address to listen on. The default answers this machine only; another address
+    /// lets anyone who can reach it see the maps.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 // The flags of `mapfig inspect`.
@@ -308,6 +330,7 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Render(a)) => render_specs(a),
         Some(Command::Inspect(a)) => inspect(&a),
         Some(Command::Init(a)) => cli::init::run(a),
+        Some(Command::Serve(a)) => serve(&a),
         Some(Command::Schema) => {
             let schema = mapfig::spec::schema::json_schema();
             let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
@@ -512,6 +535,31 @@ fn warn(built: &Built) {
     for j in &built.joins {
         eprintln!("mapfig: join: {spec}: {}", j.to_text());
     }
+}
+
+/// `mapfig serve`: prints where the preview is, then serves until stopped.
+fn serve(a: &ServeArgs) -> Result<()> {
+    let root = a.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !root.is_dir() {
+        return Err(Error::Usage(format!("{}: not a folder", root.display())));
+    }
+    if !a.bind.is_loopback() {
+        eprintln!(
+            "mapfig: warning: serving on {}: anyone who can reach this address can see the maps",
+            a.bind
+        );
+    }
+    let shown = a
+        .manifest
+        .as_ref()
+        .map_or_else(|| root.display().to_string(), |m| m.display().to_string());
+    build::serve::serve(
+        a.manifest.as_deref(),
+        &root,
+        std::net::SocketAddr::new(a.bind, a.port),
+        a.limits.limits(),
+        |addr| eprintln!("mapfig: serving {shown} at http://{addr}/ (Ctrl-C to stop)"),
+    )
 }
 
 /// A progress line on a terminal; nothing in CI or when stderr is piped.

@@ -12,6 +12,7 @@ pub mod gallery;
 mod manifest;
 mod merge;
 mod report;
+pub mod serve;
 mod shard;
 
 pub use check::{
