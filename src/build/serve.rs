@@ -35,6 +35,17 @@ struct Preview {
     error: Option<String>,
 }
 
+impl Preview {
+    /// A render that stopped before any map: the project's problem, shown on the page.
+    fn failed(generation: u64, e: &Error) -> Preview {
+        Preview {
+            generation,
+            maps: Vec::new(),
+            error: Some(e.to_string()),
+        }
+    }
+}
+
 /// Serves the project `manifest` describes on `addr` until the process ends; `ready` is
 /// told the address bound (the port chosen when `addr`'s port is 0).
 pub fn serve(
@@ -78,13 +89,7 @@ pub fn serve(
 fn render(manifest: &Result<Manifest>, limits: &Limits, generation: u64) -> Preview {
     let m = match manifest {
         Ok(m) => m,
-        Err(e) => {
-            return Preview {
-                generation,
-                maps: Vec::new(),
-                error: Some(e.to_string()),
-            }
-        }
+        Err(e) => return Preview::failed(generation, e),
     };
     let options = Options {
         formats: vec![Format::Svg],
@@ -92,24 +97,12 @@ fn render(manifest: &Result<Manifest>, limits: &Limits, generation: u64) -> Prev
     };
     let loaded = match load_specs(&m.specs, &options, limits, false) {
         Ok(l) => l,
-        Err(e) => {
-            return Preview {
-                generation,
-                maps: Vec::new(),
-                error: Some(e.to_string()),
-            }
-        }
+        Err(e) => return Preview::failed(generation, &e),
     };
     let cache = DataCache::new(*limits);
     let (paths, pages) = match expand_atlases(&m.specs, loaded, &cache) {
         Ok(p) => p,
-        Err(e) => {
-            return Preview {
-                generation,
-                maps: Vec::new(),
-                error: Some(e.to_string()),
-            }
-        }
+        Err(e) => return Preview::failed(generation, &e),
     };
     let outputs: Vec<String> = pages.iter().map(|p| p.output.clone()).collect();
     let encoded = encode_in_parallel(&paths, pages, &options, &cache, &|_, _, _| {});
