@@ -97,6 +97,39 @@ pub enum MarkerKind {
 }
 
 impl ShapeGeometry {
+    /// The geometry moved by `(dx, dy)` pixels.
+    pub fn translate(&mut self, dx: f64, dy: f64) {
+        let at = |p: [f64; 2]| [p[0] + dx, p[1] + dy];
+        match self {
+            ShapeGeometry::Path(d) => {
+                let mut moved = PathData::with_capacity(d.len());
+                for c in d.commands() {
+                    match c {
+                        PathCommand::MoveTo(p) => moved.move_to(at(p)),
+                        PathCommand::LineTo(p) => moved.line_to(at(p)),
+                        PathCommand::QuadTo(c, p) => moved.quad_to(at(c), at(p)),
+                        PathCommand::CubicTo(c1, c2, p) => moved.cubic_to(at(c1), at(c2), at(p)),
+                        PathCommand::Close => moved.close(),
+                    }
+                }
+                *d = moved.finish();
+            }
+            ShapeGeometry::Circle { cx, cy, .. } => {
+                *cx += dx;
+                *cy += dy;
+            }
+            ShapeGeometry::Rect { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+            ShapeGeometry::Markers { centers, .. } => {
+                for c in centers {
+                    *c = at(*c);
+                }
+            }
+        }
+    }
+
     /// One marker: a circle of radius `r`, or a square of side `2r`, centred on `c`.
     pub fn marker(kind: MarkerKind, r: f64, c: [f64; 2]) -> ShapeGeometry {
         match kind {
@@ -298,6 +331,36 @@ impl Scene {
 
     /// Shapes every text not shaped yet ([`Text::shape`]): the one shaping pass layout ends
     /// with, so no emitter ever shapes.
+    /// Moves everything by `(dx, dy)` pixels and starts every local id (and every reference
+    /// to one) with `prefix`: how a panel of a figure of several maps takes its place.
+    pub fn translate(&mut self, dx: f64, dy: f64, prefix: &str) {
+        for (id, rect) in &mut self.clips {
+            *id = format!("{prefix}{id}");
+            rect[0] += dx;
+            rect[1] += dy;
+        }
+        let pre = |id: &mut Option<String>| {
+            if let Some(i) = id {
+                *i = format!("{prefix}{i}");
+            }
+        };
+        self.for_each_node_mut(&mut |n| match n {
+            Node::Group(g) => {
+                pre(&mut g.id);
+                pre(&mut g.clip);
+            }
+            Node::Shape(sh) => {
+                pre(&mut sh.id);
+                sh.geometry.translate(dx, dy);
+            }
+            Node::Text(t) => {
+                pre(&mut t.id);
+                t.x += dx;
+                t.y += dy;
+            }
+        });
+    }
+
     pub fn shape_texts(&mut self) {
         self.for_each_node_mut(&mut |n| {
             if let Node::Text(t) = n {

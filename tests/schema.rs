@@ -472,6 +472,10 @@ caption = "x"
 [atlas]
 layer = "a"
 {ODD} = 1
+[facet]
+layer = "a"
+by = "x"
+{ODD} = 1
 "#
     );
     let err = mapfig::spec::parse(&text, Path::new("m.toml"))
@@ -548,6 +552,7 @@ fn schema_keys(schema: &Value) -> BTreeMap<String, BTreeSet<String>> {
         ("badge", keys(&defs["badge"])),
         ("furniture", keys(&defs["furniture"])),
         ("atlas", keys(&defs["atlas"])),
+        ("facet", keys(&defs["facet"])),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

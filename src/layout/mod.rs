@@ -10,6 +10,7 @@ mod missing_glyphs;
 pub use missing_glyphs::missing_glyph_warnings;
 mod composite;
 mod description;
+mod facet;
 mod features;
 pub mod fit;
 pub mod furniture;
@@ -94,6 +95,9 @@ impl Layout {
 /// # Ok::<(), mapfig::Error>(())
 /// ```
 pub fn build(spec: &Spec, cache: &DataCache) -> Result<Layout> {
+    if let Some(f) = &spec.facet {
+        return facet::build(spec, f, cache);
+    }
     let mut timings = Timings::default();
     let selected = select_layers(spec, cache)?;
     let (joins, select_warnings) = (

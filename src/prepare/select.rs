@@ -155,7 +155,7 @@ pub fn select_layer<'a>(spec: &Spec, l: &'a Layer, cache: &DataCache) -> Result<
     // Features without geometry draw nothing and take no slot (a file of millions of them).
     for (i, f) in dataset.features[range.clone()].iter().enumerate() {
         let i = i + range.start;
-        if f.matches(&l.filter) {
+        if f.matches(&l.filter) && f.matches(&l.panel_filter) {
             matched += 1;
             if f.geometry.is_some() {
                 features.push(i);

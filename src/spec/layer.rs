@@ -21,6 +21,10 @@ pub struct Layer {
     /// The table joined to the features before `where` picks them.
     pub join: Option<super::Join>,
     pub filter: Filter,
+    /// Which of the filtered features a facet panel draws (see [`super::Facet`]): applied
+    /// after the layer's scales are fitted to everything `filter` keeps, so every panel
+    /// shares them. Empty outside facets.
+    pub panel_filter: Filter,
     pub fill: Option<Paint>,
     /// Diagonal lines of this colour over the fill (`hatch = "#999999"`).
     pub hatch: Option<Paint>,
@@ -66,6 +70,7 @@ impl Layer {
             read: ReadOptions::default(),
             join: None,
             filter: Filter::default(),
+            panel_filter: Filter::default(),
             fill: None,
             hatch: None,
             stroke: None,

@@ -8,6 +8,7 @@ mod atlas;
 pub mod draw;
 pub mod encoding;
 mod encoding_size;
+mod facet;
 mod filter;
 mod furniture;
 pub mod ids;
@@ -27,6 +28,7 @@ pub use crate::limits::{MAX_SIDE, MIN_SIDE};
 pub use annotations::{Anchor, Badge, Callout};
 pub use atlas::{Atlas, DEFAULT_ATLAS_PAD};
 pub use encoding::{Encoding, Missing, ScaleKind, SizeEncoding, SizeScale};
+pub use facet::{Facet, MAX_PANELS};
 pub use filter::{Cmp, Filter, Test};
 pub use furniture::Furniture;
 pub use ids::{check_id_prefix, id_prefix_for, safe_id};
@@ -76,6 +78,8 @@ pub struct Spec {
     pub embed_fonts: bool,
     /// `[atlas]`: one map per feature of a coverage layer.
     pub atlas: Option<Atlas>,
+    /// `[facet]`: one figure of panels, one per value of a layer's property.
+    pub facet: Option<Facet>,
     pub layers: Vec<Layer>,
     pub callouts: Vec<Callout>,
     pub badges: Vec<Badge>,
@@ -110,6 +114,7 @@ impl Spec {
             strict_text: false,
             embed_fonts: false,
             atlas: None,
+            facet: None,
             layers: Vec::new(),
             callouts: Vec::new(),
             badges: Vec::new(),

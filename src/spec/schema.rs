@@ -19,6 +19,10 @@ use super::{MAX_SIDE, MIN_SIDE};
 use crate::color::scheme::Scheme;
 use serde_json::{json, Map, Value};
 
+// The tables of many maps (`[atlas]`, `[facet]`), in their own file.
+#[path = "schema_many.rs"]
+mod many;
+
 /// The JSON Schema of a map spec.
 ///
 /// ```
@@ -44,7 +48,8 @@ pub fn json_schema() -> Value {
     defs.insert("callout".into(), callout());
     defs.insert("badge".into(), badge());
     defs.insert("furniture".into(), furniture());
-    defs.insert("atlas".into(), atlas());
+    defs.insert("atlas".into(), many::atlas());
+    defs.insert("facet".into(), many::facet());
     let mut schema = table(
         "A mapfig map spec: one TOML file per map; paths are relative to the spec's folder.",
         vec![
@@ -77,6 +82,7 @@ pub fn json_schema() -> Value {
             ("badge", array_of("badge", "Big numbers with a caption in the side panel ([[badge]] tables).")),
             ("furniture", reference("furniture")),
             ("atlas", reference("atlas")),
+            ("facet", reference("facet")),
         ],
         &["layer"],
     );
@@ -641,22 +647,6 @@ fn badge() -> Value {
             ("color", colour("The number's colour (default #8c2d19).")),
         ],
         &["value", "caption"],
-    )
-}
-
-fn atlas() -> Value {
-    table(
-        "One map per feature of a coverage layer (an atlas): each page fitted to its feature.",
-        vec![
-            ("layer", string("The coverage layer's id: one page per feature it draws.")),
-            ("output", string("Each page's file name, a template over the feature (e.g. \"state-{id}\"); default the spec's output, a dash and the feature id.")),
-            ("title", string("Each page's title, a template over the feature (e.g. \"{name}\").")),
-            ("subtitle", string("Each page's subtitle, a template over the feature.")),
-            ("pad", json!({"type": "number", "minimum": 0, "exclusiveMaximum": 0.45, "description": "Room round the page's feature, a share of the frame, from 0 to under 0.45 (default 0.15)."})),
-            ("highlight", colour("Fill of the page's feature, drawn over its neighbours (default: not drawn).")),
-            ("where", reference("where")),
-        ],
-        &["layer"],
     )
 }
 

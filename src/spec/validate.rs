@@ -306,6 +306,11 @@ impl Validator<'_> {
                 Err(m) => self.problem(v.span, m),
             }
         }
+        if let Some(f) = t.get("facet") {
+            if let Some(f) = Table::of("[facet]", f, "facet", &mut self.problems) {
+                plan.facet = self.facet(f, &ids);
+            }
+        }
         if let Some(a) = t.get("atlas") {
             if let Some(a) = Table::of("[atlas]", a, "atlas", &mut self.problems) {
                 plan.atlas = self.atlas(a, &ids);
