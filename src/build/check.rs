@@ -48,7 +48,7 @@ pub fn check(
 ) -> Result<Vec<Checked>> {
     let loaded = load_specs(specs, options, limits, false)?;
     let cache = crate::sources::DataCache::new(*limits);
-    let (specs, pages) = expand_atlases(specs, loaded, &cache)?;
+    let (specs, pages, _) = expand_atlases(specs, loaded, &cache)?;
     let specs = &specs[..];
     let encoded = encode_in_parallel(specs, pages, options, &cache, &|_, _, _| {});
     let mut tx = Transaction::new();

@@ -166,20 +166,7 @@ pub fn plan(specs: &[PathBuf], batch: &Batch) -> Result<Plan> {
     )?;
     // One cache for the run: a file shared by specs (or the pages of an atlas) is parsed once.
     let cache = DataCache::new(batch.limits);
-    let atlas: Vec<bool> = loaded.iter().map(|s| s.atlas.is_some()).collect();
-    let (paths, pages) = expand_atlases(specs, loaded, &cache)?;
-    let is_atlas = |p: &PathBuf| specs.iter().position(|s| s == p).is_some_and(|i| atlas[i]);
-    let units = paths
-        .iter()
-        .zip(&pages)
-        .map(|(p, page)| {
-            if is_atlas(p) {
-                format!("{}#{}", unit_key(p), page.output)
-            } else {
-                unit_key(p)
-            }
-        })
-        .collect();
+    let (paths, pages, units) = expand_atlases(specs, loaded, &cache)?;
     Ok(Plan {
         paths,
         pages,
@@ -244,21 +231,24 @@ fn load_specs(
 }
 
 /// Each spec's pages (the spec itself, or one page per feature of an atlas), with the spec
-/// file each came from, in order.
-fn expand_atlases(
-    specs: &[PathBuf],
-    loaded: Vec<Spec>,
-    cache: &DataCache,
-) -> Result<(Vec<PathBuf>, Vec<Spec>)> {
-    let mut paths = Vec::with_capacity(specs.len());
-    let mut pages = Vec::with_capacity(specs.len());
+/// file each came from and its unit key (see [`Built::unit`]), in order.
+type Pages = (Vec<PathBuf>, Vec<Spec>, Vec<String>);
+
+fn expand_atlases(specs: &[PathBuf], loaded: Vec<Spec>, cache: &DataCache) -> Result<Pages> {
+    let (mut paths, mut pages, mut units) = (Vec::new(), Vec::new(), Vec::new());
     for (path, spec) in specs.iter().zip(loaded) {
+        let atlas = spec.atlas.is_some();
         for page in atlas::pages(spec, cache)? {
+            units.push(if atlas {
+                format!("{}#{}", unit_key(path), page.output)
+            } else {
+                unit_key(path)
+            });
             paths.push(path.clone());
             pages.push(page);
         }
     }
-    Ok((paths, pages))
+    Ok((paths, pages, units))
 }
 
 /// One spec encoded, with the wall time it took.

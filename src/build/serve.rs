@@ -100,7 +100,7 @@ fn render(manifest: &Result<Manifest>, limits: &Limits, generation: u64) -> Prev
         Err(e) => return Preview::failed(generation, &e),
     };
     let cache = DataCache::new(*limits);
-    let (paths, pages) = match expand_atlases(&m.specs, loaded, &cache) {
+    let (paths, pages, _) = match expand_atlases(&m.specs, loaded, &cache) {
         Ok(p) => p,
         Err(e) => return Preview::failed(generation, &e),
     };

@@ -12,7 +12,7 @@ use crate::emit::svg_reader;
 use crate::error::{Error, Result};
 use crate::scene::{clean_text, Node, Scene, Text};
 use crate::text::fonts::{self, FaceId};
-use crate::text::{Glyph, ShapedLine};
+use crate::text::ShapedLine;
 use krilla::geom::Size;
 use krilla::geom::{Point, Transform};
 use krilla::metadata::Metadata;
@@ -141,40 +141,31 @@ fn draw_line(
     y: f64,
     fonts: &mut PdfFonts,
 ) {
-    let mut starts: Vec<usize> = line.glyphs.iter().map(|g| g.cluster).collect();
-    starts.sort_unstable();
-    starts.dedup();
-    let end_of = |c: usize| {
-        starts
-            .iter()
-            .find(|&&s| s > c)
-            .copied()
-            .unwrap_or(text.len())
-            .min(text.len())
-    };
+    let ranges = line.cluster_ranges(text.len());
     let size = line.size;
     let mut at = x;
     let mut i = 0;
     while i < line.glyphs.len() {
         let face = line.glyphs[i].face;
-        let run: Vec<&Glyph> = line.glyphs[i..]
+        let len = line.glyphs[i..]
             .iter()
             .take_while(|g| g.face == face)
-            .collect();
-        i += run.len();
+            .count();
+        let (run, run_ranges) = (&line.glyphs[i..i + len], &ranges[i..i + len]);
+        i += len;
         let width: f64 = run.iter().map(|g| g.advance).sum();
         if let Some(font) = fonts.get(face) {
             let glyphs: Vec<KrillaGlyph> = run
                 .iter()
-                .map(|g| {
-                    let start = g.cluster.min(text.len());
+                .zip(run_ranges)
+                .map(|(g, range)| {
                     KrillaGlyph::new(
                         krilla::text::GlyphId::new(u32::from(g.id)),
                         (g.advance / size) as f32,
                         (g.x_offset / size) as f32,
                         (g.y_offset / size) as f32,
                         0.0,
-                        start..end_of(g.cluster).max(start),
+                        range.clone(),
                         None,
                     )
                 })

@@ -23,19 +23,10 @@ fn needs(scene: &Scene) -> BTreeMap<FaceId, (Vec<u32>, Vec<u32>)> {
         };
         for (line, text) in t.shaped.iter().zip(&t.lines) {
             let text = crate::text::clean_text(text);
-            // A glyph's cluster runs to the next cluster start in the text.
-            let mut starts: Vec<usize> = line.glyphs.iter().map(|g| g.cluster).collect();
-            starts.sort_unstable();
-            starts.dedup();
-            for g in &line.glyphs {
-                let end = starts
-                    .iter()
-                    .find(|&&s| s > g.cluster)
-                    .copied()
-                    .unwrap_or(text.len());
+            for (g, range) in line.glyphs.iter().zip(line.cluster_ranges(text.len())) {
                 let entry = out.entry(g.face).or_default();
                 entry.1.push(u32::from(g.id));
-                if let Some(cluster) = text.get(g.cluster..end) {
+                if let Some(cluster) = text.get(range) {
                     entry.0.extend(cluster.chars().map(u32::from));
                 }
             }

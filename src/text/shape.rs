@@ -339,6 +339,24 @@ impl ShapedLine {
         }
     }
 
+    /// The bytes of the line's text (as [`clean_text`] leaves it, `text_len` long) each
+    /// glyph's cluster stands for, in glyph order: from its cluster's start to the next
+    /// cluster's start (marks and the parts of a split vowel share their cluster's range).
+    pub fn cluster_ranges(&self, text_len: usize) -> Vec<std::ops::Range<usize>> {
+        let mut starts: Vec<usize> = self.glyphs.iter().map(|g| g.cluster).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        self.glyphs
+            .iter()
+            .map(|g| {
+                let start = g.cluster.min(text_len);
+                let next = starts.partition_point(|&s| s <= g.cluster);
+                let end = starts.get(next).copied().unwrap_or(text_len);
+                start..end.min(text_len).max(start)
+            })
+            .collect()
+    }
+
     /// Whether any glyph is set in another face than the one asked for (another script's).
     pub fn uses_fallback(&self) -> bool {
         self.glyphs.iter().any(|g| g.face != self.face)
